@@ -1,0 +1,114 @@
+import { Kysely, sql, type Transaction } from 'kysely';
+import { LatheError } from '../../core/index.js';
+import type { MetaBackend, MetaDialect } from './meta-backend.js';
+import { type Migration, type MigrationResult, type MigrationStatus, migrationStatus, runMigrations } from './migrator.js';
+import { migrations as allMigrations } from './migrations/index.js';
+import { postgresBackend } from './postgres/postgres-backend.js';
+import type { MetaSchema } from './schema.js';
+import { sqliteBackend } from './sqlite/sqlite-backend.js';
+
+/** The URI schemes the metadata store accepts. */
+export const metaStoreSchemes = ['sqlite:', 'postgres://', 'postgresql://'] as const;
+
+/**
+ * The metadata store: a typed Kysely handle over SQLite or PostgreSQL, and the primitives that
+ * differ between them. Domain modules query `db` directly and map `isUniqueViolation` to
+ * `ALREADY_EXISTS`.
+ */
+export class MetaStore {
+  readonly db: Kysely<MetaSchema>;
+  readonly dialect: MetaDialect;
+  /** The address, password masked. */
+  readonly uri: string;
+  readonly #backend: MetaBackend;
+  readonly #migrations: readonly Migration[];
+
+  constructor(backend: MetaBackend, migrations: readonly Migration[] = allMigrations) {
+    this.#backend = backend;
+    this.#migrations = migrations;
+    this.dialect = backend.dialect;
+    this.uri = backend.displayUri;
+    this.db = new Kysely<MetaSchema>({ dialect: backend.kyselyDialect });
+  }
+
+  /** Applies pending migrations (see `runMigrations`). Safe to call from several processes at once. */
+  migrate(): Promise<MigrationResult> {
+    return runMigrations(this.db, this.dialect, (trx) => this.#backend.lockForMigration(trx), this.#migrations);
+  }
+
+  /** Applied and pending migrations. */
+  migrationStatus(): Promise<MigrationStatus> {
+    return migrationStatus(this.db, this.#migrations);
+  }
+
+  /** Runs `fn` in a transaction; it commits when `fn` resolves and rolls back when it throws. */
+  transaction<T>(fn: (trx: Transaction<MetaSchema>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(fn);
+  }
+
+  /** True when `err` is a unique-constraint violation of this database. */
+  isUniqueViolation(err: unknown): boolean {
+    return this.#backend.isUniqueViolation(err);
+  }
+
+  /** Checks that the store answers; throws UNAVAILABLE otherwise. */
+  async ping(): Promise<void> {
+    try {
+      await sql`select 1`.execute(this.db);
+    } catch (err) {
+      throw new LatheError('UNAVAILABLE', `metadata store ${this.uri} does not answer: ${(err as Error).message}`, {
+        uri: this.uri,
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+export interface OpenMetaStoreOptions {
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean;
+  /** Override the migration list (tests). */
+  migrations?: readonly Migration[];
+}
+
+/**
+ * Opens the metadata store named by `uri`: `sqlite:PATH` (`sqlite::memory:` for a throwaway
+ * store) or `postgres://user:pass@host:port/db[?schema=NAME]`.
+ */
+export async function openMetaStore(uri: string, options: OpenMetaStoreOptions = {}): Promise<MetaStore> {
+  const backend = backendFor(uri);
+  await backend.init();
+  const store = new MetaStore(backend, options.migrations);
+  try {
+    if (options.migrate !== false) await store.migrate();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}
+
+function backendFor(uri: string): MetaBackend {
+  if (uri.startsWith('sqlite:')) {
+    const location = uri.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!location) throw new LatheError('STORE_URI_INVALID', 'sqlite: URI needs a path, as in sqlite:./lathe-data/lathe.db');
+    return sqliteBackend(location);
+  }
+  if (uri.startsWith('postgres://') || uri.startsWith('postgresql://')) {
+    try {
+      new URL(uri);
+    } catch {
+      throw new LatheError('STORE_URI_INVALID', 'postgres URI is malformed; expected postgres://user:password@host:5432/db');
+    }
+    return postgresBackend(uri);
+  }
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(uri)?.[0] ?? uri.slice(0, 20);
+  throw new LatheError(
+    'STORE_URI_INVALID',
+    `unknown metadata store scheme ${JSON.stringify(scheme)}; valid schemes: ${metaStoreSchemes.join(', ')}`,
+    { valid: [...metaStoreSchemes] },
+  );
+}

@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { type DatabaseConnection, SqliteDialect, SqliteDriver, CompiledQuery } from 'kysely';
+import { LatheError } from '../../../core/index.js';
+import type { MetaBackend } from '../meta-backend.js';
+
+/** Write transactions take the write lock when they begin, so two processes never deadlock on upgrade. */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+  }
+  override createDriver(): SqliteDriver {
+    return new ImmediateSqliteDriver(this.config);
+  }
+}
+
+/**
+ * SQLite through better-sqlite3: WAL journal, `synchronous=FULL` (a commit is on disk before it is
+ * acknowledged), a busy timeout so several processes can share one file, foreign keys on.
+ * `location` is a file path or `:memory:`.
+ */
+export function sqliteBackend(location: string): MetaBackend {
+  if (location !== ':memory:') mkdirSync(path.dirname(path.resolve(location)), { recursive: true });
+  let db: Database.Database;
+  try {
+    db = new Database(location);
+    db.pragma('busy_timeout = 10000');
+    if (location !== ':memory:') db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+  } catch (err) {
+    throw new LatheError(
+      'UNAVAILABLE',
+      `cannot open SQLite database at ${location}: ${(err as Error).message}`,
+      { uri: `sqlite:${location}` },
+      { cause: err },
+    );
+  }
+  return {
+    dialect: 'sqlite',
+    displayUri: `sqlite:${location}`,
+    kyselyDialect: new ImmediateSqliteDialect({ database: db }),
+    async lockForMigration() {
+      // `begin immediate` already holds the database's single write lock.
+    },
+    isUniqueViolation(err) {
+      const code = (err as { code?: string } | null)?.code;
+      return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+    },
+    async init() {},
+  };
+}
