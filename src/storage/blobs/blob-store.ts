@@ -103,7 +103,10 @@ export function assertDigest(digest: unknown, what = 'digest'): string {
  * Resolves a requested range against a blob of `size` bytes to a half-open `[start, end)`,
  * clamping `end` to `size`. Throws `INVALID_ARGUMENT` for an impossible range.
  */
-export function resolveRange(options: BlobGetOptions | undefined, size: number): { start: number; end: number } {
+export function resolveRange(
+  options: BlobGetOptions | undefined,
+  size: number,
+): { start: number; end: number } {
   const start = options?.start ?? 0;
   const requestedEnd = options?.end ?? size;
   for (const [name, value] of [

@@ -3,7 +3,8 @@ import { describeValue, LatheError } from '../../core/index.js';
 import type { BlobStore } from './blob-store.js';
 import { FsBlobStore } from './fs/fs-blob-store.js';
 
-const VALID_SCHEMES = '`file:` (a local directory, e.g. `file:./lathe-data/blobs` or `file:/srv/blobs`); `s3:` is planned';
+const VALID_SCHEMES =
+  '`file:` (a local directory, e.g. `file:./lathe-data/blobs` or `file:/srv/blobs`); `s3:` is planned';
 const SCHEME_PATTERN = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 
 /**

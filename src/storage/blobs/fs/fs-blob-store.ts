@@ -64,7 +64,10 @@ export class FsBlobStore implements BlobStore {
   /** Opens (creating when needed) a store rooted at `root`, resolved against the working directory. */
   static async open(root: string): Promise<FsBlobStore> {
     if (typeof root !== 'string' || root.length === 0 || root.includes('\0')) {
-      throw new LatheError('INVALID_ARGUMENT', 'Expected the blob store root to be a non-empty directory path.');
+      throw new LatheError(
+        'INVALID_ARGUMENT',
+        'Expected the blob store root to be a non-empty directory path.',
+      );
     }
     const store = new FsBlobStore(resolve(root));
     await mkdir(store.blobDir, { recursive: true });
@@ -80,7 +83,9 @@ export class FsBlobStore implements BlobStore {
 
   async put(source: BlobSource, options?: BlobPutOptions): Promise<BlobInfo> {
     const expected =
-      options?.expectedSha256 === undefined ? undefined : assertDigest(options.expectedSha256, 'expectedSha256');
+      options?.expectedSha256 === undefined
+        ? undefined
+        : assertDigest(options.expectedSha256, 'expectedSha256');
     await mkdir(this.tmpDir, { recursive: true });
     const tmpPath = join(this.tmpDir, `${newId('put-')}.tmp`);
     const handle = await open(tmpPath, 'wx');

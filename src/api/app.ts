@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AuthService } from '../auth/index.js';
+import { type LatheConfig, type Logger, LatheError } from '../core/index.js';
+import type { BlobStore } from '../storage/blobs/index.js';
+import type { MetaStore } from '../storage/meta/index.js';
+import { authPlugin } from './plugins/auth.js';
+import { errorsPlugin, sendError } from './plugins/errors.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { openapiPlugin } from './plugins/openapi.js';
+import { sendUiPage, wantsUiPage, webUiPlugin } from './plugins/web-ui.js';
+import { auditRoutes } from './routes/audit/audit-routes.js';
+import { authRoutes } from './routes/auth/auth-routes.js';
+import { healthRoutes } from './routes/health/health-routes.js';
+import { systemRoutes } from './routes/system/system-routes.js';
+import { validatorCompiler } from './validation.js';
+
+export interface AppOptions {
+  config: LatheConfig;
+  meta: MetaStore;
+  blobs: BlobStore;
+  /** A pino logger; omit for a silent app (tests). */
+  logger?: Logger;
+  /** Kind of blob store, shown in system info. */
+  blobStoreKind?: string;
+  /** Directory of the built UI (defaults to the package's web/dist). */
+  webDir?: string;
+}
+
+export type LatheApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Builds the HTTP application without listening: every module's routes under `/api/v1`, the UI at
+ * `/`, probes, metrics and the OpenAPI document. Call `listen()` on the result, or `inject()` in tests.
+ */
+export async function buildApp(options: AppOptions): Promise<LatheApp> {
+  const { config, meta, blobs } = options;
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
+    bodyLimit: config.server.bodyLimitBytes,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler());
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  const auth = new AuthService(meta);
+  await app.register(errorsPlugin);
+  await app.register(metricsPlugin);
+  await app.register(authPlugin, { enabled: config.auth.enabled, auth });
+  await app.register(openapiPlugin);
+
+  await app.register(healthRoutes, {
+    checks: [
+      { name: 'meta', check: () => meta.ping() },
+      { name: 'blobs', check: async () => void (await blobs.has('0'.repeat(64))) },
+    ],
+  });
+  await app.register(systemRoutes, { authEnabled: config.auth.enabled, metaStore: meta.dialect, blobStore: options.blobStoreKind ?? 'file' });
+  await app.register(authRoutes, { auth, enabled: config.auth.enabled });
+  await app.register(auditRoutes, { audit: auth.audit });
+  await app.register(webUiPlugin, { dir: options.webDir });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (wantsUiPage(request)) {
+      const sent = sendUiPage(reply);
+      if (sent) return sent;
+    }
+    const path = request.url.split('?')[0];
+    return sendError(reply, {
+      status: 404,
+      code: 'NOT_FOUND',
+      message: `no route ${request.method} ${path}; the API is described at /api/docs`,
+    });
+  });
+  return app;
+}
+
+export { LatheError };

@@ -1,0 +1,26 @@
+import type { ErrorCode } from '../core/index.js';
+
+/** The HTTP status of every error code. A code missing here does not compile. */
+export const httpStatusByCode: Record<ErrorCode, number> = {
+  INVALID_ARGUMENT: 400,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  NOT_IMPLEMENTED: 501,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+  CONFIG_INVALID: 500,
+  STORE_URI_INVALID: 500,
+  STORE_LOCKED: 503,
+  MIGRATION_FAILED: 500,
+  BLOB_NOT_FOUND: 404,
+  BLOB_DIGEST_MISMATCH: 400,
+  TABLE_QUERY_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  TOKEN_EXPIRED: 401,
+  TOKEN_REVOKED: 401,
+  PERMISSION_DENIED: 403,
+  AUTH_REQUIRED_OFF_LOOPBACK: 500,
+};

@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+/** The built UI: `web/dist` at the package root (the same place from `src/` and `dist/`). */
+export const webDistDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+
+const csp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
+
+/**
+ * Serves the web UI at `/`. Hashed assets are cached for a year; `index.html` is never cached.
+ * `uiFallback` answers unknown UI paths (client-side routes) with index.html.
+ */
+export const webUiPlugin = fp(async (app: FastifyInstance, opts: { dir?: string }) => {
+  const root = opts.dir ?? webDistDir;
+  if (!existsSync(`${root}/index.html`)) {
+    app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .send('<!doctype html><title>Lathe</title><p>The web UI is not built. Run <code>npm run build:web</code>, then reload.</p>'),
+    );
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root,
+    prefix: '/',
+    wildcard: true,
+    index: ['index.html'],
+    schemaHide: true,
+    setHeaders(res, path) {
+      res.header('x-content-type-options', 'nosniff');
+      if (path.endsWith('index.html')) {
+        res.header('cache-control', 'no-cache');
+        res.header('content-security-policy', csp);
+        res.header('x-frame-options', 'DENY');
+      } else if (path.includes('/assets/')) res.header('cache-control', 'public, max-age=31536000, immutable');
+    },
+  });
+});
+
+/** True when an unmatched request is a browser asking for a client-side route of the UI. */
+export function wantsUiPage(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  const path = request.url.split('?')[0]!;
+  if (path.startsWith('/api/') || path === '/api' || /\.[a-z0-9]+$/i.test(path)) return false;
+  return (request.headers.accept ?? '').includes('text/html');
+}
+
+/** Answers with the UI's index.html, if the UI is built. */
+export function sendUiPage(reply: FastifyReply): FastifyReply | null {
+  if (!('sendFile' in reply) || !existsSync(`${webDistDir}/index.html`)) return null;
+  reply.header('cache-control', 'no-cache').header('content-security-policy', csp).header('x-frame-options', 'DENY');
+  return reply.sendFile('index.html');
+}

@@ -1,0 +1,39 @@
+import { Command } from 'commander';
+import { version } from '../core/index.js';
+import { registerConfigCommand } from './config-command.js';
+import { wantsJson } from './context.js';
+import { registerDbCommand } from './db-command.js';
+import { printJson } from './output.js';
+import { registerServerCommand } from './server-command.js';
+import { registerTokensCommand } from './tokens-command.js';
+import { registerUsersCommand } from './users-command.js';
+
+/** The `lathe` command line, with every command group registered. */
+export function buildProgram(): Command {
+  const program = new Command('lathe')
+    .description('Lathe: one platform from raw data to production models and back.')
+    .option('--config <file>', 'config file (default lathe.config.json or lathe.config.yaml here; or LATHE_CONFIG)')
+    .option('--url <url>', 'server URL for commands that talk to a server (or LATHE_URL; default http://127.0.0.1:7007)')
+    .option('--token <token>', 'API token (or LATHE_TOKEN)')
+    .option('--json', 'machine-readable JSON output')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: true })
+    .exitOverride();
+  program
+    .command('version')
+    .description('print the version of Lathe')
+    .action((_o, cmd: Command) => {
+      if (wantsJson(cmd)) printJson({ version });
+      else process.stdout.write(`lathe ${version}\n`);
+    });
+  registerServerCommand(program);
+  registerConfigCommand(program);
+  registerDbCommand(program);
+  registerTokensCommand(program);
+  registerUsersCommand(program);
+  for (const cmd of program.commands) {
+    cmd.exitOverride();
+    for (const sub of cmd.commands) sub.exitOverride();
+  }
+  return program;
+}

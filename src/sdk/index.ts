@@ -1,0 +1,4 @@
+export { isErrorCode, type ErrorCode } from '../core/error-codes.js';
+export { isLatheError, LatheError } from '../core/errors.js';
+export { LatheClient, type LatheClientOptions } from './lathe-client.js';
+export type * from './types.js';

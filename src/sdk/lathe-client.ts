@@ -1,0 +1,116 @@
+// The SDK imports only the error class from core (no Node built-ins), so it also runs in browsers.
+import { isErrorCode } from '../core/error-codes.js';
+import { LatheError } from '../core/errors.js';
+import type { ApiToken, AuditEvent, ErrorBody, Health, Me, Permission, Role, SystemInfo, User } from './types.js';
+
+export interface LatheClientOptions {
+  /** Server URL, e.g. http://127.0.0.1:7007. Empty string means same origin (browsers). */
+  url: string;
+  /** API token (`lathe_…`), sent as `Authorization: Bearer`. */
+  token?: string | null;
+  /** A fetch implementation (defaults to the global one). */
+  fetch?: typeof fetch;
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+/**
+ * Typed client for the Lathe HTTP API. Every method throws `LatheError` with the server's code
+ * (`NOT_FOUND`, `PERMISSION_DENIED`, …), or `UNAVAILABLE` when the server cannot be reached.
+ */
+export class LatheClient {
+  readonly url: string;
+  readonly #token: string | null;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: LatheClientOptions) {
+    this.url = options.url.replace(/\/+$/, '');
+    this.#token = options.token || null;
+    this.#fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
+  }
+
+  /** Liveness: resolves when the process answers. */
+  health(): Promise<Health> {
+    return this.request('GET', '/healthz');
+  }
+
+  /** Readiness: throws UNAVAILABLE when a store does not answer. */
+  ready(): Promise<Health> {
+    return this.request('GET', '/readyz');
+  }
+
+  systemInfo(): Promise<SystemInfo> {
+    return this.request('GET', '/api/v1/system/info');
+  }
+
+  /** Who the token belongs to and what it may do. */
+  me(): Promise<Me> {
+    return this.request('GET', '/api/v1/me');
+  }
+
+  readonly tokens = {
+    /** Tokens of the caller; `all: true` lists every user's tokens (admin). Newest first. */
+    list: (options: { all?: boolean } = {}): Promise<ApiToken[]> =>
+      this.request<{ tokens: ApiToken[] }>('GET', '/api/v1/tokens', undefined, { all: options.all }).then((r) => r.tokens),
+    /** Creates a token. The secret is in the answer once and never again. */
+    create: (input: {
+      name: string;
+      scopes?: Permission[];
+      expiresInDays?: number;
+      user?: string;
+    }): Promise<{ token: ApiToken; secret: string }> => this.request('POST', '/api/v1/tokens', input),
+    revoke: (id: string): Promise<ApiToken> =>
+      this.request<{ token: ApiToken }>('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`).then((r) => r.token),
+  };
+
+  readonly users = {
+    list: (): Promise<User[]> => this.request<{ users: User[] }>('GET', '/api/v1/users').then((r) => r.users),
+    create: (input: { name: string; role: Role }): Promise<User> =>
+      this.request<{ user: User }>('POST', '/api/v1/users', input).then((r) => r.user),
+  };
+
+  readonly audit = {
+    /** Audit events, newest first; pass `nextPageToken` back as `pageToken` for the next page. */
+    list: (
+      query: { limit?: number; pageToken?: string; objectType?: string; objectId?: string; action?: string } = {},
+    ): Promise<{ events: AuditEvent[]; nextPageToken: string | null }> =>
+      this.request('GET', '/api/v1/audit', undefined, query),
+  };
+
+  /** Sends one request and decodes the JSON answer; non-2xx answers become LatheError. */
+  async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null) qs.set(k, String(v));
+    const target = `${this.url}${path}${qs.size ? `?${qs}` : ''}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await this.#fetch(target, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (err) {
+      throw new LatheError('UNAVAILABLE', `cannot reach the Lathe server at ${this.url || 'this origin'}: ${(err as Error).message}`, {
+        url: this.url,
+      });
+    }
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON; handled below
+    }
+    if (!res.ok) throw toError(res.status, parsed, text);
+    return parsed as T;
+  }
+}
+
+function toError(status: number, parsed: unknown, text: string): LatheError {
+  const err = (parsed as ErrorBody | undefined)?.error;
+  if (err && typeof err.message === 'string') {
+    const code = isErrorCode(err.code) ? err.code : status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT';
+    return new LatheError(code, err.message, { ...err.details, status, ...(err.requestId ? { requestId: err.requestId } : {}) });
+  }
+  const code = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'PERMISSION_DENIED' : status === 404 ? 'NOT_FOUND' : status === 503 ? 'UNAVAILABLE' : status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT';
+  return new LatheError(code, `server answered HTTP ${status}: ${text.slice(0, 200)}`, { status });
+}

@@ -1,0 +1,14 @@
+/**
+ * Tables: an embedded DuckDB engine over CSV, JSON and Parquet files, writing Parquet into the
+ * blob store. `@duckdb/node-api` is imported only inside this folder.
+ */
+export type { QueryParams } from './duckdb-values.js';
+export {
+  type CsvOptions,
+  type ParquetBlobInfo,
+  type ReadFileOptions,
+  type TableColumn,
+  TableEngine,
+  type TableEngineOptions,
+  type TableFileFormat,
+} from './table-engine.js';

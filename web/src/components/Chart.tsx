@@ -1,0 +1,86 @@
+import { BarChart, type BarSeriesOption, LineChart, type LineSeriesOption } from 'echarts/charts';
+import {
+  DatasetComponent,
+  type DatasetComponentOption,
+  GridComponent,
+  type GridComponentOption,
+  LegendComponent,
+  type LegendComponentOption,
+  TooltipComponent,
+  type TooltipComponentOption,
+} from 'echarts/components';
+import { type ComposeOption, type EChartsType, init, use } from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { type CSSProperties, useEffect, useRef } from 'react';
+
+// Only what the UI draws is bundled. A new chart or component type is registered here, once.
+use([LineChart, BarChart, GridComponent, TooltipComponent, LegendComponent, DatasetComponent, CanvasRenderer]);
+
+/** The ECharts options the UI's charts may use: line and bar series, grid, tooltip, legend and dataset. */
+export type ChartOption = ComposeOption<
+  | LineSeriesOption
+  | BarSeriesOption
+  | GridComponentOption
+  | TooltipComponentOption
+  | LegendComponentOption
+  | DatasetComponentOption
+>;
+
+/** Lathe's series palette; matches the CSS variables `--chart-1` … in styles.css. */
+export const chartPalette = ['#2563eb', '#0d9488', '#d97706', '#9333ea', '#dc2626', '#0891b2', '#65a30d', '#db2777'];
+
+/** Defaults merged under every option so charts look alike; an option's own values win. */
+const baseOption: ChartOption = {
+  color: chartPalette,
+  textStyle: { fontFamily: 'inherit', fontSize: 11, color: '#4b5563' },
+  grid: { left: 8, right: 16, top: 24, bottom: 8 },
+  tooltip: { trigger: 'axis', confine: true },
+  animationDuration: 300,
+};
+
+export interface ChartProps {
+  /** The chart, as an ECharts option. A new object replaces the previous option (`notMerge`). */
+  option: ChartOption;
+  /** A short description for screen readers, e.g. "Audit events per day, last 14 days". */
+  label: string;
+  /** CSS height of the chart; the width follows the container. Default 240px. */
+  height?: number | string;
+  /** Shows ECharts' loading mask. */
+  loading?: boolean;
+  className?: string;
+  style?: CSSProperties;
+}
+
+/**
+ * One ECharts instance in a div. It follows its container's size (ResizeObserver), replaces the
+ * option when `option` changes, and disposes of the instance on unmount.
+ */
+export function Chart({ option, label, height = 240, loading = false, className, style }: ChartProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const chart = useRef<EChartsType | null>(null);
+
+  useEffect(() => {
+    const el = container.current;
+    if (!el) return;
+    const instance = init(el, null, { renderer: 'canvas' });
+    chart.current = instance;
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    chart.current?.setOption({ ...baseOption, ...option }, { notMerge: true, lazyUpdate: true });
+  }, [option]);
+
+  useEffect(() => {
+    if (loading) chart.current?.showLoading('default', { text: '', color: chartPalette[0], maskColor: 'rgba(255,255,255,0.6)' });
+    else chart.current?.hideLoading();
+  }, [loading]);
+
+  return <div ref={container} className={className} role="img" aria-label={label} style={{ width: '100%', height, ...style }} />;
+}

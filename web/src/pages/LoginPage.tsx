@@ -1,0 +1,117 @@
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { Navigate, useLocation, useNavigate } from 'react-router-dom';
+import { Logo } from '../components/icons.js';
+import { Alert, Loading, useTitle } from '../components/ui.js';
+import { errorMessage, useSession } from '../session.js';
+
+/** Where to go after signing in: the page the user asked for, never /login itself. */
+function destination(state: unknown): string {
+  const from = (state as { from?: { pathname?: string; search?: string; hash?: string } } | null)?.from;
+  if (!from?.pathname || from.pathname.startsWith('/login')) return '/';
+  return `${from.pathname}${from.search ?? ''}${from.hash ?? ''}`;
+}
+
+/** Takes `token=…` out of the URL fragment (the login link the server prints) and out of the address bar. */
+function takeFragmentToken(): string | null {
+  const hash = window.location.hash.replace(/^#/, '');
+  if (!hash) return null;
+  const token = new URLSearchParams(hash).get('token');
+  // Keep React Router's history state; drop the fragment so the secret is not left in the address bar.
+  window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}`);
+  return token?.trim() || null;
+}
+
+export function LoginPage() {
+  useTitle('Sign in');
+  const { state, signIn } = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [linkToken] = useState(takeFragmentToken);
+  const [token, setToken] = useState('');
+  const [busy, setBusy] = useState(linkToken !== null);
+  const [error, setError] = useState<string | null>(null);
+  const triedLink = useRef(false);
+  const target = destination(location.state);
+
+  async function attempt(secret: string) {
+    setBusy(true);
+    setError(null);
+    try {
+      await signIn(secret);
+      navigate(target, { replace: true });
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  }
+
+  useEffect(() => {
+    if (linkToken === null || triedLink.current) return;
+    triedLink.current = true;
+    void attempt(linkToken);
+    // attempt is recreated every render; the link token is tried exactly once.
+    // biome-ignore lint/correctness/useExhaustiveDependencies: run once for the login link
+  }, [linkToken]);
+
+  // Already signed in (or auth is off) and not busy with a login link: nothing to do here.
+  if (state.status === 'signedIn' && !busy && linkToken === null) return <Navigate to={target} replace />;
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const secret = token.trim();
+    if (!secret) {
+      setError('Paste an API token first.');
+      return;
+    }
+    void attempt(secret);
+  }
+
+  const notice = state.status === 'signedOut' ? state.notice : null;
+  return (
+    <div className="login-screen">
+      <main className="login-card">
+        <div className="login-brand">
+          <Logo size={32} />
+          <span>Lathe</span>
+        </div>
+        <h1>Sign in</h1>
+        <p className="muted">
+          Paste an API token. The server prints a login link for the admin at first start; anyone can create more
+          tokens with <code>lathe token create</code> or in Settings.
+        </p>
+        {notice && !error && <Alert kind="info">{notice}</Alert>}
+        {error && (
+          <Alert kind="error" title="Sign-in failed">
+            {error}
+          </Alert>
+        )}
+        {busy && linkToken !== null && !error ? (
+          <Loading label="Signing in with the login link…" />
+        ) : (
+          <form onSubmit={onSubmit} className="form">
+            <label className="field">
+              <span className="field-label">API token</span>
+              <input
+                type="password"
+                name="token"
+                autoComplete="off"
+                spellCheck={false}
+                placeholder="lathe_…"
+                value={token}
+                onChange={(e) => setToken(e.target.value)}
+                // biome-ignore lint/a11y/noAutofocus: the only field on the page
+                autoFocus
+              />
+            </label>
+            <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+              {busy ? 'Signing in…' : 'Sign in'}
+            </button>
+          </form>
+        )}
+        <p className="login-foot muted">
+          The token stays in this browser (local storage) until you sign out.
+        </p>
+      </main>
+    </div>
+  );
+}

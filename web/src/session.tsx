@@ -1,0 +1,137 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { isLatheError, LatheClient, type Me } from '../../src/sdk/index.js';
+
+/** Where the API token is kept between visits. */
+export const tokenStorageKey = 'lathe.token';
+
+/** Error codes that mean the stored credentials are no good: the user must sign in again. */
+const signInAgainCodes = new Set(['UNAUTHENTICATED', 'TOKEN_EXPIRED', 'TOKEN_REVOKED']);
+
+export function needsSignIn(err: unknown): boolean {
+  return isLatheError(err) && signInAgainCodes.has(err.code);
+}
+
+/** A human message for any error an API call threw. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+export type SessionState =
+  | { status: 'checking' }
+  | { status: 'signedOut'; notice: string | null }
+  | { status: 'signedIn'; me: Me; client: LatheClient }
+  | { status: 'unreachable'; message: string };
+
+interface SessionApi {
+  state: SessionState;
+  /** Checks `token` with `me()`; on success keeps it and signs in, otherwise throws the server's error. */
+  signIn(token: string): Promise<Me>;
+  signOut(notice?: string | null): void;
+  /** Call with any error an API call threw: credentials errors sign the user out. Returns true then. */
+  handleError(err: unknown): boolean;
+  /** Re-runs the initial check (after the server was unreachable). */
+  retry(): void;
+}
+
+const SessionContext = createContext<SessionApi | null>(null);
+
+function readToken(): string | null {
+  try {
+    return localStorage.getItem(tokenStorageKey);
+  } catch {
+    return null;
+  }
+}
+
+function writeToken(token: string | null): void {
+  try {
+    if (token) localStorage.setItem(tokenStorageKey, token);
+    else localStorage.removeItem(tokenStorageKey);
+  } catch {
+    // storage disabled: the session lasts until the tab closes
+  }
+}
+
+function noticeFor(err: unknown): string {
+  if (isLatheError(err) && err.code === 'TOKEN_EXPIRED') return 'Your API token has expired. Sign in with another one.';
+  if (isLatheError(err) && err.code === 'TOKEN_REVOKED') return 'Your API token was revoked. Sign in with another one.';
+  return 'Your session ended. Sign in again.';
+}
+
+/**
+ * Holds who is signed in. On start it asks the server `me()` with the stored token (or none: a server
+ * with auth off answers anyway, and then no sign-in is needed).
+ */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<SessionState>({ status: 'checking' });
+  const [attempt, setAttempt] = useState(0);
+  // Bumped on every sign-in/out so a slow start-up check cannot overwrite a newer state.
+  const generation = useRef(0);
+
+  useEffect(() => {
+    void attempt;
+    const mine = ++generation.current;
+    const token = readToken();
+    const client = new LatheClient({ url: '', token });
+    client.me().then(
+      (me) => {
+        if (generation.current === mine) setState({ status: 'signedIn', me, client });
+      },
+      (err: unknown) => {
+        if (generation.current !== mine) return;
+        if (needsSignIn(err)) {
+          if (token) writeToken(null);
+          setState({ status: 'signedOut', notice: token ? noticeFor(err) : null });
+        } else setState({ status: 'unreachable', message: errorMessage(err) });
+      },
+    );
+  }, [attempt]);
+
+  const signIn = useCallback(async (token: string) => {
+    const mine = ++generation.current;
+    const client = new LatheClient({ url: '', token });
+    const me = await client.me();
+    if (generation.current === mine) {
+      writeToken(me.authEnabled ? token : null);
+      setState({ status: 'signedIn', me, client });
+    }
+    return me;
+  }, []);
+
+  const signOut = useCallback((notice: string | null = null) => {
+    generation.current++;
+    writeToken(null);
+    setState({ status: 'signedOut', notice });
+  }, []);
+
+  const handleError = useCallback(
+    (err: unknown) => {
+      if (!needsSignIn(err)) return false;
+      signOut(noticeFor(err));
+      return true;
+    },
+    [signOut],
+  );
+
+  const retry = useCallback(() => {
+    setState({ status: 'checking' });
+    setAttempt((n) => n + 1);
+  }, []);
+
+  const api = useMemo(() => ({ state, signIn, signOut, handleError, retry }), [state, signIn, signOut, handleError, retry]);
+  return <SessionContext.Provider value={api}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionApi {
+  const api = useContext(SessionContext);
+  if (!api) throw new Error('useSession must be used inside <SessionProvider>');
+  return api;
+}
+
+/** The signed-in session; only for components rendered behind the sign-in guard. */
+export function useSignedIn(): { me: Me; client: LatheClient; handleError: (err: unknown) => boolean } {
+  const { state, handleError } = useSession();
+  if (state.status !== 'signedIn') throw new Error('useSignedIn needs a signed-in session');
+  return { me: state.me, client: state.client, handleError };
+}
