@@ -17,7 +17,8 @@ export const areas: Area[] = [
     path: '/data',
     label: 'Data',
     icon: 'data',
-    summary: 'Datasets and their versions: where training and evaluation data comes in, is checked and is kept.',
+    summary:
+      'Datasets and their versions: where training and evaluation data comes in, is checked and is kept.',
     willHold: [
       'Datasets with immutable, content-addressed versions from CSV and Parquet files',
       'Schemas and column profiles (types, missing values, quantiles, histograms)',

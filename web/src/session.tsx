@@ -1,4 +1,13 @@
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { isLatheError, LatheClient, type Me } from '../../src/sdk/index.js';
 
 /** Where the API token is kept between visits. */
@@ -54,8 +63,10 @@ function writeToken(token: string | null): void {
 }
 
 function noticeFor(err: unknown): string {
-  if (isLatheError(err) && err.code === 'TOKEN_EXPIRED') return 'Your API token has expired. Sign in with another one.';
-  if (isLatheError(err) && err.code === 'TOKEN_REVOKED') return 'Your API token was revoked. Sign in with another one.';
+  if (isLatheError(err) && err.code === 'TOKEN_EXPIRED')
+    return 'Your API token has expired. Sign in with another one.';
+  if (isLatheError(err) && err.code === 'TOKEN_REVOKED')
+    return 'Your API token was revoked. Sign in with another one.';
   return 'Your session ended. Sign in again.';
 }
 
@@ -119,7 +130,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setAttempt((n) => n + 1);
   }, []);
 
-  const api = useMemo(() => ({ state, signIn, signOut, handleError, retry }), [state, signIn, signOut, handleError, retry]);
+  const api = useMemo(
+    () => ({ state, signIn, signOut, handleError, retry }),
+    [state, signIn, signOut, handleError, retry],
+  );
   return <SessionContext.Provider value={api}>{children}</SessionContext.Provider>;
 }
 

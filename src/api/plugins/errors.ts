@@ -27,7 +27,7 @@ export function toErrorAnswer(err: unknown, request: FastifyRequest): ErrorAnswe
   const e = err as FastifyError;
   if (e.validation) {
     const where = e.validationContext ?? 'body';
-    const source = (request as unknown as Record<string, unknown>)[where];
+    const source = (request as unknown as Record<string, unknown>)[where === 'querystring' ? 'query' : where];
     const problems = e.validation.map((v) => {
       const missing = v.keyword === 'required' ? (v.params as { missingProperty?: string }).missingProperty : undefined;
       const at = `${where}${v.instancePath.replaceAll('/', '.')}${missing ? `.${missing}` : ''}`;

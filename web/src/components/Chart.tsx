@@ -14,7 +14,15 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { type CSSProperties, useEffect, useRef } from 'react';
 
 // Only what the UI draws is bundled. A new chart or component type is registered here, once.
-use([LineChart, BarChart, GridComponent, TooltipComponent, LegendComponent, DatasetComponent, CanvasRenderer]);
+use([
+  LineChart,
+  BarChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  DatasetComponent,
+  CanvasRenderer,
+]);
 
 /** The ECharts options the UI's charts may use: line and bar series, grid, tooltip, legend and dataset. */
 export type ChartOption = ComposeOption<
@@ -27,7 +35,16 @@ export type ChartOption = ComposeOption<
 >;
 
 /** Lathe's series palette; matches the CSS variables `--chart-1` … in styles.css. */
-export const chartPalette = ['#2563eb', '#0d9488', '#d97706', '#9333ea', '#dc2626', '#0891b2', '#65a30d', '#db2777'];
+export const chartPalette = [
+  '#2563eb',
+  '#0d9488',
+  '#d97706',
+  '#9333ea',
+  '#dc2626',
+  '#0891b2',
+  '#65a30d',
+  '#db2777',
+];
 
 /** Defaults merged under every option so charts look alike; an option's own values win. */
 const baseOption: ChartOption = {
@@ -78,9 +95,22 @@ export function Chart({ option, label, height = 240, loading = false, className,
   }, [option]);
 
   useEffect(() => {
-    if (loading) chart.current?.showLoading('default', { text: '', color: chartPalette[0], maskColor: 'rgba(255,255,255,0.6)' });
+    if (loading)
+      chart.current?.showLoading('default', {
+        text: '',
+        color: chartPalette[0],
+        maskColor: 'rgba(255,255,255,0.6)',
+      });
     else chart.current?.hideLoading();
   }, [loading]);
 
-  return <div ref={container} className={className} role="img" aria-label={label} style={{ width: '100%', height, ...style }} />;
+  return (
+    <div
+      ref={container}
+      className={className}
+      role="img"
+      aria-label={label}
+      style={{ width: '100%', height, ...style }}
+    />
+  );
 }

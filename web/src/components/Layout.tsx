@@ -4,10 +4,24 @@ import { areas } from '../areas.js';
 import { useSignedIn, useSession } from '../session.js';
 import { Icon, type IconName, Logo } from './icons.js';
 
-function NavItem({ to, label, icon, soon = false }: { to: string; label: string; icon: IconName; soon?: boolean }) {
+function NavItem({
+  to,
+  label,
+  icon,
+  soon = false,
+}: {
+  to: string;
+  label: string;
+  icon: IconName;
+  soon?: boolean;
+}) {
   return (
     <li>
-      <NavLink to={to} end={to === '/'} className={({ isActive }) => (isActive ? 'nav-link active' : 'nav-link')}>
+      <NavLink
+        to={to}
+        end={to === '/'}
+        className={({ isActive }) => (isActive ? 'nav-link active' : 'nav-link')}
+      >
         <Icon name={icon} />
         <span className="nav-label">{label}</span>
         {soon && (

@@ -87,7 +87,9 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
   return (
     <button type="button" className="btn btn-sm" onClick={copy} aria-label={label}>
       <Icon name="copy" size={14} />
-      <span aria-live="polite">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Select and copy' : 'Copy'}</span>
+      <span aria-live="polite">
+        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Select and copy' : 'Copy'}
+      </span>
     </button>
   );
 }
@@ -144,16 +146,16 @@ export function ConfirmDialog({
   );
 }
 
-/** A label/value grid for facts about one object. */
-export function Facts({ items }: { items: Array<[label: string, value: ReactNode]> }) {
+/** A label/value grid for facts about one object; holds <Fact> children. */
+export function Facts({ children }: { children: ReactNode }) {
+  return <dl className="facts">{children}</dl>;
+}
+
+export function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <dl className="facts">
-      {items.map(([label, value]) => (
-        <div key={label} className="fact">
-          <dt>{label}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
+    <div className="fact">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
   );
 }

@@ -11,14 +11,22 @@ function destination(state: unknown): string {
   return `${from.pathname}${from.search ?? ''}${from.hash ?? ''}`;
 }
 
-/** Takes `token=…` out of the URL fragment (the login link the server prints) and out of the address bar. */
-function takeFragmentToken(): string | null {
+/** The `token=…` of the URL fragment: the login link the server prints at first start. */
+function fragmentToken(): string | null {
   const hash = window.location.hash.replace(/^#/, '');
   if (!hash) return null;
-  const token = new URLSearchParams(hash).get('token');
-  // Keep React Router's history state; drop the fragment so the secret is not left in the address bar.
-  window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}`);
-  return token?.trim() || null;
+  return new URLSearchParams(hash).get('token')?.trim() || null;
+}
+
+/** Drops the fragment from the address bar (and history) so the secret is not left lying there. */
+function stripFragment(): void {
+  if (!window.location.hash) return;
+  // Keep React Router's history state: only the URL changes.
+  window.history.replaceState(
+    window.history.state,
+    '',
+    `${window.location.pathname}${window.location.search}`,
+  );
 }
 
 export function LoginPage() {
@@ -26,7 +34,7 @@ export function LoginPage() {
   const { state, signIn } = useSession();
   const location = useLocation();
   const navigate = useNavigate();
-  const [linkToken] = useState(takeFragmentToken);
+  const [linkToken] = useState(fragmentToken);
   const [token, setToken] = useState('');
   const [busy, setBusy] = useState(linkToken !== null);
   const [error, setError] = useState<string | null>(null);
@@ -45,16 +53,24 @@ export function LoginPage() {
     }
   }
 
+  // `attempt` is recreated every render; the login link's token is tried exactly once.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per login link
   useEffect(() => {
+    stripFragment();
     if (linkToken === null || triedLink.current) return;
     triedLink.current = true;
     void attempt(linkToken);
-    // attempt is recreated every render; the link token is tried exactly once.
-    // biome-ignore lint/correctness/useExhaustiveDependencies: run once for the login link
   }, [linkToken]);
 
   // Already signed in (or auth is off) and not busy with a login link: nothing to do here.
   if (state.status === 'signedIn' && !busy && linkToken === null) return <Navigate to={target} replace />;
+  if (state.status === 'checking' && linkToken === null) {
+    return (
+      <div className="login-screen">
+        <Loading label="Checking your session…" />
+      </div>
+    );
+  }
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -76,10 +92,15 @@ export function LoginPage() {
         </div>
         <h1>Sign in</h1>
         <p className="muted">
-          Paste an API token. The server prints a login link for the admin at first start; anyone can create more
-          tokens with <code>lathe token create</code> or in Settings.
+          Paste an API token. At its first start the server prints a login link for the admin; more tokens
+          come from Settings or <code>lathe tokens create &lt;name&gt;</code>.
         </p>
         {notice && !error && <Alert kind="info">{notice}</Alert>}
+        {state.status === 'unreachable' && !error && (
+          <Alert kind="error" title="The server did not answer">
+            {state.message}
+          </Alert>
+        )}
         {error && (
           <Alert kind="error" title="Sign-in failed">
             {error}

@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { AuthService } from '../auth/index.js';
+import { type DeepPartial, type LatheConfig, loadConfig } from '../core/index.js';
+import { openBlobStore } from '../storage/blobs/index.js';
+import { openMetaStore } from '../storage/meta/index.js';
+import { buildApp, type LatheApp } from './app.js';
+
+/** An app on fresh embedded stores in a temp directory, for route tests with `inject()`. */
+export interface TestApp {
+  app: LatheApp;
+  /** The bootstrap admin's token (null with auth off). */
+  adminToken: string | null;
+  auth: AuthService;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(overrides: DeepPartial<LatheConfig> = {}): Promise<TestApp> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lathe-app-'));
+  const { config } = loadConfig({ env: {}, cwd: dir, flags: { dataDir: dir, ...overrides } });
+  const meta = await openMetaStore(`sqlite:${path.join(dir, 'lathe.db')}`);
+  const blobs = await openBlobStore(`file:${path.join(dir, 'blobs')}`);
+  const auth = new AuthService(meta);
+  const adminToken = config.auth.enabled ? ((await auth.bootstrapAdmin())?.secret ?? null) : null;
+  const app = await buildApp({ config, meta, blobs });
+  return {
+    app,
+    adminToken,
+    auth,
+    async close() {
+      await app.close();
+      await blobs.close();
+      await meta.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

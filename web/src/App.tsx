@@ -1,0 +1,59 @@
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { areas } from './areas.js';
+import { Layout } from './components/Layout.js';
+import { Alert, Loading } from './components/ui.js';
+import { AreaPage } from './pages/AreaPage.js';
+import { LoginPage } from './pages/LoginPage.js';
+import { NotFoundPage } from './pages/NotFoundPage.js';
+import { OverviewPage } from './pages/OverviewPage.js';
+import { SettingsPage } from './pages/SettingsPage.js';
+import { SessionProvider, useSession } from './session.js';
+
+/** Renders the signed-in layout, or sends the user to /login and back afterwards. */
+function RequireSession() {
+  const { state, retry } = useSession();
+  const location = useLocation();
+  if (state.status === 'checking') {
+    return (
+      <div className="center-screen">
+        <Loading label="Connecting to Lathe…" />
+      </div>
+    );
+  }
+  if (state.status === 'unreachable') {
+    return (
+      <div className="center-screen">
+        <div className="login-card">
+          <Alert kind="error" title="The Lathe server did not answer">
+            {state.message}
+          </Alert>
+          <button type="button" className="btn btn-primary" onClick={retry}>
+            Try again
+          </button>
+        </div>
+      </div>
+    );
+  }
+  if (state.status === 'signedOut') return <Navigate to="/login" replace state={{ from: location }} />;
+  return <Layout />;
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <SessionProvider>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route element={<RequireSession />}>
+            <Route index element={<OverviewPage />} />
+            {areas.map((area) => (
+              <Route key={area.path} path={`${area.path}/*`} element={<AreaPage area={area} />} />
+            ))}
+            <Route path="/settings" element={<SettingsPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </SessionProvider>
+    </BrowserRouter>
+  );
+}
