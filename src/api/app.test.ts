@@ -35,10 +35,19 @@ describe('HTTP API with auth on', () => {
     assert.equal(unknown.json().error.code, 'UNAUTHENTICATED');
     const notBearer = await t.app.inject({ url: '/api/v1/me', headers: { authorization: 'Basic abc' } });
     assert.equal(notBearer.statusCode, 401);
-    const created = await t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(t.adminToken), payload: { name: 'short-lived' } });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: bearer(t.adminToken),
+      payload: { name: 'short-lived' },
+    });
     const { token, secret } = created.json();
     assert.equal((await t.app.inject({ url: '/api/v1/me', headers: bearer(secret) })).statusCode, 200);
-    const revoked = await t.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${token.id}`, headers: bearer(t.adminToken) });
+    const revoked = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/tokens/${token.id}`,
+      headers: bearer(t.adminToken),
+    });
     assert.equal(revoked.statusCode, 200);
     assert.ok(revoked.json().token.revokedAt);
     const after = await t.app.inject({ url: '/api/v1/me', headers: bearer(secret) });
@@ -49,7 +58,7 @@ describe('HTTP API with auth on', () => {
   it('rejects an expired token with TOKEN_EXPIRED', async () => {
     const { secret } = await t.auth.createToken(
       { name: 'expiring', expiresAt: Date.now() + 50 },
-      { actor: (await t.auth.authenticate(t.adminToken!)) },
+      { actor: await t.auth.authenticate(t.adminToken!) },
     );
     await new Promise((r) => setTimeout(r, 80));
     const res = await t.app.inject({ url: '/api/v1/me', headers: bearer(secret) });
@@ -85,9 +94,19 @@ describe('HTTP API with auth on', () => {
   });
 
   it('enforces roles and scopes on routes', async () => {
-    const viewer = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(t.adminToken), payload: { name: 'vera', role: 'viewer' } });
+    const viewer = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: bearer(t.adminToken),
+      payload: { name: 'vera', role: 'viewer' },
+    });
     assert.equal(viewer.statusCode, 201);
-    const vt = await t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(t.adminToken), payload: { name: 'vera-token', user: 'vera' } });
+    const vt = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: bearer(t.adminToken),
+      payload: { name: 'vera-token', user: 'vera' },
+    });
     assert.equal(vt.statusCode, 201);
     const veraSecret = vt.json().secret;
     assert.deepEqual(vt.json().token.scopes, ['read']);
@@ -96,27 +115,67 @@ describe('HTTP API with auth on', () => {
     assert.equal(denied.json().error.code, 'PERMISSION_DENIED');
     assert.match(denied.json().error.message, /needs the admin permission; your token has read/);
     // A read-scoped token of the admin is read-only too.
-    const ro = (await t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(t.adminToken), payload: { name: 'ro', scopes: ['read'] } })).json().secret;
+    const ro = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers: bearer(t.adminToken),
+        payload: { name: 'ro', scopes: ['read'] },
+      })
+    ).json().secret;
     assert.equal((await t.app.inject({ url: '/api/v1/audit', headers: bearer(ro) })).statusCode, 403);
     // ...and cannot mint a token with more scopes than its own.
-    const escalate = await t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(ro), payload: { name: 'esc', scopes: ['admin'] } });
+    const escalate = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: bearer(ro),
+      payload: { name: 'esc', scopes: ['admin'] },
+    });
     assert.equal(escalate.statusCode, 403);
     // A viewer cannot get a write scope, and cannot create tokens for others or list all tokens.
-    const beyondRole = await t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(t.adminToken), payload: { name: 'x', user: 'vera', scopes: ['write'] } });
+    const beyondRole = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: bearer(t.adminToken),
+      payload: { name: 'x', user: 'vera', scopes: ['write'] },
+    });
     assert.equal(beyondRole.statusCode, 400);
     assert.match(beyondRole.json().error.message, /scope write exceeds the role of vera \(viewer/);
-    const forOther = await t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(veraSecret), payload: { name: 'x', user: 'admin' } });
+    const forOther = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: bearer(veraSecret),
+      payload: { name: 'x', user: 'admin' },
+    });
     assert.equal(forOther.statusCode, 403);
-    assert.equal((await t.app.inject({ url: '/api/v1/tokens?all=true', headers: bearer(veraSecret) })).statusCode, 403);
+    assert.equal(
+      (await t.app.inject({ url: '/api/v1/tokens?all=true', headers: bearer(veraSecret) })).statusCode,
+      403,
+    );
     // A viewer cannot revoke the admin's token: to them it does not exist.
-    const adminTokenId = (await t.app.inject({ url: '/api/v1/me', headers: bearer(t.adminToken) })).json().tokenId;
-    const revoke = await t.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${adminTokenId}`, headers: bearer(veraSecret) });
+    const adminTokenId = (await t.app.inject({ url: '/api/v1/me', headers: bearer(t.adminToken) })).json()
+      .tokenId;
+    const revoke = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/tokens/${adminTokenId}`,
+      headers: bearer(veraSecret),
+    });
     assert.equal(revoke.statusCode, 404);
   });
 
   it('answers a duplicate user with 409 ALREADY_EXISTS and keeps the first', async () => {
-    await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(t.adminToken), payload: { name: 'dana', role: 'editor' } });
-    const dup = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(t.adminToken), payload: { name: 'dana', role: 'admin' } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: bearer(t.adminToken),
+      payload: { name: 'dana', role: 'editor' },
+    });
+    const dup = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: bearer(t.adminToken),
+      payload: { name: 'dana', role: 'admin' },
+    });
     assert.equal(dup.statusCode, 409);
     assert.equal(dup.json().error.code, 'ALREADY_EXISTS');
     const users = (await t.app.inject({ url: '/api/v1/users', headers: bearer(t.adminToken) })).json().users;
@@ -130,9 +189,16 @@ describe('HTTP API with auth on', () => {
     assert.equal(page.events.length, 2);
     assert.ok(page.events[0].seq > page.events[1].seq);
     assert.ok(page.nextPageToken);
-    const next = (await t.app.inject({ url: `/api/v1/audit?limit=2&pageToken=${page.nextPageToken}`, headers: bearer(t.adminToken) })).json();
+    const next = (
+      await t.app.inject({
+        url: `/api/v1/audit?limit=2&pageToken=${page.nextPageToken}`,
+        headers: bearer(t.adminToken),
+      })
+    ).json();
     assert.ok(next.events[0].seq < page.events[1].seq);
-    const created = (await t.app.inject({ url: '/api/v1/audit?action=user.create&limit=100', headers: bearer(t.adminToken) })).json().events;
+    const created = (
+      await t.app.inject({ url: '/api/v1/audit?action=user.create&limit=100', headers: bearer(t.adminToken) })
+    ).json().events;
     const dana = created.find((e: { details: { name: string } }) => e.details.name === 'dana');
     assert.equal(dana.actorName, 'admin');
     assert.equal(dana.objectType, 'user');
@@ -143,7 +209,12 @@ describe('HTTP API with auth on', () => {
 
   describe('bad input gets a 4xx with the error body, never a 500', () => {
     const post = (payload: string, contentType = 'application/json') =>
-      t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: { ...bearer(t.adminToken), 'content-type': contentType }, payload });
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers: { ...bearer(t.adminToken), 'content-type': contentType },
+        payload,
+      });
 
     it('malformed JSON', async () => {
       const res = await post('{"name": ');
@@ -200,7 +271,10 @@ describe('HTTP API with auth on', () => {
     const res = await t.app.inject({ url: '/metrics' });
     assert.equal(res.statusCode, 200);
     assert.match(res.headers['content-type'] as string, /text\/plain/);
-    assert.match(res.body, /lathe_http_requests_total\{method="GET",route="\/healthz",status_code="200"\} \d+/);
+    assert.match(
+      res.body,
+      /lathe_http_requests_total\{method="GET",route="\/healthz",status_code="200"\} \d+/,
+    );
     assert.match(res.body, /route="\/api\/v1\/tokens\/:id",status_code="404"/);
     assert.doesNotMatch(res.body, /tok_abc/);
     assert.match(res.body, /lathe_http_request_duration_seconds_bucket/);

@@ -10,7 +10,7 @@ import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin, sendError } from './plugins/errors.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { openapiPlugin } from './plugins/openapi.js';
-import { sendUiPage, wantsUiPage, webUiPlugin } from './plugins/web-ui.js';
+import { sendUiPage, wantsUiPage, webDistDir, webUiPlugin } from './plugins/web-ui.js';
 import { auditRoutes } from './routes/audit/audit-routes.js';
 import { authRoutes } from './routes/auth/auth-routes.js';
 import { healthRoutes } from './routes/health/health-routes.js';
@@ -29,7 +29,13 @@ export interface AppOptions {
   webDir?: string;
 }
 
-export type LatheApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type LatheApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -66,14 +72,19 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
       { name: 'blobs', check: async () => void (await blobs.has('0'.repeat(64))) },
     ],
   });
-  await app.register(systemRoutes, { authEnabled: config.auth.enabled, metaStore: meta.dialect, blobStore: options.blobStoreKind ?? 'file' });
+  await app.register(systemRoutes, {
+    authEnabled: config.auth.enabled,
+    metaStore: meta.dialect,
+    blobStore: options.blobStoreKind ?? 'file',
+  });
   await app.register(authRoutes, { auth, enabled: config.auth.enabled });
   await app.register(auditRoutes, { audit: auth.audit });
-  await app.register(webUiPlugin, { dir: options.webDir });
+  const webDir = options.webDir ?? webDistDir;
+  await app.register(webUiPlugin, { dir: webDir });
 
   app.setNotFoundHandler((request, reply) => {
     if (wantsUiPage(request)) {
-      const sent = sendUiPage(reply);
+      const sent = sendUiPage(reply, webDir);
       if (sent) return sent;
     }
     const path = request.url.split('?')[0];

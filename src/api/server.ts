@@ -1,6 +1,13 @@
 import { isIP } from 'node:net';
 import { AuthService } from '../auth/index.js';
-import { blobStoreUri, type LatheConfig, LatheError, type Logger, metaStoreUri, publicUrl } from '../core/index.js';
+import {
+  blobStoreUri,
+  type LatheConfig,
+  LatheError,
+  type Logger,
+  metaStoreUri,
+  publicUrl,
+} from '../core/index.js';
 import { openBlobStore } from '../storage/blobs/index.js';
 import { openMetaStore } from '../storage/meta/index.js';
 import { buildApp, type LatheApp } from './app.js';
@@ -45,7 +52,9 @@ export async function startServer(config: LatheConfig, logger: Logger): Promise<
     await meta.close();
   };
   try {
-    const adminToken = config.auth.enabled ? ((await new AuthService(meta).bootstrapAdmin())?.secret ?? null) : null;
+    const adminToken = config.auth.enabled
+      ? ((await new AuthService(meta).bootstrapAdmin())?.secret ?? null)
+      : null;
     const app = await buildApp({ config, meta, blobs, logger, blobStoreKind: blobUri.split(':')[0] });
     await app.listen({ host: config.server.host, port: config.server.port });
     const address = app.server.address();
@@ -64,9 +73,13 @@ export async function startServer(config: LatheConfig, logger: Logger): Promise<
   } catch (err) {
     await closeStores();
     if ((err as { code?: string }).code === 'EADDRINUSE') {
-      throw new LatheError('UNAVAILABLE', `port ${config.server.port} on ${config.server.host} is in use; choose another with --port`, {
-        port: config.server.port,
-      });
+      throw new LatheError(
+        'UNAVAILABLE',
+        `port ${config.server.port} on ${config.server.host} is in use; choose another with --port`,
+        {
+          port: config.server.port,
+        },
+      );
     }
     throw err;
   }

@@ -16,14 +16,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(overrides: DeepPartial<LatheConfig> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: DeepPartial<LatheConfig> = {},
+  webDir?: string,
+): Promise<TestApp> {
   const dir = mkdtempSync(path.join(tmpdir(), 'lathe-app-'));
   const { config } = loadConfig({ env: {}, cwd: dir, flags: { dataDir: dir, ...overrides } });
   const meta = await openMetaStore(`sqlite:${path.join(dir, 'lathe.db')}`);
   const blobs = await openBlobStore(`file:${path.join(dir, 'blobs')}`);
   const auth = new AuthService(meta);
   const adminToken = config.auth.enabled ? ((await auth.bootstrapAdmin())?.secret ?? null) : null;
-  const app = await buildApp({ config, meta, blobs });
+  const app = await buildApp({ config, meta, blobs, webDir });
   return {
     app,
     adminToken,

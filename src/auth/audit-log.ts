@@ -67,7 +67,11 @@ export class AuditLog {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
       throw new LatheError('INVALID_ARGUMENT', `limit must be an integer from 1 to 1000, got ${limit}`);
     }
-    let query = this.store.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(limit + 1);
+    let query = this.store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .orderBy('seq', 'desc')
+      .limit(limit + 1);
     if (q.pageToken) query = query.where('seq', '<', decodePageToken(q.pageToken));
     if (q.objectType) query = query.where('object_type', '=', q.objectType);
     if (q.objectId) query = query.where('object_id', '=', q.objectId);
@@ -96,7 +100,10 @@ export class AuditLog {
 function decodePageToken(token: string): number {
   const seq = Number(Buffer.from(token, 'base64url').toString());
   if (!Number.isSafeInteger(seq) || seq < 1) {
-    throw new LatheError('INVALID_ARGUMENT', `pageToken is not one this server issued: ${JSON.stringify(token)}`);
+    throw new LatheError(
+      'INVALID_ARGUMENT',
+      `pageToken is not one this server issued: ${JSON.stringify(token)}`,
+    );
   }
   return seq;
 }

@@ -1,7 +1,14 @@
 import { LatheError, newId, randomSecret, sha256Hex } from '../core/index.js';
 import type { ApiTokensTable, MetaStore, UsersTable } from '../storage/meta/index.js';
 import { AuditLog } from './audit-log.js';
-import { isPermission, isRole, type Permission, type Principal, type Role, rolePermissions } from './roles.js';
+import {
+  isPermission,
+  isRole,
+  type Permission,
+  type Principal,
+  type Role,
+  rolePermissions,
+} from './roles.js';
 
 /** A user as the API shows it. */
 export interface User {
@@ -67,13 +74,37 @@ export class AuthService {
       const existing = await trx.selectFrom('users').select('id').limit(1).execute();
       if (existing.length > 0) return null;
       const now = Date.now();
-      const user: UsersTable = { id: newId('usr_'), name: 'admin', role: 'admin', created_at: now, disabled: 0 };
+      const user: UsersTable = {
+        id: newId('usr_'),
+        name: 'admin',
+        role: 'admin',
+        created_at: now,
+        disabled: 0,
+      };
       await trx.insertInto('users').values(user).execute();
       const { row, secret } = newTokenRow(user.id, 'bootstrap', [...rolePermissions.admin], null);
       await trx.insertInto('api_tokens').values(row).execute();
       const audit = new AuditLog(this.store);
-      await audit.record({ actor: null, action: 'user.create', objectType: 'user', objectId: user.id, details: { name: 'admin', role: 'admin', bootstrap: true } }, trx);
-      await audit.record({ actor: null, action: 'token.create', objectType: 'token', objectId: row.id, details: { name: row.name, user: 'admin' } }, trx);
+      await audit.record(
+        {
+          actor: null,
+          action: 'user.create',
+          objectType: 'user',
+          objectId: user.id,
+          details: { name: 'admin', role: 'admin', bootstrap: true },
+        },
+        trx,
+      );
+      await audit.record(
+        {
+          actor: null,
+          action: 'token.create',
+          objectType: 'token',
+          objectId: row.id,
+          details: { name: row.name, user: 'admin' },
+        },
+        trx,
+      );
       return { user: toUser(user), token: toToken(row, user.name), secret };
     });
   }
@@ -81,24 +112,48 @@ export class AuthService {
   /** Resolves a bearer secret to its principal; throws UNAUTHENTICATED, TOKEN_EXPIRED or TOKEN_REVOKED. */
   async authenticate(secret: string): Promise<Principal> {
     if (!secret.startsWith(tokenPrefix) || secret.length > 200) {
-      throw new LatheError('UNAUTHENTICATED', `the bearer token is not a Lathe API token (expected one starting with "${tokenPrefix}")`);
+      throw new LatheError(
+        'UNAUTHENTICATED',
+        `the bearer token is not a Lathe API token (expected one starting with "${tokenPrefix}")`,
+      );
     }
     const row = await this.store.db
       .selectFrom('api_tokens')
       .innerJoin('users', 'users.id', 'api_tokens.user_id')
-      .select(['api_tokens.id', 'api_tokens.scopes', 'api_tokens.expires_at', 'api_tokens.revoked_at', 'api_tokens.last_used_at'])
+      .select([
+        'api_tokens.id',
+        'api_tokens.scopes',
+        'api_tokens.expires_at',
+        'api_tokens.revoked_at',
+        'api_tokens.last_used_at',
+      ])
       .select(['users.id as user_id', 'users.name as user_name', 'users.role', 'users.disabled'])
       .where('api_tokens.secret_hash', '=', sha256Hex(secret))
       .executeTakeFirst();
-    if (!row) throw new LatheError('UNAUTHENTICATED', 'the bearer token is unknown; create one with `lathe tokens create`');
+    if (!row)
+      throw new LatheError(
+        'UNAUTHENTICATED',
+        'the bearer token is unknown; create one with `lathe tokens create`',
+      );
     const now = Date.now();
-    if (row.revoked_at !== null) throw new LatheError('TOKEN_REVOKED', `token ${row.id} was revoked at ${new Date(row.revoked_at).toISOString()}`);
+    if (row.revoked_at !== null)
+      throw new LatheError(
+        'TOKEN_REVOKED',
+        `token ${row.id} was revoked at ${new Date(row.revoked_at).toISOString()}`,
+      );
     if (row.expires_at !== null && row.expires_at <= now) {
-      throw new LatheError('TOKEN_EXPIRED', `token ${row.id} expired at ${new Date(row.expires_at).toISOString()}`);
+      throw new LatheError(
+        'TOKEN_EXPIRED',
+        `token ${row.id} expired at ${new Date(row.expires_at).toISOString()}`,
+      );
     }
     if (row.disabled) throw new LatheError('UNAUTHENTICATED', `user ${row.user_name} is disabled`);
     if (row.last_used_at === null || now - row.last_used_at > lastUsedResolutionMs) {
-      await this.store.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
+      await this.store.db
+        .updateTable('api_tokens')
+        .set({ last_used_at: now })
+        .where('id', '=', row.id)
+        .execute();
     }
     const role = isRole(row.role) ? row.role : 'viewer';
     const scopes = parseScopes(row.scopes);
@@ -114,16 +169,35 @@ export class AuthService {
   async createUser(input: { name: string; role: Role }, ctx: Context): Promise<User> {
     checkName(input.name, 'user name');
     if (!isRole(input.role)) {
-      throw new LatheError('INVALID_ARGUMENT', `role must be one of viewer, editor, admin, got ${JSON.stringify(input.role)}`);
+      throw new LatheError(
+        'INVALID_ARGUMENT',
+        `role must be one of viewer, editor, admin, got ${JSON.stringify(input.role)}`,
+      );
     }
-    const row: UsersTable = { id: newId('usr_'), name: input.name, role: input.role, created_at: Date.now(), disabled: 0 };
+    const row: UsersTable = {
+      id: newId('usr_'),
+      name: input.name,
+      role: input.role,
+      created_at: Date.now(),
+      disabled: 0,
+    };
     try {
       await this.store.transaction(async (trx) => {
         await trx.insertInto('users').values(row).execute();
-        await this.audit.record({ ...ctx, action: 'user.create', objectType: 'user', objectId: row.id, details: { name: row.name, role: row.role } }, trx);
+        await this.audit.record(
+          {
+            ...ctx,
+            action: 'user.create',
+            objectType: 'user',
+            objectId: row.id,
+            details: { name: row.name, role: row.role },
+          },
+          trx,
+        );
       });
     } catch (err) {
-      if (this.store.isUniqueViolation(err)) throw new LatheError('ALREADY_EXISTS', `a user named ${JSON.stringify(input.name)} exists already`);
+      if (this.store.isUniqueViolation(err))
+        throw new LatheError('ALREADY_EXISTS', `a user named ${JSON.stringify(input.name)} exists already`);
       throw err;
     }
     return toUser(row);
@@ -139,29 +213,59 @@ export class AuthService {
     checkName(input.name, 'token name');
     const ownerName = input.userName ?? ctx.actor.userName;
     if (ownerName !== ctx.actor.userName && !ctx.actor.permissions.includes('admin')) {
-      throw new LatheError('PERMISSION_DENIED', `only admins may create tokens for another user (you are ${ctx.actor.userName})`);
+      throw new LatheError(
+        'PERMISSION_DENIED',
+        `only admins may create tokens for another user (you are ${ctx.actor.userName})`,
+      );
     }
-    const owner = await this.store.db.selectFrom('users').selectAll().where('name', '=', ownerName).executeTakeFirst();
+    const owner = await this.store.db
+      .selectFrom('users')
+      .selectAll()
+      .where('name', '=', ownerName)
+      .executeTakeFirst();
     if (!owner) throw new LatheError('NOT_FOUND', `no user named ${JSON.stringify(ownerName)}`);
     const ownerRole = isRole(owner.role) ? owner.role : 'viewer';
     const scopes = input.scopes ?? [...rolePermissions[ownerRole]];
     for (const s of scopes) {
-      if (!isPermission(s)) throw new LatheError('INVALID_ARGUMENT', `scope must be one of read, write, admin, got ${JSON.stringify(s)}`);
+      if (!isPermission(s))
+        throw new LatheError(
+          'INVALID_ARGUMENT',
+          `scope must be one of read, write, admin, got ${JSON.stringify(s)}`,
+        );
       if (!rolePermissions[ownerRole].includes(s)) {
-        throw new LatheError('INVALID_ARGUMENT', `scope ${s} exceeds the role of ${owner.name} (${ownerRole} holds ${rolePermissions[ownerRole].join(', ')})`);
+        throw new LatheError(
+          'INVALID_ARGUMENT',
+          `scope ${s} exceeds the role of ${owner.name} (${ownerRole} holds ${rolePermissions[ownerRole].join(', ')})`,
+        );
       }
       if (owner.id === ctx.actor.userId && !ctx.actor.permissions.includes(s)) {
-        throw new LatheError('PERMISSION_DENIED', `a token cannot create a token with more scopes than its own: ${s} is not among ${ctx.actor.permissions.join(', ')}`);
+        throw new LatheError(
+          'PERMISSION_DENIED',
+          `a token cannot create a token with more scopes than its own: ${s} is not among ${ctx.actor.permissions.join(', ')}`,
+        );
       }
     }
-    if (scopes.length === 0) throw new LatheError('INVALID_ARGUMENT', 'scopes must hold at least one of read, write, admin');
+    if (scopes.length === 0)
+      throw new LatheError('INVALID_ARGUMENT', 'scopes must hold at least one of read, write, admin');
     if (input.expiresAt != null && input.expiresAt <= Date.now()) {
-      throw new LatheError('INVALID_ARGUMENT', `expiry must be in the future, got ${new Date(input.expiresAt).toISOString()}`);
+      throw new LatheError(
+        'INVALID_ARGUMENT',
+        `expiry must be in the future, got ${new Date(input.expiresAt).toISOString()}`,
+      );
     }
     const { row, secret } = newTokenRow(owner.id, input.name, [...new Set(scopes)], input.expiresAt ?? null);
     await this.store.transaction(async (trx) => {
       await trx.insertInto('api_tokens').values(row).execute();
-      await this.audit.record({ ...ctx, action: 'token.create', objectType: 'token', objectId: row.id, details: { name: row.name, user: owner.name, scopes, expiresAt: input.expiresAt ?? null } }, trx);
+      await this.audit.record(
+        {
+          ...ctx,
+          action: 'token.create',
+          objectType: 'token',
+          objectId: row.id,
+          details: { name: row.name, user: owner.name, scopes, expiresAt: input.expiresAt ?? null },
+        },
+        trx,
+      );
     });
     return { token: toToken(row, owner.name), secret };
   }
@@ -196,7 +300,16 @@ export class AuthService {
     const revokedAt = Date.now();
     await this.store.transaction(async (trx) => {
       await trx.updateTable('api_tokens').set({ revoked_at: revokedAt }).where('id', '=', id).execute();
-      await this.audit.record({ ...ctx, action: 'token.revoke', objectType: 'token', objectId: id, details: { name: row.name, user: row.user_name } }, trx);
+      await this.audit.record(
+        {
+          ...ctx,
+          action: 'token.revoke',
+          objectType: 'token',
+          objectId: id,
+          details: { name: row.name, user: row.user_name },
+        },
+        trx,
+      );
     });
     return toToken({ ...row, revoked_at: revokedAt }, row.user_name);
   }
@@ -236,7 +349,13 @@ function parseScopes(json: string): Permission[] {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 function toUser(r: UsersTable): User {
-  return { id: r.id, name: r.name, role: isRole(r.role) ? r.role : 'viewer', createdAt: iso(r.created_at)!, disabled: r.disabled === 1 };
+  return {
+    id: r.id,
+    name: r.name,
+    role: isRole(r.role) ? r.role : 'viewer',
+    createdAt: iso(r.created_at)!,
+    disabled: r.disabled === 1,
+  };
 }
 
 function toToken(r: ApiTokensTable, userName: string): ApiToken {

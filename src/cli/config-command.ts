@@ -10,7 +10,9 @@ export function registerConfigCommand(program: Command): void {
   addStoreOptions(
     config
       .command('show')
-      .description('print the effective configuration (defaults < config file < LATHE_* env < flags), secrets masked'),
+      .description(
+        'print the effective configuration (defaults < config file < LATHE_* env < flags), secrets masked',
+      ),
   ).action((_opts, cmd: Command) => {
     const resolved = resolveConfig(cmd);
     const effective = maskSecrets({
@@ -21,9 +23,12 @@ export function registerConfigCommand(program: Command): void {
       printJson({ config: effective, sources: resolved.sources, file: resolved.file });
       return;
     }
-    process.stdout.write(`# config file: ${resolved.file ?? 'none (lathe.config.json or lathe.config.yaml in the working directory)'}\n`);
+    process.stdout.write(
+      `# config file: ${resolved.file ?? 'none (lathe.config.json or lathe.config.yaml in the working directory)'}\n`,
+    );
     const nonDefault = Object.entries(resolved.sources).filter(([, s]) => s !== 'default');
-    if (nonDefault.length) process.stdout.write(`# set by: ${nonDefault.map(([k, s]) => `${k}=${s}`).join(', ')}\n`);
+    if (nonDefault.length)
+      process.stdout.write(`# set by: ${nonDefault.map(([k, s]) => `${k}=${s}`).join(', ')}\n`);
     process.stdout.write(stringify(effective));
   });
 }

@@ -11,13 +11,16 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version exit 0; usage errors were printed by commander already.
-      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.help' ? exitCodes.ok : exitCodes.usage;
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.help'
+        ? exitCodes.ok
+        : exitCodes.usage;
     }
     return reportError(err, argv.includes('--json'));
   }
 }
 
-const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
+const isMain =
+  process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
 if (isMain) {
   runCli(process.argv).then((code) => {
     // `lathe server` keeps running: only leave when a command has finished.

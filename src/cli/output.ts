@@ -1,11 +1,19 @@
 import { isLatheError } from '../core/index.js';
 
 /** Prints rows as an aligned text table; `columns` maps a header to a cell getter. */
-export function printTable<T>(rows: T[], columns: Record<string, (row: T) => unknown>, out = process.stdout): void {
+export function printTable<T>(
+  rows: T[],
+  columns: Record<string, (row: T) => unknown>,
+  out = process.stdout,
+): void {
   const headers = Object.keys(columns);
   const cells = rows.map((r) => headers.map((h) => cellText(columns[h]!(r))));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (parts: string[]) => parts.map((p, i) => p.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (parts: string[]) =>
+    parts
+      .map((p, i) => p.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   out.write(`${line(headers.map((h) => h.toUpperCase()))}\n`);
   for (const c of cells) out.write(`${line(c)}\n`);
   if (rows.length === 0) out.write('(none)\n');
@@ -43,7 +51,10 @@ export function reportError(err: unknown, json: boolean, err_ = process.stderr):
   }
   const message = err instanceof Error ? err.message : String(err);
   if (json) err_.write(`${JSON.stringify({ error: { code: 'INTERNAL', message } })}\n`);
-  else err_.write(`error INTERNAL: ${message}\n${err instanceof Error && process.env.LATHE_DEBUG ? `${err.stack}\n` : ''}`);
+  else
+    err_.write(
+      `error INTERNAL: ${message}\n${err instanceof Error && process.env.LATHE_DEBUG ? `${err.stack}\n` : ''}`,
+    );
   return exitCodes.failed;
 }
 

@@ -12,8 +12,14 @@ import { registerUsersCommand } from './users-command.js';
 export function buildProgram(): Command {
   const program = new Command('lathe')
     .description('Lathe: one platform from raw data to production models and back.')
-    .option('--config <file>', 'config file (default lathe.config.json or lathe.config.yaml here; or LATHE_CONFIG)')
-    .option('--url <url>', 'server URL for commands that talk to a server (or LATHE_URL; default http://127.0.0.1:7007)')
+    .option(
+      '--config <file>',
+      'config file (default lathe.config.json or lathe.config.yaml here; or LATHE_CONFIG)',
+    )
+    .option(
+      '--url <url>',
+      'server URL for commands that talk to a server (or LATHE_URL; default http://127.0.0.1:7007)',
+    )
     .option('--token <token>', 'API token (or LATHE_TOKEN)')
     .option('--json', 'machine-readable JSON output')
     .showHelpAfterError('(run with --help for usage)')

@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
 import { startServer } from '../api/index.js';
-import { blobStoreUri, createLogger, type LatheConfig, maskUri, metaStoreUri, version } from '../core/index.js';
+import {
+  blobStoreUri,
+  createLogger,
+  type LatheConfig,
+  maskUri,
+  metaStoreUri,
+  version,
+} from '../core/index.js';
 import { addStoreOptions, resolveConfig } from './context.js';
 
 /** `lathe server`: the API, the UI and (later) serving and monitors, in one process. */
@@ -14,28 +21,38 @@ export function registerServerCommand(program: Command): void {
       .option('--no-auth', 'turn API tokens off (only allowed on a loopback address)')
       .option('--public-url <url>', 'the URL people reach the server at, for printed links')
       .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)'),
-  ).action(async (opts: { host?: string; port?: string; publicUrl?: string; logLevel?: string }, cmd: Command) => {
-    const auth = cmd.getOptionValueSource('auth') === 'cli' ? { enabled: false } : {};
-    const { config } = resolveConfig(cmd, {
-      server: { host: opts.host, port: opts.port as unknown as number, publicUrl: opts.publicUrl },
-      auth,
-      log: { level: opts.logLevel as LatheConfig['log']['level'] },
-    });
-    const logger = createLogger(config.log.level);
-    const server = await startServer(config, logger);
-    const out = process.stdout;
-    out.write(`Lathe ${version} listening on ${server.url}\n`);
-    out.write(`  metadata: ${maskUri(metaStoreUri(config))}\n  blobs:    ${maskUri(blobStoreUri(config))}\n`);
-    out.write(`  auth:     ${config.auth.enabled ? 'on' : 'OFF (loopback only)'}\n  API docs: ${server.url}/api/docs\n`);
-    if (server.adminToken) {
-      out.write(`\nAdmin token (shown once, keep it safe): ${server.adminToken}\n`);
-      out.write(`Log in to the UI: ${server.url}/login#token=${server.adminToken}\n`);
-    }
-    installShutdown(server.close, config.server.shutdownTimeoutMs, logger);
-  });
+  ).action(
+    async (opts: { host?: string; port?: string; publicUrl?: string; logLevel?: string }, cmd: Command) => {
+      const auth = cmd.getOptionValueSource('auth') === 'cli' ? { enabled: false } : {};
+      const { config } = resolveConfig(cmd, {
+        server: { host: opts.host, port: opts.port as unknown as number, publicUrl: opts.publicUrl },
+        auth,
+        log: { level: opts.logLevel as LatheConfig['log']['level'] },
+      });
+      const logger = createLogger(config.log.level);
+      const server = await startServer(config, logger);
+      const out = process.stdout;
+      out.write(`Lathe ${version} listening on ${server.url}\n`);
+      out.write(
+        `  metadata: ${maskUri(metaStoreUri(config))}\n  blobs:    ${maskUri(blobStoreUri(config))}\n`,
+      );
+      out.write(
+        `  auth:     ${config.auth.enabled ? 'on' : 'OFF (loopback only)'}\n  API docs: ${server.url}/api/docs\n`,
+      );
+      if (server.adminToken) {
+        out.write(`\nAdmin token (shown once, keep it safe): ${server.adminToken}\n`);
+        out.write(`Log in to the UI: ${server.url}/login#token=${server.adminToken}\n`);
+      }
+      installShutdown(server.close, config.server.shutdownTimeoutMs, logger);
+    },
+  );
 }
 
-function installShutdown(close: () => Promise<void>, timeoutMs: number, logger: ReturnType<typeof createLogger>): void {
+function installShutdown(
+  close: () => Promise<void>,
+  timeoutMs: number,
+  logger: ReturnType<typeof createLogger>,
+): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {

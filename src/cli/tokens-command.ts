@@ -13,7 +13,8 @@ const collectScope = (value: string, previous: Permission[] = []): Permission[] 
 
 const positiveDays = (value: string): number => {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 3650) throw new InvalidArgumentError(`expected a number of days from 0 to 3650, got "${value}"`);
+  if (!Number.isFinite(n) || n <= 0 || n > 3650)
+    throw new InvalidArgumentError(`expected a number of days from 0 to 3650, got "${value}"`);
   return n;
 };
 
@@ -25,18 +26,35 @@ export function registerTokensCommand(program: Command): void {
     tokens
       .command('create <name>')
       .description('create an API token; its secret is printed once')
-      .option('--scope <scope>', 'read, write or admin; repeat for several (default: all of the role)', collectScope)
+      .option(
+        '--scope <scope>',
+        'read, write or admin; repeat for several (default: all of the role)',
+        collectScope,
+      )
       .option('--expires-in-days <days>', 'expire after this many days (default: never)', positiveDays)
-      .option('--user <name>', "create it for another user (admins only)")
-      .option('--local', 'write straight to the metadata store instead of the server (recovery: needs file or database access)'),
-  ).action(async (name: string, o: { scope?: Permission[]; expiresInDays?: number; user?: string; local?: boolean }, cmd: Command) => {
-    const input = { name, scopes: o.scope, expiresInDays: o.expiresInDays, user: o.user };
-    const created = o.local ? await createLocal(cmd, input) : await clientFor(cmd).tokens.create(input);
-    if (wantsJson(cmd)) return printJson(created);
-    process.stdout.write(`created token ${created.token.id} "${created.token.name}" for ${created.token.userName} (${created.token.scopes.join(', ')})\n`);
-    if (created.token.expiresAt) process.stdout.write(`expires ${created.token.expiresAt}\n`);
-    process.stdout.write(`\n${created.secret}\n\nThis secret is shown once. Use it as LATHE_TOKEN or MLFLOW_TRACKING_TOKEN.\n`);
-  });
+      .option('--user <name>', 'create it for another user (admins only)')
+      .option(
+        '--local',
+        'write straight to the metadata store instead of the server (recovery: needs file or database access)',
+      ),
+  ).action(
+    async (
+      name: string,
+      o: { scope?: Permission[]; expiresInDays?: number; user?: string; local?: boolean },
+      cmd: Command,
+    ) => {
+      const input = { name, scopes: o.scope, expiresInDays: o.expiresInDays, user: o.user };
+      const created = o.local ? await createLocal(cmd, input) : await clientFor(cmd).tokens.create(input);
+      if (wantsJson(cmd)) return printJson(created);
+      process.stdout.write(
+        `created token ${created.token.id} "${created.token.name}" for ${created.token.userName} (${created.token.scopes.join(', ')})\n`,
+      );
+      if (created.token.expiresAt) process.stdout.write(`expires ${created.token.expiresAt}\n`);
+      process.stdout.write(
+        `\n${created.secret}\n\nThis secret is shown once. Use it as LATHE_TOKEN or MLFLOW_TRACKING_TOKEN.\n`,
+      );
+    },
+  );
 
   tokens
     .command('list')
@@ -75,7 +93,10 @@ export function tokenStatus(t: ApiToken): string {
   return 'active';
 }
 
-async function createLocal(cmd: Command, input: { name: string; scopes?: Permission[]; expiresInDays?: number; user?: string }) {
+async function createLocal(
+  cmd: Command,
+  input: { name: string; scopes?: Permission[]; expiresInDays?: number; user?: string },
+) {
   const { config } = resolveConfig(cmd);
   const store = await openMetaStore(metaStoreUri(config));
   try {

@@ -26,6 +26,12 @@ export function registerUsersCommand(program: Command): void {
     .action(async (_o, cmd: Command) => {
       const list = await clientFor(cmd).users.list();
       if (wantsJson(cmd)) return printJson({ users: list });
-      printTable(list, { id: (u) => u.id, name: (u) => u.name, role: (u) => u.role, created: (u) => shortTime(u.createdAt), disabled: (u) => (u.disabled ? 'yes' : 'no') });
+      printTable(list, {
+        id: (u) => u.id,
+        name: (u) => u.name,
+        role: (u) => u.role,
+        created: (u) => shortTime(u.createdAt),
+        disabled: (u) => (u.disabled ? 'yes' : 'no'),
+      });
     });
 }

@@ -50,7 +50,15 @@ interface Setting {
 export const settings: readonly Setting[] = [
   { path: 'dataDir', env: 'LATHE_DATA_DIR', kind: 'string', default: './lathe-data', doc: 'data directory' },
   { path: 'server.host', env: 'LATHE_HOST', kind: 'string', default: '127.0.0.1', doc: 'listen address' },
-  { path: 'server.port', env: 'LATHE_PORT', kind: 'int', default: 7007, min: 0, max: 65535, doc: 'listen port' },
+  {
+    path: 'server.port',
+    env: 'LATHE_PORT',
+    kind: 'int',
+    default: 7007,
+    min: 0,
+    max: 65535,
+    doc: 'listen port',
+  },
   {
     path: 'server.bodyLimitBytes',
     env: 'LATHE_BODY_LIMIT_BYTES',
@@ -60,7 +68,13 @@ export const settings: readonly Setting[] = [
     max: 2 ** 31,
     doc: 'largest request body',
   },
-  { path: 'server.publicUrl', env: 'LATHE_PUBLIC_URL', kind: 'string', default: '', doc: 'URL shown in links' },
+  {
+    path: 'server.publicUrl',
+    env: 'LATHE_PUBLIC_URL',
+    kind: 'string',
+    default: '',
+    doc: 'URL shown in links',
+  },
   {
     path: 'server.shutdownTimeoutMs',
     env: 'LATHE_SHUTDOWN_TIMEOUT_MS',
@@ -71,11 +85,38 @@ export const settings: readonly Setting[] = [
     doc: 'drain time on SIGTERM',
   },
   { path: 'auth.enabled', env: 'LATHE_AUTH', kind: 'boolean', default: true, doc: 'require API tokens' },
-  { path: 'stores.meta', env: 'LATHE_META_URI', kind: 'string', default: '', secret: 'uri', doc: 'metadata store URI' },
-  { path: 'stores.blobs', env: 'LATHE_BLOB_URI', kind: 'string', default: '', secret: 'uri', doc: 'blob store URI' },
+  {
+    path: 'stores.meta',
+    env: 'LATHE_META_URI',
+    kind: 'string',
+    default: '',
+    secret: 'uri',
+    doc: 'metadata store URI',
+  },
+  {
+    path: 'stores.blobs',
+    env: 'LATHE_BLOB_URI',
+    kind: 'string',
+    default: '',
+    secret: 'uri',
+    doc: 'blob store URI',
+  },
   { path: 'log.level', env: 'LATHE_LOG_LEVEL', kind: 'level', default: 'info', doc: 'log level' },
-  { path: 'client.url', env: 'LATHE_URL', kind: 'string', default: 'http://127.0.0.1:7007', doc: 'server URL for CLI commands' },
-  { path: 'client.token', env: 'LATHE_TOKEN', kind: 'string', default: '', secret: 'whole', doc: 'API token for CLI commands' },
+  {
+    path: 'client.url',
+    env: 'LATHE_URL',
+    kind: 'string',
+    default: 'http://127.0.0.1:7007',
+    doc: 'server URL for CLI commands',
+  },
+  {
+    path: 'client.token',
+    env: 'LATHE_TOKEN',
+    kind: 'string',
+    default: '',
+    secret: 'whole',
+    doc: 'API token for CLI commands',
+  },
 ];
 
 /** Where a setting's effective value came from. */
@@ -169,13 +210,16 @@ export function maskSecrets(config: LatheConfig): LatheConfig {
 
 /** Replaces the password in `scheme://user:password@host` (and `password=` parameters) with `****`. */
 export function maskUri(uri: string): string {
-  return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1****@').replace(/(password=)[^&]*/gi, '$1****');
+  return uri
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1****@')
+    .replace(/(password=)[^&]*/gi, '$1****');
 }
 
 function findConfigFile(explicit: string | undefined, cwd: string): string | null {
   if (explicit) {
     const p = path.resolve(cwd, explicit);
-    if (!existsSync(p)) throw new LatheError('CONFIG_INVALID', `config file ${p} does not exist`, { file: p });
+    if (!existsSync(p))
+      throw new LatheError('CONFIG_INVALID', `config file ${p} does not exist`, { file: p });
     return p;
   }
   for (const name of fileNames) {
@@ -190,13 +234,20 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     parsed = parseYaml(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new LatheError('CONFIG_INVALID', `config file ${file} is not valid JSON or YAML: ${(err as Error).message}`, {
-      file,
-    });
+    throw new LatheError(
+      'CONFIG_INVALID',
+      `config file ${file} is not valid JSON or YAML: ${(err as Error).message}`,
+      {
+        file,
+      },
+    );
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new LatheError('CONFIG_INVALID', `config file ${file} must hold an object, got ${describeValue(parsed)}`);
+    throw new LatheError(
+      'CONFIG_INVALID',
+      `config file ${file} must hold an object, got ${describeValue(parsed)}`,
+    );
   }
   return parsed as Record<string, unknown>;
 }
@@ -238,7 +289,8 @@ function coerce(s: Setting, raw: unknown, where: string): string | number | bool
       return fail('on or off (also true/false, 1/0, yes/no)');
     }
     case 'level':
-      if (typeof raw !== 'string' || !(logLevels as readonly string[]).includes(raw)) fail(`one of ${logLevels.join(', ')}`);
+      if (typeof raw !== 'string' || !(logLevels as readonly string[]).includes(raw))
+        fail(`one of ${logLevels.join(', ')}`);
       return raw as string;
   }
 }
@@ -251,7 +303,10 @@ function flatten(obj: Record<string, unknown>, prefix: string, where: string): R
     if (isGroup) {
       if (v === undefined) continue;
       if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-        throw new LatheError('CONFIG_INVALID', `${key} in ${where}: expected an object, got ${describeValue(v)}`);
+        throw new LatheError(
+          'CONFIG_INVALID',
+          `${key} in ${where}: expected an object, got ${describeValue(v)}`,
+        );
       }
       Object.assign(out, flatten(v as Record<string, unknown>, key, where));
     } else {

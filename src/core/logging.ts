@@ -13,7 +13,13 @@ export function createLogger(level: LogLevel, destination: NodeJS.WritableStream
       level,
       base: { pid: process.pid },
       redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', '*.token', '*.password'],
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'headers.authorization',
+          '*.token',
+          '*.password',
+        ],
         censor: '[redacted]',
       },
     },

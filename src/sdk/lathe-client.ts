@@ -1,7 +1,17 @@
 // The SDK imports only the error class from core (no Node built-ins), so it also runs in browsers.
 import { isErrorCode } from '../core/error-codes.js';
 import { LatheError } from '../core/errors.js';
-import type { ApiToken, AuditEvent, ErrorBody, Health, Me, Permission, Role, SystemInfo, User } from './types.js';
+import type {
+  ApiToken,
+  AuditEvent,
+  ErrorBody,
+  Health,
+  Me,
+  Permission,
+  Role,
+  SystemInfo,
+  User,
+} from './types.js';
 
 export interface LatheClientOptions {
   /** Server URL, e.g. http://127.0.0.1:7007. Empty string means same origin (browsers). */
@@ -51,7 +61,9 @@ export class LatheClient {
   readonly tokens = {
     /** Tokens of the caller; `all: true` lists every user's tokens (admin). Newest first. */
     list: (options: { all?: boolean } = {}): Promise<ApiToken[]> =>
-      this.request<{ tokens: ApiToken[] }>('GET', '/api/v1/tokens', undefined, { all: options.all }).then((r) => r.tokens),
+      this.request<{ tokens: ApiToken[] }>('GET', '/api/v1/tokens', undefined, { all: options.all }).then(
+        (r) => r.tokens,
+      ),
     /** Creates a token. The secret is in the answer once and never again. */
     create: (input: {
       name: string;
@@ -60,7 +72,9 @@ export class LatheClient {
       user?: string;
     }): Promise<{ token: ApiToken; secret: string }> => this.request('POST', '/api/v1/tokens', input),
     revoke: (id: string): Promise<ApiToken> =>
-      this.request<{ token: ApiToken }>('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`).then((r) => r.token),
+      this.request<{ token: ApiToken }>('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`).then(
+        (r) => r.token,
+      ),
   };
 
   readonly users = {
@@ -72,7 +86,13 @@ export class LatheClient {
   readonly audit = {
     /** Audit events, newest first; pass `nextPageToken` back as `pageToken` for the next page. */
     list: (
-      query: { limit?: number; pageToken?: string; objectType?: string; objectId?: string; action?: string } = {},
+      query: {
+        limit?: number;
+        pageToken?: string;
+        objectType?: string;
+        objectId?: string;
+        action?: string;
+      } = {},
     ): Promise<{ events: AuditEvent[]; nextPageToken: string | null }> =>
       this.request('GET', '/api/v1/audit', undefined, query),
   };
@@ -87,14 +107,22 @@ export class LatheClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await this.#fetch(target, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch (err) {
-      throw new LatheError('UNAVAILABLE', `cannot reach the Lathe server at ${this.url || 'this origin'}: ${(err as Error).message}`, {
-        url: this.url,
+      res = await this.#fetch(target, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
       });
+    } catch (err) {
+      throw new LatheError(
+        'UNAVAILABLE',
+        `cannot reach the Lathe server at ${this.url || 'this origin'}: ${(err as Error).message}`,
+        {
+          url: this.url,
+        },
+      );
     }
     const text = await res.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
@@ -109,8 +137,23 @@ function toError(status: number, parsed: unknown, text: string): LatheError {
   const err = (parsed as ErrorBody | undefined)?.error;
   if (err && typeof err.message === 'string') {
     const code = isErrorCode(err.code) ? err.code : status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT';
-    return new LatheError(code, err.message, { ...err.details, status, ...(err.requestId ? { requestId: err.requestId } : {}) });
+    return new LatheError(code, err.message, {
+      ...err.details,
+      status,
+      ...(err.requestId ? { requestId: err.requestId } : {}),
+    });
   }
-  const code = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'PERMISSION_DENIED' : status === 404 ? 'NOT_FOUND' : status === 503 ? 'UNAVAILABLE' : status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT';
+  const code =
+    status === 401
+      ? 'UNAUTHENTICATED'
+      : status === 403
+        ? 'PERMISSION_DENIED'
+        : status === 404
+          ? 'NOT_FOUND'
+          : status === 503
+            ? 'UNAVAILABLE'
+            : status >= 500
+              ? 'INTERNAL'
+              : 'INVALID_ARGUMENT';
   return new LatheError(code, `server answered HTTP ${status}: ${text.slice(0, 200)}`, { status });
 }

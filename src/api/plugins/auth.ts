@@ -1,6 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { type AuthService, allows, localPrincipal, type Principal, type RoutePermission } from '../../auth/index.js';
+import {
+  type AuthService,
+  allows,
+  localPrincipal,
+  type Principal,
+  type RoutePermission,
+} from '../../auth/index.js';
 import { LatheError } from '../../core/index.js';
 
 declare module 'fastify' {
@@ -15,7 +21,8 @@ declare module 'fastify' {
 }
 
 /** Routes that are public without declaring it: the UI's static files, probes, metrics and API docs. */
-const publicByDefault = (url: string) => !url.startsWith('/api/') || url.startsWith('/api/docs') || url === '/api/openapi.json';
+const publicByDefault = (url: string) =>
+  !url.startsWith('/api/') || url.startsWith('/api/docs') || url === '/api/openapi.json';
 
 export interface AuthPluginOptions {
   enabled: boolean;
@@ -29,7 +36,8 @@ export interface AuthPluginOptions {
 export const authPlugin = fp(async (app: FastifyInstance, opts: AuthPluginOptions) => {
   app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
-    const config = (route.config ??= {}) as { permission?: RoutePermission };
+    route.config ??= {};
+    const config = route.config as { permission?: RoutePermission };
     if (config.permission) return;
     if (!publicByDefault(route.url)) {
       throw new Error(`route ${route.method} ${route.url} declares no permission (config.permission)`);
@@ -46,7 +54,10 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthPluginOption
     const secret = bearer(request);
     if (secret === null) {
       if (required === 'public') return;
-      throw new LatheError('UNAUTHENTICATED', 'this route needs an API token: send "Authorization: Bearer <token>"');
+      throw new LatheError(
+        'UNAUTHENTICATED',
+        'this route needs an API token: send "Authorization: Bearer <token>"',
+      );
     }
     request.principal = await opts.auth.authenticate(secret);
     if (!allows(request.principal, required)) {

@@ -23,13 +23,15 @@ export function sendError(reply: FastifyReply, a: ErrorAnswer): FastifyReply {
  * and size errors to 4xx, anything else to INTERNAL with the stack logged and never sent.
  */
 export function toErrorAnswer(err: unknown, request: FastifyRequest): ErrorAnswer {
-  if (isLatheError(err)) return { status: httpStatusByCode[err.code], code: err.code, message: err.message, details: err.details };
+  if (isLatheError(err))
+    return { status: httpStatusByCode[err.code], code: err.code, message: err.message, details: err.details };
   const e = err as FastifyError;
   if (e.validation) {
     const where = e.validationContext ?? 'body';
     const source = (request as unknown as Record<string, unknown>)[where === 'querystring' ? 'query' : where];
     const problems = e.validation.map((v) => {
-      const missing = v.keyword === 'required' ? (v.params as { missingProperty?: string }).missingProperty : undefined;
+      const missing =
+        v.keyword === 'required' ? (v.params as { missingProperty?: string }).missingProperty : undefined;
       const at = `${where}${v.instancePath.replaceAll('/', '.')}${missing ? `.${missing}` : ''}`;
       if (missing) return `${at} is required`;
       const allowed = (v.params as { allowedValues?: unknown[] }).allowedValues;
@@ -43,9 +45,17 @@ export function toErrorAnswer(err: unknown, request: FastifyRequest): ErrorAnswe
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { status: 400, code: 'INVALID_ARGUMENT', message: `the request body must be valid JSON: ${e.message}` };
+      return {
+        status: 400,
+        code: 'INVALID_ARGUMENT',
+        message: `the request body must be valid JSON: ${e.message}`,
+      };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `the request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes` };
+      return {
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `the request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes`,
+      };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return {
         status: 415,
@@ -54,14 +64,29 @@ export function toErrorAnswer(err: unknown, request: FastifyRequest): ErrorAnswe
       };
   }
   if (e instanceof SyntaxError && (e as { statusCode?: number }).statusCode === 400) {
-    return { status: 400, code: 'INVALID_ARGUMENT', message: `the request body must be valid JSON: ${e.message}` };
+    return {
+      status: 400,
+      code: 'INVALID_ARGUMENT',
+      message: `the request body must be valid JSON: ${e.message}`,
+    };
   }
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (status >= 400 && status < 500) {
-    const code: ErrorCode = status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'INVALID_ARGUMENT';
+    const code: ErrorCode =
+      status === 404
+        ? 'NOT_FOUND'
+        : status === 413
+          ? 'PAYLOAD_TOO_LARGE'
+          : status === 415
+            ? 'UNSUPPORTED_MEDIA_TYPE'
+            : 'INVALID_ARGUMENT';
     return { status, code, message: e.message };
   }
-  return { status: 500, code: 'INTERNAL', message: `internal error; the server log has the details under request ${request.id}` };
+  return {
+    status: 500,
+    code: 'INTERNAL',
+    message: `internal error; the server log has the details under request ${request.id}`,
+  };
 }
 
 function valueAt(source: unknown, pointer: string): unknown {

@@ -22,10 +22,14 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
       const permission = (route.config as { permission?: string } | undefined)?.permission;
       const s = { ...(schema ?? {}) } as Record<string, unknown>;
       if (permission === 'public') s.security = [];
-      else if (permission) s.description = `${(s.description as string | undefined) ?? ''}\n\nRequires the \`${permission}\` permission.`.trim();
+      else if (permission)
+        s.description =
+          `${(s.description as string | undefined) ?? ''}\n\nRequires the \`${permission}\` permission.`.trim();
       return { schema: s as never, url };
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { persistAuthorization: true } });
-  app.get('/api/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, async () =>
+    app.swagger(),
+  );
 });

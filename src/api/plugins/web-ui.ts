@@ -7,19 +7,22 @@ import fp from 'fastify-plugin';
 /** The built UI: `web/dist` at the package root (the same place from `src/` and `dist/`). */
 export const webDistDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
-const csp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
+const csp =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
 
 /**
  * Serves the web UI at `/`. Hashed assets are cached for a year; `index.html` is never cached.
  * `uiFallback` answers unknown UI paths (client-side routes) with index.html.
  */
-export const webUiPlugin = fp(async (app: FastifyInstance, opts: { dir?: string }) => {
-  const root = opts.dir ?? webDistDir;
+export const webUiPlugin = fp(async (app: FastifyInstance, opts: { dir: string }) => {
+  const root = opts.dir;
   if (!existsSync(`${root}/index.html`)) {
     app.get('/', { schema: { hide: true } }, async (_req, reply) =>
       reply
         .type('text/html; charset=utf-8')
-        .send('<!doctype html><title>Lathe</title><p>The web UI is not built. Run <code>npm run build:web</code>, then reload.</p>'),
+        .send(
+          '<!doctype html><title>Lathe</title><p>The web UI is not built. Run <code>npm run build:web</code>, then reload.</p>',
+        ),
     );
     return;
   }
@@ -35,7 +38,8 @@ export const webUiPlugin = fp(async (app: FastifyInstance, opts: { dir?: string 
         res.header('cache-control', 'no-cache');
         res.header('content-security-policy', csp);
         res.header('x-frame-options', 'DENY');
-      } else if (path.includes('/assets/')) res.header('cache-control', 'public, max-age=31536000, immutable');
+      } else if (path.includes('/assets/'))
+        res.header('cache-control', 'public, max-age=31536000, immutable');
     },
   });
 });
@@ -49,8 +53,11 @@ export function wantsUiPage(request: FastifyRequest): boolean {
 }
 
 /** Answers with the UI's index.html, if the UI is built. */
-export function sendUiPage(reply: FastifyReply): FastifyReply | null {
-  if (!('sendFile' in reply) || !existsSync(`${webDistDir}/index.html`)) return null;
-  reply.header('cache-control', 'no-cache').header('content-security-policy', csp).header('x-frame-options', 'DENY');
-  return reply.sendFile('index.html');
+export function sendUiPage(reply: FastifyReply, dir: string): FastifyReply | null {
+  if (!('sendFile' in reply) || !existsSync(`${dir}/index.html`)) return null;
+  reply
+    .header('cache-control', 'no-cache')
+    .header('content-security-policy', csp)
+    .header('x-frame-options', 'DENY');
+  return reply.sendFile('index.html', dir);
 }

@@ -67,7 +67,11 @@ export function runMetaStoreConformance(target: MetaStoreTarget, skip?: string):
         .insertInto('users')
         .values({ id, name: `Zoë 数据 ${id}`, role: 'viewer', created_at: at, disabled: 1 })
         .execute();
-      const row = await store.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      const row = await store.db
+        .selectFrom('users')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
       assert.equal(row.name, `Zoë 数据 ${id}`);
       assert.equal(row.created_at, at);
       assert.equal(typeof row.created_at, 'number');
@@ -93,7 +97,10 @@ export function runMetaStoreConformance(target: MetaStoreTarget, skip?: string):
 
     it('reports unique violations so services can answer ALREADY_EXISTS', async () => {
       const name = `dup-${newId()}`;
-      await store.db.insertInto('users').values({ id: newId('u_'), name, role: 'viewer', created_at: 1, disabled: 0 }).execute();
+      await store.db
+        .insertInto('users')
+        .values({ id: newId('u_'), name, role: 'viewer', created_at: 1, disabled: 0 })
+        .execute();
       const err = await store.db
         .insertInto('users')
         .values({ id: newId('u_'), name, role: 'admin', created_at: 2, disabled: 0 })
@@ -113,7 +120,10 @@ export function runMetaStoreConformance(target: MetaStoreTarget, skip?: string):
       const name = `tx-${newId()}`;
       await assert.rejects(
         store.transaction(async (trx) => {
-          await trx.insertInto('users').values({ id: newId('u_'), name, role: 'viewer', created_at: 1, disabled: 0 }).execute();
+          await trx
+            .insertInto('users')
+            .values({ id: newId('u_'), name, role: 'viewer', created_at: 1, disabled: 0 })
+            .execute();
           throw new Error('boom');
         }),
         /boom/,
@@ -142,7 +152,12 @@ export function runMetaStoreConformance(target: MetaStoreTarget, skip?: string):
             .execute(),
         ),
       );
-      const rows = await store.db.selectFrom('audit_log').select(['seq', 'action']).where('object_id', '=', objectId).orderBy('seq').execute();
+      const rows = await store.db
+        .selectFrom('audit_log')
+        .select(['seq', 'action'])
+        .where('object_id', '=', objectId)
+        .orderBy('seq')
+        .execute();
       assert.equal(rows.length, 20);
       assert.equal(new Set(rows.map((r) => r.seq)).size, 20);
       assert.equal(typeof rows[0]!.seq, 'number');
@@ -184,9 +199,15 @@ export function runMetaStoreConformance(target: MetaStoreTarget, skip?: string):
     it('refuses a store migrated by a newer build', async () => {
       const fresh = await target.freshUri();
       const s = await openMetaStore(fresh);
-      await s.db.insertInto('lathe_migrations').values({ version: 999, name: 'future', applied_at: 1 }).execute();
+      await s.db
+        .insertInto('lathe_migrations')
+        .values({ version: 999, name: 'future', applied_at: 1 })
+        .execute();
       await s.close();
-      await assert.rejects(openMetaStore(fresh), (e: unknown) => isLatheError(e) && /newer than this Lathe build/.test(e.message));
+      await assert.rejects(
+        openMetaStore(fresh),
+        (e: unknown) => isLatheError(e) && /newer than this Lathe build/.test(e.message),
+      );
     });
 
     it('answers ping', async () => {

@@ -1,7 +1,13 @@
 import { Kysely, sql, type Transaction } from 'kysely';
 import { LatheError } from '../../core/index.js';
 import type { MetaBackend, MetaDialect } from './meta-backend.js';
-import { type Migration, type MigrationResult, type MigrationStatus, migrationStatus, runMigrations } from './migrator.js';
+import {
+  type Migration,
+  type MigrationResult,
+  type MigrationStatus,
+  migrationStatus,
+  runMigrations,
+} from './migrator.js';
 import { migrations as allMigrations } from './migrations/index.js';
 import { postgresBackend } from './postgres/postgres-backend.js';
 import type { MetaSchema } from './schema.js';
@@ -33,7 +39,12 @@ export class MetaStore {
 
   /** Applies pending migrations (see `runMigrations`). Safe to call from several processes at once. */
   migrate(): Promise<MigrationResult> {
-    return runMigrations(this.db, this.dialect, (trx) => this.#backend.lockForMigration(trx), this.#migrations);
+    return runMigrations(
+      this.db,
+      this.dialect,
+      (trx) => this.#backend.lockForMigration(trx),
+      this.#migrations,
+    );
   }
 
   /** Applied and pending migrations. */
@@ -56,9 +67,13 @@ export class MetaStore {
     try {
       await sql`select 1`.execute(this.db);
     } catch (err) {
-      throw new LatheError('UNAVAILABLE', `metadata store ${this.uri} does not answer: ${(err as Error).message}`, {
-        uri: this.uri,
-      });
+      throw new LatheError(
+        'UNAVAILABLE',
+        `metadata store ${this.uri} does not answer: ${(err as Error).message}`,
+        {
+          uri: this.uri,
+        },
+      );
     }
   }
 
@@ -94,14 +109,21 @@ export async function openMetaStore(uri: string, options: OpenMetaStoreOptions =
 function backendFor(uri: string): MetaBackend {
   if (uri.startsWith('sqlite:')) {
     const location = uri.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (!location) throw new LatheError('STORE_URI_INVALID', 'sqlite: URI needs a path, as in sqlite:./lathe-data/lathe.db');
+    if (!location)
+      throw new LatheError(
+        'STORE_URI_INVALID',
+        'sqlite: URI needs a path, as in sqlite:./lathe-data/lathe.db',
+      );
     return sqliteBackend(location);
   }
   if (uri.startsWith('postgres://') || uri.startsWith('postgresql://')) {
     try {
       new URL(uri);
     } catch {
-      throw new LatheError('STORE_URI_INVALID', 'postgres URI is malformed; expected postgres://user:password@host:5432/db');
+      throw new LatheError(
+        'STORE_URI_INVALID',
+        'postgres URI is malformed; expected postgres://user:password@host:5432/db',
+      );
     }
     return postgresBackend(uri);
   }

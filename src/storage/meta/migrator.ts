@@ -92,7 +92,9 @@ export async function migrationStatus(
   return {
     current: Math.max(0, ...applied),
     latest,
-    pending: migrations.filter((m) => !applied.includes(m.version)).map(({ version, name }) => ({ version, name })),
+    pending: migrations
+      .filter((m) => !applied.includes(m.version))
+      .map(({ version, name }) => ({ version, name })),
   };
 }
 
@@ -114,7 +116,10 @@ async function appliedVersions(db: Kysely<MetaSchema>): Promise<number[]> {
 function checkOrder(migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) {
-      throw new LatheError('INTERNAL', `migration list is out of order at ${m.name}: expected version ${i + 1}`);
+      throw new LatheError(
+        'INTERNAL',
+        `migration list is out of order at ${m.name}: expected version ${i + 1}`,
+      );
     }
   });
 }

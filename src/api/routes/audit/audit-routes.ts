@@ -34,7 +34,12 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditLog }> = async
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ events: Type.Array(AuditEvent), nextPageToken: Type.Union([Type.String(), Type.Null()]) }) },
+        response: {
+          200: Type.Object({
+            events: Type.Array(AuditEvent),
+            nextPageToken: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
       },
       config: { permission: 'admin' },
     },

@@ -10,7 +10,13 @@ const Time = Type.String({ format: 'date-time' });
 const NullableTime = Type.Union([Time, Type.Null()]);
 const Name = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]*$' });
 
-const User = Type.Object({ id: Type.String(), name: Type.String(), role: Role, createdAt: Time, disabled: Type.Boolean() });
+const User = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  role: Role,
+  createdAt: Time,
+  disabled: Type.Boolean(),
+});
 const ApiToken = Type.Object({
   id: Type.String(),
   userId: Type.String(),
@@ -25,7 +31,10 @@ const ApiToken = Type.Object({
 });
 
 /** `/api/v1/me`, `/api/v1/tokens`, `/api/v1/users`. */
-export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; enabled: boolean }> = async (app, { auth, enabled }) => {
+export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; enabled: boolean }> = async (
+  app,
+  { auth, enabled },
+) => {
   app.get(
     '/api/v1/me',
     {
@@ -45,7 +54,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; enabled:
     },
     async (req) => {
       const p = principalOf(req);
-      return { user: { id: p.userId, name: p.userName, role: p.role }, permissions: [...p.permissions], tokenId: p.tokenId, authEnabled: enabled };
+      return {
+        user: { id: p.userId, name: p.userName, role: p.role },
+        permissions: [...p.permissions],
+        tokenId: p.tokenId,
+        authEnabled: enabled,
+      };
     },
   );
 
@@ -64,7 +78,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; enabled:
       const p = principalOf(req);
       const all = req.query.all === true;
       if (all && !p.permissions.includes('admin')) {
-        throw new LatheError('PERMISSION_DENIED', 'listing every user\'s tokens (all=true) needs the admin permission');
+        throw new LatheError(
+          'PERMISSION_DENIED',
+          "listing every user's tokens (all=true) needs the admin permission",
+        );
       }
       return { tokens: await auth.listTokens(all ? null : p.userId) };
     },
@@ -92,7 +109,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; enabled:
     async (req, reply) => {
       const { name, scopes, expiresInDays, user } = req.body;
       const created = await auth.createToken(
-        { name, scopes, userName: user, expiresAt: expiresInDays === undefined ? null : Date.now() + expiresInDays * 86_400_000 },
+        {
+          name,
+          scopes,
+          userName: user,
+          expiresAt: expiresInDays === undefined ? null : Date.now() + expiresInDays * 86_400_000,
+        },
         { actor: principalOf(req), requestId: req.id },
       );
       return reply.code(201).send(created);
@@ -110,13 +132,19 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; enabled:
       },
       config: { permission: 'read' },
     },
-    async (req) => ({ token: await auth.revokeToken(req.params.id, { actor: principalOf(req), requestId: req.id }) }),
+    async (req) => ({
+      token: await auth.revokeToken(req.params.id, { actor: principalOf(req), requestId: req.id }),
+    }),
   );
 
   app.get(
     '/api/v1/users',
     {
-      schema: { tags: ['auth'], summary: 'List users', response: { 200: Type.Object({ users: Type.Array(User) }) } },
+      schema: {
+        tags: ['auth'],
+        summary: 'List users',
+        response: { 200: Type.Object({ users: Type.Array(User) }) },
+      },
       config: { permission: 'admin' },
     },
     async () => ({ users: await auth.listUsers() }),
@@ -133,6 +161,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; enabled:
       },
       config: { permission: 'admin' },
     },
-    async (req, reply) => reply.code(201).send({ user: await auth.createUser(req.body, { actor: principalOf(req), requestId: req.id }) }),
+    async (req, reply) =>
+      reply
+        .code(201)
+        .send({ user: await auth.createUser(req.body, { actor: principalOf(req), requestId: req.id }) }),
   );
 };

@@ -16,16 +16,26 @@ const Health = Type.Object({
 });
 
 /** `/healthz`: the process answers. `/readyz`: every store answers (503 with the failing checks otherwise). */
-export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] }> = async (app, { checks }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] }> = async (
+  app,
+  { checks },
+) => {
   app.get(
     '/healthz',
-    { schema: { tags: ['system'], summary: 'Liveness probe', response: { 200: Health } }, config: { permission: 'public' } },
+    {
+      schema: { tags: ['system'], summary: 'Liveness probe', response: { 200: Health } },
+      config: { permission: 'public' },
+    },
     async () => ({ status: 'ok' as const }),
   );
   app.get(
     '/readyz',
     {
-      schema: { tags: ['system'], summary: 'Readiness probe: checks the stores', response: { 200: Health, 503: Health } },
+      schema: {
+        tags: ['system'],
+        summary: 'Readiness probe: checks the stores',
+        response: { 200: Health, 503: Health },
+      },
       config: { permission: 'public' },
     },
     async (_req, reply) => {
@@ -36,7 +46,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] 
             await c.check();
             results[c.name] = { status: 'ok' };
           } catch (err) {
-            results[c.name] = { status: 'unavailable', message: isLatheError(err) ? err.message : 'check failed' };
+            results[c.name] = {
+              status: 'unavailable',
+              message: isLatheError(err) ? err.message : 'check failed',
+            };
           }
         }),
       );

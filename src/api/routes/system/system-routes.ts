@@ -22,7 +22,14 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = asyn
   const started = Date.now();
   app.get(
     '/api/v1/system/info',
-    { schema: { tags: ['system'], summary: 'Server version, stores and uptime', response: { 200: SystemInfo } }, config: { permission: 'read' } },
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Server version, stores and uptime',
+        response: { 200: SystemInfo },
+      },
+      config: { permission: 'read' },
+    },
     async () => ({
       version,
       authEnabled: opts.authEnabled,

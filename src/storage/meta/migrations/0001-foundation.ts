@@ -37,7 +37,9 @@ export const foundation: Migration = {
     await db.schema
       .createTable('audit_log')
       .addColumn('seq', dialect === 'postgres' ? 'bigint' : 'integer', (c) =>
-        dialect === 'postgres' ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement(),
+        dialect === 'postgres'
+          ? c.primaryKey().generatedByDefaultAsIdentity()
+          : c.primaryKey().autoIncrement(),
       )
       .addColumn('at', 'bigint', (c) => c.notNull())
       .addColumn('actor_id', 'text')
@@ -49,7 +51,11 @@ export const foundation: Migration = {
       .addColumn('details', 'text', (c) => c.notNull().defaultTo(sql`'{}'`))
       .addColumn('request_id', 'text')
       .execute();
-    await db.schema.createIndex('audit_log_object').on('audit_log').columns(['object_type', 'object_id']).execute();
+    await db.schema
+      .createIndex('audit_log_object')
+      .on('audit_log')
+      .columns(['object_type', 'object_id'])
+      .execute();
     await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
   },
 };
