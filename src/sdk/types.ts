@@ -1,29 +1,8 @@
 // Wire types of the Lathe HTTP API (JSON; times are ISO-8601 UTC strings).
-// Kept free of server imports so the SDK runs in browsers too.
+// Type-only imports from the domain modules are erased at build time, so the SDK stays browser-safe.
 
-export type Permission = 'read' | 'write' | 'admin';
-export type Role = 'viewer' | 'editor' | 'admin';
-
-export interface User {
-  id: string;
-  name: string;
-  role: Role;
-  createdAt: string;
-  disabled: boolean;
-}
-
-export interface ApiToken {
-  id: string;
-  userId: string;
-  userName: string;
-  name: string;
-  prefix: string;
-  scopes: Permission[];
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export type { ApiToken, AuditEvent, Permission, Role, User } from '../auth/index.js';
+import type { Permission, Role } from '../auth/index.js';
 
 export interface Me {
   user: { id: string; name: string; role: Role };
@@ -39,19 +18,6 @@ export interface SystemInfo {
   blobStore: string;
   startedAt: string;
   uptimeSeconds: number;
-}
-
-export interface AuditEvent {
-  seq: number;
-  at: string;
-  actorId: string | null;
-  actorName: string;
-  tokenId: string | null;
-  action: string;
-  objectType: string;
-  objectId: string;
-  details: Record<string, unknown>;
-  requestId: string | null;
 }
 
 export interface Health {
