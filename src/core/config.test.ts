@@ -14,7 +14,7 @@ import {
   publicUrl,
   settings,
 } from './config.js';
-import { LatheError } from './errors.js';
+import { isLatheError, LatheError } from './errors.js';
 
 let root: string;
 let counter = 0;
@@ -383,9 +383,7 @@ describe('maskSecrets', () => {
     assert.equal(masked.stores.meta, '');
   });
 
-  it('reveals nothing of a short token', {
-    todo: 'maskSecrets keeps the first 6 characters, which is the whole of a token of 6 characters or less',
-  }, () => {
+  it('reveals nothing of a short token', () => {
     const config = sample();
     const masked = maskSecrets({ ...config, client: { ...config.client, token: 'hunter' } });
     assert.ok(!masked.client.token.includes('hunter'), masked.client.token);
@@ -513,5 +511,43 @@ describe('sources', () => {
       log: { level: 'trace' },
       client: { url: 'http://y', token: 't' },
     });
+  });
+});
+
+describe('config edge cases', () => {
+  const dir = () => mkdtempSync(path.join(tmpdir(), 'lathe-cfg-edge-'));
+
+  it('accepts only plain decimal integers (no hex, binary or exponents)', () => {
+    for (const port of ['0x1F', '0b11', '1e3', '12abc']) {
+      assert.throws(
+        () => loadConfig({ env: { LATHE_PORT: port }, cwd: dir() }),
+        (e: unknown) => isLatheError(e) && e.code === 'CONFIG_INVALID' && e.message.includes('LATHE_PORT'),
+        port,
+      );
+    }
+    assert.equal(loadConfig({ env: { LATHE_PORT: ' 8080 ' }, cwd: dir() }).config.server.port, 8080);
+  });
+
+  it('never repeats the value of a secret setting in an error', () => {
+    const d = dir();
+    writeFileSync(path.join(d, 'lathe.config.yaml'), 'client:\n  token: 123456\n');
+    assert.throws(
+      () => loadConfig({ env: {}, cwd: d }),
+      (e: unknown) => isLatheError(e) && /client\.token/.test(e.message) && !e.message.includes('123456'),
+    );
+  });
+
+  it('keeps the public prefix of a real token and hides the rest', () => {
+    const token = `lathe_${'A'.repeat(40)}`;
+    const masked = maskSecrets(loadConfig({ env: { LATHE_TOKEN: token }, cwd: dir() }).config);
+    assert.equal(masked.client.token, 'lathe_AAAAAA****');
+  });
+
+  it('accepts an empty section whose keys are all commented out', () => {
+    const d = dir();
+    writeFileSync(path.join(d, 'lathe.config.yaml'), 'server:\n  # port: 9000\nlog:\n  level: debug\n');
+    const { config } = loadConfig({ env: {}, cwd: d });
+    assert.equal(config.server.port, 7007);
+    assert.equal(config.log.level, 'debug');
   });
 });

@@ -202,7 +202,9 @@ export function maskSecrets(config: LatheConfig): LatheConfig {
   for (const s of settings) {
     const v = flat[s.path];
     if (typeof v !== 'string' || v === '') continue;
-    if (s.secret === 'whole') flat[s.path] = `${v.slice(0, 6)}****`;
+    // A Lathe token keeps its public prefix (as `tokens list` shows it); anything else is hidden whole.
+    if (s.secret === 'whole')
+      flat[s.path] = /^lathe_[A-Za-z0-9_-]{30,}$/.test(v) ? `${v.slice(0, 12)}****` : '****';
     if (s.secret === 'uri') flat[s.path] = maskUri(v);
   }
   return unflatten(flat) as unknown as LatheConfig;
@@ -266,7 +268,8 @@ function settingAt(key: string, where: string): Setting {
 
 function coerce(s: Setting, raw: unknown, where: string): string | number | boolean {
   const fail = (expected: string): never => {
-    throw new LatheError('CONFIG_INVALID', `${where}: expected ${expected}, got ${describeValue(raw)}`, {
+    const arrived = s.secret ? `a value of type ${typeof raw}` : describeValue(raw);
+    throw new LatheError('CONFIG_INVALID', `${where}: expected ${expected}, got ${arrived}`, {
       setting: s.path,
     });
   };
@@ -275,7 +278,8 @@ function coerce(s: Setting, raw: unknown, where: string): string | number | bool
       if (typeof raw !== 'string') fail('a string');
       return raw as string;
     case 'int': {
-      const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+      // Plain decimal digits only: no hex, binary or exponents sneaking in as a port.
+      const n = typeof raw === 'string' ? (/^\s*[+-]?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN) : raw;
       const range = `an integer from ${s.min} to ${s.max}`;
       if (typeof n !== 'number' || !Number.isInteger(n)) return fail(range);
       if ((s.min !== undefined && n < s.min) || (s.max !== undefined && n > s.max)) fail(range);
@@ -301,7 +305,7 @@ function flatten(obj: Record<string, unknown>, prefix: string, where: string): R
     const key = prefix ? `${prefix}.${k}` : k;
     const isGroup = settings.some((s) => s.path.startsWith(`${key}.`));
     if (isGroup) {
-      if (v === undefined) continue;
+      if (v === undefined || v === null) continue; // an empty section (`server:` with its keys commented out)
       if (typeof v !== 'object' || v === null || Array.isArray(v)) {
         throw new LatheError(
           'CONFIG_INVALID',

@@ -115,7 +115,7 @@ export class LatheClient {
     } catch (err) {
       throw new LatheError(
         'UNAVAILABLE',
-        `cannot reach the Lathe server at ${this.url || 'this origin'}: ${(err as Error).message}`,
+        `cannot reach the Lathe server at ${this.url || 'this origin'}: ${describeFetchError(err)}`,
         {
           url: this.url,
         },
@@ -156,4 +156,11 @@ function toError(status: number, parsed: unknown, text: string): LatheError {
               ? 'INTERNAL'
               : 'INVALID_ARGUMENT';
   return new LatheError(code, `server answered HTTP ${status}: ${text.slice(0, 200)}`, { status });
+}
+
+/** "fetch failed (ECONNREFUSED)": Node hides the reason in `cause`. */
+function describeFetchError(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  const reason = cause?.code ?? cause?.message;
+  return reason ? `${(err as Error).message} (${reason})` : (err as Error).message;
 }

@@ -11,7 +11,7 @@ import { runCliProcess, startServerProcess } from '../support/server-process.js'
 function integrityCheck(dataDir: string): string {
   const db = new Database(path.join(dataDir, 'lathe.db'), { readonly: true });
   try {
-    return (db.pragma('integrity_check', { simple: true }) as string);
+    return db.pragma('integrity_check', { simple: true }) as string;
   } finally {
     db.close();
   }
@@ -88,8 +88,8 @@ describe('durability and process safety', () => {
         assert.ok(seenByA.includes(n), `server A sees ${n}`);
         assert.ok(seenByB.includes(n), `server B sees ${n}`);
       }
-      assert.equal((await a.stop()), 0);
-      assert.equal((await b.stop()), 0);
+      assert.equal(await a.stop(), 0);
+      assert.equal(await b.stop(), 0);
       assert.equal(integrityCheck(dataDir), 'ok');
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
@@ -122,7 +122,9 @@ describe('durability and process safety', () => {
       const flag = await runCliProcess(['server', '--host', '0.0.0.0', '--no-auth', '--data-dir', dir]);
       assert.equal(flag.code, 1);
       assert.match(flag.stderr, /AUTH_REQUIRED_OFF_LOOPBACK: refusing to start with auth off on 0\.0\.0\.0/);
-      const env = await runCliProcess(['server', '--host', '192.0.2.1', '--data-dir', dir], { LATHE_AUTH: 'off' });
+      const env = await runCliProcess(['server', '--host', '192.0.2.1', '--data-dir', dir], {
+        LATHE_AUTH: 'off',
+      });
       assert.equal(env.code, 1);
       assert.match(env.stderr, /AUTH_REQUIRED_OFF_LOOPBACK/);
     } finally {

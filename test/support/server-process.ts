@@ -25,11 +25,17 @@ export interface ServerProcessOptions {
 }
 
 const cli = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
+/** tsx's loader by absolute URL, so children run from any working directory. */
+const tsx = import.meta.resolve('tsx');
 
 /** Runs the CLI from the sources in a child process; resolves with its exit code and output. */
-export function runCliProcess(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCliProcess(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+    const child = spawn(process.execPath, ['--import', tsx, cli, ...args], {
       cwd,
       env: { ...process.env, LATHE_LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,8 +53,16 @@ export function runCliProcess(args: string[], env: Record<string, string> = {}, 
 export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'lathe-server-'));
   const keep = options.keepData || options.dataDir !== undefined;
-  const args = ['server', '--port', '0', '--data-dir', dataDir, ...(options.auth === false ? ['--no-auth'] : []), ...(options.args ?? [])];
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+  const args = [
+    'server',
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    ...(options.auth === false ? ['--no-auth'] : []),
+    ...(options.args ?? []),
+  ];
+  const child = spawn(process.execPath, ['--import', tsx, cli, ...args], {
     env: { ...process.env, LATHE_LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
