@@ -325,7 +325,10 @@ function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
   for (const [key, value] of Object.entries(flat)) {
     const parts = key.split('.');
     let node = out;
-    for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
+    for (const p of parts.slice(0, -1)) {
+      node[p] ??= {};
+      node = node[p] as Record<string, unknown>;
+    }
     node[parts.at(-1)!] = value;
   }
   return out;

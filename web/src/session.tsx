@@ -77,24 +77,22 @@ function noticeFor(err: unknown): string {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'checking' });
   const [attempt, setAttempt] = useState(0);
-  // Bumped on every sign-in/out so a slow start-up check cannot overwrite a newer state.
+  // Bumped by every sign-in and sign-out, so that of two overlapping sign-ins the later one wins.
   const generation = useRef(0);
 
+  // The start-up check. Its answer only applies while nothing else decided the state: the login page
+  // may sign in with a login link at the same time (its effect even runs before this one).
   useEffect(() => {
     void attempt;
-    const mine = ++generation.current;
     const token = readToken();
     const client = new LatheClient({ url: '', token });
+    const settle = (next: SessionState) => setState((prev) => (prev.status === 'checking' ? next : prev));
     client.me().then(
-      (me) => {
-        if (generation.current === mine) setState({ status: 'signedIn', me, client });
-      },
+      (me) => settle({ status: 'signedIn', me, client }),
       (err: unknown) => {
-        if (generation.current !== mine) return;
-        if (needsSignIn(err)) {
-          if (token) writeToken(null);
-          setState({ status: 'signedOut', notice: token ? noticeFor(err) : null });
-        } else setState({ status: 'unreachable', message: errorMessage(err) });
+        if (!needsSignIn(err)) return settle({ status: 'unreachable', message: errorMessage(err) });
+        if (token && readToken() === token) writeToken(null);
+        settle({ status: 'signedOut', notice: token ? noticeFor(err) : null });
       },
     );
   }, [attempt]);
