@@ -46,14 +46,37 @@ export const chartPalette = [
   '#db2777',
 ];
 
-/** Defaults merged under every option so charts look alike; an option's own values win. */
-const baseOption: ChartOption = {
-  color: chartPalette,
-  textStyle: { fontFamily: 'inherit', fontSize: 11, color: '#4b5563' },
-  grid: { left: 8, right: 16, top: 24, bottom: 8 },
-  tooltip: { trigger: 'axis', confine: true },
-  animationDuration: 300,
+/** Canvas text cannot inherit CSS fonts: this is `--font` of styles.css. */
+const chartFont = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Inter, 'Helvetica Neue', Arial, sans-serif";
+
+/** Grid defaults: the margins hold the axis labels (the ECharts 6 form of `containLabel`). */
+const baseGrid: GridComponentOption = {
+  left: 8,
+  right: 16,
+  top: 24,
+  bottom: 8,
+  outerBoundsMode: 'same',
+  outerBoundsContain: 'axisLabel',
 };
+
+/**
+ * Lays Lathe's defaults under `option` so charts look alike; the option's own values win. A single
+ * `grid` or `tooltip` object is merged key by key with the defaults.
+ */
+export function withChartDefaults(option: ChartOption): ChartOption {
+  const { grid, tooltip } = option;
+  return {
+    color: chartPalette,
+    textStyle: { fontFamily: chartFont, fontSize: 11, color: '#4b5563' },
+    animationDuration: 300,
+    ...option,
+    grid: grid === undefined || Array.isArray(grid) ? (grid ?? baseGrid) : { ...baseGrid, ...grid },
+    tooltip:
+      tooltip === undefined || Array.isArray(tooltip)
+        ? (tooltip ?? { trigger: 'axis', confine: true })
+        : { trigger: 'axis', confine: true, ...tooltip },
+  };
+}
 
 export interface ChartProps {
   /** The chart, as an ECharts option. A new object replaces the previous option (`notMerge`). */
@@ -91,7 +114,7 @@ export function Chart({ option, label, height = 240, loading = false, className,
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption({ ...baseOption, ...option }, { notMerge: true, lazyUpdate: true });
+    chart.current?.setOption(withChartDefaults(option), { notMerge: true, lazyUpdate: true });
   }, [option]);
 
   useEffect(() => {

@@ -34,32 +34,43 @@ export function LoginPage() {
   const { state, signIn } = useSession();
   const location = useLocation();
   const navigate = useNavigate();
-  const [linkToken] = useState(fragmentToken);
+  const [linkToken, setLinkToken] = useState(fragmentToken);
   const [token, setToken] = useState('');
-  const [busy, setBusy] = useState(linkToken !== null);
+  const [busy, setBusy] = useState<'link' | 'form' | null>(linkToken === null ? null : 'link');
   const [error, setError] = useState<string | null>(null);
-  const triedLink = useRef(false);
+  const triedLink = useRef<string | null>(null);
   const target = destination(location.state);
 
-  async function attempt(secret: string) {
-    setBusy(true);
+  async function attempt(secret: string, via: 'link' | 'form') {
+    setBusy(via);
     setError(null);
     try {
       await signIn(secret);
       navigate(target, { replace: true });
     } catch (err) {
       setError(errorMessage(err));
-      setBusy(false);
+      setBusy(null);
     }
   }
 
-  // `attempt` is recreated every render; the login link's token is tried exactly once.
+  // A login link opened while this page is shown only changes the fragment: no page load.
+  useEffect(() => {
+    const onHashChange = () => {
+      const next = fragmentToken();
+      if (next) setLinkToken(next);
+      else stripFragment();
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+
+  // `attempt` is recreated every render; each login link's token is tried exactly once.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per login link
   useEffect(() => {
     stripFragment();
-    if (linkToken === null || triedLink.current) return;
-    triedLink.current = true;
-    void attempt(linkToken);
+    if (linkToken === null || triedLink.current === linkToken) return;
+    triedLink.current = linkToken;
+    void attempt(linkToken, 'link');
   }, [linkToken]);
 
   // Already signed in (or auth is off) and not busy with a login link: nothing to do here.
@@ -79,7 +90,7 @@ export function LoginPage() {
       setError('Paste an API token first.');
       return;
     }
-    void attempt(secret);
+    void attempt(secret, 'form');
   }
 
   const notice = state.status === 'signedOut' ? state.notice : null;
@@ -106,7 +117,7 @@ export function LoginPage() {
             {error}
           </Alert>
         )}
-        {busy && linkToken !== null && !error ? (
+        {busy === 'link' ? (
           <Loading label="Signing in with the login link…" />
         ) : (
           <form onSubmit={onSubmit} className="form">
@@ -124,7 +135,7 @@ export function LoginPage() {
                 autoFocus
               />
             </label>
-            <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+            <button type="submit" className="btn btn-primary btn-block" disabled={busy !== null}>
               {busy ? 'Signing in…' : 'Sign in'}
             </button>
           </form>

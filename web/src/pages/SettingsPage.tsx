@@ -23,7 +23,7 @@ function AccountPanel() {
         <Fact label="User ID">
           <code>{me.user.id}</code>
         </Fact>
-        <Fact label="Signed in with">
+        <Fact label="Session token ID">
           {me.tokenId ? <code>{me.tokenId}</code> : 'no token (auth is off)'}
         </Fact>
       </Facts>

@@ -1,0 +1,249 @@
+// The web UI in a real Chromium against a real `lathe server` process: login link, navigation,
+// token creation and revocation, sign-out and a failed sign-in.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+
+const chromiumPath = '/usr/bin/chromium';
+const root = path.resolve(import.meta.dirname, '../..');
+const webDist = path.join(root, 'web/dist/index.html');
+const screenshots = path.join(import.meta.dirname, 'screenshots');
+const haveChromium = existsSync(chromiumPath);
+const missingChromium = `Chromium is not installed at ${chromiumPath}; .ci/run must install it (apt-get install -y chromium)`;
+
+/** The newest modification time under `dir` (files only), in ms. */
+function newest(dir: string): number {
+  let max = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) max = Math.max(max, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return max;
+}
+
+/** Builds the UI when web/dist is missing or older than its sources: the server serves what is built. */
+function ensureWebBuild(): void {
+  const built = existsSync(webDist) ? statSync(webDist).mtimeMs : 0;
+  const sources = Math.max(
+    newest(path.join(root, 'web/src')),
+    newest(path.join(root, 'src/sdk')),
+    statSync(path.join(root, 'web/index.html')).mtimeMs,
+  );
+  if (built >= sources) return;
+  const vite = path.join(root, 'node_modules/vite/bin/vite.js');
+  const run = spawnSync(
+    process.execPath,
+    [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(run.status, 0, `vite build failed:\n${run.stdout}\n${run.stderr}`);
+}
+
+/** The token the UI keeps in local storage. */
+function storedToken(page: Page): Promise<string | null> {
+  type Storage = { getItem(key: string): string | null };
+  return page.evaluate(() =>
+    (globalThis as unknown as { localStorage: Storage }).localStorage.getItem('lathe.token'),
+  );
+}
+
+describe('web UI in a browser', { skip: !haveChromium && !process.env.CI ? missingChromium : false }, () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    if (!haveChromium) throw new Error(missingChromium);
+    ensureWebBuild();
+    mkdirSync(screenshots, { recursive: true });
+    server = await startServerProcess({ auth: true });
+    assert.ok(server.adminToken, `the server printed no admin token:\n${server.output()}`);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    context.setDefaultTimeout(15_000);
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(`page error: ${err.message}`));
+    page.on('console', (msg) => {
+      // 401s of sign-in checks are expected and logged by Chromium as failed resources; anything else is a bug.
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) {
+        pageErrors.push(`console error: ${msg.text()}`);
+      }
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    const code = await server?.stop();
+    if (code !== undefined && code !== 0) console.error(`server exited with ${code}:\n${server.output()}`);
+  });
+
+  it('signs in from the login link the server prints and strips the token from the address bar', async () => {
+    await page.goto(`${server.url}/login#token=${server.adminToken}`);
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/');
+    assert.equal(new URL(page.url()).hash, '');
+    const user = page.getByRole('region', { name: 'Signed-in user' });
+    assert.match((await user.textContent()) ?? '', /admin/);
+    assert.equal(await storedToken(page), server.adminToken);
+  });
+
+  it('shows the server facts and an audit activity chart on the overview', async () => {
+    const version = page.locator('.stat', { hasText: 'Version' });
+    await version.getByText(/\d+\.\d+\.\d+/).waitFor();
+    await page.locator('.stat', { hasText: 'Metadata store' }).getByText('sqlite').waitFor();
+    const chart = page.getByRole('img', { name: /audit events per UTC day/ });
+    await chart.locator('canvas').waitFor();
+    // The bootstrap wrote audit events (admin user and token), so the recent-activity table lists them.
+    await page.getByRole('cell', { name: 'token.create' }).first().waitFor();
+  });
+
+  it('has the navigation, and each area not built yet shows an honest empty state', async () => {
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const area of ['Data', 'Experiments', 'Models', 'Validation', 'Deployments', 'Monitoring']) {
+      await nav.getByRole('link', { name: new RegExp(`^${area}`) }).click();
+      await page.getByRole('heading', { level: 1, name: area }).waitFor();
+      assert.equal(new URL(page.url()).pathname, `/${area.toLowerCase()}`);
+      await page.getByRole('heading', { name: `${area} is not built yet` }).waitFor();
+      assert.equal(await page.locator('main table').count(), 0, `${area} shows no tables of made-up data`);
+    }
+    await nav.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  });
+
+  it('opens a client-side route directly (the server falls back to index.html)', async () => {
+    await page.goto(`${server.url}/models`);
+    await page.getByRole('heading', { level: 1, name: 'Models' }).waitFor();
+  });
+
+  let secret = '';
+
+  it('creates a token in Settings and shows its secret once', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    await page
+      .getByRole('table', { name: 'Users' })
+      .getByRole('cell', { name: 'admin', exact: true })
+      .first()
+      .waitFor();
+
+    await page.getByLabel('Token name').fill('browser-test');
+    await page.getByRole('checkbox', { name: 'read' }).check();
+    await page.getByLabel('Expires in (days)').fill('30');
+    await page.getByRole('button', { name: 'Create token' }).click();
+
+    const secretBox = page.getByLabel('New token secret');
+    await secretBox.waitFor();
+    secret = await secretBox.inputValue();
+    assert.match(secret, /^lathe_\S+$/);
+    await page.getByText('It will not be shown again').waitFor();
+
+    const row = page.getByRole('table', { name: 'API tokens' }).getByRole('row', { name: /browser-test/ });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /active/);
+    await page.screenshot({ path: path.join(screenshots, 'settings.png'), fullPage: true });
+
+    // The secret is a working token.
+    const me = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${secret}` } });
+    assert.equal(me.status, 200);
+
+    // Shown once: after "Done" it is gone from the page.
+    await page.getByRole('button', { name: 'Done' }).click();
+    assert.equal(await page.getByLabel('New token secret').count(), 0);
+  });
+
+  it('revokes the token after a confirmation', async () => {
+    await page.getByRole('button', { name: 'Revoke token browser-test' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke token browser-test?' });
+    await dialog.getByRole('button', { name: 'Revoke' }).click();
+    const row = page.getByRole('table', { name: 'API tokens' }).getByRole('row', { name: /browser-test/ });
+    await row.getByText('revoked').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Revoke token browser-test' }).count(), 0);
+    const me = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${secret}` } });
+    assert.equal(me.status, 401);
+  });
+
+  it('signs out, guards pages, and shows the server error for a bad token', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    assert.equal(await storedToken(page), null);
+
+    await page.goto(`${server.url}/settings`);
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/login');
+
+    await page.getByLabel('API token').fill('lathe_this-token-does-not-exist');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? '', /Sign-in failed/);
+    assert.equal(new URL(page.url()).pathname, '/login');
+
+    // The revoked token is refused with the server's reason.
+    await page.getByLabel('API token').fill(secret);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/revoked/i)
+      .waitFor();
+
+    // The admin token brings the user back to the page they asked for.
+    await page.getByLabel('API token').fill(server.adminToken!);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+describe('web UI with auth off', { skip: !haveChromium && !process.env.CI ? missingChromium : false }, () => {
+  let server: ServerProcess;
+  let browser: Browser;
+
+  before(async () => {
+    if (!haveChromium) throw new Error(missingChromium);
+    ensureWebBuild();
+    server = await startServerProcess({ auth: false });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('skips the sign-in and has nobody to sign out', async () => {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${server.url}/login`);
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/');
+    await page.getByText('auth off').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 0);
+    await page.goto(`${server.url}/settings`);
+    await page.getByText('Auth is turned off on this server').waitFor();
+    await page.close();
+  });
+});
