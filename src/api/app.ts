@@ -59,6 +59,15 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  // While closing, answers end their connection: a keep-alive socket that goes idle after
+  // close() began would otherwise hold shutdown open until its keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
 
   const auth = new AuthService(meta);
   await app.register(errorsPlugin);

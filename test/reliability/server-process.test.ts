@@ -104,10 +104,19 @@ describe('durability and process safety', () => {
     });
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = t.app.server.address() as { port: number };
-    const inFlight = fetch(`http://127.0.0.1:${port}/slow`).then((r) => r.json());
+    const inFlight = fetch(`http://127.0.0.1:${port}/slow`).then(async (r) => ({
+      body: await r.json(),
+      connection: r.headers.get('connection'),
+    }));
     await new Promise((r) => setTimeout(r, 50));
     const closed = t.close();
-    assert.deepEqual(await inFlight, { done: true }, 'the request started before close finishes');
+    const answer = await inFlight;
+    assert.deepEqual(answer.body, { done: true }, 'the request started before close finishes');
+    assert.equal(
+      answer.connection,
+      'close',
+      'and its keep-alive connection is released so shutdown need not wait',
+    );
     await closed;
     await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'no new connections after close');
 
