@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AuthService } from '../auth/index.js';
-import { type DeepPartial, type LatheConfig, loadConfig } from '../core/index.js';
+import { type DeepPartial, type LatheConfig, type Logger, loadConfig } from '../core/index.js';
 import { openBlobStore } from '../storage/blobs/index.js';
 import { openMetaStore } from '../storage/meta/index.js';
 import { buildApp, type LatheApp } from './app.js';
@@ -18,7 +18,7 @@ export interface TestApp {
 
 export async function createTestApp(
   overrides: DeepPartial<LatheConfig> = {},
-  webDir?: string,
+  options: { webDir?: string; logger?: Logger } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(path.join(tmpdir(), 'lathe-app-'));
   const { config } = loadConfig({ env: {}, cwd: dir, flags: { dataDir: dir, ...overrides } });
@@ -26,7 +26,7 @@ export async function createTestApp(
   const blobs = await openBlobStore(`file:${path.join(dir, 'blobs')}`);
   const auth = new AuthService(meta);
   const adminToken = config.auth.enabled ? ((await auth.bootstrapAdmin())?.secret ?? null) : null;
-  const app = await buildApp({ config, meta, blobs, webDir });
+  const app = await buildApp({ config, meta, blobs, ...options });
   return {
     app,
     adminToken,

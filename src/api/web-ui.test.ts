@@ -16,7 +16,7 @@ describe('web UI serving', () => {
       '<!doctype html><title>Lathe UI</title><div id="root"></div>',
     );
     writeFileSync(path.join(dir, 'assets', 'app-1234.js'), 'console.log(1)');
-    t = await createTestApp({}, dir);
+    t = await createTestApp({}, { webDir: dir });
   });
   after(async () => {
     await t.close();
