@@ -33,13 +33,13 @@ export const webUiPlugin = fp(async (app: FastifyInstance, opts: { dir: string }
     index: ['index.html'],
     schemaHide: true,
     setHeaders(res, path) {
-      res.header('x-content-type-options', 'nosniff');
+      res.setHeader('x-content-type-options', 'nosniff');
       if (path.endsWith('index.html')) {
-        res.header('cache-control', 'no-cache');
-        res.header('content-security-policy', csp);
-        res.header('x-frame-options', 'DENY');
+        res.setHeader('cache-control', 'no-cache');
+        res.setHeader('content-security-policy', csp);
+        res.setHeader('x-frame-options', 'DENY');
       } else if (path.includes('/assets/'))
-        res.header('cache-control', 'public, max-age=31536000, immutable');
+        res.setHeader('cache-control', 'public, max-age=31536000, immutable');
     },
   });
 });
