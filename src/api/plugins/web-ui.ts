@@ -32,6 +32,7 @@ export const webUiPlugin = fp(async (app: FastifyInstance, opts: { dir: string }
     wildcard: true,
     index: ['index.html'],
     schemaHide: true,
+    cacheControl: false, // set below: assets immutable, index.html never cached
     setHeaders(res, path) {
       res.setHeader('x-content-type-options', 'nosniff');
       if (path.endsWith('index.html')) {
