@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthService } from '../auth/index.js';
-import { type LatheConfig, type Logger, LatheError } from '../core/index.js';
+import type { LatheConfig, Logger } from '../core/index.js';
 import type { BlobStore } from '../storage/blobs/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
 import { authPlugin } from './plugins/auth.js';
@@ -106,4 +106,3 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   return app;
 }
 
-export { LatheError };

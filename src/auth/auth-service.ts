@@ -84,8 +84,7 @@ export class AuthService {
       await trx.insertInto('users').values(user).execute();
       const { row, secret } = newTokenRow(user.id, 'bootstrap', [...rolePermissions.admin], null);
       await trx.insertInto('api_tokens').values(row).execute();
-      const audit = new AuditLog(this.store);
-      await audit.record(
+      await this.audit.record(
         {
           actor: null,
           action: 'user.create',
@@ -95,7 +94,7 @@ export class AuthService {
         },
         trx,
       );
-      await audit.record(
+      await this.audit.record(
         {
           actor: null,
           action: 'token.create',
