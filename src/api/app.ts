@@ -105,4 +105,3 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   });
   return app;
 }
-
