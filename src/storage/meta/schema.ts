@@ -11,6 +11,23 @@ export interface MetaSchema {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  experiments: ExperimentsTable;
+  experiment_tags: KeyValueTable & { experiment_id: number };
+  runs: RunsTable;
+  params: RunKeyValueTable;
+  tags: RunKeyValueTable;
+  metrics: MetricsTable;
+  latest_metrics: MetricsTable;
+  datasets: DatasetsTable;
+  inputs: InputsTable;
+  input_tags: { input_uuid: string; name: string; value: string };
+  lineage_edges: LineageEdgesTable;
+  registered_models: RegisteredModelsTable;
+  registered_model_tags: KeyValueTable & { name: string };
+  model_versions: ModelVersionsTable;
+  model_version_tags: KeyValueTable & { name: string; version: number };
+  registered_model_aliases: { name: string; alias: string; version: number };
+  webhooks: WebhooksTable;
 }
 
 export interface MigrationsTable {
@@ -63,4 +80,114 @@ export interface AuditLogTable {
   /** JSON object with what changed (never secrets). */
   details: string;
   request_id: string | null;
+}
+
+export interface KeyValueTable {
+  key: string;
+  value: string;
+}
+
+export interface RunKeyValueTable extends KeyValueTable {
+  run_uuid: string;
+}
+
+export interface ExperimentsTable {
+  experiment_id: Generated<number>;
+  name: string;
+  artifact_location: string;
+  /** `active` | `deleted` */
+  lifecycle_stage: string;
+  creation_time: number;
+  last_update_time: number;
+}
+
+export interface RunsTable {
+  /** 32 lowercase hex characters (MLflow's run ID format). */
+  run_uuid: string;
+  experiment_id: number;
+  name: string;
+  user_id: string;
+  /** `RUNNING` | `SCHEDULED` | `FINISHED` | `FAILED` | `KILLED` */
+  status: string;
+  start_time: number | null;
+  end_time: number | null;
+  lifecycle_stage: string;
+  artifact_uri: string;
+  deleted_time: number | null;
+}
+
+/** One metric point. NaN is stored as value 0 with `is_nan = 1`; ±Infinity as ±Number.MAX_VALUE. */
+export interface MetricsTable {
+  run_uuid: string;
+  key: string;
+  step: number;
+  timestamp: number;
+  value: number;
+  is_nan: number;
+}
+
+export interface DatasetsTable {
+  dataset_uuid: string;
+  experiment_id: number;
+  name: string;
+  digest: string;
+  source_type: string;
+  source: string;
+  schema: string | null;
+  profile: string | null;
+}
+
+export interface InputsTable {
+  input_uuid: string;
+  source_type: string;
+  source_id: string;
+  destination_type: string;
+  destination_id: string;
+}
+
+/** A lineage arrow: `src` was used to produce `dst` (e.g. dataset version → run → model version). */
+export interface LineageEdgesTable {
+  src_type: string;
+  src_id: string;
+  dst_type: string;
+  dst_id: string;
+  created_at: number;
+}
+
+export interface RegisteredModelsTable {
+  name: string;
+  creation_time: number;
+  last_updated_time: number;
+  description: string;
+  user_id: string;
+}
+
+export interface ModelVersionsTable {
+  name: string;
+  version: number;
+  creation_time: number;
+  last_updated_time: number;
+  description: string;
+  user_id: string;
+  /** Legacy stage: `None` | `Staging` | `Production` | `Archived` */
+  current_stage: string;
+  source: string;
+  run_id: string | null;
+  run_link: string | null;
+  /** `PENDING_REGISTRATION` | `FAILED_REGISTRATION` | `READY` */
+  status: string;
+  status_message: string | null;
+  deleted: number;
+}
+
+export interface WebhooksTable {
+  id: string;
+  name: string;
+  url: string;
+  /** JSON array of event names. */
+  events: string;
+  /** HMAC signing secret. */
+  secret: string;
+  active: number;
+  created_at: number;
 }

@@ -35,6 +35,8 @@ export function sqliteBackend(location: string): MetaBackend {
     if (location !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    // LIKE is case-sensitive, as on PostgreSQL; ILIKE is compiled to lower(x) LIKE lower(y).
+    db.pragma('case_sensitive_like = ON');
   } catch (err) {
     throw new LatheError(
       'UNAVAILABLE',
