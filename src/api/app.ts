@@ -3,6 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthService } from '../auth/index.js';
+import { TrackingService } from '../tracking/index.js';
+import { mlflowCompat } from './compat/mlflow/mlflow-plugin.js';
 import type { LatheConfig, Logger } from '../core/index.js';
 import type { BlobStore } from '../storage/blobs/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
@@ -88,6 +90,8 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   });
   await app.register(authRoutes, { auth, enabled: config.auth.enabled });
   await app.register(auditRoutes, { audit: auth.audit });
+  const tracking = new TrackingService(meta, auth.audit);
+  await app.register(mlflowCompat, { meta, blobs, audit: auth.audit, tracking });
   const webDir = options.webDir ?? webDistDir;
   await app.register(webUiPlugin, { dir: webDir });
 

@@ -20,9 +20,12 @@ declare module 'fastify' {
   }
 }
 
-/** Routes that are public without declaring it: the UI's static files, probes, metrics and API docs. */
+/** Routes that are public without declaring it: the UI's static files, probes, metrics and API docs.
+ * Everything under /api/ and /ajax-api/ must declare its permission. */
 const publicByDefault = (url: string) =>
-  !url.startsWith('/api/') || url.startsWith('/api/docs') || url === '/api/openapi.json';
+  (!url.startsWith('/api/') && !url.startsWith('/ajax-api/')) ||
+  url.startsWith('/api/docs') ||
+  url === '/api/openapi.json';
 
 export interface AuthPluginOptions {
   enabled: boolean;

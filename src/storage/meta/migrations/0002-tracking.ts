@@ -139,6 +139,6 @@ export const tracking: Migration = {
     // MLflow's "Default" experiment has id 0; clients rely on it.
     const now = Date.now();
     await sql`insert into experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
-      values (0, 'Default', 'lathe-artifacts:/0', 'active', ${now}, ${now})`.execute(db);
+      values (0, 'Default', 'mlflow-artifacts:/0', 'active', ${now}, ${now})`.execute(db);
   },
 };

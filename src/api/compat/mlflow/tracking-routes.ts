@@ -1,0 +1,186 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RoutePermission } from '../../../auth/index.js';
+import { LatheError } from '../../../core/index.js';
+import type { TrackingService } from '../../../tracking/index.js';
+import { principalOf } from '../../plugins/auth.js';
+import {
+  args,
+  datasetsArg,
+  experimentJson,
+  keyValues,
+  metricJson,
+  metricsArg,
+  optInt,
+  optString,
+  reqDouble,
+  reqInt,
+  reqString,
+  runInfoJson,
+  runJson,
+} from './mlflow-json.js';
+
+type Handler = (a: Record<string, unknown>, req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/** Registers an MLflow endpoint: `GET` reads take the query string, writes a JSON body. */
+export function endpoint(
+  app: FastifyInstance,
+  methods: ('GET' | 'POST' | 'PATCH' | 'DELETE')[],
+  path: string,
+  permission: RoutePermission,
+  summary: string,
+  handler: Handler,
+): void {
+  app.route({
+    method: methods,
+    url: path,
+    config: { permission },
+    schema: { tags: ['mlflow'], summary },
+    handler: async (req, reply) => (await handler(args(req), req, reply)) ?? {},
+  });
+}
+
+/** MLflow REST 2.0: experiments, runs, metrics. */
+export async function trackingRoutes(
+  app: FastifyInstance,
+  { tracking }: { tracking: TrackingService },
+): Promise<void> {
+  const { experiments, runs } = tracking;
+  const actor = (req: FastifyRequest) => principalOf(req);
+
+  endpoint(app, ['POST'], '/experiments/create', 'write', 'Create an experiment', async (a, req) => ({
+    experiment_id: await experiments.create(
+      {
+        name: a.name,
+        artifactLocation: optString(a, 'artifact_location') || undefined,
+        tags: keyValues(a, 'tags'),
+      },
+      actor(req),
+    ),
+  }));
+  endpoint(app, ['GET'], '/experiments/get', 'read', 'Get an experiment', async (a) => ({
+    experiment: experimentJson(await experiments.get(reqString(a, 'experiment_id'))),
+  }));
+  endpoint(app, ['GET'], '/experiments/get-by-name', 'read', 'Get an experiment by name', async (a) => ({
+    experiment: experimentJson(await experiments.getByName(reqString(a, 'experiment_name'))),
+  }));
+  endpoint(app, ['POST'], '/experiments/update', 'write', 'Rename an experiment', async (a, req) => {
+    await experiments.rename(reqString(a, 'experiment_id'), optString(a, 'new_name'), actor(req));
+  });
+  endpoint(app, ['POST'], '/experiments/delete', 'write', 'Delete an experiment (soft)', async (a, req) => {
+    await experiments.setLifecycle(reqString(a, 'experiment_id'), 'deleted', actor(req));
+  });
+  endpoint(app, ['POST'], '/experiments/restore', 'write', 'Restore a deleted experiment', async (a, req) => {
+    await experiments.setLifecycle(reqString(a, 'experiment_id'), 'active', actor(req));
+  });
+  endpoint(
+    app,
+    ['POST'],
+    '/experiments/set-experiment-tag',
+    'write',
+    'Set a tag on an experiment',
+    async (a, req) => {
+      await experiments.setTag(
+        reqString(a, 'experiment_id'),
+        { key: reqString(a, 'key'), value: optString(a, 'value') ?? '' },
+        actor(req),
+      );
+    },
+  );
+
+  endpoint(app, ['POST'], '/runs/create', 'write', 'Create a run', async (a, req) => ({
+    run: runJson(
+      await runs.create(
+        {
+          experimentId: optString(a, 'experiment_id'),
+          userId: optString(a, 'user_id'),
+          runName: optString(a, 'run_name'),
+          startTime: optInt(a, 'start_time'),
+          tags: keyValues(a, 'tags'),
+        },
+        actor(req),
+      ),
+    ),
+  }));
+  endpoint(app, ['GET'], '/runs/get', 'read', 'Get a run', async (a) => ({
+    run: runJson(await runs.get(runIdOf(a))),
+  }));
+  endpoint(app, ['POST'], '/runs/update', 'write', 'Update a run: status, end time, name', async (a) => ({
+    run_info: runInfoJson(
+      await runs.update(runIdOf(a), {
+        status: a.status ?? undefined,
+        endTime: optInt(a, 'end_time'),
+        runName: optString(a, 'run_name'),
+      }),
+    ),
+  }));
+  endpoint(app, ['POST'], '/runs/delete', 'write', 'Delete a run (soft)', async (a, req) => {
+    await runs.setLifecycle(reqString(a, 'run_id'), 'deleted', actor(req));
+  });
+  endpoint(app, ['POST'], '/runs/restore', 'write', 'Restore a deleted run', async (a, req) => {
+    await runs.setLifecycle(reqString(a, 'run_id'), 'active', actor(req));
+  });
+  endpoint(app, ['POST'], '/runs/log-metric', 'write', 'Log one metric point', async (a) => {
+    await runs.logBatch(runIdOf(a), {
+      metrics: [
+        {
+          key: reqString(a, 'key'),
+          value: reqDouble(a, 'value'),
+          timestamp: reqInt(a, 'timestamp'),
+          step: optInt(a, 'step') ?? 0,
+        },
+      ],
+    });
+  });
+  endpoint(app, ['POST'], '/runs/log-parameter', 'write', 'Log one parameter', async (a) => {
+    await runs.logBatch(runIdOf(a), {
+      params: [{ key: reqString(a, 'key'), value: optString(a, 'value') ?? '' }],
+    });
+  });
+  endpoint(
+    app,
+    ['POST'],
+    '/runs/log-batch',
+    'write',
+    'Log metrics, params and tags at once (atomic)',
+    async (a) => {
+      await runs.logBatch(reqString(a, 'run_id'), {
+        metrics: metricsArg(a, 'metrics'),
+        params: keyValues(a, 'params'),
+        tags: keyValues(a, 'tags'),
+      });
+    },
+  );
+  endpoint(app, ['POST'], '/runs/log-inputs', 'write', 'Log dataset inputs of a run', async (a) => {
+    await runs.logInputs(reqString(a, 'run_id'), datasetsArg(a));
+  });
+  endpoint(app, ['POST'], '/runs/set-tag', 'write', 'Set a tag on a run', async (a) => {
+    await runs.logBatch(runIdOf(a), {
+      tags: [{ key: reqString(a, 'key'), value: optString(a, 'value') ?? '' }],
+    });
+  });
+  endpoint(app, ['POST'], '/runs/delete-tag', 'write', 'Delete a tag of a run', async (a) => {
+    await runs.deleteTag(reqString(a, 'run_id'), reqString(a, 'key'));
+  });
+  endpoint(app, ['GET'], '/metrics/get-history', 'read', 'Every point of one metric of a run', async (a) => {
+    const maxResults = optInt(a, 'max_results');
+    if (maxResults !== undefined && (maxResults < 1 || maxResults > 25000)) {
+      throw new LatheError(
+        'INVALID_ARGUMENT',
+        `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most 25000.`,
+      );
+    }
+    const page = await runs.metricHistory(runIdOf(a), reqString(a, 'metric_key'), {
+      maxResults,
+      pageToken: optString(a, 'page_token'),
+    });
+    return {
+      metrics: page.items.map(metricJson),
+      ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
+    };
+  });
+}
+
+/** `run_id`, or the deprecated `run_uuid` older clients send. */
+function runIdOf(a: Record<string, unknown>): string {
+  return optString(a, 'run_id') || reqString(a, 'run_uuid');
+}

@@ -1,0 +1,6 @@
+export { Experiments, parseExperimentId } from './experiments.js';
+export { decodeOffsetToken, encodeOffsetToken } from './run-data.js';
+export { type LogBatchInput, Runs } from './runs.js';
+export { TrackingService } from './tracking-service.js';
+export * from './types.js';
+export { limits } from './validation.js';
