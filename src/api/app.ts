@@ -17,6 +17,7 @@ import { auditRoutes } from './routes/audit/audit-routes.js';
 import { authRoutes } from './routes/auth/auth-routes.js';
 import { healthRoutes } from './routes/health/health-routes.js';
 import { systemRoutes } from './routes/system/system-routes.js';
+import { trackingRoutes as nativeTrackingRoutes } from './routes/tracking/tracking-routes.js';
 import { validatorCompiler } from './validation.js';
 
 export interface AppOptions {
@@ -92,6 +93,7 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   await app.register(auditRoutes, { audit: auth.audit });
   const tracking = new TrackingService(meta, auth.audit);
   await app.register(mlflowCompat, { meta, blobs, audit: auth.audit, tracking });
+  await app.register(nativeTrackingRoutes, { tracking });
   const webDir = options.webDir ?? webDistDir;
   await app.register(webUiPlugin, { dir: webDir });
 

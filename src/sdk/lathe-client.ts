@@ -1,6 +1,7 @@
 // The SDK imports only the error class from core (no Node built-ins), so it also runs in browsers.
 import { isErrorCode } from '../core/error-codes.js';
 import { LatheError } from '../core/errors.js';
+import { TrackingClient } from './tracking-client.js';
 import type {
   ApiToken,
   AuditEvent,
@@ -38,6 +39,11 @@ export class LatheClient {
     this.#token = options.token || null;
     this.#fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
   }
+
+  /** Experiment tracking: experiments, runs, metrics, params, tags. */
+  readonly tracking = new TrackingClient((method, path, body, query) =>
+    this.request(method, path, body, query),
+  );
 
   /** Liveness: resolves when the process answers. */
   health(): Promise<Health> {

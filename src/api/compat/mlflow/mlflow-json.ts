@@ -139,7 +139,7 @@ export function datasetsArg(a: Record<string, unknown>): DatasetInput[] {
 }
 
 /** MLflow writes NaN and infinities as strings in JSON. */
-export function jsonDouble(v: number): number | string {
+export function jsonDouble(v: number): number | 'NaN' | 'Infinity' | '-Infinity' {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Number.POSITIVE_INFINITY) return 'Infinity';
   if (v === Number.NEGATIVE_INFINITY) return '-Infinity';

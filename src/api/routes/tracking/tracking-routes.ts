@@ -1,0 +1,267 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Metric, Run, TrackingService } from '../../../tracking/index.js';
+import { jsonDouble } from '../../compat/mlflow/mlflow-json.js';
+import { principalOf } from '../../plugins/auth.js';
+import {
+  Experiment,
+  KeyValue,
+  MetricHistory,
+  MetricPoint,
+  Run as RunSchema,
+  RunInfo,
+} from './tracking-schemas.js';
+
+const parseValue = (v: number | string): number =>
+  v === 'NaN'
+    ? Number.NaN
+    : v === 'Infinity'
+      ? Number.POSITIVE_INFINITY
+      : v === '-Infinity'
+        ? Number.NEGATIVE_INFINITY
+        : Number(v);
+const wireMetric = (m: Metric) => ({ ...m, value: jsonDouble(m.value) });
+export const wireRun = (r: Run) => ({ ...r, data: { ...r.data, metrics: r.data.metrics.map(wireMetric) } });
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+/** Lathe's own tracking API under /api/v1: the same objects as the MLflow routes, in Lathe's conventions. */
+export const trackingRoutes: FastifyPluginAsyncTypebox<{ tracking: TrackingService }> = async (
+  app,
+  { tracking },
+) => {
+  const { experiments, runs } = tracking;
+  const tags = ['tracking'];
+
+  app.post(
+    '/api/v1/experiments',
+    {
+      schema: {
+        tags,
+        summary: 'Create an experiment',
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 500 }),
+            artifactLocation: Type.Optional(Type.String()),
+            tags: Type.Optional(Type.Array(KeyValue)),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ experiment: Experiment }) },
+      },
+      config: { permission: 'write' },
+    },
+    async (req, reply) => {
+      const id = await experiments.create(req.body, principalOf(req));
+      return reply.code(201).send({ experiment: await experiments.get(id) });
+    },
+  );
+
+  app.get(
+    '/api/v1/experiments/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Get an experiment by ID or name',
+        params: IdParams,
+        querystring: Type.Object({
+          by: Type.Optional(Type.Union([Type.Literal('id'), Type.Literal('name')])),
+        }),
+        response: { 200: Type.Object({ experiment: Experiment }) },
+      },
+      config: { permission: 'read' },
+    },
+    async (req) => ({
+      experiment:
+        req.query.by === 'name'
+          ? await experiments.getByName(req.params.id)
+          : await experiments.get(req.params.id),
+    }),
+  );
+
+  app.patch(
+    '/api/v1/experiments/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename an experiment',
+        params: IdParams,
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 500 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ experiment: Experiment }) },
+      },
+      config: { permission: 'write' },
+    },
+    async (req) => {
+      await experiments.rename(req.params.id, req.body.name, principalOf(req));
+      return { experiment: await experiments.get(req.params.id) };
+    },
+  );
+
+  app.delete(
+    '/api/v1/experiments/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete an experiment and its runs (soft; restore with POST …/restore)',
+        params: IdParams,
+        response: { 200: Type.Object({ experiment: Experiment }) },
+      },
+      config: { permission: 'write' },
+    },
+    async (req) => {
+      await experiments.setLifecycle(req.params.id, 'deleted', principalOf(req));
+      return { experiment: await experiments.get(req.params.id) };
+    },
+  );
+
+  app.post(
+    '/api/v1/experiments/:id/restore',
+    {
+      schema: {
+        tags,
+        summary: 'Restore a deleted experiment',
+        params: IdParams,
+        response: { 200: Type.Object({ experiment: Experiment }) },
+      },
+      config: { permission: 'write' },
+    },
+    async (req) => {
+      await experiments.setLifecycle(req.params.id, 'active', principalOf(req));
+      return { experiment: await experiments.get(req.params.id) };
+    },
+  );
+
+  app.post(
+    '/api/v1/runs',
+    {
+      schema: {
+        tags,
+        summary: 'Start a run',
+        body: Type.Object(
+          {
+            experimentId: Type.Optional(Type.String()),
+            runName: Type.Optional(Type.String({ maxLength: 250 })),
+            startTime: Type.Optional(Type.Integer({ minimum: 0 })),
+            tags: Type.Optional(Type.Array(KeyValue)),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ run: RunSchema }) },
+      },
+      config: { permission: 'write' },
+    },
+    async (req, reply) =>
+      reply.code(201).send({ run: wireRun(await runs.create(req.body, principalOf(req))) }),
+  );
+
+  app.get(
+    '/api/v1/runs/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Get a run with its latest metrics, params, tags and inputs',
+        params: IdParams,
+        response: { 200: Type.Object({ run: RunSchema }) },
+      },
+      config: { permission: 'read' },
+    },
+    async (req) => ({ run: wireRun(await runs.get(req.params.id)) }),
+  );
+
+  app.patch(
+    '/api/v1/runs/:id',
+    {
+      schema: {
+        tags,
+        summary: 'End or rename a run',
+        params: IdParams,
+        body: Type.Object(
+          {
+            status: Type.Optional(
+              Type.Union(
+                ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'].map((s) => Type.Literal(s)),
+              ),
+            ),
+            endTime: Type.Optional(Type.Integer({ minimum: 0 })),
+            runName: Type.Optional(Type.String({ maxLength: 250 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ runInfo: RunInfo }) },
+      },
+      config: { permission: 'write' },
+    },
+    async (req) => ({ runInfo: await runs.update(req.params.id, req.body) }),
+  );
+
+  app.delete(
+    '/api/v1/runs/:id',
+    {
+      schema: { tags, summary: 'Delete a run (soft)', params: IdParams, response: { 204: Type.Null() } },
+      config: { permission: 'write' },
+    },
+    async (req, reply) => {
+      await runs.setLifecycle(req.params.id, 'deleted', principalOf(req));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/runs/:id/log',
+    {
+      schema: {
+        tags,
+        summary:
+          'Log metrics, params and tags (atomic: all or none). Metric timestamps default to now, steps to 0.',
+        params: IdParams,
+        body: Type.Object(
+          {
+            metrics: Type.Optional(Type.Array(MetricPoint, { maxItems: 1000 })),
+            params: Type.Optional(Type.Array(KeyValue, { maxItems: 100 })),
+            tags: Type.Optional(Type.Array(KeyValue, { maxItems: 100 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null() },
+      },
+      config: { permission: 'write' },
+    },
+    async (req, reply) => {
+      const now = Date.now();
+      await runs.logBatch(req.params.id, {
+        metrics: (req.body.metrics ?? []).map((m) => ({
+          key: m.key,
+          value: parseValue(m.value),
+          timestamp: m.timestamp ?? now,
+          step: m.step ?? 0,
+        })),
+        params: req.body.params,
+        tags: req.body.tags,
+      });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/runs/:id/metrics/:key',
+    {
+      schema: {
+        tags,
+        summary: 'The full history of one metric, ordered by step then time',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }), key: Type.String({ maxLength: 250 }) }),
+        querystring: Type.Object({
+          maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+          pageToken: Type.Optional(Type.String()),
+        }),
+        response: { 200: MetricHistory },
+      },
+      config: { permission: 'read' },
+    },
+    async (req) => {
+      const page = await runs.metricHistory(req.params.id, req.params.key, req.query);
+      return { metrics: page.items.map(wireMetric), nextPageToken: page.nextPageToken };
+    },
+  );
+};
