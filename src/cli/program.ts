@@ -6,6 +6,7 @@ import { registerDbCommand } from './db-command.js';
 import { printJson } from './output.js';
 import { registerServerCommand } from './server-command.js';
 import { registerTokensCommand } from './tokens-command.js';
+import { registerTrackingCommands } from './tracking-commands.js';
 import { registerUsersCommand } from './users-command.js';
 
 /** The `lathe` command line, with every command group registered. */
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerDbCommand(program);
   registerTokensCommand(program);
   registerUsersCommand(program);
+  registerTrackingCommands(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

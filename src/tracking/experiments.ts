@@ -68,10 +68,7 @@ export class Experiments {
       });
     } catch (err) {
       if (this.store.isUniqueViolation(err)) {
-        throw new LatheError(
-          'ALREADY_EXISTS',
-          `Experiment(name=${name}) already exists. Error: experiment names are unique`,
-        );
+        throw new LatheError('ALREADY_EXISTS', `Experiment(name=${name}) already exists.`);
       }
       throw err;
     }
