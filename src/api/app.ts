@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthService } from '../auth/index.js';
+import { RegistryService } from '../registry/index.js';
 import { TrackingService } from '../tracking/index.js';
 import { mlflowCompat } from './compat/mlflow/mlflow-plugin.js';
 import type { LatheConfig, Logger } from '../core/index.js';
@@ -92,7 +93,9 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   await app.register(authRoutes, { auth, enabled: config.auth.enabled });
   await app.register(auditRoutes, { audit: auth.audit });
   const tracking = new TrackingService(meta, auth.audit);
-  await app.register(mlflowCompat, { meta, blobs, audit: auth.audit, tracking });
+  const registry = new RegistryService(meta, auth.audit, tracking, { webhookOptions: { logger: app.log } });
+  app.addHook('onClose', async () => registry.webhooks.close());
+  await app.register(mlflowCompat, { meta, blobs, audit: auth.audit, tracking, registry });
   await app.register(nativeTrackingRoutes, { tracking });
   const webDir = options.webDir ?? webDistDir;
   await app.register(webUiPlugin, { dir: webDir });

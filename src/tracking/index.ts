@@ -4,3 +4,4 @@ export { type LogBatchInput, Runs } from './runs.js';
 export { TrackingService } from './tracking-service.js';
 export * from './types.js';
 export { limits } from './validation.js';
+export * from './artifacts/index.js';

@@ -28,6 +28,7 @@ export interface MetaSchema {
   model_version_tags: KeyValueTable & { name: string; version: number };
   registered_model_aliases: { name: string; alias: string; version: number };
   webhooks: WebhooksTable;
+  artifacts: ArtifactsTable;
 }
 
 export interface MigrationsTable {
@@ -189,5 +190,15 @@ export interface WebhooksTable {
   /** HMAC signing secret. */
   secret: string;
   active: number;
+  created_at: number;
+}
+
+/** One artifact file. `path` is relative to the `mlflow-artifacts:/` root, e.g. `1/<run>/artifacts/model/MLmodel`. */
+export interface ArtifactsTable {
+  path: string;
+  /** SHA-256 of the bytes, the key in the blob store. */
+  digest: string;
+  /** Bytes. */
+  size: number;
   created_at: number;
 }

@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuditLog } from '../../../auth/index.js';
+import type { RegistryService } from '../../../registry/index.js';
 import type { BlobStore } from '../../../storage/blobs/index.js';
 import type { MetaStore } from '../../../storage/meta/index.js';
-import type { TrackingService } from '../../../tracking/index.js';
+import { ArtifactStore, RunArtifacts, type TrackingService } from '../../../tracking/index.js';
+import { mlflowArtifactRoutes, runArtifactRoutes } from './artifact-routes.js';
 import { mlflowErrorHandler, sendMlflowError } from './mlflow-errors.js';
+import { registryRoutes } from './registry-routes.js';
 import { trackingRoutes } from './tracking-routes.js';
 
 export interface MlflowCompatOptions {
@@ -11,10 +14,16 @@ export interface MlflowCompatOptions {
   blobs: BlobStore;
   audit: AuditLog;
   tracking: TrackingService;
+  registry: RegistryService;
 }
 
-/** MLflow's REST API under /api/2.0/mlflow and /ajax-api/2.0/mlflow, with MLflow's error bodies. */
+/**
+ * MLflow's REST API under /api/2.0/mlflow and /ajax-api/2.0/mlflow (tracking, registry, run
+ * artifact listing) and its artifact proxy under …/mlflow-artifacts, with MLflow's error bodies.
+ */
 export async function mlflowCompat(app: FastifyInstance, opts: MlflowCompatOptions): Promise<void> {
+  const artifacts = new ArtifactStore(opts.meta, opts.blobs);
+  const runArtifacts = new RunArtifacts(opts.tracking.runs, artifacts);
   for (const prefix of ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow']) {
     await app.register(
       async (scope) => {
@@ -28,9 +37,14 @@ export async function mlflowCompat(app: FastifyInstance, opts: MlflowCompatOptio
           ),
         );
         await trackingRoutes(scope, opts);
-        // registry routes: registered here
+        await runArtifactRoutes(scope, { runArtifacts });
+        await registryRoutes(scope, opts);
       },
       { prefix },
     );
+  }
+  // The artifact proxy; the MLflow UI uses the /ajax-api form.
+  for (const prefix of ['/api/2.0/mlflow-artifacts', '/ajax-api/2.0/mlflow-artifacts']) {
+    await app.register(mlflowArtifactRoutes, { prefix, artifacts, audit: opts.audit });
   }
 }

@@ -1,0 +1,21 @@
+export { ModelVersions } from './model-versions.js';
+export { RegisteredModels } from './registered-models.js';
+export { RegistryService, type RegistryServiceOptions } from './registry-service.js';
+export { parseRegistryFilter } from './registry-search.js';
+export {
+  canonicalStage,
+  parseModelRef,
+  registryLimits,
+  validateAlias,
+  validateTag,
+  validateVersion,
+} from './registry-validation.js';
+export * from './types.js';
+export {
+  type CreateWebhookInput,
+  type DeliveryReport,
+  signPayload,
+  Webhooks,
+  type WebhooksOptions,
+  type WebhookSubscription,
+} from './webhooks.js';

@@ -1,0 +1,75 @@
+import type { AuditLog } from '../auth/index.js';
+import { LatheError } from '../core/index.js';
+import type { MetaStore } from '../storage/meta/index.js';
+import type { TrackingService } from '../tracking/index.js';
+import { ModelVersions } from './model-versions.js';
+import { RegisteredModels } from './registered-models.js';
+import { parseModelRef } from './registry-validation.js';
+import type { ModelRef, ModelVersion } from './types.js';
+import { Webhooks, type WebhooksOptions } from './webhooks.js';
+
+export interface RegistryServiceOptions {
+  /** The webhook deliverer; one on the same store with `webhookOptions` is made when omitted. */
+  webhooks?: Webhooks;
+  webhookOptions?: WebhooksOptions;
+}
+
+/**
+ * The model registry: registered models, versions, aliases, stages, and webhooks for their
+ * events. HTTP-free; `api/` wraps it. Every write is recorded in the audit log in the same
+ * transaction; webhooks fire after the commit and never fail the write.
+ */
+export class RegistryService {
+  readonly models: RegisteredModels;
+  readonly versions: ModelVersions;
+  readonly webhooks: Webhooks;
+
+  constructor(
+    readonly store: MetaStore,
+    audit: AuditLog,
+    tracking: TrackingService,
+    options: RegistryServiceOptions = {},
+  ) {
+    this.webhooks = options.webhooks ?? new Webhooks(store, options.webhookOptions);
+    this.models = new RegisteredModels(store, audit, this.webhooks);
+    this.versions = new ModelVersions(store, audit, tracking, this.webhooks);
+  }
+
+  /** See `parseModelRef`. */
+  parseModelRef(ref: string): ModelRef {
+    return parseModelRef(ref);
+  }
+
+  /**
+   * The live version a reference names: `NAME@3`, `NAME@champion`, `NAME@latest` (the highest
+   * live version). NOT_FOUND when the model, version or alias does not exist.
+   */
+  async resolveModelRef(ref: string | ModelRef): Promise<ModelVersion> {
+    const r = typeof ref === 'string' ? parseModelRef(ref) : ref;
+    if (r.kind === 'version') return this.versions.get(r.name, r.version);
+    if (r.kind === 'alias') {
+      const row = await this.store.db
+        .selectFrom('registered_model_aliases')
+        .select('version')
+        .where('name', '=', r.name)
+        .where('alias', '=', r.alias)
+        .executeTakeFirst();
+      if (!row) {
+        await this.models.get(r.name);
+        throw new LatheError('NOT_FOUND', `Registered model alias ${r.alias} not found for model ${r.name}.`);
+      }
+      return this.versions.get(r.name, row.version);
+    }
+    await this.models.get(r.name);
+    const max = await this.store.db
+      .selectFrom('model_versions')
+      .select((eb) => eb.fn.max('version').as('v'))
+      .where('name', '=', r.name)
+      .where('deleted', '=', 0)
+      .executeTakeFirst();
+    if (max?.v === null || max?.v === undefined) {
+      throw new LatheError('NOT_FOUND', `Registered model ${r.name} has no versions.`);
+    }
+    return this.versions.get(r.name, Number(max.v));
+  }
+}
