@@ -18,6 +18,7 @@ import { auditRoutes } from './routes/audit/audit-routes.js';
 import { authRoutes } from './routes/auth/auth-routes.js';
 import { healthRoutes } from './routes/health/health-routes.js';
 import { systemRoutes } from './routes/system/system-routes.js';
+import { runArtifactRoutes } from './routes/tracking/artifact-routes.js';
 import { trackingRoutes as nativeTrackingRoutes } from './routes/tracking/tracking-routes.js';
 import { validatorCompiler } from './validation.js';
 
@@ -92,11 +93,12 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   });
   await app.register(authRoutes, { auth, enabled: config.auth.enabled });
   await app.register(auditRoutes, { audit: auth.audit });
-  const tracking = new TrackingService(meta, auth.audit);
+  const tracking = new TrackingService(meta, blobs, auth.audit);
   const registry = new RegistryService(meta, auth.audit, tracking, { webhookOptions: { logger: app.log } });
   app.addHook('onClose', async () => registry.webhooks.close());
   await app.register(mlflowCompat, { meta, blobs, audit: auth.audit, tracking, registry });
   await app.register(nativeTrackingRoutes, { tracking });
+  await app.register(runArtifactRoutes, { runArtifacts: tracking.artifacts });
   const webDir = options.webDir ?? webDistDir;
   await app.register(webUiPlugin, { dir: webDir });
 

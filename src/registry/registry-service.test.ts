@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AuditLog, localPrincipal } from '../auth/index.js';
 import { isLatheError } from '../core/index.js';
+import { openBlobStore } from '../storage/blobs/index.js';
 import { type MetaStore, openMetaStore } from '../storage/meta/index.js';
 import { TrackingService } from '../tracking/index.js';
 import { parseModelRef, RegistryService } from './index.js';
@@ -28,7 +29,7 @@ describe('RegistryService', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'lathe-registry-'));
     meta = await openMetaStore(`sqlite:${path.join(dir, 'lathe.db')}`);
     audit = new AuditLog(meta);
-    tracking = new TrackingService(meta, audit);
+    tracking = new TrackingService(meta, await openBlobStore(`file:${path.join(dir, 'blobs')}`), audit);
     reg = new RegistryService(meta, audit, tracking);
   });
   after(async () => {

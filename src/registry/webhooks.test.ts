@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { AuditLog, localPrincipal } from '../auth/index.js';
 import { isLatheError } from '../core/index.js';
+import { openBlobStore } from '../storage/blobs/index.js';
 import { type MetaStore, openMetaStore } from '../storage/meta/index.js';
 import { TrackingService } from '../tracking/index.js';
 import { type DeliveryReport, RegistryService, signPayload, Webhooks } from './index.js';
@@ -133,9 +134,18 @@ describe('Webhooks', () => {
 
   it('fires after registry writes without delaying them', async () => {
     const audit = new AuditLog(meta);
-    const reg = new RegistryService(meta, audit, new TrackingService(meta, audit), {
-      webhookOptions: { backoffMs: 5 },
-    });
+    const reg = new RegistryService(
+      meta,
+      audit,
+      new TrackingService(
+        meta,
+        await openBlobStore(`file:${mkdtempSync(path.join(tmpdir(), 'lathe-wh-blobs-'))}`),
+        audit,
+      ),
+      {
+        webhookOptions: { backoffMs: 5 },
+      },
+    );
     await reg.webhooks.create({
       url,
       events: [

@@ -1,18 +1,27 @@
 import type { AuditLog } from '../auth/index.js';
+import type { BlobStore } from '../storage/blobs/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
+import { ArtifactStore, RunArtifacts } from './artifacts/index.js';
 import { Experiments } from './experiments.js';
 import { Runs } from './runs.js';
 
-/** Experiment tracking: experiments, runs and their data. HTTP-free; `api/` wraps it. */
+/** Experiment tracking: experiments, runs, their data and artifacts. HTTP-free; `api/` wraps it. */
 export class TrackingService {
   readonly experiments: Experiments;
   readonly runs: Runs;
+  /** Every file under the `mlflow-artifacts:/` root. */
+  readonly artifactStore: ArtifactStore;
+  /** Artifacts addressed by run. */
+  readonly artifacts: RunArtifacts;
 
   constructor(
     readonly store: MetaStore,
+    blobs: BlobStore,
     audit: AuditLog,
   ) {
     this.experiments = new Experiments(store, audit);
     this.runs = new Runs(store, this.experiments, audit);
+    this.artifactStore = new ArtifactStore(store, blobs);
+    this.artifacts = new RunArtifacts(this.runs, this.artifactStore);
   }
 }

@@ -21,7 +21,7 @@ describe('RunArtifacts (the helpers the native API and SDK use)', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'lathe-artifacts-'));
     meta = await openMetaStore(`sqlite:${path.join(dir, 'meta.db')}`);
     blobs = await openBlobStore(`file:${path.join(dir, 'blobs')}`);
-    tracking = new TrackingService(meta, new AuditLog(meta));
+    tracking = new TrackingService(meta, blobs, new AuditLog(meta));
     runArtifacts = new RunArtifacts(tracking.runs, new ArtifactStore(meta, blobs));
   });
   after(async () => {

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { LatheError } from '../../core/index.js';
 import type { BlobSource } from '../../storage/blobs/index.js';
 import type { Runs } from '../runs.js';
@@ -55,6 +56,14 @@ export class RunArtifacts {
     const { root } = await this.root(runId);
     const file = await this.store.put(joinArtifactPath(root, rel), source);
     return { ...file, path: rel };
+  }
+
+  /** Opens the file at `relPath` under the run's root; `NOT_FOUND` when there is none. */
+  async openArtifact(runId: string, relPath: string): Promise<{ file: ArtifactFile; stream: Readable }> {
+    const rel = safeArtifactPath(relPath);
+    const { root } = await this.root(runId);
+    const opened = await this.store.open(joinArtifactPath(root, rel));
+    return { file: { ...opened.file, path: rel }, stream: opened.stream };
   }
 
   /**

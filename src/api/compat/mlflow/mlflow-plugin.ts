@@ -3,7 +3,7 @@ import type { AuditLog } from '../../../auth/index.js';
 import type { RegistryService } from '../../../registry/index.js';
 import type { BlobStore } from '../../../storage/blobs/index.js';
 import type { MetaStore } from '../../../storage/meta/index.js';
-import { ArtifactStore, RunArtifacts, type TrackingService } from '../../../tracking/index.js';
+import type { TrackingService } from '../../../tracking/index.js';
 import { mlflowArtifactRoutes, runArtifactRoutes } from './artifact-routes.js';
 import { mlflowErrorHandler, sendMlflowError } from './mlflow-errors.js';
 import { registryRoutes } from './registry-routes.js';
@@ -22,8 +22,8 @@ export interface MlflowCompatOptions {
  * artifact listing) and its artifact proxy under …/mlflow-artifacts, with MLflow's error bodies.
  */
 export async function mlflowCompat(app: FastifyInstance, opts: MlflowCompatOptions): Promise<void> {
-  const artifacts = new ArtifactStore(opts.meta, opts.blobs);
-  const runArtifacts = new RunArtifacts(opts.tracking.runs, artifacts);
+  const artifacts = opts.tracking.artifactStore;
+  const runArtifacts = opts.tracking.artifacts;
   for (const prefix of ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow']) {
     await app.register(
       async (scope) => {
