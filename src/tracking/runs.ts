@@ -215,7 +215,7 @@ export class Runs {
     await this.store.transaction(async (trx) => {
       if (params.length) await insertParams(trx, row.run_uuid, params);
       if (tags.length) await upsertTags(trx, row.run_uuid, tags);
-      if (metrics.length) await insertMetrics(trx, row.run_uuid, metrics);
+      if (metrics.length) await insertMetrics(this.store, trx, row.run_uuid, metrics);
     });
   }
 
@@ -432,56 +432,40 @@ async function upsertTags(trx: Transaction<MetaSchema>, runId: string, tags: Key
     .execute();
 }
 
-const chunk = <T>(list: T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, i * size + size));
+const metricColumns = ['run_uuid', 'key', 'step', 'timestamp', 'value', 'is_nan'] as const;
+const metricRow = (runId: string, m: Metric) => {
+  const { value, is_nan } = encodeMetricValue(m.value);
+  return [runId, m.key, m.step, m.timestamp, value, is_nan];
+};
 
-async function insertMetrics(trx: Transaction<MetaSchema>, runId: string, metrics: Metric[]): Promise<void> {
-  const rows = metrics.map((m) => ({
-    run_uuid: runId,
-    key: m.key,
-    step: m.step,
-    timestamp: m.timestamp,
-    ...encodeMetricValue(m.value),
-  }));
-  // 6 columns a row: 150 rows stay under SQLite's 999-variable limit.
-  for (const part of chunk(rows, 150)) {
-    await trx
-      .insertInto('metrics')
-      .values(part)
-      .onConflict((oc) => oc.columns(['run_uuid', 'key', 'step', 'timestamp', 'value', 'is_nan']).doNothing())
-      .execute();
-  }
+/** Appends points to the history (identical points once) and moves each key's latest point forward. */
+async function insertMetrics(
+  store: MetaStore,
+  trx: Transaction<MetaSchema>,
+  runId: string,
+  metrics: Metric[],
+): Promise<void> {
+  await store.insertMany(
+    trx,
+    'metrics',
+    metricColumns,
+    metrics.map((m) => metricRow(runId, m)),
+    'on conflict (run_uuid, key, step, timestamp, value, is_nan) do nothing',
+  );
   const newest = new Map<string, Metric>();
   for (const m of metrics) {
     const cur = newest.get(m.key);
     if (!cur || isNewer(m, cur)) newest.set(m.key, m);
   }
-  const latest = [...newest.values()].map((m) => ({
-    run_uuid: runId,
-    key: m.key,
-    step: m.step,
-    timestamp: m.timestamp,
-    ...encodeMetricValue(m.value),
-  }));
-  for (const part of chunk(latest, 150)) {
-    await trx
-      .insertInto('latest_metrics')
-      .values(part)
-      .onConflict((oc) =>
-        oc
-          .columns(['run_uuid', 'key'])
-          .doUpdateSet((eb) => ({
-            step: eb.ref('excluded.step'),
-            timestamp: eb.ref('excluded.timestamp'),
-            value: eb.ref('excluded.value'),
-            is_nan: eb.ref('excluded.is_nan'),
-          }))
-          .where(
-            sql<boolean>`(excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`,
-          ),
-      )
-      .execute();
-  }
+  await store.insertMany(
+    trx,
+    'latest_metrics',
+    metricColumns,
+    [...newest.values()].map((m) => metricRow(runId, m)),
+    `on conflict (run_uuid, key) do update set step = excluded.step, timestamp = excluded.timestamp,
+      value = excluded.value, is_nan = excluded.is_nan
+      where (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`,
+  );
 }
 
 function randomRunName(): string {

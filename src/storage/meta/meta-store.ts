@@ -1,4 +1,4 @@
-import { Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, sql, type Transaction } from 'kysely';
 import { LatheError } from '../../core/index.js';
 import type { MetaBackend, MetaDialect } from './meta-backend.js';
 import {
@@ -55,6 +55,35 @@ export class MetaStore {
   /** Runs `fn` in a transaction; it commits when `fn` resolves and rolls back when it throws. */
   transaction<T>(fn: (trx: Transaction<MetaSchema>) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(fn);
+  }
+
+  /**
+   * Inserts many rows with multi-row INSERT statements built directly, skipping the query
+   * builder (the hot path of metric logging). `table`, `columns` and `suffix` (e.g. an
+   * `on conflict … do nothing` clause) must be constants from code, never user input; every value
+   * is a bound parameter. Runs on `db`, which may be a transaction.
+   */
+  async insertMany(
+    db: Kysely<MetaSchema>,
+    table: keyof MetaSchema,
+    columns: readonly string[],
+    rows: readonly (readonly unknown[])[],
+    suffix = '',
+  ): Promise<void> {
+    const perStatement = Math.max(1, Math.floor(30_000 / columns.length));
+    for (let start = 0; start < rows.length; start += perStatement) {
+      const part = rows.slice(start, start + perStatement);
+      const params: unknown[] = [];
+      const tuples = part.map((row) => {
+        const marks = row.map((v) => {
+          params.push(v);
+          return this.dialect === 'postgres' ? `$${params.length}` : '?';
+        });
+        return `(${marks.join(', ')})`;
+      });
+      const text = `insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')} ${suffix}`;
+      await db.executeQuery(CompiledQuery.raw(text, params));
+    }
   }
 
   /** True when `err` is a unique-constraint violation of this database. */

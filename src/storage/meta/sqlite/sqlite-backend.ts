@@ -33,7 +33,7 @@ export function sqliteBackend(location: string): MetaBackend {
     db = new Database(location);
     db.pragma('busy_timeout = 10000');
     if (location !== ':memory:') db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     // LIKE is case-sensitive, as on PostgreSQL; ILIKE is compiled to lower(x) LIKE lower(y).
     db.pragma('case_sensitive_like = ON');
@@ -48,7 +48,7 @@ export function sqliteBackend(location: string): MetaBackend {
   return {
     dialect: 'sqlite',
     displayUri: `sqlite:${location}`,
-    kyselyDialect: new ImmediateSqliteDialect({ database: db }),
+    kyselyDialect: new ImmediateSqliteDialect({ database: cachingStatements(db) }),
     async lockForMigration() {
       // `begin immediate` already holds the database's single write lock.
     },
@@ -57,5 +57,29 @@ export function sqliteBackend(location: string): MetaBackend {
       return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
     },
     async init() {},
+  };
+}
+
+/**
+ * better-sqlite3 with a prepared-statement cache: Kysely prepares every query it runs, and
+ * preparing costs more than running a small one. Statements are keyed by SQL text (parameters
+ * are bound per call), at most `size` are kept, least recently used evicted first. SQLite
+ * re-prepares a cached statement by itself after a schema change.
+ */
+function cachingStatements(db: Database.Database, size = 500) {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => db.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        cache.delete(sql);
+      } else {
+        stmt = db.prepare(sql);
+        if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
   };
 }
