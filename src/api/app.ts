@@ -20,6 +20,7 @@ import { healthRoutes } from './routes/health/health-routes.js';
 import { systemRoutes } from './routes/system/system-routes.js';
 import { runArtifactRoutes } from './routes/tracking/artifact-routes.js';
 import { trackingRoutes as nativeTrackingRoutes } from './routes/tracking/tracking-routes.js';
+import { registryRoutes as nativeRegistryRoutes } from './routes/registry/registry-routes.js';
 import { validatorCompiler } from './validation.js';
 
 export interface AppOptions {
@@ -98,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   app.addHook('onClose', async () => registry.webhooks.close());
   await app.register(mlflowCompat, { meta, blobs, audit: auth.audit, tracking, registry });
   await app.register(nativeTrackingRoutes, { tracking });
+  await app.register(nativeRegistryRoutes, { registry });
   await app.register(runArtifactRoutes, { runArtifacts: tracking.artifacts });
   const webDir = options.webDir ?? webDistDir;
   await app.register(webUiPlugin, { dir: webDir });

@@ -3,6 +3,7 @@ import { version } from '../core/index.js';
 import { registerConfigCommand } from './config-command.js';
 import { wantsJson } from './context.js';
 import { registerDbCommand } from './db-command.js';
+import { registerModelsCommand } from './models-command.js';
 import { printJson } from './output.js';
 import { registerServerCommand } from './server-command.js';
 import { registerTokensCommand } from './tokens-command.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerTokensCommand(program);
   registerUsersCommand(program);
   registerTrackingCommands(program);
+  registerModelsCommand(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

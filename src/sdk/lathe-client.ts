@@ -1,6 +1,7 @@
 // The SDK imports only the error class from core (no Node built-ins), so it also runs in browsers.
 import { isErrorCode } from '../core/error-codes.js';
 import { LatheError } from '../core/errors.js';
+import { RegistryClient } from './registry-client.js';
 import { TrackingClient } from './tracking-client.js';
 import type {
   ApiToken,
@@ -44,6 +45,9 @@ export class LatheClient {
   readonly tracking = new TrackingClient((method, path, body, query) =>
     this.request(method, path, body, query),
   );
+
+  /** The model registry: models, versions, aliases, references, lineage, audit, webhooks. */
+  readonly registry = new RegistryClient((method, path, body, query) => this.request(method, path, body, query));
 
   /** Liveness: resolves when the process answers. */
   health(): Promise<Health> {
