@@ -31,7 +31,7 @@ export function shortTime(iso: string | null | undefined): string {
 
 function cellText(v: unknown): string {
   if (v === null || v === undefined || v === '') return '-';
-  if (Array.isArray(v)) return v.join(',');
+  if (Array.isArray(v)) return v.length ? v.join(',') : '-';
   return String(v);
 }
 

@@ -47,7 +47,9 @@ export class LatheClient {
   );
 
   /** The model registry: models, versions, aliases, references, lineage, audit, webhooks. */
-  readonly registry = new RegistryClient((method, path, body, query) => this.request(method, path, body, query));
+  readonly registry = new RegistryClient((method, path, body, query) =>
+    this.request(method, path, body, query),
+  );
 
   /** Liveness: resolves when the process answers. */
   health(): Promise<Health> {

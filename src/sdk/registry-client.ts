@@ -1,0 +1,249 @@
+import type { AuditEvent } from '../auth/index.js';
+import type {
+  ModelVersion,
+  RegisteredModel,
+  Stage,
+  WebhookEvent,
+  WebhookSubscription,
+} from '../registry/index.js';
+import type { KeyValue } from '../tracking/index.js';
+
+export type {
+  ModelAlias,
+  ModelVersion,
+  RegisteredModel,
+  Stage,
+  WebhookEvent,
+  WebhookSubscription,
+} from '../registry/index.js';
+
+type Request = <T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  query?: Record<string, string | number | boolean | undefined>,
+) => Promise<T>;
+
+const enc = encodeURIComponent;
+const kv = (o: Record<string, string> = {}): KeyValue[] =>
+  Object.entries(o).map(([key, value]) => ({ key, value }));
+const modelPath = (name: string) => `/api/v1/models/${enc(name)}`;
+const versionPath = (name: string, version: number) => `${modelPath(name)}/versions/${version}`;
+
+/** One line of a model's version summary. */
+export interface VersionSummary {
+  version: number;
+  currentStage: Stage;
+  aliases: string[];
+  source: string;
+  runId: string | null;
+  status: string;
+  creationTimestamp: number;
+}
+
+/** A registered model with every live version summarised, newest first. */
+export interface ModelDetails extends RegisteredModel {
+  versions: VersionSummary[];
+}
+
+/** A registry search: MLflow filter and order_by strings, paged with `nextPageToken`. */
+export interface RegistrySearch {
+  filter?: string;
+  orderBy?: string[];
+  maxResults?: number;
+  pageToken?: string;
+}
+
+export interface RegisterModelOptions {
+  /** Where the model's files are (`runs:/…`, `s3://…`, `file:/…`). */
+  source: string;
+  runId?: string;
+  description?: string;
+  tags?: Record<string, string>;
+}
+
+/** A node at the other end of a lineage edge; datasets carry their name, digest and source. */
+export interface LineageNode {
+  type: string;
+  id: string;
+  createdAt: number;
+  name?: string;
+  digest?: string;
+  source?: string;
+}
+
+export interface VersionLineage {
+  name: string;
+  version: number;
+  runId: string | null;
+  upstream: LineageNode[];
+  downstream: LineageNode[];
+}
+
+/** The model registry through Lathe's /api/v1 routes. Version numbers are integers. */
+export class RegistryClient {
+  constructor(private readonly request: Request) {}
+
+  /**
+   * Registers a new version of `name` from `source`, creating the model first when it does not
+   * exist. Resolves to the new version.
+   */
+  async registerModel(name: string, options: RegisterModelOptions): Promise<ModelVersion> {
+    try {
+      await this.createModel(name);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ALREADY_EXISTS') throw err;
+    }
+    return (
+      await this.request<{ modelVersion: ModelVersion }>('POST', `${modelPath(name)}/versions`, {
+        source: options.source,
+        runId: options.runId,
+        description: options.description,
+        tags: kv(options.tags),
+      })
+    ).modelVersion;
+  }
+
+  async createModel(
+    name: string,
+    options: { description?: string; tags?: Record<string, string> } = {},
+  ): Promise<ModelDetails> {
+    return (
+      await this.request<{ model: ModelDetails }>('POST', '/api/v1/models', {
+        name,
+        description: options.description,
+        tags: kv(options.tags),
+      })
+    ).model;
+  }
+
+  /** The model with its tags, aliases and versions (newest first). */
+  async getModel(name: string): Promise<ModelDetails> {
+    return (await this.request<{ model: ModelDetails }>('GET', modelPath(name))).model;
+  }
+
+  /** One page of models (default order: name); pass `nextPageToken` back as `pageToken`. */
+  listModels(
+    search: RegistrySearch = {},
+  ): Promise<{ models: RegisteredModel[]; nextPageToken: string | null }> {
+    return this.request('GET', '/api/v1/models', undefined, toQuery(search));
+  }
+
+  /** Renames a model and/or sets its description. */
+  async updateModel(name: string, changes: { name?: string; description?: string }): Promise<ModelDetails> {
+    return (await this.request<{ model: ModelDetails }>('PATCH', modelPath(name), changes)).model;
+  }
+
+  /** Deletes a model with all its versions. */
+  async deleteModel(name: string): Promise<void> {
+    await this.request('DELETE', modelPath(name));
+  }
+
+  /** One page of a model's live versions (default newest first). */
+  listVersions(
+    name: string,
+    search: RegistrySearch = {},
+  ): Promise<{ versions: ModelVersion[]; nextPageToken: string | null }> {
+    return this.request('GET', `${modelPath(name)}/versions`, undefined, toQuery(search));
+  }
+
+  async getVersion(name: string, version: number): Promise<ModelVersion> {
+    return (await this.request<{ modelVersion: ModelVersion }>('GET', versionPath(name, version)))
+      .modelVersion;
+  }
+
+  async updateVersion(name: string, version: number, description: string): Promise<ModelVersion> {
+    return (
+      await this.request<{ modelVersion: ModelVersion }>('PATCH', versionPath(name, version), { description })
+    ).modelVersion;
+  }
+
+  /** Soft-deletes a version; its number is never reused and aliases pointing at it go. */
+  async deleteVersion(name: string, version: number): Promise<void> {
+    await this.request('DELETE', versionPath(name, version));
+  }
+
+  /**
+   * Moves a version to a legacy stage (None, Staging, Production, Archived). With
+   * `archiveExisting`, the versions already in that stage move to Archived. Prefer aliases.
+   */
+  async transitionStage(
+    name: string,
+    version: number,
+    stage: Stage,
+    options: { archiveExisting?: boolean } = {},
+  ): Promise<ModelVersion> {
+    return (
+      await this.request<{ modelVersion: ModelVersion }>('PATCH', versionPath(name, version), {
+        stage,
+        archiveExisting: options.archiveExisting,
+      })
+    ).modelVersion;
+  }
+
+  /** Points `alias` (e.g. `champion`) at `version`; resolves to that version. */
+  async setAlias(name: string, alias: string, version: number): Promise<ModelVersion> {
+    return (
+      await this.request<{ modelVersion: ModelVersion }>('PUT', `${modelPath(name)}/aliases/${enc(alias)}`, {
+        version,
+      })
+    ).modelVersion;
+  }
+
+  /** Removes an alias; one that is not there is no error. */
+  async deleteAlias(name: string, alias: string): Promise<void> {
+    await this.request('DELETE', `${modelPath(name)}/aliases/${enc(alias)}`);
+  }
+
+  /** The version a reference names: `NAME@3`, `NAME@v3`, `NAME@champion`, `NAME@latest`. */
+  async resolve(ref: string): Promise<ModelVersion> {
+    return (await this.request<{ modelVersion: ModelVersion }>('GET', `/api/v1/model-refs/${enc(ref)}`))
+      .modelVersion;
+  }
+
+  /** The version's run and datasets (upstream) and what was made from it (downstream). */
+  async lineage(name: string, version: number): Promise<VersionLineage> {
+    return (await this.request<{ lineage: VersionLineage }>('GET', `${versionPath(name, version)}/lineage`))
+      .lineage;
+  }
+
+  /** Audit entries of the model and its versions, newest first. */
+  audit(
+    name: string,
+    options: { limit?: number; pageToken?: string } = {},
+  ): Promise<{ events: AuditEvent[]; nextPageToken: string | null }> {
+    return this.request('GET', `${modelPath(name)}/audit`, undefined, options);
+  }
+
+  /** Webhook subscriptions to registry events (admin tokens only). */
+  readonly webhooks = {
+    /** Subscribes `url`; the signing secret is in this answer only. */
+    create: (input: {
+      url: string;
+      events: WebhookEvent[];
+      name?: string;
+      secret?: string;
+    }): Promise<{ webhook: WebhookSubscription; secret: string }> =>
+      this.request('POST', '/api/v1/webhooks', input),
+    list: async (): Promise<WebhookSubscription[]> =>
+      (await this.request<{ webhooks: WebhookSubscription[] }>('GET', '/api/v1/webhooks')).webhooks,
+    setActive: async (id: string, active: boolean): Promise<WebhookSubscription> =>
+      (
+        await this.request<{ webhook: WebhookSubscription }>('PATCH', `/api/v1/webhooks/${enc(id)}`, {
+          active,
+        })
+      ).webhook,
+    delete: async (id: string): Promise<void> => {
+      await this.request('DELETE', `/api/v1/webhooks/${enc(id)}`);
+    },
+  };
+}
+
+function toQuery(s: RegistrySearch): Record<string, string | number | undefined> {
+  return {
+    filter: s.filter,
+    orderBy: s.orderBy?.length ? s.orderBy.join(',') : undefined,
+    maxResults: s.maxResults,
+    pageToken: s.pageToken,
+  };
+}
