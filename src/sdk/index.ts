@@ -2,6 +2,6 @@ export { isErrorCode, type ErrorCode } from '../core/error-codes.js';
 export { isLatheError, LatheError } from '../core/errors.js';
 export { LatheClient, type LatheClientOptions } from './lathe-client.js';
 export type * from './types.js';
-export { type ActiveRun, type StartRunOptions, TrackingClient } from './tracking-client.js';
+export { type ActiveRun, type RunSearch, type StartRunOptions, TrackingClient } from './tracking-client.js';
 export * from './registry-client.js';
-export type { Experiment, KeyValue, Metric, Run, RunInfo, RunStatus } from '../tracking/index.js';
+export type { Experiment, KeyValue, Metric, Run, RunInfo, RunStatus, ViewType } from '../tracking/index.js';

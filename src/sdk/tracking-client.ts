@@ -1,4 +1,4 @@
-import type { Experiment, KeyValue, Metric, Run, RunInfo, RunStatus } from '../tracking/index.js';
+import type { Experiment, KeyValue, Metric, Run, RunInfo, RunStatus, ViewType } from '../tracking/index.js';
 
 type Request = <T>(
   method: string,
@@ -21,6 +21,19 @@ const runFromWire = (r: WireRun): Run => ({
   data: { ...r.data, metrics: r.data.metrics.map(fromWire) },
 });
 const enc = encodeURIComponent;
+
+/** A page of a run search. */
+export interface RunSearch {
+  experimentIds: string[];
+  filter?: string;
+  orderBy?: string[];
+  viewType?: ViewType;
+  /** 1 to 1,000; default 100. */
+  maxResults?: number;
+  pageToken?: string;
+  /** Also count every matching run (`total`). */
+  withTotal?: boolean;
+}
 
 export interface StartRunOptions {
   /** Experiment ID; or give `experimentName` (created when missing). Defaults to the Default experiment. */
@@ -128,6 +141,59 @@ export class TrackingClient {
       pageToken = page.nextPageToken ?? undefined;
     } while (pageToken);
     return out;
+  }
+
+  /** Experiments, newest first by default; `filter` and `orderBy` use MLflow's search syntax. */
+  async listExperiments(
+    query: {
+      filter?: string;
+      orderBy?: string[];
+      viewType?: ViewType;
+      maxResults?: number;
+      pageToken?: string;
+    } = {},
+  ): Promise<{ experiments: Experiment[]; nextPageToken: string | null }> {
+    return this.request('GET', '/api/v1/experiments', undefined, {
+      filter: query.filter,
+      orderBy: query.orderBy?.join(','),
+      viewType: query.viewType,
+      maxResults: query.maxResults,
+      pageToken: query.pageToken,
+    });
+  }
+
+  /**
+   * Runs of some experiments matching an MLflow filter (`metrics.acc > 0.9 and params.lr = '0.1'`),
+   * ordered by `orderBy` (`['metrics.acc DESC']`; default newest first), one page at a time.
+   * A bad filter throws INVALID_ARGUMENT whose `details.position` is the 1-based character position.
+   */
+  async searchRuns(query: RunSearch): Promise<{ runs: Run[]; nextPageToken: string | null; total?: number }> {
+    const page = await this.request<{ runs: WireRun[]; nextPageToken: string | null; total?: number }>(
+      'POST',
+      '/api/v1/runs/search',
+      query,
+    );
+    return { ...page, runs: page.runs.map(runFromWire) };
+  }
+
+  /** The param, metric and tag keys used by an experiment's most recent 1,000 runs, sorted (for column pickers). */
+  experimentKeys(experimentId: string): Promise<{ params: string[]; metrics: string[]; tags: string[] }> {
+    return this.request('GET', `/api/v1/experiments/${enc(experimentId)}/keys`);
+  }
+
+  /** One level of a run's artifacts (`path` relative to the run's artifact root). */
+  listArtifacts(
+    runId: string,
+    path = '',
+  ): Promise<{ rootUri: string; files: { path: string; isDir: boolean; fileSize?: number }[] }> {
+    return this.request('GET', `/api/v1/runs/${enc(runId)}/artifacts`, undefined, {
+      path: path || undefined,
+    });
+  }
+
+  /** The URL path that serves an artifact file (text, CSV, JSON and images inline), for links and previews. */
+  artifactPath(runId: string, path: string, download = false): string {
+    return `/api/v1/runs/${enc(runId)}/artifacts/content?path=${enc(path)}${download ? '&download=true' : ''}`;
   }
 
   /**
