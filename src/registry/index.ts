@@ -1,7 +1,6 @@
 export { ModelVersions } from './model-versions.js';
 export { RegisteredModels } from './registered-models.js';
 export { RegistryService, type RegistryServiceOptions } from './registry-service.js';
-export { parseRegistryFilter } from './registry-search.js';
 export {
   canonicalStage,
   parseModelRef,

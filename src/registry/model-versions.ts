@@ -3,9 +3,14 @@ import { LatheError } from '../core/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
 import type { Transaction } from 'kysely';
 import type { MetaSchema } from '../storage/meta/index.js';
-import { decodeOffsetToken, encodeOffsetToken, type Page, type TrackingService } from '../tracking/index.js';
+import {
+  decodeOffsetToken,
+  encodeOffsetToken,
+  type Page,
+  searchModelVersionKeys,
+  type TrackingService,
+} from '../tracking/index.js';
 import { latestPerStage, loadVersions, modelRow, versionLineageId, versionRow } from './registry-rows.js';
-import { versionFilterConditions, versionOrder } from './registry-search.js';
 import {
   canonicalStage,
   registryLimits,
@@ -335,17 +340,27 @@ export class ModelVersions {
       );
     }
     const offset = decodeOffsetToken(input.pageToken);
-    let q = this.store.db.selectFrom('model_versions').selectAll().where('deleted', '=', 0);
-    for (const c of versionFilterConditions(input.filter)) q = q.where(c);
-    for (const t of versionOrder(input.orderBy)) q = q.orderBy(t.column as 'name', t.direction);
-    const rows = await q
-      .limit(max + 1)
-      .offset(offset)
-      .execute();
-    const page = rows.slice(0, max);
+    const keys = await searchModelVersionKeys(this.store.db, {
+      filter: input.filter,
+      orderBy: input.orderBy,
+      limit: max + 1,
+      offset,
+    });
+    const wanted = keys.slice(0, max);
+    const names = [...new Set(wanted.map((k) => k.name))];
+    const rows = names.length
+      ? await this.store.db
+          .selectFrom('model_versions')
+          .selectAll()
+          .where('name', 'in', names)
+          .where('deleted', '=', 0)
+          .execute()
+      : [];
+    const byKey = new Map(rows.map((r) => [`${r.name}\u0000${r.version}`, r]));
+    const page = wanted.map((k) => byKey.get(`${k.name}\u0000${k.version}`)).filter((r) => r !== undefined);
     return {
       items: await loadVersions(this.store.db, page),
-      nextPageToken: rows.length > max ? encodeOffsetToken(offset + max) : null,
+      nextPageToken: keys.length > max ? encodeOffsetToken(offset + max) : null,
     };
   }
 

@@ -1,9 +1,14 @@
 import type { AuditLog, Principal } from '../auth/index.js';
 import { LatheError } from '../core/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
-import { decodeOffsetToken, encodeOffsetToken, type KeyValue, type Page } from '../tracking/index.js';
+import {
+  decodeOffsetToken,
+  encodeOffsetToken,
+  type KeyValue,
+  type Page,
+  searchRegisteredModelNames,
+} from '../tracking/index.js';
 import { loadModels, loadVersions, modelRow, versionLineageId, versionRow } from './registry-rows.js';
-import { modelFilterConditions, modelOrder } from './registry-search.js';
 import {
   registryLimits,
   validateAlias,
@@ -338,17 +343,21 @@ export class RegisteredModels {
       );
     }
     const offset = decodeOffsetToken(input.pageToken);
-    let q = this.store.db.selectFrom('registered_models').selectAll();
-    for (const c of modelFilterConditions(input.filter)) q = q.where(c);
-    for (const t of modelOrder(input.orderBy)) q = q.orderBy(t.column as 'name', t.direction);
-    const rows = await q
-      .limit(max + 1)
-      .offset(offset)
-      .execute();
-    const page = rows.slice(0, max);
+    const names = await searchRegisteredModelNames(this.store.db, {
+      filter: input.filter,
+      orderBy: input.orderBy,
+      limit: max + 1,
+      offset,
+    });
+    const wanted = names.slice(0, max);
+    const rows = wanted.length
+      ? await this.store.db.selectFrom('registered_models').selectAll().where('name', 'in', wanted).execute()
+      : [];
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    const page = wanted.map((n) => byName.get(n)).filter((r) => r !== undefined);
     return {
       items: await loadModels(this.store.db, page),
-      nextPageToken: rows.length > max ? encodeOffsetToken(offset + max) : null,
+      nextPageToken: names.length > max ? encodeOffsetToken(offset + max) : null,
     };
   }
 }

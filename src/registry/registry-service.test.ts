@@ -257,7 +257,10 @@ describe('RegistryService', () => {
     await assert.rejects(reg.models.search({ maxResults: 1001 }), code('INVALID_ARGUMENT', /at most 1000/));
     await assert.rejects(
       reg.models.search({ filter: 'run_id = 1' }),
-      code('INVALID_ARGUMENT', /Invalid attribute name/),
+      code(
+        'INVALID_ARGUMENT',
+        /position 1: unknown registered model attribute "run_id"; valid attributes: name/,
+      ),
     );
     const vs = await reg.versions.search({ filter: "name = 'iris-v2' AND version_number >= 3" });
     assert.deepEqual(vs.items.map((v) => v.version).sort(), [3, 4]);

@@ -4,6 +4,7 @@ import type { MetaStore } from '../storage/meta/index.js';
 import { ArtifactStore, RunArtifacts } from './artifacts/index.js';
 import { Experiments } from './experiments.js';
 import { Runs } from './runs.js';
+import { TrackingSearch } from './search-service.js';
 
 /** Experiment tracking: experiments, runs, their data and artifacts. HTTP-free; `api/` wraps it. */
 export class TrackingService {
@@ -13,6 +14,8 @@ export class TrackingService {
   readonly artifactStore: ArtifactStore;
   /** Artifacts addressed by run. */
   readonly artifacts: RunArtifacts;
+  /** Run and experiment search (MLflow's filter language). */
+  readonly search: TrackingSearch;
 
   constructor(
     readonly store: MetaStore,
@@ -23,5 +26,6 @@ export class TrackingService {
     this.runs = new Runs(store, this.experiments, audit);
     this.artifactStore = new ArtifactStore(store, blobs);
     this.artifacts = new RunArtifacts(this.runs, this.artifactStore);
+    this.search = new TrackingSearch(store, this.experiments, this.runs);
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RoutePermission } from '../../../auth/index.js';
 import { LatheError } from '../../../core/index.js';
-import type { TrackingService } from '../../../tracking/index.js';
+import type { TrackingService, ViewType } from '../../../tracking/index.js';
 import { principalOf } from '../../plugins/auth.js';
 import {
   args,
@@ -11,6 +11,7 @@ import {
   metricJson,
   metricsArg,
   optInt,
+  optList,
   optString,
   reqDouble,
   reqInt,
@@ -84,6 +85,49 @@ export async function trackingRoutes(
         { key: reqString(a, 'key'), value: optString(a, 'value') ?? '' },
         actor(req),
       );
+    },
+  );
+
+  endpoint(
+    app,
+    ['POST', 'GET'],
+    '/experiments/search',
+    'read',
+    'Search experiments (MLflow filter syntax)',
+    async (a) => {
+      const page = await tracking.search.searchExperiments({
+        filter: optString(a, 'filter'),
+        orderBy: optList(a, 'order_by').map(String),
+        viewType: viewTypeArg(a),
+        maxResults: optInt(a, 'max_results'),
+        pageToken: optString(a, 'page_token'),
+      });
+      return {
+        ...(page.items.length ? { experiments: page.items.map(experimentJson) } : {}),
+        ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
+      };
+    },
+  );
+
+  endpoint(
+    app,
+    ['POST'],
+    '/runs/search',
+    'read',
+    'Search runs (MLflow filter syntax, order_by, paging)',
+    async (a) => {
+      const page = await tracking.search.searchRuns({
+        experimentIds: optList(a, 'experiment_ids').map((x) => x as string),
+        filter: optString(a, 'filter'),
+        orderBy: optList(a, 'order_by').map(String),
+        viewType: viewTypeArg(a, 'run_view_type'),
+        maxResults: optInt(a, 'max_results'),
+        pageToken: optString(a, 'page_token'),
+      });
+      return {
+        ...(page.items.length ? { runs: page.items.map(runJson) } : {}),
+        ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
+      };
     },
   );
 
@@ -178,6 +222,14 @@ export async function trackingRoutes(
       ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
     };
   });
+}
+
+/** MLflow's ViewType: a name, or its proto number (1 active, 2 deleted, 3 all). */
+function viewTypeArg(a: Record<string, unknown>, name = 'view_type'): ViewType | undefined {
+  const v = a[name];
+  if (v === undefined || v === null || v === '') return undefined;
+  const byNumber: Record<string, ViewType> = { '1': 'ACTIVE_ONLY', '2': 'DELETED_ONLY', '3': 'ALL' };
+  return byNumber[String(v)] ?? (v as ViewType);
 }
 
 /** `run_id`, or the deprecated `run_uuid` older clients send. */

@@ -56,6 +56,115 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<{ tracking: TrackingServi
     },
   );
 
+  const ViewType = Type.Union([
+    Type.Literal('ACTIVE_ONLY'),
+    Type.Literal('DELETED_ONLY'),
+    Type.Literal('ALL'),
+  ]);
+  const splitOrder = (o?: string) =>
+    o
+      ? o
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : undefined;
+
+  app.get(
+    '/api/v1/experiments',
+    {
+      schema: {
+        tags,
+        summary:
+          "Search experiments (MLflow filter syntax: name LIKE '%churn%', tags.team = 'x'); newest first by default",
+        querystring: Type.Object({
+          filter: Type.Optional(Type.String({ maxLength: 4000 })),
+          orderBy: Type.Optional(
+            Type.String({ maxLength: 1000, description: 'comma-separated, e.g. "name ASC"' }),
+          ),
+          viewType: Type.Optional(ViewType),
+          maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 50000 })),
+          pageToken: Type.Optional(Type.String({ maxLength: 200 })),
+        }),
+        response: {
+          200: Type.Object({
+            experiments: Type.Array(Experiment),
+            nextPageToken: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
+      },
+      config: { permission: 'read' },
+    },
+    async (req) => {
+      const page = await tracking.search.searchExperiments({
+        ...req.query,
+        orderBy: splitOrder(req.query.orderBy),
+      });
+      return { experiments: page.items, nextPageToken: page.nextPageToken };
+    },
+  );
+
+  app.post(
+    '/api/v1/runs/search',
+    {
+      schema: {
+        tags,
+        summary:
+          'Search runs of experiments (MLflow filter syntax and order_by); a bad filter answers 400 with details.position',
+        body: Type.Object(
+          {
+            experimentIds: Type.Array(Type.String({ maxLength: 20 }), { minItems: 1, maxItems: 100 }),
+            filter: Type.Optional(Type.String({ maxLength: 4000 })),
+            orderBy: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 10 })),
+            viewType: Type.Optional(ViewType),
+            maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+            pageToken: Type.Optional(Type.String({ maxLength: 200 })),
+            withTotal: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            runs: Type.Array(RunSchema),
+            nextPageToken: Type.Union([Type.String(), Type.Null()]),
+            total: Type.Optional(Type.Integer()),
+          }),
+        },
+      },
+      config: { permission: 'read' },
+    },
+    async (req) => {
+      const { withTotal, ...q } = req.body;
+      const page = await tracking.search.searchRuns({ ...q, maxResults: q.maxResults ?? 100 });
+      const total = withTotal ? await tracking.search.countRuns(q) : undefined;
+      return {
+        runs: page.items.map(wireRun),
+        nextPageToken: page.nextPageToken,
+        ...(total !== undefined ? { total } : {}),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/experiments/:id/keys',
+    {
+      schema: {
+        tags,
+        summary:
+          "Param, metric and tag keys used by the experiment's most recent 1,000 runs (for column pickers)",
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            params: Type.Array(Type.String()),
+            metrics: Type.Array(Type.String()),
+            tags: Type.Array(Type.String()),
+          }),
+        },
+      },
+      config: { permission: 'read' },
+    },
+    async (req) => tracking.search.experimentKeys(req.params.id),
+  );
+
   app.get(
     '/api/v1/experiments/:id',
     {
