@@ -7,8 +7,8 @@ import {
   args,
   datasetsArg,
   experimentJson,
+  jsonDouble,
   keyValues,
-  metricJson,
   metricsArg,
   optInt,
   optList,
@@ -205,23 +205,33 @@ export async function trackingRoutes(
   endpoint(app, ['POST'], '/runs/delete-tag', 'write', 'Delete a tag of a run', async (a) => {
     await runs.deleteTag(reqString(a, 'run_id'), reqString(a, 'key'));
   });
-  endpoint(app, ['GET'], '/metrics/get-history', 'read', 'Every point of one metric of a run', async (a) => {
-    const maxResults = optInt(a, 'max_results');
-    if (maxResults !== undefined && (maxResults < 1 || maxResults > 25000)) {
-      throw new LatheError(
-        'INVALID_ARGUMENT',
-        `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most 25000.`,
+  endpoint(
+    app,
+    ['GET'],
+    '/metrics/get-history',
+    'read',
+    'Every point of one metric of a run',
+    async (a, _req, reply) => {
+      const maxResults = optInt(a, 'max_results');
+      if (maxResults !== undefined && (maxResults < 1 || maxResults > 25000)) {
+        throw new LatheError(
+          'INVALID_ARGUMENT',
+          `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most 25000.`,
+        );
+      }
+      const page = await runs.metricHistory(runIdOf(a), reqString(a, 'metric_key'), {
+        maxResults,
+        pageToken: optString(a, 'page_token'),
+      });
+      // Histories run to 100,000s of points: write the JSON in one pass instead of building objects.
+      const points = page.items.map(
+        (m) =>
+          `{"key":${JSON.stringify(m.key)},"value":${JSON.stringify(jsonDouble(m.value))},"timestamp":${m.timestamp},"step":${m.step}}`,
       );
-    }
-    const page = await runs.metricHistory(runIdOf(a), reqString(a, 'metric_key'), {
-      maxResults,
-      pageToken: optString(a, 'page_token'),
-    });
-    return {
-      metrics: page.items.map(metricJson),
-      ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
-    };
-  });
+      const token = page.nextPageToken ? `,"next_page_token":${JSON.stringify(page.nextPageToken)}` : '';
+      return reply.type('application/json; charset=utf-8').send(`{"metrics":[${points.join(',')}]${token}}`);
+    },
+  );
 }
 
 /** MLflow's ViewType: a name, or its proto number (1 active, 2 deleted, 3 all). */

@@ -34,6 +34,9 @@ export function sqliteBackend(location: string): MetaBackend {
     db.pragma('busy_timeout = 10000');
     if (location !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // A 64 MB page cache and memory-mapped reads: searches over 100,000s of runs stay in memory.
+    db.pragma('cache_size = -65536');
+    db.pragma('mmap_size = 268435456');
     db.pragma('foreign_keys = ON');
     // LIKE is case-sensitive, as on PostgreSQL; ILIKE is compiled to lower(x) LIKE lower(y).
     db.pragma('case_sensitive_like = ON');
