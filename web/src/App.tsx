@@ -4,6 +4,9 @@ import { Layout } from './components/Layout.js';
 import { Alert, Loading } from './components/ui.js';
 import { AreaPage } from './pages/AreaPage.js';
 import { LoginPage } from './pages/LoginPage.js';
+import { ModelPage } from './pages/models/ModelPage.js';
+import { ModelsListPage } from './pages/models/ModelsListPage.js';
+import { VersionPage } from './pages/models/VersionPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
@@ -49,6 +52,10 @@ export function App() {
             {areas.map((area) => (
               <Route key={area.path} path={`${area.path}/*`} element={<AreaPage area={area} />} />
             ))}
+            <Route path="/models" element={<ModelsListPage />} />
+            <Route path="/models/:name" element={<ModelPage />} />
+            <Route path="/models/:name/versions/:version" element={<VersionPage />} />
+            <Route path="/models/:name/*" element={<NotFoundPage />} />
             <Route path="/settings" element={<SettingsPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>

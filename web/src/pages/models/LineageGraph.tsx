@@ -1,0 +1,241 @@
+import { useMemo } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import type { LineageNode, Run, VersionLineage } from '../../../../src/sdk/index.js';
+import { chartPalette } from '../../components/Chart.js';
+import { GraphChart, type GraphChartOption } from '../../components/GraphChart.js';
+import { runUrl, versionUrl } from './model-links.js';
+
+/** Node kinds, in the order of the legend, with their colours (the chart palette). */
+const kinds = [
+  { key: 'dataset', label: 'Dataset', color: chartPalette[1]! },
+  { key: 'run', label: 'Run', color: chartPalette[0]! },
+  { key: 'model_version', label: 'Model version', color: chartPalette[3]! },
+  { key: 'other', label: 'Other', color: chartPalette[2]! },
+] as const;
+
+function kindIndex(type: string): number {
+  const i = kinds.findIndex((k) => k.key === type);
+  return i === -1 ? kinds.length - 1 : i;
+}
+
+/** One drawn node: where it sits, what it says, where a click goes. */
+interface Drawn {
+  id: string;
+  kind: number;
+  title: string;
+  caption: string;
+  tooltip: string;
+  href: string | null;
+  column: number;
+}
+
+/** Tooltips are HTML: names and sources come from users, so they are escaped. */
+const html = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string) => s.replace(/[{}|]/g, ' ');
+const short = (s: string, n = 22) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** The nodes of a version's lineage: datasets → run → this version → what was made from it. */
+export function lineageNodes(
+  lineage: VersionLineage,
+  run: Run | null,
+): { nodes: Drawn[]; edges: [string, string][] } {
+  const self = `model_version:${lineage.name}/${lineage.version}`;
+  const runNode = lineage.upstream.find((n) => n.type === 'run');
+  const datasets = lineage.upstream.filter((n) => n.type === 'dataset');
+  const others = lineage.upstream.filter((n) => n.type !== 'run' && n.type !== 'dataset');
+  const runColumn = datasets.length ? 1 : 0;
+  const selfColumn = runNode ? runColumn + 1 : datasets.length || others.length ? 1 : 0;
+  const nodes: Drawn[] = [];
+  const edges: [string, string][] = [];
+  const runId = runNode ? `run:${runNode.id}` : null;
+
+  for (const d of datasets) {
+    nodes.push({
+      id: `dataset:${d.id}`,
+      kind: 0,
+      title: 'DATASET',
+      caption: d.name ?? d.id,
+      tooltip: `Dataset ${html(d.name ?? d.id)}<br/>digest ${html(d.digest ?? '—')}<br/>${html(d.source ?? '')}`,
+      href: null,
+      column: 0,
+    });
+    edges.push([`dataset:${d.id}`, runId ?? self]);
+  }
+  for (const o of others) {
+    nodes.push(otherNode(o, selfColumn - 1));
+    edges.push([`${o.type}:${o.id}`, self]);
+  }
+  if (runNode && runId) {
+    const exp = run?.info.runId === runNode.id ? run.info.experimentId : null;
+    nodes.push({
+      id: runId,
+      kind: 1,
+      title: 'RUN',
+      caption: run?.info.runName || runNode.id,
+      tooltip: `Run ${html(runNode.id)}${run ? `<br/>${html(run.info.runName)} (${run.info.status})` : ''}${exp ? '<br/>Click to open the run' : ''}`,
+      href: exp ? runUrl(exp, runNode.id) : null,
+      column: runColumn,
+    });
+    edges.push([runId, self]);
+  }
+  nodes.push({
+    id: self,
+    kind: 2,
+    title: 'MODEL VERSION',
+    caption: `${lineage.name} v${lineage.version}`,
+    tooltip: `${html(lineage.name)} version ${lineage.version} (this version)`,
+    href: null,
+    column: selfColumn,
+  });
+  for (const d of lineage.downstream) {
+    nodes.push(otherNode(d, selfColumn + 1));
+    edges.push([self, `${d.type}:${d.id}`]);
+  }
+  return { nodes, edges };
+}
+
+function otherNode(n: LineageNode, column: number): Drawn {
+  const [model, version] = n.type === 'model_version' ? splitVersionId(n.id) : [null, null];
+  return {
+    id: `${n.type}:${n.id}`,
+    kind: kindIndex(n.type),
+    title: n.type.replace(/_/g, ' ').toUpperCase(),
+    caption: n.name ?? n.id,
+    tooltip: `${html(n.type)} ${html(n.id)}${n.type === 'model_version' ? '<br/>Click to open' : ''}`,
+    href: model !== null && version !== null ? versionUrl(model, version) : null,
+    column,
+  };
+}
+
+/** `NAME/VERSION` (names may hold `/`) as its parts. */
+function splitVersionId(id: string): [string, number] | [null, null] {
+  const at = id.lastIndexOf('/');
+  const version = Number(id.slice(at + 1));
+  return at > 0 && Number.isInteger(version) ? [id.slice(0, at), version] : [null, null];
+}
+
+/** The ECharts option: columns left to right, nodes coloured and labelled by type. */
+function graphOption(nodes: Drawn[], edges: [string, string][]): GraphChartOption {
+  const perColumn = new Map<number, number>();
+  const position = nodes.map((n) => {
+    const row = perColumn.get(n.column) ?? 0;
+    perColumn.set(n.column, row + 1);
+    return row;
+  });
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const rows = Math.max(...perColumn.values());
+  const columns = Math.max(...nodes.map((n) => n.column)) + 1;
+  // Nodes sit on hidden value axes (column, row) so that their sizes stay in pixels: a graph with
+  // layout "none" scales its nodes with the box of their coordinates instead.
+  return {
+    legend: {
+      data: kinds.filter((_, i) => nodes.some((n) => n.kind === i)).map((k) => k.label),
+      top: 0,
+      left: 0,
+      itemWidth: 12,
+      itemHeight: 10,
+      selectedMode: false,
+    },
+    grid: { left: 0, right: 0, top: 36, bottom: 12 },
+    xAxis: { type: 'value', show: false, min: -0.5, max: columns - 0.5 },
+    yAxis: { type: 'value', show: false, min: -rows / 2, max: rows / 2, inverse: true },
+    series: [
+      {
+        type: 'graph',
+        coordinateSystem: 'cartesian2d',
+        categories: kinds.map((k) => ({ name: k.label, itemStyle: { color: k.color } })),
+        symbol: 'roundRect',
+        symbolSize: [168, 44],
+        // Edges run centre to centre, so an arrow head would hide under the target: the direction
+        // is marked mid-edge instead (everything flows left to right).
+        edgeLabel: { show: true, formatter: '▶', color: '#9ca3af', fontSize: 11 },
+        lineStyle: { color: '#9ca3af', width: 1.5, opacity: 1 },
+        emphasis: { focus: 'adjacency', lineStyle: { width: 2.5 } },
+        label: {
+          show: true,
+          position: 'inside',
+          formatter: (p: { name: string }) => {
+            const n = byId.get(p.name);
+            return n ? `{t|${n.title}}\n{n|${esc(short(n.caption))}}` : '';
+          },
+          rich: {
+            t: { color: 'rgba(255,255,255,0.8)', fontSize: 9, fontWeight: 'bold', lineHeight: 14 },
+            n: { color: '#fff', fontSize: 12, fontWeight: 'bold', lineHeight: 16 },
+          },
+        },
+        tooltip: {
+          formatter: (p: { name: string; dataType?: string }) =>
+            p.dataType === 'node' ? (byId.get(p.name)?.tooltip ?? '') : '',
+        },
+        data: nodes.map((n, i) => ({
+          name: n.id,
+          value: [n.column, position[i]! - ((perColumn.get(n.column) ?? 1) - 1) / 2],
+          category: n.kind,
+          cursor: n.href ? 'pointer' : 'default',
+        })),
+        links: edges.map(([source, target]) => ({ source, target })),
+      },
+    ],
+  };
+}
+
+/**
+ * The lineage of one version as a graph (dataset versions → run → this version → downstream), with a
+ * list of the same nodes as links for keyboards and screen readers. A click on the run opens it.
+ */
+export function LineageGraph({ lineage, run }: { lineage: VersionLineage; run: Run | null }) {
+  const navigate = useNavigate();
+  const { nodes, edges } = useMemo(() => lineageNodes(lineage, run), [lineage, run]);
+  const option = useMemo(() => graphOption(nodes, edges), [nodes, edges]);
+  const rows = Math.max(1, ...[0, 1, 2, 3].map((c) => nodes.filter((n) => n.column === c).length));
+
+  if (lineage.upstream.length === 0 && lineage.downstream.length === 0) {
+    return (
+      <p className="muted">
+        No lineage: this version was registered without a run, so Lathe does not know what data it was trained
+        on. Register versions with <code>runId</code> to link them to their run and its datasets.
+      </p>
+    );
+  }
+  return (
+    <>
+      <GraphChart
+        option={option}
+        label={`Lineage graph of ${lineage.name} version ${lineage.version}: ${nodes.length} nodes`}
+        height={Math.max(170, 70 + rows * 70)}
+        onNodeClick={(node) => {
+          const href = nodes.find((n) => n.id === node.name)?.href;
+          if (href) navigate(href);
+        }}
+      />
+      <ul className="lineage-list" aria-label="Lineage nodes">
+        {nodes.map((n) => (
+          <li key={n.id}>
+            <span className={`lineage-dot lineage-${kinds[n.kind]!.key}`} aria-hidden="true" />
+            <span className="muted small">{kinds[n.kind]!.label}</span>{' '}
+            {n.href ? <Link to={n.href}>{n.caption}</Link> : <span className="strong">{n.caption}</span>}
+            {n.kind === 0 && <DatasetFacts lineage={lineage} id={n.id.slice('dataset:'.length)} />}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function DatasetFacts({ lineage, id }: { lineage: VersionLineage; id: string }) {
+  const d = lineage.upstream.find((n) => n.type === 'dataset' && n.id === id);
+  if (!d) return null;
+  return (
+    <span className="muted small">
+      {' '}
+      digest <code>{d.digest ?? '—'}</code>
+      {d.source ? (
+        <>
+          {' '}
+          from <code>{d.source}</code>
+        </>
+      ) : null}
+    </span>
+  );
+}
