@@ -1,8 +1,10 @@
 import type { IconName } from './components/icons.js';
 
-/** An area of the UI that is planned but not built yet: what it will hold, for its empty state. */
+/** An area of the UI: its place in the navigation and, until it is built, what it will hold. */
 export interface Area {
   path: string;
+  /** True once the area has real pages (the navigation drops its "soon" badge). */
+  built?: boolean;
   label: string;
   icon: IconName;
   /** One sentence: what the area is for. */
@@ -40,6 +42,7 @@ export const areas: Area[] = [
   },
   {
     path: '/models',
+    built: true,
     label: 'Models',
     icon: 'models',
     summary: 'The model registry: registered models, their versions and the aliases that point at them.',

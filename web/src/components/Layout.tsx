@@ -82,7 +82,7 @@ export function Layout() {
         <div className="nav-group">Lifecycle</div>
         <ul>
           {areas.map((area) => (
-            <NavItem key={area.path} to={area.path} label={area.label} icon={area.icon} soon />
+            <NavItem key={area.path} to={area.path} label={area.label} icon={area.icon} soon={!area.built} />
           ))}
         </ul>
         <div className="nav-spacer" />
