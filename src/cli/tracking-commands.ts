@@ -15,6 +15,37 @@ const fmt = (v: number) =>
 export function registerTrackingCommands(program: Command): void {
   const experiments = program.command('experiments').description('experiment tracking: experiments');
   experiments
+    .command('list')
+    .description('list experiments, newest first')
+    .option('--filter <filter>', 'MLflow filter, e.g. "name LIKE \'%churn%\'"')
+    .option('--order-by <clause>', 'e.g. "name ASC"; repeat for several', collectList, [])
+    .option('--deleted', 'list deleted experiments instead')
+    .option('--max-results <n>', 'page size (default 100)', positiveInt)
+    .option('--page-token <token>', 'the next page, as printed after a full page')
+    .action(
+      async (
+        o: { filter?: string; orderBy: string[]; deleted?: boolean; maxResults?: number; pageToken?: string },
+        cmd: Command,
+      ) => {
+        const page = await clientFor(cmd).tracking.listExperiments({
+          filter: o.filter,
+          orderBy: o.orderBy.length ? o.orderBy : undefined,
+          viewType: o.deleted ? 'DELETED_ONLY' : undefined,
+          maxResults: o.maxResults ?? 100,
+          pageToken: o.pageToken,
+        });
+        if (wantsJson(cmd)) return printJson(page);
+        printTable(page.experiments, {
+          id: (e) => e.experimentId,
+          name: (e) => e.name,
+          created: (e) => time(e.creationTime),
+          updated: (e) => time(e.lastUpdateTime),
+          tags: (e) => e.tags.map((t) => `${t.key}=${t.value}`),
+        });
+        if (page.nextPageToken) process.stdout.write(`more: --page-token ${page.nextPageToken}\n`);
+      },
+    );
+  experiments
     .command('create <name>')
     .description('create an experiment')
     .option('--tag <key=value>', 'a tag; repeat for several', collectTag, {})
@@ -56,6 +87,68 @@ export function registerTrackingCommands(program: Command): void {
     });
 
   const runs = program.command('runs').description('experiment tracking: runs');
+  runs
+    .command('list')
+    .description("search an experiment's runs (MLflow filter syntax), newest first by default")
+    .requiredOption('--experiment <id-or-name>', 'experiment ID, or name')
+    .option('--filter <filter>', 'e.g. "metrics.acc > 0.9 and params.lr = \'0.1\'"')
+    .option('--order-by <clause>', 'e.g. "metrics.acc DESC"; repeat for several', collectList, [])
+    .option(
+      '--columns <keys>',
+      'extra columns: comma-separated metrics.X, params.Y, tags.Z (default: first 3 metrics)',
+    )
+    .option('--deleted', 'search deleted runs instead')
+    .option('--max-results <n>', 'page size (default 50)', positiveInt)
+    .option('--page-token <token>', 'the next page, as printed after a full page')
+    .action(
+      async (
+        o: {
+          experiment: string;
+          filter?: string;
+          orderBy: string[];
+          columns?: string;
+          deleted?: boolean;
+          maxResults?: number;
+          pageToken?: string;
+        },
+        cmd: Command,
+      ) => {
+        const client = clientFor(cmd);
+        const exp = /^\d+$/.test(o.experiment)
+          ? o.experiment
+          : (await client.tracking.getExperiment(o.experiment, 'name')).experimentId;
+        const page = await client.tracking.searchRuns({
+          experimentIds: [exp],
+          filter: o.filter,
+          orderBy: o.orderBy.length ? o.orderBy : undefined,
+          viewType: o.deleted ? 'DELETED_ONLY' : undefined,
+          maxResults: o.maxResults ?? 50,
+          pageToken: o.pageToken,
+          withTotal: true,
+        });
+        if (wantsJson(cmd)) return printJson(page);
+        const extra = o.columns
+          ? o.columns
+              .split(',')
+              .map((c) => c.trim())
+              .filter(Boolean)
+          : [...new Set(page.runs.flatMap((r) => r.data.metrics.map((m) => `metrics.${m.key}`)))]
+              .sort()
+              .slice(0, 3);
+        const columns: Record<string, (r: Run) => unknown> = {
+          'run id': (r) => r.info.runId,
+          name: (r) => r.info.runName,
+          status: (r) => r.info.status,
+          started: (r) => time(r.info.startTime),
+          duration,
+        };
+        for (const c of extra) columns[c] = (r) => cell(r, c);
+        printTable(page.runs, columns);
+        process.stdout.write(
+          `${page.runs.length} of ${page.total ?? '?'} runs${page.nextPageToken ? `; more: --page-token ${page.nextPageToken}` : ''}\n`,
+        );
+      },
+    );
   runs
     .command('show <run-id>')
     .description('show a run: status, times, params, latest metrics, tags, inputs')
@@ -128,4 +221,27 @@ function collectTag(value: string, previous: Record<string, string>): Record<str
   const eq = value.indexOf('=');
   if (eq < 1) throw new InvalidArgumentError(`expected key=value, got "${value}"`);
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+function cell(r: Run, column: string): string {
+  const dot = column.indexOf('.');
+  const kind = column.slice(0, dot);
+  const key = column.slice(dot + 1);
+  if (kind === 'metrics' || kind === 'metric') {
+    const m = r.data.metrics.find((x) => x.key === key);
+    return m ? fmt(m.value) : '-';
+  }
+  const list = kind === 'params' || kind === 'param' ? r.data.params : r.data.tags;
+  return list.find((x) => x.key === key)?.value ?? '-';
+}
+
+function collectList(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return n;
 }
