@@ -3,6 +3,10 @@ import { areas } from './areas.js';
 import { Layout } from './components/Layout.js';
 import { Alert, Loading } from './components/ui.js';
 import { AreaPage } from './pages/AreaPage.js';
+import { ComparePage } from './pages/experiments/ComparePage.js';
+import { ExperimentsListPage } from './pages/experiments/ExperimentsListPage.js';
+import { RunPage } from './pages/experiments/RunPage.js';
+import { RunsPage } from './pages/experiments/RunsPage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { ModelPage } from './pages/models/ModelPage.js';
 import { ModelsListPage } from './pages/models/ModelsListPage.js';
@@ -52,6 +56,11 @@ export function App() {
             {areas.map((area) => (
               <Route key={area.path} path={`${area.path}/*`} element={<AreaPage area={area} />} />
             ))}
+            <Route path="/experiments" element={<ExperimentsListPage />} />
+            <Route path="/experiments/:id" element={<RunsPage />} />
+            <Route path="/experiments/:id/runs/:runId" element={<RunPage />} />
+            <Route path="/experiments/:id/compare" element={<ComparePage />} />
+            <Route path="/experiments/:id/*" element={<NotFoundPage />} />
             <Route path="/models" element={<ModelsListPage />} />
             <Route path="/models/:name" element={<ModelPage />} />
             <Route path="/models/:name/versions/:version" element={<VersionPage />} />

@@ -30,6 +30,7 @@ export const areas: Area[] = [
   },
   {
     path: '/experiments',
+    built: true,
     label: 'Experiments',
     icon: 'experiments',
     summary: 'Experiments and runs: parameters, metrics and artifacts of every training run.',

@@ -1,11 +1,24 @@
-import { BarChart, type BarSeriesOption, LineChart, type LineSeriesOption } from 'echarts/charts';
+import {
+  BarChart,
+  type BarSeriesOption,
+  LineChart,
+  type LineSeriesOption,
+  ParallelChart,
+  type ParallelSeriesOption,
+  ScatterChart,
+  type ScatterSeriesOption,
+} from 'echarts/charts';
 import {
   DatasetComponent,
   type DatasetComponentOption,
+  DataZoomComponent,
+  type DataZoomComponentOption,
   GridComponent,
   type GridComponentOption,
   LegendComponent,
   type LegendComponentOption,
+  ParallelComponent,
+  type ParallelComponentOption,
   TooltipComponent,
   type TooltipComponentOption,
 } from 'echarts/components';
@@ -21,18 +34,37 @@ use([
   TooltipComponent,
   LegendComponent,
   DatasetComponent,
+  ScatterChart,
+  ParallelChart,
+  ParallelComponent,
+  DataZoomComponent,
   CanvasRenderer,
 ]);
 
-/** The ECharts options the UI's charts may use: line and bar series, grid, tooltip, legend and dataset. */
+/**
+ * The ECharts options the UI's charts may use: line, bar, scatter and parallel-coordinates series;
+ * grid, parallel axes, data zoom, tooltip, legend and dataset.
+ */
 export type ChartOption = ComposeOption<
   | LineSeriesOption
   | BarSeriesOption
+  | ScatterSeriesOption
+  | ParallelSeriesOption
+  | DataZoomComponentOption
   | GridComponentOption
   | TooltipComponentOption
   | LegendComponentOption
   | DatasetComponentOption
->;
+> & {
+  // Added by hand: composing ParallelComponentOption in would widen every key (its axis has no literal mainType).
+  parallel?: ParallelComponentOption | ParallelComponentOption[];
+  parallelAxis?: ParallelAxisOption | ParallelAxisOption[];
+};
+
+/** One axis of a parallel-coordinates chart (`parallelAxis`). */
+export type ParallelAxisOption = NonNullable<ParallelComponentOption['parallelAxisDefault']> & {
+  dim?: number;
+};
 
 /** Lathe's series palette; matches the CSS variables `--chart-1` … in styles.css. */
 export const chartPalette = [

@@ -1,0 +1,425 @@
+// The Experiments area in a real Chromium against a real `lathe server`: the experiments list, the
+// virtualized runs table (columns, filter, inline filter errors, server-side sort, paging while
+// scrolling), a run page (params, metric charts, artifact previews) and the compare view.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { deflateSync } from 'node:zlib';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { LatheClient } from '../../src/sdk/index.js';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+
+const chromiumPath = '/usr/bin/chromium';
+const root = path.resolve(import.meta.dirname, '../..');
+const webDist = path.join(root, 'web/dist/index.html');
+const screenshots = path.join(import.meta.dirname, 'screenshots');
+const haveChromium = existsSync(chromiumPath);
+const missingChromium = `Chromium is not installed at ${chromiumPath}; .ci/run must install it (apt-get install -y chromium)`;
+const runCount = 30;
+const manyRuns = 650;
+
+/** The newest modification time under `dir` (files only), in ms. */
+function newest(dir: string): number {
+  let max = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) max = Math.max(max, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return max;
+}
+
+/** Builds the UI when web/dist is missing or older than its sources: the server serves what is built. */
+function ensureWebBuild(): void {
+  const built = existsSync(webDist) ? statSync(webDist).mtimeMs : 0;
+  const sources = Math.max(
+    newest(path.join(root, 'web/src')),
+    newest(path.join(root, 'src/sdk')),
+    statSync(path.join(root, 'web/index.html')).mtimeMs,
+  );
+  if (built >= sources) return;
+  const vite = path.join(root, 'node_modules/vite/bin/vite.js');
+  const run = spawnSync(
+    process.execPath,
+    [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    { cwd: root, encoding: 'utf8' },
+  );
+  assert.equal(run.status, 0, `vite build failed:\n${run.stdout}\n${run.stderr}`);
+}
+
+/** A small RGB PNG (a colour gradient), built by hand so the test needs no image library. */
+function png(width: number, height: number): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 3 + 1);
+    for (let x = 0; x < width; x++) raw.set([(x * 255) / width, (y * 255) / height, 200], row + 1 + x * 3);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** How many pixels of the first canvas inside `selector` are not (almost) white or transparent. */
+function paintedPixels(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    type Canvas = {
+      width: number;
+      height: number;
+      getContext(kind: '2d'): {
+        getImageData(x: number, y: number, w: number, h: number): { data: number[] };
+      };
+    };
+    type Doc = { querySelector(s: string): Canvas | null };
+    const canvas = (globalThis as unknown as { document: Doc }).document.querySelector(`${sel} canvas`);
+    if (!canvas) return -1;
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let painted = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3]! > 0 && (data[i]! < 240 || data[i + 1]! < 240 || data[i + 2]! < 240)) painted++;
+    }
+    return painted;
+  }, selector);
+}
+
+/** Waits until the chart matched by `selector` has painted at least `min` pixels. */
+async function waitForPaint(page: Page, selector: string, min = 500): Promise<number> {
+  let painted = 0;
+  for (let i = 0; i < 40 && painted < min; i++) {
+    painted = await paintedPixels(page, selector);
+    if (painted < min) await page.waitForTimeout(100);
+  }
+  return painted;
+}
+
+/** Runs `tasks` `limit` at a time. */
+async function pool(tasks: (() => Promise<unknown>)[], limit = 12): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < tasks.length) await tasks[next++]!();
+    }),
+  );
+}
+
+describe('Experiments area in a browser', {
+  skip: !haveChromium && !process.env.CI ? missingChromium : false,
+}, () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let page: Page;
+  let api: LatheClient;
+  let experimentId = '';
+  let bigExperimentId = '';
+  const runIds: string[] = [];
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    if (!haveChromium) throw new Error(missingChromium);
+    ensureWebBuild();
+    mkdirSync(screenshots, { recursive: true });
+    server = await startServerProcess({ auth: true });
+    assert.ok(server.adminToken, `the server printed no admin token:\n${server.output()}`);
+    const token = server.adminToken;
+    api = new LatheClient({ url: server.url, token });
+
+    // 30 runs: acc = i/30 (so 14 runs have acc > 0.5), three learning rates, a loss history of 20 steps.
+    experimentId = (await api.tracking.createExperiment('churn-tracking', { team: 'growth' })).experimentId;
+    await api.tracking.createExperiment('fraud-tracking');
+    await pool(
+      Array.from({ length: runCount }, (_, i) => async () => {
+        const run = await api.tracking.startRun({
+          experimentId,
+          runName: `run-${String(i).padStart(2, '0')}`,
+        });
+        const id = run.info.runId;
+        runIds[i] = id;
+        await api.tracking.logParams(id, {
+          lr: [0.01, 0.1, 0.3][i % 3]!,
+          depth: 2 + (i % 5),
+          optimizer: i % 2 ? 'adam' : 'sgd',
+        });
+        const t0 = Date.now() - 60_000;
+        const res = await fetch(`${server.url}/api/v1/runs/${id}/log`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            metrics: [
+              ...Array.from({ length: 20 }, (_, step) => ({
+                key: 'loss',
+                value: (1 + i / 10) / (step + 1),
+                step,
+                timestamp: t0 + step * 1000,
+              })),
+              { key: 'acc', value: i / runCount, step: 19, timestamp: t0 + 19_000 },
+            ],
+          }),
+        });
+        assert.ok(res.ok, await res.text());
+        await api.tracking.endRun(id, i === 7 ? 'FAILED' : 'FINISHED');
+      }),
+    );
+
+    // Artifacts of the best run: a text file, a CSV in a folder and a PNG.
+    const best = runIds[runCount - 1]!;
+    const csv = [
+      'id,score,label',
+      ...Array.from({ length: 250 }, (_, i) => `${i},${(i / 250).toFixed(3)},"x, ${i}"`),
+    ];
+    const artifacts: [string, string | Buffer, string][] = [
+      ['notes.txt', 'Trained on customers-2025-01.\nEarly stopping at step 19.\n', 'text/plain'],
+      ['data/sample.csv', `${csv.join('\n')}\n`, 'text/csv'],
+      ['plots/curve.png', png(96, 64), 'image/png'],
+    ];
+    for (const [p, body, type] of artifacts) {
+      const res = await fetch(
+        `${server.url}/api/v1/runs/${best}/artifacts/content?path=${encodeURIComponent(p)}`,
+        { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body },
+      );
+      assert.ok(res.ok, `upload ${p}: ${res.status} ${await res.text()}`);
+    }
+
+    // A bigger experiment, to page through while scrolling.
+    bigExperimentId = (await api.tracking.createExperiment('sweep-large')).experimentId;
+    await pool(
+      Array.from({ length: manyRuns }, (_, i) => async () => {
+        const run = await api.tracking.startRun({
+          experimentId: bigExperimentId,
+          runName: `sweep-${String(i).padStart(4, '0')}`,
+        });
+        await api.tracking.logMetrics(run.info.runId, { score: i });
+      }),
+      16,
+    );
+
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    context.setDefaultTimeout(15_000);
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(`page error: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) {
+        pageErrors.push(`console error: ${msg.text()}`);
+      }
+    });
+    await page.goto(`${server.url}/login#token=${token}`);
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    const code = await server?.stop();
+    if (code !== undefined && code !== 0) console.error(`server exited with ${code}:\n${server.output()}`);
+  });
+
+  const runsTable = () => page.getByRole('table', { name: 'Runs' });
+  const runsCount = () => page.locator('.runs-count');
+  /** The run names in the rendered rows, top to bottom. */
+  const renderedNames = () => runsTable().locator('tbody tr td:nth-child(2) a').allTextContents();
+  /** The name link of the first run row. */
+  const firstRow = () => runsTable().locator('tbody tr[aria-rowindex="2"] td:nth-child(2) a');
+
+  it('lists experiments, filters them, and opens one', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: /^Experiments/ })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Experiments' }).waitFor();
+    const table = page.getByRole('table', { name: 'Experiments' });
+    const row = table.getByRole('row', { name: /churn-tracking/ });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /team=growth/);
+    await row.getByRole('cell', { name: experimentId, exact: true }).waitFor();
+
+    await page.getByLabel('Filter experiments', { exact: true }).fill("name LIKE '%churn%'");
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/filter=/);
+    await table.getByRole('row', { name: /fraud-tracking/ }).waitFor({ state: 'detached' });
+    assert.equal(await table.getByRole('row').count(), 2, 'a header row and one experiment');
+    await page.screenshot({ path: path.join(screenshots, 'experiments-list.png') });
+
+    await table.getByRole('link', { name: 'churn-tracking' }).click();
+    await page.getByRole('heading', { level: 1, name: 'churn-tracking' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, `/experiments/${experimentId}`);
+  });
+
+  it('shows the runs with metric and param columns and the total', async () => {
+    await runsTable().waitFor();
+    await runsCount().getByText(`of ${runCount} runs`).waitFor();
+    assert.equal(await runsTable().getAttribute('aria-rowcount'), String(runCount + 1));
+    await runsTable().getByRole('columnheader', { name: 'acc' }).waitFor();
+    await runsTable().getByRole('columnheader', { name: 'lr' }).waitFor();
+    const rows = await runsTable().locator('tbody tr[aria-rowindex]').count();
+    assert.ok(rows >= 16 && rows <= runCount, `rows in view are rendered (${rows})`);
+    // run-29 was started in the last batch, so it is near the top (newest first). acc = 29/30.
+    const best = runsTable().getByRole('row', { name: /run-29/ });
+    assert.match((await best.textContent()) ?? '', /0\.9667/);
+    assert.match((await best.textContent()) ?? '', /finished/i);
+    await page.screenshot({ path: path.join(screenshots, 'runs.png') });
+  });
+
+  it('filters the runs, and shows a bad filter inline with its position', async () => {
+    const filter = page.getByLabel('Filter runs', { exact: true });
+    await filter.fill('metrics.acc > 0.5');
+    await filter.press('Enter');
+    await runsCount().getByText('of 14 runs').waitFor();
+    const names = await renderedNames();
+    assert.equal(names.length, 14);
+    for (const n of names) assert.ok(Number(n.slice(4)) >= 16, `${n} has acc > 0.5`);
+
+    await filter.fill('metrics.acc >> 0.5');
+    await filter.press('Enter');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? '', /Invalid filter at position 14/);
+    assert.equal(await filter.getAttribute('aria-invalid'), 'true');
+    const caret = (await page.getByTestId('filter-caret').textContent()) ?? '';
+    assert.equal(caret.indexOf('^'), 13, 'the caret sits under character 14');
+    await page.screenshot({ path: path.join(screenshots, 'runs-filter-error.png') });
+
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await runsCount().getByText(`of ${runCount} runs`).waitFor();
+  });
+
+  it('sorts by a metric on the server', async () => {
+    const header = runsTable().getByRole('columnheader', { name: 'acc' });
+    await header.getByRole('button').click();
+    await page.waitForURL(/order=metrics\.acc\+DESC/);
+    await runsTable().locator('th[aria-sort="descending"]').waitFor();
+    await firstRow()
+      .filter({ hasText: /^run-29$/ })
+      .waitFor();
+    await header.getByRole('button').click();
+    await runsTable().locator('th[aria-sort="ascending"]').waitFor();
+    await firstRow()
+      .filter({ hasText: /^run-00$/ })
+      .waitFor();
+    assert.deepEqual((await renderedNames()).slice(0, 3), ['run-00', 'run-01', 'run-02']);
+  });
+
+  it('opens a run: params, a metric chart, and artifact previews', async () => {
+    await page.goto(`${server.url}/experiments/${experimentId}`);
+    await runsTable().getByRole('link', { name: 'run-29' }).click();
+    await page.getByRole('heading', { level: 1, name: 'run-29' }).waitFor();
+    const params = page.getByRole('table', { name: 'Parameters' });
+    assert.match((await params.getByRole('row', { name: /^lr/ }).textContent()) ?? '', /0\.3/);
+    assert.match((await params.getByRole('row', { name: /optimizer/ }).textContent()) ?? '', /adam/);
+    await page.getByText(runIds[runCount - 1]!, { exact: true }).waitFor();
+
+    const chart = page.getByRole('img', { name: /^loss by step: 1 run, 20 points/ });
+    await chart.locator('canvas').waitFor();
+    const painted = await waitForPaint(page, '[aria-label^="loss by step"]');
+    assert.ok(painted >= 500, `the loss chart is drawn (${painted} painted pixels)`);
+    await page.getByText('Time', { exact: true }).click();
+    await page.getByRole('img', { name: /^loss by time/ }).waitFor();
+
+    await page.getByRole('button', { name: 'Preview notes.txt' }).click();
+    await page.getByText('Early stopping at step 19.').waitFor();
+    await page.getByRole('button', { name: 'Open folder data' }).click();
+    await page.getByRole('button', { name: 'Preview sample.csv' }).click();
+    const csv = page.getByRole('table', { name: 'Contents of sample.csv' });
+    await csv.waitFor();
+    assert.equal(await csv.getByRole('row').count(), 201, 'the header and the first 200 rows');
+    assert.match((await csv.getByRole('row').nth(1).textContent()) ?? '', /0\s*0\.000\s*x, 0/);
+    await page.getByText('The first 200 rows are shown.').waitFor();
+    await page.screenshot({ path: path.join(screenshots, 'run.png'), fullPage: true });
+
+    await page
+      .getByRole('navigation', { name: 'Artifact folder' })
+      .getByRole('button', { name: 'artifacts' })
+      .click();
+    await page.getByRole('button', { name: 'Open folder plots' }).click();
+    await page.getByRole('button', { name: 'Preview curve.png' }).click();
+    const img = page.getByRole('img', { name: 'curve.png' });
+    await img.waitFor();
+    let width = 0;
+    await page.screenshot({ path: path.join(screenshots, 'run-image.png') });
+    for (let i = 0; i < 40 && width !== 96; i++) {
+      width = await img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth);
+      if (width !== 96) await page.waitForTimeout(100);
+    }
+    assert.equal(width, 96, 'the PNG is decoded and shown');
+  });
+
+  it('compares two selected runs', async () => {
+    await page.goto(`${server.url}/experiments/${experimentId}`);
+    await runsTable().waitFor();
+    await page.getByRole('checkbox', { name: 'Select run-29' }).check();
+    await page.getByRole('checkbox', { name: 'Select run-11' }).check();
+    await page.getByRole('button', { name: 'Compare (2)' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Compare 2 runs' }).waitFor();
+    const search = new URL(page.url()).searchParams.get('runs')?.split(',') ?? [];
+    assert.deepEqual(new Set(search), new Set([runIds[29], runIds[11]]));
+
+    const diff = page.getByRole('table', { name: 'Parameter differences' });
+    const depth = diff.getByRole('row', { name: /^depth/ });
+    assert.match((await depth.getAttribute('class')) ?? '', /diff-row/, 'depth differs (6 vs 3)');
+    for (const same of ['lr', 'optimizer']) {
+      const row = diff.getByRole('row', { name: new RegExp(`^${same}`) });
+      assert.doesNotMatch((await row.getAttribute('class')) ?? '', /diff-row/, `${same} is the same`);
+    }
+
+    await page
+      .getByRole('img', { name: /^loss by step: 2 runs/ })
+      .locator('canvas')
+      .waitFor();
+    assert.ok((await waitForPaint(page, '[aria-label^="loss by step"]')) >= 500, 'overlaid loss chart drawn');
+    assert.ok(
+      (await waitForPaint(page, '[aria-label^="Parallel coordinates"]')) >= 500,
+      'parallel chart drawn',
+    );
+    await page.getByLabel('Param (x)').selectOption('depth');
+    assert.ok((await waitForPaint(page, '[aria-label^="Scatter of param depth"]')) >= 100, 'scatter drawn');
+    await page.screenshot({ path: path.join(screenshots, 'compare.png'), fullPage: true });
+  });
+
+  it('renders only the rows in view and fetches more while scrolling', async () => {
+    await page.goto(`${server.url}/experiments/${bigExperimentId}`);
+    await runsCount().getByText(`of ${manyRuns} runs`).waitFor();
+    await runsCount().getByText('200 loaded').waitFor();
+    const rendered = await runsTable().locator('tbody tr[aria-rowindex]').count();
+    assert.ok(rendered < 60, `only the visible rows are in the DOM (${rendered})`);
+    const viewport = page.locator('.vtable-viewport');
+    for (let i = 0; i < 20; i++) {
+      await viewport.evaluate((el) => el.scrollBy(0, el.scrollHeight));
+      const text = (await runsCount().textContent()) ?? '';
+      if (!/loaded/.test(text) && text.includes(`–${manyRuns} of`)) break;
+      await page.waitForTimeout(150);
+    }
+    await runsTable()
+      .locator(`tbody tr[aria-rowindex="${manyRuns + 1}"]`)
+      .waitFor();
+    assert.match((await runsCount().textContent()) ?? '', new RegExp(`–${manyRuns} of ${manyRuns} runs`));
+    assert.ok((await runsTable().locator('tbody tr[aria-rowindex]').count()) < 60, 'still windowed');
+    await page.screenshot({ path: path.join(screenshots, 'runs-scrolled.png') });
+    assert.deepEqual(pageErrors, []);
+  });
+});
