@@ -36,7 +36,11 @@ export function endpoint(
     url: path,
     config: { permission },
     schema: { tags: ['mlflow'], summary },
-    handler: async (req, reply) => (await handler(args(req), req, reply)) ?? {},
+    handler: async (req, reply) => {
+      const out = await handler(args(req), req, reply);
+      // A handler that sent the answer itself (streamed or pre-serialized) returns the reply.
+      return reply.sent ? reply : (out ?? {});
+    },
   });
 }
 

@@ -131,7 +131,7 @@ export function ParamMetricScatter({
     });
     const categories = numeric ? undefined : [...new Set(points.map((pt) => String(pt.value[0])))].sort();
     return {
-      grid: { top: 16, bottom: 28 },
+      grid: { top: 32, bottom: 28 },
       tooltip: {
         trigger: 'item',
         formatter: (item) => {
@@ -140,9 +140,16 @@ export function ParamMetricScatter({
         },
       },
       xAxis: numeric
-        ? { type: 'value', name: p, nameLocation: 'middle', nameGap: 24, scale: true }
+        ? {
+            type: 'value',
+            name: p,
+            nameLocation: 'middle',
+            nameGap: 24,
+            scale: true,
+            boundaryGap: ['8%', '8%'],
+          }
         : { type: 'category', name: p, nameLocation: 'middle', nameGap: 24, data: categories },
-      yAxis: { type: 'value', name: m, scale: true },
+      yAxis: { type: 'value', name: m, scale: true, boundaryGap: ['8%', '8%'] },
       series: [{ type: 'scatter', symbolSize: 10, data: points }],
     } as ChartOption;
   }, [runs, p, m]);
