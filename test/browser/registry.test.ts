@@ -2,48 +2,15 @@
 // a model page (versions, aliases, audit trail), moving `champion` through the UI, and a version page
 // with its lineage graph and stage control.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { LatheClient } from '../../src/sdk/index.js';
+import { browserSkip, chromiumPath, ensureWebBuild, screenshots } from '../support/browser.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const root = path.resolve(import.meta.dirname, '../..');
-const webDist = path.join(root, 'web/dist/index.html');
-const screenshots = path.join(import.meta.dirname, 'screenshots');
-const haveChromium = existsSync(chromiumPath);
-const missingChromium = `Chromium is not installed at ${chromiumPath}; .ci/run must install it (apt-get install -y chromium)`;
 const model = 'churn-classifier';
-
-/** The newest modification time under `dir` (files only), in ms. */
-function newest(dir: string): number {
-  let max = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) max = Math.max(max, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return max;
-}
-
-/** Builds the UI when web/dist is missing or older than its sources: the server serves what is built. */
-function ensureWebBuild(): void {
-  const built = existsSync(webDist) ? statSync(webDist).mtimeMs : 0;
-  const sources = Math.max(
-    newest(path.join(root, 'web/src')),
-    newest(path.join(root, 'src/sdk')),
-    statSync(path.join(root, 'web/index.html')).mtimeMs,
-  );
-  if (built >= sources) return;
-  const vite = path.join(root, 'node_modules/vite/bin/vite.js');
-  const run = spawnSync(
-    process.execPath,
-    [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-    { cwd: root, encoding: 'utf8' },
-  );
-  assert.equal(run.status, 0, `vite build failed:\n${run.stdout}\n${run.stderr}`);
-}
 
 /** How many pixels of the first canvas inside `selector` are not (almost) white or transparent. */
 function paintedPixels(page: Page, selector: string): Promise<number> {
@@ -68,7 +35,7 @@ function paintedPixels(page: Page, selector: string): Promise<number> {
 }
 
 describe('Models area in a browser', {
-  skip: !haveChromium && !process.env.CI ? missingChromium : false,
+  skip: browserSkip(),
 }, () => {
   let server: ServerProcess;
   let browser: Browser;
@@ -79,7 +46,8 @@ describe('Models area in a browser', {
   const pageErrors: string[] = [];
 
   before(async () => {
-    if (!haveChromium) throw new Error(missingChromium);
+    if (!existsSync(chromiumPath))
+      throw new Error(`Chromium is not installed at ${chromiumPath}; .ci/run must install it`);
     ensureWebBuild();
     mkdirSync(screenshots, { recursive: true });
     server = await startServerProcess({ auth: true });

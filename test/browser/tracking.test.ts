@@ -2,49 +2,16 @@
 // virtualized runs table (columns, filter, inline filter errors, server-side sort, paging while
 // scrolling), a run page (params, metric charts, artifact previews) and the compare view.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { LatheClient } from '../../src/sdk/index.js';
+import { browserSkip, chromiumPath, ensureWebBuild, screenshots } from '../support/browser.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const root = path.resolve(import.meta.dirname, '../..');
-const webDist = path.join(root, 'web/dist/index.html');
-const screenshots = path.join(import.meta.dirname, 'screenshots');
-const haveChromium = existsSync(chromiumPath);
-const missingChromium = `Chromium is not installed at ${chromiumPath}; .ci/run must install it (apt-get install -y chromium)`;
 const runCount = 30;
 const manyRuns = 650;
-
-/** The newest modification time under `dir` (files only), in ms. */
-function newest(dir: string): number {
-  let max = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) max = Math.max(max, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return max;
-}
-
-/** Builds the UI when web/dist is missing or older than its sources: the server serves what is built. */
-function ensureWebBuild(): void {
-  const built = existsSync(webDist) ? statSync(webDist).mtimeMs : 0;
-  const sources = Math.max(
-    newest(path.join(root, 'web/src')),
-    newest(path.join(root, 'src/sdk')),
-    statSync(path.join(root, 'web/index.html')).mtimeMs,
-  );
-  if (built >= sources) return;
-  const vite = path.join(root, 'node_modules/vite/bin/vite.js');
-  const run = spawnSync(
-    process.execPath,
-    [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-    { cwd: root, encoding: 'utf8' },
-  );
-  assert.equal(run.status, 0, `vite build failed:\n${run.stdout}\n${run.stderr}`);
-}
 
 /** An 8×6 RGB PNG (a colour gradient). */
 const png = Buffer.from(
@@ -95,7 +62,7 @@ async function pool(tasks: (() => Promise<unknown>)[], limit = 12): Promise<void
 }
 
 describe('Experiments area in a browser', {
-  skip: !haveChromium && !process.env.CI ? missingChromium : false,
+  skip: browserSkip(),
 }, () => {
   let server: ServerProcess;
   let browser: Browser;
@@ -107,7 +74,8 @@ describe('Experiments area in a browser', {
   const pageErrors: string[] = [];
 
   before(async () => {
-    if (!haveChromium) throw new Error(missingChromium);
+    if (!existsSync(chromiumPath))
+      throw new Error(`Chromium is not installed at ${chromiumPath}; .ci/run must install it`);
     ensureWebBuild();
     mkdirSync(screenshots, { recursive: true });
     server = await startServerProcess({ auth: true });

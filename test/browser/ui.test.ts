@@ -1,49 +1,12 @@
 // The web UI in a real Chromium against a real `lathe server` process: login link, navigation,
 // token creation and revocation, sign-out and a failed sign-in.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { browserSkip, chromiumPath, ensureWebBuild, screenshots } from '../support/browser.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
-
-const chromiumPath = '/usr/bin/chromium';
-const root = path.resolve(import.meta.dirname, '../..');
-const webDist = path.join(root, 'web/dist/index.html');
-const screenshots = path.join(import.meta.dirname, 'screenshots');
-const haveChromium = existsSync(chromiumPath);
-const missingChromium = `Chromium is not installed at ${chromiumPath}; .ci/run must install it (apt-get install -y chromium)`;
-
-/** The newest modification time under `dir` (files only), in ms. */
-function newest(dir: string): number {
-  let max = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) max = Math.max(max, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return max;
-}
-
-/** Builds the UI when web/dist is missing or older than its sources: the server serves what is built. */
-function ensureWebBuild(): void {
-  const built = existsSync(webDist) ? statSync(webDist).mtimeMs : 0;
-  const sources = Math.max(
-    newest(path.join(root, 'web/src')),
-    newest(path.join(root, 'src/sdk')),
-    statSync(path.join(root, 'web/index.html')).mtimeMs,
-  );
-  if (built >= sources) return;
-  const vite = path.join(root, 'node_modules/vite/bin/vite.js');
-  const run = spawnSync(
-    process.execPath,
-    [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-    {
-      cwd: root,
-      encoding: 'utf8',
-    },
-  );
-  assert.equal(run.status, 0, `vite build failed:\n${run.stdout}\n${run.stderr}`);
-}
 
 /** The token the UI keeps in local storage. */
 function storedToken(page: Page): Promise<string | null> {
@@ -53,7 +16,7 @@ function storedToken(page: Page): Promise<string | null> {
   );
 }
 
-describe('web UI in a browser', { skip: !haveChromium && !process.env.CI ? missingChromium : false }, () => {
+describe('web UI in a browser', { skip: browserSkip() }, () => {
   let server: ServerProcess;
   let browser: Browser;
   let context: BrowserContext;
@@ -61,7 +24,8 @@ describe('web UI in a browser', { skip: !haveChromium && !process.env.CI ? missi
   const pageErrors: string[] = [];
 
   before(async () => {
-    if (!haveChromium) throw new Error(missingChromium);
+    if (!existsSync(chromiumPath))
+      throw new Error(`Chromium is not installed at ${chromiumPath}; .ci/run must install it`);
     ensureWebBuild();
     mkdirSync(screenshots, { recursive: true });
     server = await startServerProcess({ auth: true });
@@ -217,12 +181,13 @@ describe('web UI in a browser', { skip: !haveChromium && !process.env.CI ? missi
   });
 });
 
-describe('web UI with auth off', { skip: !haveChromium && !process.env.CI ? missingChromium : false }, () => {
+describe('web UI with auth off', { skip: browserSkip() }, () => {
   let server: ServerProcess;
   let browser: Browser;
 
   before(async () => {
-    if (!haveChromium) throw new Error(missingChromium);
+    if (!existsSync(chromiumPath))
+      throw new Error(`Chromium is not installed at ${chromiumPath}; .ci/run must install it`);
     ensureWebBuild();
     server = await startServerProcess({ auth: false });
     browser = await chromium.launch({
