@@ -13,6 +13,8 @@ export interface TestApp {
   /** The bootstrap admin's token (null with auth off). */
   adminToken: string | null;
   auth: AuthService;
+  /** Listens on a free loopback port; resolves to the base URL (for SDK tests over real HTTP). */
+  listen(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,10 @@ export async function createTestApp(
     app,
     adminToken,
     auth,
+    async listen() {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      return `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    },
     async close() {
       await app.close();
       await blobs.close();

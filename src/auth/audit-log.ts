@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { type ErrorDetails, LatheError } from '../core/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
 import type { Principal } from './roles.js';
@@ -28,9 +29,17 @@ export interface AuditRecord {
   requestId?: string | null;
 }
 
+/**
+ * One object whose entries to list: `id` exactly, or (with `under`) every id one level below it,
+ * `under/<segment>` (as model versions `NAME/3` sit under model `NAME`).
+ */
+export type AuditObject = { type: string; id: string } | { type: string; under: string };
+
 export interface AuditQuery {
   objectType?: string;
   objectId?: string;
+  /** Entries of any of these objects (OR), e.g. a model and its versions. */
+  objects?: readonly AuditObject[];
   action?: string;
   actorName?: string;
   /** Page size, 1..1000 (default 100). */
@@ -75,6 +84,23 @@ export class AuditLog {
     if (q.pageToken) query = query.where('seq', '<', decodePageToken(q.pageToken));
     if (q.objectType) query = query.where('object_type', '=', q.objectType);
     if (q.objectId) query = query.where('object_id', '=', q.objectId);
+    if (q.objects?.length) {
+      const objects = q.objects;
+      query = query.where((eb) =>
+        eb.or(
+          objects.map((o) => {
+            if ('id' in o) return eb.and([eb('object_type', '=', o.type), eb('object_id', '=', o.id)]);
+            const prefix = `${o.under}/`;
+            // substr, not LIKE: ids may hold % and _; and only one level down.
+            return eb.and([
+              eb('object_type', '=', o.type),
+              eb(sql<string>`substr(object_id, 1, ${prefix.length})`, '=', prefix),
+              eb(sql<string>`substr(object_id, ${prefix.length + 1})`, 'not like', '%/%'),
+            ]);
+          }),
+        ),
+      );
+    }
     if (q.action) query = query.where('action', '=', q.action);
     if (q.actorName) query = query.where('actor_name', '=', q.actorName);
     const rows = await query.execute();

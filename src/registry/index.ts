@@ -1,3 +1,4 @@
+export type { LineageNode, VersionLineage } from './lineage.js';
 export { ModelVersions } from './model-versions.js';
 export { RegisteredModels } from './registered-models.js';
 export { RegistryService, type RegistryServiceOptions } from './registry-service.js';

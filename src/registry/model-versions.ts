@@ -13,6 +13,7 @@ import {
 import { latestPerStage, loadVersions, modelRow, versionLineageId, versionRow } from './registry-rows.js';
 import {
   canonicalStage,
+  checkMaxResults,
   registryLimits,
   validateModelName,
   validateTag,
@@ -326,19 +327,11 @@ export class ModelVersions {
    * version_number DESC`; `maxResults` 1..200000 (default 10000); `nextPageToken` while more remain.
    */
   async search(input: RegistrySearchInput = {}): Promise<Page<ModelVersion>> {
-    const max = input.maxResults ?? registryLimits.searchVersionsDefault;
-    if (!Number.isSafeInteger(max) || max < 1) {
-      throw new LatheError(
-        'INVALID_ARGUMENT',
-        `Invalid value for max_results. It must be a positive integer, but got ${max}`,
-      );
-    }
-    if (max > registryLimits.searchVersionsMax) {
-      throw new LatheError(
-        'INVALID_ARGUMENT',
-        `Invalid value for request parameter max_results. It must be at most ${registryLimits.searchVersionsMax}, but got value ${max}`,
-      );
-    }
+    const max = checkMaxResults(
+      input.maxResults,
+      registryLimits.searchVersionsDefault,
+      registryLimits.searchVersionsMax,
+    );
     const offset = decodeOffsetToken(input.pageToken);
     const keys = await searchModelVersionKeys(this.store.db, {
       filter: input.filter,

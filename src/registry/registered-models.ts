@@ -10,6 +10,7 @@ import {
 } from '../tracking/index.js';
 import { loadModels, loadVersions, modelRow, versionLineageId, versionRow } from './registry-rows.js';
 import {
+  checkMaxResults,
   registryLimits,
   validateAlias,
   validateModelName,
@@ -329,19 +330,11 @@ export class RegisteredModels {
    * (default 100), `nextPageToken` set while more remain.
    */
   async search(input: RegistrySearchInput = {}): Promise<Page<RegisteredModel>> {
-    const max = input.maxResults ?? registryLimits.searchModelsDefault;
-    if (!Number.isSafeInteger(max) || max < 1) {
-      throw new LatheError(
-        'INVALID_ARGUMENT',
-        `Invalid value for max_results. It must be a positive integer, but got ${max}`,
-      );
-    }
-    if (max > registryLimits.searchModelsMax) {
-      throw new LatheError(
-        'INVALID_ARGUMENT',
-        `Invalid value for request parameter max_results. It must be at most ${registryLimits.searchModelsMax}, but got value ${max}`,
-      );
-    }
+    const max = checkMaxResults(
+      input.maxResults,
+      registryLimits.searchModelsDefault,
+      registryLimits.searchModelsMax,
+    );
     const offset = decodeOffsetToken(input.pageToken);
     const names = await searchRegisteredModelNames(this.store.db, {
       filter: input.filter,

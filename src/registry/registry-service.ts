@@ -1,7 +1,8 @@
-import type { AuditLog } from '../auth/index.js';
+import type { AuditEvent, AuditLog } from '../auth/index.js';
 import { LatheError } from '../core/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
 import type { TrackingService } from '../tracking/index.js';
+import { type VersionLineage, versionLineage } from './lineage.js';
 import { ModelVersions } from './model-versions.js';
 import { RegisteredModels } from './registered-models.js';
 import { parseModelRef } from './registry-validation.js';
@@ -26,13 +27,35 @@ export class RegistryService {
 
   constructor(
     readonly store: MetaStore,
-    audit: AuditLog,
+    private readonly audit: AuditLog,
     tracking: TrackingService,
     options: RegistryServiceOptions = {},
   ) {
     this.webhooks = options.webhooks ?? new Webhooks(store, options.webhookOptions);
     this.models = new RegisteredModels(store, audit, this.webhooks);
     this.versions = new ModelVersions(store, audit, tracking, this.webhooks);
+  }
+
+  /** Where a live version came from (its run, the run's datasets) and what was made from it. */
+  lineage(name: string, version: number): Promise<VersionLineage> {
+    return versionLineage(this.store.db, this.versions, name, version);
+  }
+
+  /**
+   * The audit trail of a model and its versions, newest first (kept after the model is deleted);
+   * `limit` 1..1000, `nextPageToken` while more remain.
+   */
+  auditTrail(
+    name: string,
+    options: { limit?: number; pageToken?: string } = {},
+  ): Promise<{ events: AuditEvent[]; nextPageToken: string | null }> {
+    return this.audit.list({
+      ...options,
+      objects: [
+        { type: 'registered_model', id: name },
+        { type: 'model_version', under: name }, // versions are NAME/N
+      ],
+    });
   }
 
   /** See `parseModelRef`. */

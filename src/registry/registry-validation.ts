@@ -137,3 +137,21 @@ export function parseModelRef(ref: string): ModelRef {
   if (target.toLowerCase() === 'latest') return { name, kind: 'latest' };
   return { name, kind: 'alias', alias: validateAlias(target) };
 }
+
+/** A search page size: `fallback` when absent; MLflow's messages for a non-positive or too large one. */
+export function checkMaxResults(value: number | undefined, fallback: number, max: number): number {
+  const n = value ?? fallback;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new LatheError(
+      'INVALID_ARGUMENT',
+      `Invalid value for max_results. It must be a positive integer, but got ${n}`,
+    );
+  }
+  if (n > max) {
+    throw new LatheError(
+      'INVALID_ARGUMENT',
+      `Invalid value for request parameter max_results. It must be at most ${max}, but got value ${n}`,
+    );
+  }
+  return n;
+}

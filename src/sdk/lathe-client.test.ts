@@ -8,8 +8,7 @@ describe('LatheClient against a real server', () => {
   let url: string;
   before(async () => {
     t = await createTestApp();
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    url = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}/`;
+    url = `${await t.listen()}/`;
   });
   after(() => t.close());
 

@@ -11,11 +11,7 @@ describe('SDK registry against a real server', () => {
   let lathe: LatheClient;
   before(async () => {
     t = await createTestApp();
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    lathe = new LatheClient({
-      url: `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`,
-      token: t.adminToken,
-    });
+    lathe = new LatheClient({ url: await t.listen(), token: t.adminToken });
   });
   after(() => t.close());
 

@@ -2,6 +2,7 @@ import type { AuditEvent } from '../auth/index.js';
 import type {
   ModelVersion,
   RegisteredModel,
+  VersionLineage,
   Stage,
   WebhookEvent,
   WebhookSubscription,
@@ -9,8 +10,10 @@ import type {
 import type { KeyValue } from '../tracking/index.js';
 
 export type {
+  LineageNode,
   ModelAlias,
   ModelVersion,
+  VersionLineage,
   RegisteredModel,
   Stage,
   WebhookEvent,
@@ -60,24 +63,6 @@ export interface RegisterModelOptions {
   runId?: string;
   description?: string;
   tags?: Record<string, string>;
-}
-
-/** A node at the other end of a lineage edge; datasets carry their name, digest and source. */
-export interface LineageNode {
-  type: string;
-  id: string;
-  createdAt: number;
-  name?: string;
-  digest?: string;
-  source?: string;
-}
-
-export interface VersionLineage {
-  name: string;
-  version: number;
-  runId: string | null;
-  upstream: LineageNode[];
-  downstream: LineageNode[];
 }
 
 /** The model registry through Lathe's /api/v1 routes. Version numbers are integers. */

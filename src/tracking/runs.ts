@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { AuditLog, Principal } from '../auth/index.js';
 import { LatheError, sha256Hex } from '../core/index.js';
 import type { MetaSchema, MetaStore, RunsTable } from '../storage/meta/index.js';

@@ -3,7 +3,7 @@ import type { MetaStore } from '../storage/meta/index.js';
 import type { Experiments } from './experiments.js';
 import { decodeOffsetToken, encodeOffsetToken } from './run-data.js';
 import type { Runs } from './runs.js';
-import { searchExperimentIds, searchRunIds } from './search/index.js';
+import { countRunIds, searchExperimentIds, searchRunIds } from './search/index.js';
 import type { Experiment, Page, Run, ViewType } from './types.js';
 import { limits } from './validation.js';
 
@@ -23,6 +23,18 @@ export interface ExperimentSearchInput {
   viewType?: ViewType;
   maxResults?: number;
   pageToken?: string;
+}
+
+/** Experiment IDs as sent (strings, or numbers from lenient clients), checked and parsed. */
+function experimentIdsOf(ids: readonly unknown[]): number[] {
+  return ids.map((id) => {
+    if (typeof id !== 'string' && typeof id !== 'number') {
+      throw new LatheError('INVALID_ARGUMENT', `experiment_ids must hold strings, got ${JSON.stringify(id)}`);
+    }
+    const s = String(id);
+    if (!/^\d{1,15}$/.test(s)) throw new LatheError('INVALID_ARGUMENT', `Invalid experiment ID: '${s}'`);
+    return Number(s);
+  });
 }
 
 const viewTypes: readonly ViewType[] = ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'];
@@ -60,16 +72,7 @@ export class TrackingSearch {
   async searchRuns(q: RunSearchInput): Promise<Page<Run>> {
     const limit = checkMax(q.maxResults, 1000, limits.maxResultsRuns);
     const offset = decodeOffsetToken(q.pageToken);
-    const experimentIds = q.experimentIds.map((id) => {
-      if (typeof id !== 'string' && typeof id !== 'number')
-        throw new LatheError(
-          'INVALID_ARGUMENT',
-          `experiment_ids must hold strings, got ${JSON.stringify(id)}`,
-        );
-      const s = String(id);
-      if (!/^\d{1,15}$/.test(s)) throw new LatheError('INVALID_ARGUMENT', `Invalid experiment ID: '${s}'`);
-      return Number(s);
-    });
+    const experimentIds = experimentIdsOf(q.experimentIds);
     const ids = await searchRunIds(this.store.db, {
       experimentIds,
       filter: q.filter,
@@ -83,20 +86,17 @@ export class TrackingSearch {
     return { items, nextPageToken: more ? encodeOffsetToken(offset + limit) : null };
   }
 
-  /**
-   * How many runs match (the same filter and view as `searchRuns`), counted up to `cap`.
-   * Counting goes through the same search, so it always agrees with the pages.
-   */
-  async countRuns(q: RunSearchInput, cap = 1_000_000): Promise<number> {
-    const ids = await searchRunIds(this.store.db, {
-      experimentIds: q.experimentIds.map(Number),
-      filter: q.filter,
-      orderBy: ['attributes.run_id ASC'],
-      viewType: checkViewType(q.viewType),
-      limit: cap,
-      offset: 0,
-    });
-    return ids.length;
+  /** How many runs match the filter and view of a search (its order plays no part), up to `cap`. */
+  countRuns(q: RunSearchInput, cap = 1_000_000): Promise<number> {
+    return countRunIds(
+      this.store.db,
+      {
+        experimentIds: experimentIdsOf(q.experimentIds),
+        filter: q.filter,
+        viewType: checkViewType(q.viewType),
+      },
+      cap,
+    );
   }
 
   async searchExperiments(q: ExperimentSearchInput): Promise<Page<Experiment>> {

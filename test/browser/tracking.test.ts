@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { LatheClient } from '../../src/sdk/index.js';
-import { browserSkip, chromiumPath, ensureWebBuild, screenshots } from '../support/browser.js';
+import { browserSkip, chromiumPath, ensureWebBuild, paintedPixels, screenshots } from '../support/browser.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const runCount = 30;
@@ -18,28 +18,6 @@ const png = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAgAAAAGCAIAAABxZ0isAAAAZElEQVR4nA3MMQEAMQgEwXOSHhNRQR0pJ4UeE2lXAH2s/I+AkcQSWxxhUeKKJ6RgBTs4gYMKbvACKVnJTk7ipJKbvEQyy2xzjE2Za57/qlnNbk7jpprbvEYa1rCHM3io4Q5v+AA4MU43BPZFUAAAAABJRU5ErkJggg==',
   'base64',
 );
-
-/** How many pixels of the first canvas inside `selector` are not (almost) white or transparent. */
-function paintedPixels(page: Page, selector: string): Promise<number> {
-  return page.evaluate((sel) => {
-    type Canvas = {
-      width: number;
-      height: number;
-      getContext(kind: '2d'): {
-        getImageData(x: number, y: number, w: number, h: number): { data: number[] };
-      };
-    };
-    type Doc = { querySelector(s: string): Canvas | null };
-    const canvas = (globalThis as unknown as { document: Doc }).document.querySelector(`${sel} canvas`);
-    if (!canvas) return -1;
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let painted = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (data[i + 3]! > 0 && (data[i]! < 240 || data[i + 1]! < 240 || data[i + 2]! < 240)) painted++;
-    }
-    return painted;
-  }, selector);
-}
 
 /** Waits until the chart matched by `selector` has painted at least `min` pixels. */
 async function waitForPaint(page: Page, selector: string, min = 500): Promise<number> {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 
 export const chromiumPath = '/usr/bin/chromium';
 const root = path.resolve(import.meta.dirname, '../..');
@@ -56,4 +57,26 @@ export function ensureWebBuild(): void {
     },
   );
   assert.equal(run.status, 0, `vite build failed:\n${run.stdout}\n${run.stderr}`);
+}
+
+/** How many pixels of the first canvas inside `selector` are not (almost) white or transparent. */
+export function paintedPixels(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    type Canvas = {
+      width: number;
+      height: number;
+      getContext(kind: '2d'): {
+        getImageData(x: number, y: number, w: number, h: number): { data: number[] };
+      };
+    };
+    type Doc = { querySelector(s: string): Canvas | null };
+    const canvas = (globalThis as unknown as { document: Doc }).document.querySelector(`${sel} canvas`);
+    if (!canvas) return -1;
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let painted = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3]! > 0 && (data[i]! < 240 || data[i + 1]! < 240 || data[i + 2]! < 240)) painted++;
+    }
+    return painted;
+  }, selector);
 }

@@ -24,6 +24,12 @@ export {
   searchModelVersionKeys,
   searchRegisteredModelNames,
 } from './search-registry.js';
-export { compileSearchRuns, type RunStrategy, type SearchRunsQuery, searchRunIds } from './search-runs.js';
+export {
+  compileSearchRuns,
+  countRunIds,
+  type RunStrategy,
+  type SearchRunsQuery,
+  searchRunIds,
+} from './search-runs.js';
 export { type SqlDialect, type ViewType, detectDialect } from './sql.js';
 export { quoteFilterKey, quoteFilterValue, type Token, tokenize } from './tokenizer.js';

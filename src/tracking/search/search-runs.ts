@@ -224,3 +224,22 @@ export async function searchRunIds(db: Kysely<MetaSchema>, q: SearchRunsQuery): 
   }
   return ids(db, buildQuery(c, strategy, q));
 }
+
+/**
+ * How many runs match the search's experiments, view and filter (order plays no part), counted up
+ * to `cap`. One `count(*)` over the same conditions `searchRunIds` uses, so it agrees with the pages.
+ */
+export async function countRunIds(
+  db: Kysely<MetaSchema>,
+  q: Omit<SearchRunsQuery, 'limit' | 'offset' | 'orderBy' | 'strategy'>,
+  cap = 1_000_000,
+): Promise<number> {
+  const dialect = q.dialect ?? detectDialect(db as Kysely<unknown>);
+  const c = compile({ ...q, limit: 0, offset: 0 }, dialect);
+  if (q.experimentIds.length === 0) return 0;
+  const where = [c.scope, ...c.clauses.map((clause) => runCondition(clause, c.dialect, sql`r.run_uuid`))];
+  const { rows } = await sql<{
+    n: number | string;
+  }>`select count(*) as n from (select 1 from runs r where ${allOf(where)} limit ${cap}) x`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../testing.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: MLflow's JSON answers are read loosely, field by field, in assertions.
+type MlflowBody = Record<string, any>;
+
 describe('MLflow REST 2.0: runs/search and experiments/search', () => {
   let t: TestApp;
   let exp: string;
@@ -11,9 +14,9 @@ describe('MLflow REST 2.0: runs/search and experiments/search', () => {
       url: `/api/2.0/mlflow${path}`,
       ...(payload ? { payload } : {}),
     });
-    return { status: res.statusCode, body: res.json() as Record<string, any> };
+    return { status: res.statusCode, body: res.json() as MlflowBody };
   };
-  const names = (body: Record<string, any>) =>
+  const names = (body: MlflowBody) =>
     (body.runs ?? []).map((r: { info: { run_name: string } }) => r.info.run_name);
 
   before(async () => {

@@ -2,11 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../testing.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: MLflow's JSON answers are read loosely, field by field, in assertions.
+type MlflowBody = Record<string, any>;
+
 describe('MLflow REST 2.0: experiments, runs, metrics', () => {
   let t: TestApp;
   const call = async (method: 'GET' | 'POST', path: string, payload?: object, prefix = '/api/2.0/mlflow') => {
     const res = await t.app.inject({ method, url: `${prefix}${path}`, ...(payload ? { payload } : {}) });
-    return { status: res.statusCode, body: res.json() as Record<string, any> };
+    return { status: res.statusCode, body: res.json() as MlflowBody };
   };
   const ok = async (method: 'GET' | 'POST', path: string, payload?: object) => {
     const r = await call(method, path, payload);

@@ -4,7 +4,6 @@ import { LatheError } from '../../../core/index.js';
 import type { RegistryService } from '../../../registry/index.js';
 import { principalOf } from '../../plugins/auth.js';
 import { quoteFilter, splitOrderBy } from './model-routes.js';
-import { modelAudit, versionLineage } from './registry-queries.js';
 import {
   AuditEvent,
   KeyValue,
@@ -209,7 +208,7 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ registry: RegistryServic
       },
       config: { permission: 'read' },
     },
-    async (req) => ({ lineage: await versionLineage(registry, req.params.name, req.params.version) }),
+    async (req) => ({ lineage: await registry.lineage(req.params.name, req.params.version) }),
   );
 
   app.get(
@@ -235,6 +234,6 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ registry: RegistryServic
       },
       config: { permission: 'read' },
     },
-    async (req) => modelAudit(registry, req.params.name, req.query),
+    async (req) => registry.auditTrail(req.params.name, req.query),
   );
 };

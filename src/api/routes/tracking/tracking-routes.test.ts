@@ -71,6 +71,42 @@ describe('native tracking API (/api/v1)', () => {
     assert.equal((await json('GET', `/api/v1/runs/${id}`)).run.info.lifecycleStage, 'active');
   });
 
+  it('counts the matching runs (withTotal) consistently with the pages, whatever the order', async () => {
+    const { experiment } = await json('POST', '/api/v1/experiments', { name: 'counted' }, 201);
+    for (let i = 0; i < 7; i++) {
+      const { run } = await json('POST', '/api/v1/runs', { experimentId: experiment.experimentId }, 201);
+      await json(
+        'POST',
+        `/api/v1/runs/${run.info.runId}/log`,
+        { metrics: [{ key: 'acc', value: i / 7 }], params: [{ key: 'odd', value: String(i % 2) }] },
+        204,
+      );
+      if (i === 6) await json('DELETE', `/api/v1/runs/${run.info.runId}`, undefined, 204);
+    }
+    const cases: [object, number][] = [
+      [{}, 6],
+      [{ filter: 'metrics.acc > 0.3' }, 3],
+      [{ filter: "params.odd = '1'", orderBy: ['metrics.acc DESC'] }, 3],
+      [{ filter: 'metrics.acc > 0.3', viewType: 'ALL' }, 4],
+      [{ filter: "params.odd = 'x'" }, 0],
+    ];
+    for (const [q, expected] of cases) {
+      const page = await json('POST', '/api/v1/runs/search', {
+        experimentIds: [experiment.experimentId],
+        withTotal: true,
+        maxResults: 2,
+        ...q,
+      });
+      assert.equal(page.total, expected, JSON.stringify(q));
+      const all = await json('POST', '/api/v1/runs/search', {
+        experimentIds: [experiment.experimentId],
+        maxResults: 1000,
+        ...q,
+      });
+      assert.equal(all.runs.length, expected, JSON.stringify(q));
+    }
+  });
+
   it('uploads, lists and downloads run artifacts; active content is never served inline', async () => {
     const { run } = await json('POST', '/api/v1/runs', {}, 201);
     const id = run.info.runId;
