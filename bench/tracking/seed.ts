@@ -73,8 +73,9 @@ export async function seedExperiment(metaUri: string, spec: SeedSpec): Promise<s
     );
     const insParam = db.prepare('insert into params (run_uuid, key, value) values (@run_uuid, @key, @value)');
     const insTag = db.prepare('insert into tags (run_uuid, key, value) values (@run_uuid, @key, @value)');
+    const insSeries = db.prepare('insert into metric_series (run_uuid, key) values (@run_uuid, @key)');
     const insMetric = db.prepare(
-      'insert into metrics (run_uuid, key, step, timestamp, value, is_nan) values (@run_uuid, @key, @step, @timestamp, @value, @is_nan)',
+      'insert into metrics (series_id, step, timestamp, value, is_nan) values (@series_id, @step, @timestamp, @value, @is_nan)',
     );
     const insLatest = db.prepare(
       'insert into latest_metrics (run_uuid, key, step, timestamp, value, is_nan) values (@run_uuid, @key, @step, @timestamp, @value, @is_nan)',
@@ -85,7 +86,8 @@ export async function seedExperiment(metaUri: string, spec: SeedSpec): Promise<s
         for (const p of r.params) insParam.run(p);
         for (const t of r.tags) insTag.run(t);
         for (const m of r.metrics) {
-          insMetric.run(m);
+          const seriesId = insSeries.run({ run_uuid: m.run_uuid, key: m.key }).lastInsertRowid;
+          insMetric.run({ ...m, series_id: seriesId });
           insLatest.run(m);
         }
       }
@@ -116,7 +118,20 @@ export async function seedExperiment(metaUri: string, spec: SeedSpec): Promise<s
           part.flatMap((r) => r.metrics),
           1500,
         )) {
-          await trx.insertInto('metrics').values(m).execute();
+          const series = await trx
+            .insertInto('metric_series')
+            .values(m.map(({ run_uuid, key }) => ({ run_uuid, key })))
+            .returning('series_id')
+            .execute();
+          await trx
+            .insertInto('metrics')
+            .values(
+              m.map(({ run_uuid: _r, key: _k, ...point }, i) => ({
+                ...point,
+                series_id: series[i]!.series_id,
+              })),
+            )
+            .execute();
           await trx.insertInto('latest_metrics').values(m).execute();
         }
       });
@@ -152,9 +167,13 @@ export async function seedHistory(
       deleted_time: null,
     })
     .execute();
+  const { series_id } = await store.db
+    .insertInto('metric_series')
+    .values({ run_uuid: id, key })
+    .returning('series_id')
+    .executeTakeFirstOrThrow();
   const all = Array.from({ length: points }, (_, s) => ({
-    run_uuid: id,
-    key,
+    series_id,
     step: s,
     timestamp: now + s,
     value: Math.sin(s / 100),

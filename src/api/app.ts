@@ -62,8 +62,10 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
-  app.addHook('onRequest', async (req, reply) => {
+  // Hooks on every request are callback-style: an async hook costs a promise per request.
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
   // While closing, answers end their connection: a keep-alive socket that goes idle after
   // close() began would otherwise hold shutdown open until its keep-alive timeout.
@@ -71,8 +73,9 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (_req, reply) => {
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   const auth = new AuthService(meta);

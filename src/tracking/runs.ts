@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { AuditLog, Principal } from '../auth/index.js';
 import { LatheError, sha256Hex } from '../core/index.js';
 import type { MetaSchema, MetaStore, RunsTable } from '../storage/meta/index.js';
@@ -211,12 +211,92 @@ export class Runs {
         `Duplicate parameter keys have been submitted: [${dupes.map((k) => `'${k}'`).join(', ')}]. Please ensure the request contains only one param value per param key.`,
       );
     }
-    const row = await this.activeRow(runId);
-    await this.store.transaction(async (trx) => {
-      if (params.length) await insertParams(trx, row.run_uuid, params);
-      if (tags.length) await upsertTags(trx, row.run_uuid, tags);
-      if (metrics.length) await insertMetrics(this.store, trx, row.run_uuid, metrics);
+    const id = checkRunId(runId);
+    // The hot path of every logging client: one group-committed write, the run checked inside it.
+    const created = await this.store.write(async (db) => {
+      const [row] = await this.store.query<Pick<RunsTable, 'lifecycle_stage'>>(
+        db,
+        'select lifecycle_stage from runs where run_uuid = ?',
+        [id],
+      );
+      checkActive(id, row);
+      if (params.length) await insertParams(db, id, params);
+      if (tags.length) await upsertTags(db, id, tags);
+      return metrics.length ? await this.#insertMetrics(db, id, metrics) : [];
     });
+    // Series IDs are cached once committed: a run's series is never deleted, so its ID never changes.
+    for (const [key, seriesId] of created) this.#series.set(key, seriesId);
+    if (this.#series.size > 100_000) this.#series.clear();
+  }
+
+  /** (run ID, metric key) → series ID, for series known to be committed. */
+  readonly #series = new Map<string, number>();
+
+  /**
+   * Appends points to their series (identical points once) and moves each key's latest point
+   * forward. Answers the series this call looked up, to cache after commit.
+   */
+  async #insertMetrics(
+    db: Kysely<MetaSchema>,
+    runId: string,
+    metrics: Metric[],
+  ): Promise<[string, number][]> {
+    const ids = new Map<string, number>();
+    const missing: string[] = [];
+    for (const m of metrics) {
+      if (ids.has(m.key)) continue;
+      const known = this.#series.get(`${runId}\u0000${m.key}`);
+      if (known === undefined) {
+        if (!missing.includes(m.key)) missing.push(m.key);
+      } else ids.set(m.key, known);
+    }
+    const looked: [string, number][] = [];
+    if (missing.length) {
+      await this.store.insertMany(
+        db,
+        'metric_series',
+        ['run_uuid', 'key'],
+        missing.map((k) => [runId, k]),
+        'on conflict (run_uuid, key) do nothing',
+      );
+      const rows = await this.store.query<{ series_id: number; key: string }>(
+        db,
+        `select series_id, key from metric_series where run_uuid = ? and key in (${missing.map(() => '?').join(', ')})`,
+        [runId, ...missing],
+      );
+      for (const r of rows) {
+        ids.set(r.key, Number(r.series_id));
+        looked.push([`${runId}\u0000${r.key}`, Number(r.series_id)]);
+      }
+    }
+    const points: unknown[][] = [];
+    const newest = new Map<string, Metric>();
+    for (const m of metrics) {
+      const { value, is_nan } = encodeMetricValue(m.value);
+      points.push([ids.get(m.key)!, m.step, m.timestamp, value, is_nan]);
+      const cur = newest.get(m.key);
+      if (!cur || isNewer(m, cur)) newest.set(m.key, m);
+    }
+    await this.store.insertMany(
+      db,
+      'metrics',
+      pointColumns,
+      points,
+      'on conflict (series_id, step, timestamp, value, is_nan) do nothing',
+    );
+    await this.store.insertMany(
+      db,
+      'latest_metrics',
+      latestColumns,
+      [...newest.values()].map((m) => {
+        const { value, is_nan } = encodeMetricValue(m.value);
+        return [runId, m.key, m.step, m.timestamp, value, is_nan];
+      }),
+      `on conflict (run_uuid, key) do update set step = excluded.step, timestamp = excluded.timestamp,
+        value = excluded.value, is_nan = excluded.is_nan
+        where (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`,
+    );
+    return looked;
   }
 
   async deleteTag(runId: unknown, key: string): Promise<void> {
@@ -310,47 +390,67 @@ export class Runs {
   ): Promise<Page<Metric>> {
     const row = await this.row(runId);
     const offset = decodeOffsetToken(options.pageToken);
-    let q = this.store.db
-      .selectFrom('metrics')
-      .select(['key', 'value', 'timestamp', 'step', 'is_nan'])
-      .where('run_uuid', '=', row.run_uuid)
-      .where('key', '=', key)
-      .orderBy('step')
-      .orderBy('timestamp')
-      .orderBy('value');
-    if (options.maxResults !== undefined) q = q.limit(options.maxResults + 1).offset(offset);
-    const rows = await q.execute();
-    const more = options.maxResults !== undefined && rows.length > options.maxResults;
+    const [series] = await this.store.query<{ series_id: number }>(
+      this.store.db,
+      'select series_id from metric_series where run_uuid = ? and key = ?',
+      [row.run_uuid, key],
+    );
+    if (!series) return { items: [], nextPageToken: null };
+    // The points are clustered by (series, step, timestamp, value): one range scan, no sort.
+    const paged = options.maxResults !== undefined;
+    const rows = await this.store.query<{ step: number; timestamp: number; value: number; is_nan: number }>(
+      this.store.db,
+      `select step, timestamp, value, is_nan from metrics where series_id = ?
+        order by series_id, step, timestamp, value, is_nan${paged ? ' limit ? offset ?' : ''}`,
+      paged ? [series.series_id, options.maxResults! + 1, offset] : [series.series_id],
+    );
+    const more = paged && rows.length > options.maxResults!;
     const page = more ? rows.slice(0, options.maxResults) : rows;
     return {
-      items: page.map(decodeMetric),
+      items: page.map((r) => ({
+        key,
+        value: r.is_nan ? Number.NaN : r.value,
+        timestamp: Number(r.timestamp),
+        step: Number(r.step),
+      })),
       nextPageToken: more ? encodeOffsetToken(offset + page.length) : null,
     };
   }
 
   /** The run's row; NOT_FOUND for an unknown or malformed ID. */
   async row(runId: unknown): Promise<RunsTable> {
-    if (typeof runId !== 'string' || !runIdPattern.test(runId)) {
-      throw new LatheError('NOT_FOUND', `Run with id=${String(runId)} not found`);
-    }
+    const id = checkRunId(runId);
     const row = await this.store.db
       .selectFrom('runs')
       .selectAll()
-      .where('run_uuid', '=', runId)
+      .where('run_uuid', '=', id)
       .executeTakeFirst();
-    if (!row) throw new LatheError('NOT_FOUND', `Run with id=${runId} not found`);
+    if (!row) throw new LatheError('NOT_FOUND', `Run with id=${id} not found`);
     return row;
   }
 
   private async activeRow(runId: unknown): Promise<RunsTable> {
     const row = await this.row(runId);
-    if (row.lifecycle_stage !== 'active') {
-      throw new LatheError(
-        'INVALID_ARGUMENT',
-        `The run ${row.run_uuid} must be in the 'active' state. Current state is deleted.`,
-      );
-    }
+    checkActive(row.run_uuid, row);
     return row;
+  }
+}
+
+/** A well-formed run ID; NOT_FOUND otherwise (a malformed ID names no run). */
+function checkRunId(runId: unknown): string {
+  if (typeof runId !== 'string' || !runIdPattern.test(runId)) {
+    throw new LatheError('NOT_FOUND', `Run with id=${String(runId)} not found`);
+  }
+  return runId;
+}
+
+function checkActive(id: string, row: Pick<RunsTable, 'lifecycle_stage'> | undefined): void {
+  if (!row) throw new LatheError('NOT_FOUND', `Run with id=${id} not found`);
+  if (row.lifecycle_stage !== 'active') {
+    throw new LatheError(
+      'INVALID_ARGUMENT',
+      `The run ${id} must be in the 'active' state. Current state is deleted.`,
+    );
   }
 }
 
@@ -392,7 +492,7 @@ function checkTag(t: KeyValue): KeyValue {
   return { key: t.key, value: t.value };
 }
 
-async function insertParams(trx: Transaction<MetaSchema>, runId: string, params: KeyValue[]): Promise<void> {
+async function insertParams(trx: Kysely<MetaSchema>, runId: string, params: KeyValue[]): Promise<void> {
   const existing = await trx
     .selectFrom('params')
     .select(['key', 'value'])
@@ -421,7 +521,7 @@ async function insertParams(trx: Transaction<MetaSchema>, runId: string, params:
       .execute();
 }
 
-async function upsertTags(trx: Transaction<MetaSchema>, runId: string, tags: KeyValue[]): Promise<void> {
+async function upsertTags(trx: Kysely<MetaSchema>, runId: string, tags: KeyValue[]): Promise<void> {
   const last = new Map(tags.map((t) => [t.key, t.value])); // the last value of a key wins
   await trx
     .insertInto('tags')
@@ -432,41 +532,8 @@ async function upsertTags(trx: Transaction<MetaSchema>, runId: string, tags: Key
     .execute();
 }
 
-const metricColumns = ['run_uuid', 'key', 'step', 'timestamp', 'value', 'is_nan'] as const;
-const metricRow = (runId: string, m: Metric) => {
-  const { value, is_nan } = encodeMetricValue(m.value);
-  return [runId, m.key, m.step, m.timestamp, value, is_nan];
-};
-
-/** Appends points to the history (identical points once) and moves each key's latest point forward. */
-async function insertMetrics(
-  store: MetaStore,
-  trx: Transaction<MetaSchema>,
-  runId: string,
-  metrics: Metric[],
-): Promise<void> {
-  await store.insertMany(
-    trx,
-    'metrics',
-    metricColumns,
-    metrics.map((m) => metricRow(runId, m)),
-    'on conflict (run_uuid, key, step, timestamp, value, is_nan) do nothing',
-  );
-  const newest = new Map<string, Metric>();
-  for (const m of metrics) {
-    const cur = newest.get(m.key);
-    if (!cur || isNewer(m, cur)) newest.set(m.key, m);
-  }
-  await store.insertMany(
-    trx,
-    'latest_metrics',
-    metricColumns,
-    [...newest.values()].map((m) => metricRow(runId, m)),
-    `on conflict (run_uuid, key) do update set step = excluded.step, timestamp = excluded.timestamp,
-      value = excluded.value, is_nan = excluded.is_nan
-      where (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`,
-  );
-}
+const pointColumns = ['series_id', 'step', 'timestamp', 'value', 'is_nan'] as const;
+const latestColumns = ['run_uuid', 'key', 'step', 'timestamp', 'value', 'is_nan'] as const;
 
 function randomRunName(): string {
   const pick = (list: string[]) => list[Math.floor(Math.random() * list.length)]!;

@@ -47,29 +47,42 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthPluginOption
     }
     config.permission = 'public';
   });
-  app.addHook('onRequest', async (request) => {
+  // Callback-style (an async hook costs a promise per request); only a token lookup awaits.
+  app.addHook('onRequest', (request, _reply, done) => {
     const required = request.routeOptions.config?.permission;
-    if (!required) return; // unmatched route: the not-found handler answers
+    if (!required) return done(); // unmatched route: the not-found handler answers
     if (!opts.enabled) {
       request.principal = localPrincipal;
-      return;
+      return done();
     }
-    const secret = bearer(request);
+    let secret: string | null;
+    try {
+      secret = bearer(request);
+    } catch (err) {
+      return done(err as Error);
+    }
     if (secret === null) {
-      if (required === 'public') return;
-      throw new LatheError(
-        'UNAUTHENTICATED',
-        'this route needs an API token: send "Authorization: Bearer <token>"',
+      if (required === 'public') return done();
+      return done(
+        new LatheError(
+          'UNAUTHENTICATED',
+          'this route needs an API token: send "Authorization: Bearer <token>"',
+        ),
       );
     }
-    request.principal = await opts.auth.authenticate(secret);
-    if (!allows(request.principal, required)) {
-      throw new LatheError(
-        'PERMISSION_DENIED',
-        `this route needs the ${required} permission; your token has ${request.principal.permissions.join(', ') || 'none'}`,
-        { required, granted: [...request.principal.permissions] },
-      );
-    }
+    opts.auth.authenticate(secret).then((principal) => {
+      request.principal = principal;
+      if (!allows(principal, required)) {
+        return done(
+          new LatheError(
+            'PERMISSION_DENIED',
+            `this route needs the ${required} permission; your token has ${principal.permissions.join(', ') || 'none'}`,
+            { required, granted: [...principal.permissions] },
+          ),
+        );
+      }
+      done();
+    }, done);
   });
 });
 

@@ -13,6 +13,12 @@ import { postgresBackend } from './postgres/postgres-backend.js';
 import type { MetaSchema } from './schema.js';
 import { sqliteBackend } from './sqlite/sqlite-backend.js';
 
+interface PendingWrite {
+  fn: (db: Kysely<MetaSchema>) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
 /** The URI schemes the metadata store accepts. */
 export const metaStoreSchemes = ['sqlite:', 'postgres://', 'postgresql://'] as const;
 
@@ -55,6 +61,94 @@ export class MetaStore {
   /** Runs `fn` in a transaction; it commits when `fn` resolves and rolls back when it throws. */
   transaction<T>(fn: (trx: Transaction<MetaSchema>) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(fn);
+  }
+
+  /**
+   * Group commit for small, frequent writes (metric logging): `fn` runs in a write transaction
+   * shared with the other `write` calls that arrived in the same turn of the event loop, or while
+   * the previous group was committing, so many concurrent writers pay for one commit. Each call
+   * stays all-or-nothing on its own: it runs under a savepoint, and one that throws is rolled back
+   * and rejected alone. A call resolves only once its group has committed.
+   */
+  write<T>(fn: (db: Kysely<MetaSchema>) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ fn, resolve, reject } as PendingWrite);
+      if (!this.#flushing && this.#pending.length === 1) setImmediate(() => void this.#flush());
+    });
+  }
+
+  readonly #pending: PendingWrite[] = [];
+  #flushing = false;
+
+  async #flush(): Promise<void> {
+    if (this.#flushing || this.#pending.length === 0) return;
+    this.#flushing = true;
+    const group = this.#pending.splice(0, this.#pending.length);
+    const settled: (() => void)[] = [];
+    try {
+      await this.db.connection().execute(async (conn) => {
+        const exec = (text: string) => conn.executeQuery(CompiledQuery.raw(text));
+        await exec(this.dialect === 'sqlite' ? 'begin immediate' : 'begin');
+        try {
+          if (group.length === 1) {
+            const [only] = group as [PendingWrite];
+            try {
+              const out = await only.fn(conn);
+              settled.push(() => only.resolve(out));
+            } catch (err) {
+              await exec('rollback');
+              only.reject(err);
+              return;
+            }
+          } else {
+            for (const item of group) {
+              await exec('savepoint lathe_write');
+              try {
+                const out = await item.fn(conn);
+                await exec('release savepoint lathe_write');
+                settled.push(() => item.resolve(out));
+              } catch (err) {
+                await exec('rollback to savepoint lathe_write');
+                await exec('release savepoint lathe_write');
+                item.reject(err);
+              }
+            }
+          }
+          await exec('commit');
+        } catch (err) {
+          await exec('rollback').catch(() => {});
+          throw err;
+        }
+      });
+      for (const done of settled) done();
+    } catch (err) {
+      // BEGIN or COMMIT failed: nothing of the group is stored.
+      for (const item of group) item.reject(err);
+    } finally {
+      this.#flushing = false;
+      if (this.#pending.length) setImmediate(() => void this.#flush());
+    }
+  }
+
+  /**
+   * Runs one statement written with `?` placeholders (turned into `$1…` on PostgreSQL), skipping
+   * the query builder. `text` must be a constant from code; values are bound parameters.
+   */
+  async query<R>(db: Kysely<MetaSchema>, text: string, params: readonly unknown[] = []): Promise<R[]> {
+    const res = await db.executeQuery<R>(CompiledQuery.raw(this.#placeholders(text), [...params]));
+    return res.rows;
+  }
+
+  readonly #pgText = new Map<string, string>();
+  #placeholders(text: string): string {
+    if (this.dialect !== 'postgres') return text;
+    let out = this.#pgText.get(text);
+    if (out === undefined) {
+      let n = 0;
+      out = text.replace(/\?/g, () => `$${++n}`);
+      this.#pgText.set(text, out);
+    }
+    return out;
   }
 
   /**

@@ -16,7 +16,8 @@ export interface MetaSchema {
   runs: RunsTable;
   params: RunKeyValueTable;
   tags: RunKeyValueTable;
-  metrics: MetricsTable;
+  metric_series: MetricSeriesTable;
+  metrics: MetricPointsTable;
   latest_metrics: MetricsTable;
   datasets: DatasetsTable;
   inputs: InputsTable;
@@ -117,7 +118,23 @@ export interface RunsTable {
   deleted_time: number | null;
 }
 
-/** One metric point. NaN is stored as value 0 with `is_nan = 1`; ±Infinity as ±Number.MAX_VALUE. */
+/** One metric of one run: the key its points are stored under. */
+export interface MetricSeriesTable {
+  series_id: Generated<number>;
+  run_uuid: string;
+  key: string;
+}
+
+/** One point of a series. NaN is stored as value 0 with `is_nan = 1`; ±Infinity as ±Number.MAX_VALUE. */
+export interface MetricPointsTable {
+  series_id: number;
+  step: number;
+  timestamp: number;
+  value: number;
+  is_nan: number;
+}
+
+/** The newest point of each metric of a run (what search filters and sorts on); encoded as points are. */
 export interface MetricsTable {
   run_uuid: string;
   key: string;

@@ -123,7 +123,20 @@ export async function seedRun(db: Kysely<MetaSchema>, r: RunSeed): Promise<void>
   }));
   if (metrics.length) {
     await db.insertInto('latest_metrics').values(metrics).execute();
-    await db.insertInto('metrics').values(metrics).execute();
+    const series = await db
+      .insertInto('metric_series')
+      .values(metrics.map(({ run_uuid, key }) => ({ run_uuid, key })))
+      .returning('series_id')
+      .execute();
+    await db
+      .insertInto('metrics')
+      .values(
+        metrics.map(({ run_uuid: _r, key: _k, ...point }, i) => ({
+          ...point,
+          series_id: series[i]!.series_id,
+        })),
+      )
+      .execute();
   }
   for (const table of ['params', 'tags'] as const) {
     const rows = Object.entries((table === 'params' ? r.params : r.tags) ?? {}).map(([key, value]) => ({

@@ -228,9 +228,10 @@ export async function trackingRoutes(
         pageToken: optString(a, 'page_token'),
       });
       // Histories run to 100,000s of points: write the JSON in one pass instead of building objects.
+      const head = `{"key":${JSON.stringify(reqString(a, 'metric_key'))},"value":`;
       const points = page.items.map(
         (m) =>
-          `{"key":${JSON.stringify(m.key)},"value":${JSON.stringify(jsonDouble(m.value))},"timestamp":${m.timestamp},"step":${m.step}}`,
+          `${head}${Number.isFinite(m.value) ? m.value : JSON.stringify(jsonDouble(m.value))},"timestamp":${m.timestamp},"step":${m.step}}`,
       );
       const token = page.nextPageToken ? `,"next_page_token":${JSON.stringify(page.nextPageToken)}` : '';
       return reply.type('application/json; charset=utf-8').send(`{"metrics":[${points.join(',')}]${token}}`);
