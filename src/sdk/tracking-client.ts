@@ -135,7 +135,7 @@ export class TrackingClient {
         'GET',
         `/api/v1/runs/${enc(runId)}/metrics/${enc(key)}`,
         undefined,
-        { maxResults: 100000, pageToken },
+        pageToken ? { maxResults: 100000, pageToken } : {},
       );
       out.push(...page.metrics.map(fromWire));
       pageToken = page.nextPageToken ?? undefined;

@@ -390,19 +390,15 @@ export class Runs {
   ): Promise<Page<Metric>> {
     const row = await this.row(runId);
     const offset = decodeOffsetToken(options.pageToken);
-    const [series] = await this.store.query<{ series_id: number }>(
-      this.store.db,
-      'select series_id from metric_series where run_uuid = ? and key = ?',
-      [row.run_uuid, key],
-    );
-    if (!series) return { items: [], nextPageToken: null };
+    const series = await this.#seriesId(row.run_uuid, key);
+    if (series === undefined) return { items: [], nextPageToken: null };
     // The points are clustered by (series, step, timestamp, value): one range scan, no sort.
     const paged = options.maxResults !== undefined;
     const rows = await this.store.query<{ step: number; timestamp: number; value: number; is_nan: number }>(
       this.store.db,
       `select step, timestamp, value, is_nan from metrics where series_id = ?
         order by series_id, step, timestamp, value, is_nan${paged ? ' limit ? offset ?' : ''}`,
-      paged ? [series.series_id, options.maxResults! + 1, offset] : [series.series_id],
+      paged ? [series, options.maxResults! + 1, offset] : [series],
     );
     const more = paged && rows.length > options.maxResults!;
     const page = more ? rows.slice(0, options.maxResults) : rows;
@@ -415,6 +411,41 @@ export class Runs {
       })),
       nextPageToken: more ? encodeOffsetToken(offset + page.length) : null,
     };
+  }
+
+  /**
+   * Every point of one metric as the JSON array of MLflow's `Metric` objects
+   * (`[{"key":…,"value":…,"timestamp":…,"step":…},…]`, NaN as the string "NaN"), ordered by step,
+   * timestamp and value, and written by the database in one pass: a 100,000-point history never
+   * becomes 100,000 objects. Values are printed with enough digits to read back the same double.
+   */
+  async metricHistoryJson(runId: unknown, key: string): Promise<string> {
+    const row = await this.row(runId);
+    const series = await this.#seriesId(row.run_uuid, key);
+    if (series === undefined) return '[]';
+    const pg = this.store.dialect === 'postgres';
+    const point = `cast(? as text) || case when is_nan = 1 then '"NaN"' else ${pg ? 'value::text' : 'value'} end
+      || ',"timestamp":' || timestamp || ',"step":' || step || '}'`;
+    // SQLite aggregates a subquery's rows in its order (here the clustered key order, no sort);
+    // PostgreSQL is told the order inside the aggregate.
+    const text = pg
+      ? `select string_agg(${point}, ',' order by step, timestamp, value, is_nan) as j from metrics where series_id = ?`
+      : `select group_concat(j, ',') as j from (select ${point} as j from metrics where series_id = ?
+          order by series_id, step, timestamp, value, is_nan)`;
+    const [r] = await this.store.query<{ j: string | null }>(this.store.db, text, [
+      `{"key":${JSON.stringify(key)},"value":`,
+      series,
+    ]);
+    return `[${r?.j ?? ''}]`;
+  }
+
+  async #seriesId(runId: string, key: string): Promise<number | undefined> {
+    const [series] = await this.store.query<{ series_id: number }>(
+      this.store.db,
+      'select series_id from metric_series where run_uuid = ? and key = ?',
+      [runId, key],
+    );
+    return series === undefined ? undefined : Number(series.series_id);
   }
 
   /** The run's row; NOT_FOUND for an unknown or malformed ID. */

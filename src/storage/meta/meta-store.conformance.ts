@@ -132,6 +132,65 @@ export function runMetaStoreConformance(target: MetaStoreTarget, skip?: string):
       assert.equal(rows.length, 0);
     });
 
+    it('groups concurrent writes into shared commits; a write that throws is rolled back alone', async () => {
+      const prefix = `gw-${newId()}-`;
+      const user = (i: number) => ({
+        id: newId('u_'),
+        name: `${prefix}${i}`,
+        role: 'viewer',
+        created_at: i,
+        disabled: 0,
+      });
+      const results = await Promise.allSettled(
+        Array.from({ length: 30 }, (_, i) =>
+          store.write(async (db) => {
+            await db.insertInto('users').values(user(i)).execute();
+            // Every seventh write stores a second row, then fails: neither of its rows may stay.
+            if (i % 7 === 3) {
+              await db
+                .insertInto('users')
+                .values(user(100 + i))
+                .execute();
+              throw new Error(`write ${i} fails`);
+            }
+            return i;
+          }),
+        ),
+      );
+      const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+      assert.deepEqual(failed, [3, 10, 17, 24]);
+      assert.match(String((results[3] as PromiseRejectedResult).reason), /write 3 fails/);
+      assert.deepEqual(
+        results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])),
+        Array.from({ length: 30 }, (_, i) => i).filter((i) => !failed.includes(i)),
+      );
+      const names = await store.db
+        .selectFrom('users')
+        .select('name')
+        .where('name', 'like', `${prefix}%`)
+        .orderBy('created_at')
+        .execute();
+      assert.deepEqual(
+        names.map((n) => n.name),
+        Array.from({ length: 30 }, (_, i) => `${prefix}${i}`).filter((_, i) => !failed.includes(i)),
+      );
+    });
+
+    it('a grouped write that breaks a constraint fails alone, with the database error', async () => {
+      const name = `gwu-${newId()}`;
+      const row = () => ({ id: newId('u_'), name, role: 'viewer', created_at: 1, disabled: 0 });
+      const [a, b, c] = await Promise.allSettled([
+        store.write((db) => db.insertInto('users').values(row()).execute()),
+        store.write((db) => db.insertInto('users').values(row()).execute()),
+        store.write((db) => store.query(db, 'select count(*) as n from users where name = ?', [name])),
+      ]);
+      assert.equal(a.status, 'fulfilled');
+      assert.equal(b.status, 'rejected');
+      assert.equal(store.isUniqueViolation((b as PromiseRejectedResult).reason), true);
+      assert.equal(c.status, 'fulfilled');
+      assert.equal(Number((c as PromiseFulfilledResult<{ n: number }[]>).value[0]!.n), 1);
+    });
+
     it('assigns increasing sequence numbers to audit entries, also under concurrent writes', async () => {
       const objectId = newId('o_');
       await Promise.all(

@@ -223,11 +223,16 @@ export async function trackingRoutes(
           `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most 25000.`,
         );
       }
+      const pageToken = optString(a, 'page_token');
+      // Histories run to 100,000s of points: unpaged, the database writes the JSON itself.
+      if (maxResults === undefined && !pageToken) {
+        const json = await runs.metricHistoryJson(runIdOf(a), reqString(a, 'metric_key'));
+        return reply.type('application/json; charset=utf-8').send(`{"metrics":${json}}`);
+      }
       const page = await runs.metricHistory(runIdOf(a), reqString(a, 'metric_key'), {
         maxResults,
-        pageToken: optString(a, 'page_token'),
+        pageToken,
       });
-      // Histories run to 100,000s of points: write the JSON in one pass instead of building objects.
       const head = `{"key":${JSON.stringify(reqString(a, 'metric_key'))},"value":`;
       const points = page.items.map(
         (m) =>
