@@ -5,7 +5,6 @@ import { LatheError, sha256Hex } from '../core/index.js';
 import type { MetaSchema, MetaStore, RunsTable } from '../storage/meta/index.js';
 import type { Experiments } from './experiments.js';
 import {
-  decodeMetric,
   decodeOffsetToken,
   encodeMetricValue,
   encodeOffsetToken,
