@@ -10,14 +10,17 @@ export class KeepAliveClient {
     this.client = new Client(base.origin, { pipelining: 1 });
   }
 
-  /** Sends one request and reads the whole answer (the time a server takes to deliver it). */
+  /** Sends one request (a string body is sent as it is) and reads the whole answer. */
   async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
     const res = await this.client.request({
       method: method as 'GET' | 'POST',
       path,
       ...(body === undefined
         ? {}
-        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+        : {
+            body: typeof body === 'string' ? body : JSON.stringify(body),
+            headers: { 'content-type': 'application/json' },
+          }),
     });
     return { status: res.statusCode, body: await res.body.text() };
   }

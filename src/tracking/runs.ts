@@ -200,7 +200,14 @@ export class Runs {
     const params = batch.params ?? [];
     const tags = batch.tags ?? [];
     checkBatchLimits(metrics.length, params.length, tags.length);
-    for (const m of metrics) checkMetric(m);
+    const checkedKeys = new Set<string>(); // a batch repeats few keys many times: check each once
+    for (const m of metrics) {
+      if (!checkedKeys.has(m.key)) {
+        checkKey('metric', m.key);
+        checkedKeys.add(m.key);
+      }
+      checkMetric(m);
+    }
     params.forEach(checkParam);
     tags.forEach(checkTag);
     const dupes = params.map((p) => p.key).filter((k, i, all) => all.indexOf(k) !== i);
@@ -484,8 +491,8 @@ function checkActive(id: string, row: Pick<RunsTable, 'lifecycle_stage'> | undef
   }
 }
 
+/** Checks a point's value, timestamp and step (its key is checked by the caller). */
 function checkMetric(m: Metric): void {
-  checkKey('metric', m.key);
   if (typeof m.value !== 'number') {
     throw new LatheError(
       'INVALID_ARGUMENT',

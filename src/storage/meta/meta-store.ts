@@ -166,19 +166,33 @@ export class MetaStore {
   ): Promise<void> {
     const perStatement = Math.max(1, Math.floor(30_000 / columns.length));
     for (let start = 0; start < rows.length; start += perStatement) {
-      const part = rows.slice(start, start + perStatement);
-      const params: unknown[] = [];
-      const tuples = part.map((row) => {
-        const marks = row.map((v) => {
-          params.push(v);
-          return this.dialect === 'postgres' ? `$${params.length}` : '?';
-        });
-        return `(${marks.join(', ')})`;
-      });
-      const text = `insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')} ${suffix}`;
-      await db.executeQuery(CompiledQuery.raw(text, params));
+      const count = Math.min(perStatement, rows.length - start);
+      const params: unknown[] = new Array(count * columns.length);
+      let k = 0;
+      for (let r = start; r < start + count; r++) {
+        const row = rows[r]!;
+        for (let c = 0; c < row.length; c++) params[k++] = row[c];
+      }
+      await db.executeQuery(CompiledQuery.raw(this.#insertText(table, columns, count, suffix), params));
     }
   }
+
+  /** The text of a `count`-row insert, built once per shape (a hot path logs the same shapes). */
+  #insertText(table: string, columns: readonly string[], count: number, suffix: string): string {
+    const key = `${table}|${columns.join(',')}|${count}|${suffix}`;
+    let text = this.#insertTexts.get(key);
+    if (text === undefined) {
+      let n = 0;
+      const mark = () => (this.dialect === 'postgres' ? `$${++n}` : '?');
+      const tuples = Array.from({ length: count }, () => `(${columns.map(mark).join(', ')})`);
+      text = `insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')} ${suffix}`;
+      if (this.#insertTexts.size >= 200) this.#insertTexts.delete(this.#insertTexts.keys().next().value!);
+      this.#insertTexts.set(key, text);
+    }
+    return text;
+  }
+
+  readonly #insertTexts = new Map<string, string>();
 
   /** True when `err` is a unique-constraint violation of this database. */
   isUniqueViolation(err: unknown): boolean {
