@@ -64,6 +64,47 @@ describe('durability and process safety', () => {
     }
   });
 
+  it('keeps every acknowledged metric point (group-committed) when the server is killed mid-stream', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'lathe-kill-metrics-'));
+    try {
+      const server = await startServerProcess({ dataDir });
+      const client = new LatheClient({ url: server.url, token: server.adminToken });
+      const run = await client.tracking.startRun({ experimentName: 'kill' });
+      const acknowledged: string[] = [];
+      let stop = false;
+      // Eight concurrent loggers: their points share commits, so a kill lands mid-group.
+      const writers = Array.from({ length: 8 }, async (_, w) => {
+        for (let i = 0; !stop && i < 5000; i++) {
+          try {
+            await client.tracking.logMetrics(run.info.runId, { [`w${w}`]: i }, { step: i });
+            acknowledged.push(`w${w}:${i}`);
+          } catch {
+            return; // the server is gone
+          }
+        }
+      });
+      while (acknowledged.length < 400) await new Promise((r) => setTimeout(r, 5));
+      server.child.kill('SIGKILL');
+      stop = true;
+      await Promise.all(writers);
+      await server.stop();
+      assert.equal(integrityCheck(dataDir), 'ok');
+      const db = new Database(path.join(dataDir, 'lathe.db'), { readonly: true });
+      const stored = new Set(
+        (
+          db
+            .prepare('select s.key, m.step from metrics m join metric_series s on s.series_id = m.series_id')
+            .all() as { key: string; step: number }[]
+        ).map((r) => `${r.key}:${r.step}`),
+      );
+      db.close();
+      const lost = acknowledged.filter((p) => !stored.has(p));
+      assert.deepEqual(lost, [], `${lost.length} of ${acknowledged.length} acknowledged points were lost`);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('lets two servers share one SQLite file without losing or corrupting writes', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'lathe-two-'));
     try {
