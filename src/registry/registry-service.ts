@@ -31,7 +31,7 @@ export class RegistryService {
     tracking: TrackingService,
     options: RegistryServiceOptions = {},
   ) {
-    this.webhooks = options.webhooks ?? new Webhooks(store, options.webhookOptions);
+    this.webhooks = options.webhooks ?? new Webhooks(store, audit, options.webhookOptions);
     this.models = new RegisteredModels(store, audit, this.webhooks);
     this.versions = new ModelVersions(store, audit, tracking, this.webhooks);
   }

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { AuditLog, localPrincipal } from '../auth/index.js';
+import { AuditLog, localPrincipal, type Principal } from '../auth/index.js';
 import { isLatheError } from '../core/index.js';
 import { openBlobStore } from '../storage/blobs/index.js';
 import { type MetaStore, openMetaStore } from '../storage/meta/index.js';
@@ -59,15 +59,19 @@ describe('Webhooks', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const hooks = () => new Webhooks(meta, { backoffMs: 5, onDelivery: (r) => reports.push(r) });
+  const hooks = () =>
+    new Webhooks(meta, new AuditLog(meta), { backoffMs: 5, onDelivery: (r) => reports.push(r) });
 
   it('signs each delivery with HMAC-SHA256 of the raw body and names event and delivery', async () => {
     const w = hooks();
-    const { webhook, secret } = await w.create({
-      url,
-      events: ['model_version.created'],
-      secret: 's3cret-key',
-    });
+    const { webhook, secret } = await w.create(
+      {
+        url,
+        events: ['model_version.created'],
+        secret: 's3cret-key',
+      },
+      null,
+    );
     assert.equal(secret, 's3cret-key');
     assert.deepEqual(webhook.events, ['model_version.created']);
     assert.equal(JSON.stringify(await w.list()).includes('s3cret-key'), false, 'list never shows the secret');
@@ -89,7 +93,7 @@ describe('Webhooks', () => {
 
   it('retries after a 500 with the same delivery ID and gives up after 3 attempts', async () => {
     const w = hooks();
-    await w.create({ url, events: ['model_version.alias_set'] });
+    await w.create({ url, events: ['model_version.alias_set'] }, null);
     failuresLeft = 1;
     w.emit('model_version.alias_set', { name: 'm', alias: 'a', version: '1' });
     await w.idle();
@@ -113,7 +117,7 @@ describe('Webhooks', () => {
 
   it('never throws into the caller when the receiver is down', async () => {
     const w = hooks();
-    await w.create({ url: 'http://127.0.0.1:1/closed', events: ['registered_model.created'] });
+    await w.create({ url: 'http://127.0.0.1:1/closed', events: ['registered_model.created'] }, null);
     assert.doesNotThrow(() => w.emit('registered_model.created', { name: 'x' }));
     await w.idle();
     assert.equal(reports.length, 1);
@@ -121,15 +125,46 @@ describe('Webhooks', () => {
     assert.equal(reports[0]!.attempts, 3);
   });
 
+  it('records who created, paused and deleted a subscription in the audit log, never its secret', async () => {
+    const w = hooks();
+    const actor: Principal = {
+      userId: 'u_admin',
+      userName: 'ops',
+      role: 'admin',
+      tokenId: null,
+      permissions: [],
+    };
+    const { webhook } = await w.create(
+      { url, events: ['model_version.created'], secret: 'top-secret-value' },
+      actor,
+    );
+    await w.setActive(webhook.id, false, actor);
+    await w.delete(webhook.id, actor);
+    const { events } = await new AuditLog(meta).list({ objectType: 'webhook', objectId: webhook.id });
+    assert.deepEqual(
+      events.map((e) => e.action),
+      ['webhook.delete', 'webhook.pause', 'webhook.create'],
+    );
+    assert.ok(events.every((e) => e.actorName === 'ops'));
+    assert.deepEqual(events[2]!.details, { name: url, url, events: ['model_version.created'] });
+    assert.doesNotMatch(JSON.stringify(events), /top-secret-value/);
+    // A failed change is not recorded.
+    await assert.rejects(w.delete(webhook.id, actor), /no webhook/);
+    assert.equal(
+      (await new AuditLog(meta).list({ objectType: 'webhook', objectId: webhook.id })).events.length,
+      3,
+    );
+  });
+
   it('accepts only http(s) URLs and known events', async () => {
     const w = hooks();
     for (const bad of ['file:///etc/passwd', 'ftp://x/y', 'not a url']) {
-      await assert.rejects(w.create({ url: bad, events: ['model_version.created'] }), (e: unknown) => {
+      await assert.rejects(w.create({ url: bad, events: ['model_version.created'] }, null), (e: unknown) => {
         return isLatheError(e) && e.code === 'INVALID_ARGUMENT' && /http/.test(e.message);
       });
     }
-    await assert.rejects(w.create({ url, events: ['model.exploded'] }), /unknown webhook event/);
-    await assert.rejects(w.create({ url, events: [] }), /non-empty/);
+    await assert.rejects(w.create({ url, events: ['model.exploded'] }, null), /unknown webhook event/);
+    await assert.rejects(w.create({ url, events: [] }, null), /non-empty/);
   });
 
   it('fires after registry writes without delaying them', async () => {
@@ -146,16 +181,19 @@ describe('Webhooks', () => {
         webhookOptions: { backoffMs: 5 },
       },
     );
-    await reg.webhooks.create({
-      url,
-      events: [
-        'registered_model.created',
-        'model_version.created',
-        'model_version.alias_set',
-        'model_version.alias_deleted',
-        'model_version.stage_transitioned',
-      ],
-    });
+    await reg.webhooks.create(
+      {
+        url,
+        events: [
+          'registered_model.created',
+          'model_version.created',
+          'model_version.alias_set',
+          'model_version.alias_deleted',
+          'model_version.stage_transitioned',
+        ],
+      },
+      null,
+    );
     await reg.models.create({ name: 'hooked' }, localPrincipal);
     await reg.versions.create({ name: 'hooked', source: 's3://m' }, localPrincipal);
     await reg.models.setAlias('hooked', 'champion', 1, localPrincipal);

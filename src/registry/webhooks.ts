@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { LatheError, newId, randomSecret } from '../core/index.js';
+import type { AuditLog, Principal } from '../auth/index.js';
 import type { MetaStore, WebhooksTable } from '../storage/meta/index.js';
 import { type WebhookEvent, webhookEvents } from './types.js';
 
@@ -109,6 +110,7 @@ export class Webhooks {
 
   constructor(
     private readonly store: MetaStore,
+    private readonly audit: AuditLog,
     private readonly options: WebhooksOptions = {},
   ) {
     this.#attempts = Math.max(1, options.attempts ?? 3);
@@ -118,7 +120,10 @@ export class Webhooks {
   }
 
   /** Stores a subscription; the secret is returned here and never again. */
-  async create(input: CreateWebhookInput): Promise<{ webhook: WebhookSubscription; secret: string }> {
+  async create(
+    input: CreateWebhookInput,
+    actor: Principal | null,
+  ): Promise<{ webhook: WebhookSubscription; secret: string }> {
     const url = checkUrl(input.url);
     const events = checkEvents(input.events);
     const secret = input.secret ?? randomSecret();
@@ -134,7 +139,20 @@ export class Webhooks {
       active: 1,
       created_at: Date.now(),
     };
-    await this.store.db.insertInto('webhooks').values(row).execute();
+    await this.store.transaction(async (trx) => {
+      await trx.insertInto('webhooks').values(row).execute();
+      // The secret never reaches the audit log.
+      await this.audit.record(
+        {
+          actor,
+          action: 'webhook.create',
+          objectType: 'webhook',
+          objectId: row.id,
+          details: { name: row.name, url, events },
+        },
+        trx,
+      );
+    });
     return { webhook: toSubscription(row), secret };
   }
 
@@ -149,18 +167,28 @@ export class Webhooks {
     return rows.map(toSubscription);
   }
 
-  async setActive(id: string, active: boolean): Promise<void> {
-    const r = await this.store.db
-      .updateTable('webhooks')
-      .set({ active: active ? 1 : 0 })
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!r.numUpdatedRows) throw new LatheError('NOT_FOUND', `no webhook with id ${JSON.stringify(id)}`);
+  /** Pauses or resumes a subscription (audited as `webhook.pause` / `webhook.resume`). */
+  async setActive(id: string, active: boolean, actor: Principal | null): Promise<void> {
+    await this.store.transaction(async (trx) => {
+      const r = await trx
+        .updateTable('webhooks')
+        .set({ active: active ? 1 : 0 })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!r.numUpdatedRows) throw new LatheError('NOT_FOUND', `no webhook with id ${JSON.stringify(id)}`);
+      await this.audit.record(
+        { actor, action: active ? 'webhook.resume' : 'webhook.pause', objectType: 'webhook', objectId: id },
+        trx,
+      );
+    });
   }
 
-  async delete(id: string): Promise<void> {
-    const r = await this.store.db.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();
-    if (!r.numDeletedRows) throw new LatheError('NOT_FOUND', `no webhook with id ${JSON.stringify(id)}`);
+  async delete(id: string, actor: Principal | null): Promise<void> {
+    await this.store.transaction(async (trx) => {
+      const r = await trx.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();
+      if (!r.numDeletedRows) throw new LatheError('NOT_FOUND', `no webhook with id ${JSON.stringify(id)}`);
+      await this.audit.record({ actor, action: 'webhook.delete', objectType: 'webhook', objectId: id }, trx);
+    });
   }
 
   /** Delivers `event` to every active subscriber in the background. Never throws. */

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { LatheError } from '../../../core/index.js';
 import { type RegistryService, webhookEvents } from '../../../registry/index.js';
 import { Webhook, WebhookEventName } from './registry-schemas.js';
+import { principalOf } from '../../plugins/auth.js';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
@@ -47,7 +48,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ registry: RegistryServic
       },
       config: { permission: 'admin' },
     },
-    async (req, reply) => reply.code(201).send(await webhooks.create(req.body)),
+    async (req, reply) => reply.code(201).send(await webhooks.create(req.body, principalOf(req))),
   );
 
   app.patch(
@@ -63,7 +64,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ registry: RegistryServic
       config: { permission: 'admin' },
     },
     async (req) => {
-      await webhooks.setActive(req.params.id, req.body.active);
+      await webhooks.setActive(req.params.id, req.body.active, principalOf(req));
       const webhook = (await webhooks.list()).find((w) => w.id === req.params.id);
       if (!webhook) throw new LatheError('NOT_FOUND', `no webhook with id ${JSON.stringify(req.params.id)}`);
       return { webhook };
@@ -77,7 +78,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ registry: RegistryServic
       config: { permission: 'admin' },
     },
     async (req, reply) => {
-      await webhooks.delete(req.params.id);
+      await webhooks.delete(req.params.id, principalOf(req));
       return reply.code(204).send(null);
     },
   );
