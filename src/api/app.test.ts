@@ -222,6 +222,17 @@ describe('HTTP API with auth on', () => {
       assert.equal(res.json().error.code, 'INVALID_ARGUMENT');
       assert.match(res.json().error.message, /valid JSON/);
     });
+    it('a URL path that is not valid percent-encoded UTF-8', async () => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/users/%FF%FE',
+        headers: bearer(t.adminToken),
+      });
+      assert.equal(res.statusCode, 400);
+      assert.equal(res.json().error.code, 'INVALID_ARGUMENT');
+      assert.match(res.json().error.message, /not valid percent-encoded UTF-8: "\/api\/v1\/users\/%FF%FE"/);
+      assert.equal(res.json().error.requestId, res.headers['x-request-id']);
+    });
     it('a wrong type, named with what arrived', async () => {
       const res = await post(JSON.stringify({ name: 42 }));
       assert.equal(res.statusCode, 400);

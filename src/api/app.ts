@@ -1,16 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type RawServerDefault,
+} from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthService } from '../auth/index.js';
 import { RegistryService } from '../registry/index.js';
 import { TrackingService } from '../tracking/index.js';
+import { type LatheConfig, LatheError, type Logger } from '../core/index.js';
+import { mlflowErrorHandler } from './compat/mlflow/mlflow-errors.js';
 import { mlflowCompat } from './compat/mlflow/mlflow-plugin.js';
-import type { LatheConfig, Logger } from '../core/index.js';
 import type { BlobStore } from '../storage/blobs/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
 import { authPlugin } from './plugins/auth.js';
-import { errorsPlugin, sendError } from './plugins/errors.js';
+import { errorsPlugin, sendError, toErrorAnswer } from './plugins/errors.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { sendUiPage, wantsUiPage, webDistDir, webUiPlugin } from './plugins/web-ui.js';
@@ -59,6 +65,19 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    // Requests refused before routing (a path that is not valid percent-encoded UTF-8) get the
+    // same error bodies as every other refusal, in MLflow's dialect under its routes.
+    frameworkErrors: (error, req, reply) => {
+      const message =
+        error.code === 'FST_ERR_BAD_URL'
+          ? `the URL path is not valid percent-encoded UTF-8: ${JSON.stringify(req.url.slice(0, 200))}`
+          : error.message;
+      const err = new LatheError('INVALID_ARGUMENT', message);
+      reply.header('x-request-id', req.id);
+      if (/^\/(ajax-)?api\/2\.0\/mlflow/.test(req.url))
+        return mlflowErrorHandler(err as unknown as FastifyError, req, reply);
+      return sendError(reply, toErrorAnswer(err, req));
+    },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());

@@ -255,9 +255,9 @@ describe('MLflow artifact proxy and artifacts/list', () => {
       for (const method of ['PUT', 'GET', 'DELETE']) {
         const res = await raw(method, `${A}/artifacts/${shape}`, method === 'PUT' ? 'pwned' : undefined);
         assert.equal(res.status, 400, `${method} ${shape}: ${JSON.stringify(res.json)}`);
-        if (res.json.code === 'FST_ERR_BAD_URL') continue; // invalid UTF-8: the router refuses it first
         assert.equal(res.json.error_code, 'INVALID_PARAMETER_VALUE', `${method} ${shape}`);
-        assert.match(String(res.json.message), /^Invalid path/);
+        // Overlong UTF-8 (%c0%ae) is refused by the router before the path check, in the same dialect.
+        assert.match(String(res.json.message), /^Invalid path|not valid percent-encoded UTF-8/);
       }
       const list = await raw('GET', `${A}/artifacts?path=${shape}`);
       assert.equal(list.status, 400, `list ${shape}: ${JSON.stringify(list.json)}`);
