@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { openMetaStore } from '../../src/storage/meta/index.js';
+import { insertLatestPoints } from '../../src/tracking/search/search-fixtures.js';
 
 export interface SeedSpec {
   runs: number;
@@ -118,21 +119,7 @@ export async function seedExperiment(metaUri: string, spec: SeedSpec): Promise<s
           part.flatMap((r) => r.metrics),
           1500,
         )) {
-          const series = await trx
-            .insertInto('metric_series')
-            .values(m.map(({ run_uuid, key }) => ({ run_uuid, key })))
-            .returning('series_id')
-            .execute();
-          await trx
-            .insertInto('metrics')
-            .values(
-              m.map(({ run_uuid: _r, key: _k, ...point }, i) => ({
-                ...point,
-                series_id: series[i]!.series_id,
-              })),
-            )
-            .execute();
-          await trx.insertInto('latest_metrics').values(m).execute();
+          await insertLatestPoints(trx, m);
         }
       });
     }

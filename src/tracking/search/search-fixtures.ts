@@ -4,7 +4,12 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { newId } from '../../core/index.js';
-import { type MetaSchema, type MetaStore, openMetaStore } from '../../storage/meta/index.js';
+import {
+  type MetaSchema,
+  type MetaStore,
+  type MetricsTable,
+  openMetaStore,
+} from '../../storage/meta/index.js';
 
 /** A database the search suites run against: how to open a fresh store and clean up after. */
 export interface SearchTarget {
@@ -121,23 +126,7 @@ export async function seedRun(db: Kysely<MetaSchema>, r: RunSeed): Promise<void>
     value: Number.isNaN(v) ? 0 : v,
     is_nan: Number.isNaN(v) ? 1 : 0,
   }));
-  if (metrics.length) {
-    await db.insertInto('latest_metrics').values(metrics).execute();
-    const series = await db
-      .insertInto('metric_series')
-      .values(metrics.map(({ run_uuid, key }) => ({ run_uuid, key })))
-      .returning('series_id')
-      .execute();
-    await db
-      .insertInto('metrics')
-      .values(
-        metrics.map(({ run_uuid: _r, key: _k, ...point }, i) => ({
-          ...point,
-          series_id: series[i]!.series_id,
-        })),
-      )
-      .execute();
-  }
+  if (metrics.length) await insertLatestPoints(db, metrics);
   for (const table of ['params', 'tags'] as const) {
     const rows = Object.entries((table === 'params' ? r.params : r.tags) ?? {}).map(([key, value]) => ({
       run_uuid: r.id,
@@ -186,4 +175,24 @@ export async function seedRun(db: Kysely<MetaSchema>, r: RunSeed): Promise<void>
 /** A 32-hex run id whose order follows `n`. */
 export function runId(n: number): string {
   return n.toString(16).padStart(32, '0');
+}
+
+/**
+ * Stores one point per (run, key), each the metric's latest value and its whole history, writing
+ * the store's tables directly (fixtures and benchmark seeding; logging goes through `Runs`).
+ * Each (run, key) must be new.
+ */
+export async function insertLatestPoints(db: Kysely<MetaSchema>, points: MetricsTable[]): Promise<void> {
+  await db.insertInto('latest_metrics').values(points).execute();
+  const series = await db
+    .insertInto('metric_series')
+    .values(points.map(({ run_uuid, key }) => ({ run_uuid, key })))
+    .returning('series_id')
+    .execute();
+  await db
+    .insertInto('metrics')
+    .values(
+      points.map(({ run_uuid: _r, key: _k, ...point }, i) => ({ ...point, series_id: series[i]!.series_id })),
+    )
+    .execute();
 }
