@@ -116,7 +116,9 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   });
   await app.register(authRoutes, { auth, enabled: config.auth.enabled });
   await app.register(auditRoutes, { audit: auth.audit });
-  const tracking = new TrackingService(meta, blobs, auth.audit);
+  const tracking = new TrackingService(meta, blobs, auth.audit, {
+    maxArtifactBytes: config.server.artifactLimitBytes,
+  });
   const registry = new RegistryService(meta, auth.audit, tracking, { webhookOptions: { logger: app.log } });
   app.addHook('onClose', async () => registry.webhooks.close());
   await app.register(mlflowCompat, { meta, blobs, audit: auth.audit, tracking, registry });

@@ -17,6 +17,8 @@ export interface LatheConfig {
     port: number;
     /** Largest accepted request body, in bytes. */
     bodyLimitBytes: number;
+    /** Largest artifact file an upload may store, in bytes (uploads stream; this caps disk use). */
+    artifactLimitBytes: number;
     /** The URL users reach the server at (used in printed links); derived from host and port when empty. */
     publicUrl: string;
     /** How long SIGTERM waits for in-flight requests before closing, in milliseconds. */
@@ -67,6 +69,15 @@ export const settings: readonly Setting[] = [
     min: 1024,
     max: 2 ** 31,
     doc: 'largest request body',
+  },
+  {
+    path: 'server.artifactLimitBytes',
+    env: 'LATHE_ARTIFACT_LIMIT_BYTES',
+    kind: 'int',
+    default: 5 * 1024 ** 3,
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    doc: 'largest artifact file an upload may store',
   },
   {
     path: 'server.publicUrl',

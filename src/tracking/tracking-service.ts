@@ -21,10 +21,11 @@ export class TrackingService {
     readonly store: MetaStore,
     blobs: BlobStore,
     audit: AuditLog,
+    options: { maxArtifactBytes?: number } = {},
   ) {
     this.experiments = new Experiments(store, audit);
     this.runs = new Runs(store, this.experiments, audit);
-    this.artifactStore = new ArtifactStore(store, blobs);
+    this.artifactStore = new ArtifactStore(store, blobs, options.maxArtifactBytes);
     this.artifacts = new RunArtifacts(this.runs, this.artifactStore);
     this.search = new TrackingSearch(store, this.experiments, this.runs);
   }

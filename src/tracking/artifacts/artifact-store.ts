@@ -41,6 +41,8 @@ export class ArtifactStore {
   constructor(
     private readonly meta: MetaStore,
     private readonly blobs: BlobStore,
+    /** Largest file `put` accepts, in bytes; a larger upload fails and stores nothing. */
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -51,7 +53,7 @@ export class ArtifactStore {
   async put(path: string, source: BlobSource): Promise<ArtifactFile> {
     const p = safeArtifactPath(path);
     await this.assertWritable(p);
-    const blob = await this.blobs.put(source);
+    const blob = await this.blobs.put(capped(source, this.maxBytes, p));
     const row = { path: p, digest: blob.digest, size: blob.size, created_at: this.now() };
     await this.meta.db
       .insertInto('artifacts')
@@ -174,4 +176,27 @@ export class ArtifactStore {
       );
     }
   }
+}
+
+/** `source`, failing with PAYLOAD_TOO_LARGE as soon as more than `maxBytes` have come through. */
+function capped(source: BlobSource, maxBytes: number, path: string): BlobSource {
+  if (maxBytes === Number.POSITIVE_INFINITY) return source;
+  const tooLarge = () =>
+    new LatheError(
+      'PAYLOAD_TOO_LARGE',
+      `artifact ${path} is larger than the ${maxBytes}-byte limit (server.artifactLimitBytes)`,
+      { limit: maxBytes },
+    );
+  if (source instanceof Uint8Array) {
+    if (source.byteLength > maxBytes) throw tooLarge();
+    return source;
+  }
+  return (async function* () {
+    let seen = 0;
+    for await (const chunk of source as AsyncIterable<Uint8Array>) {
+      seen += chunk.byteLength;
+      if (seen > maxBytes) throw tooLarge();
+      yield chunk;
+    }
+  })();
 }

@@ -338,3 +338,42 @@ describe('MLflow artifact proxy with auth on', () => {
     assert.match(audit.body, /artifact\.delete/);
   });
 });
+
+describe('artifact uploads over the size limit', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp({ auth: { enabled: false }, server: { artifactLimitBytes: 1000 } });
+  });
+  after(() => t.close());
+
+  it('refuses a file over server.artifactLimitBytes on both upload routes and stores nothing of it', async () => {
+    const up = (payload: Buffer) =>
+      t.app.inject({
+        method: 'PUT',
+        url: `${A}/artifacts/0/big.bin`,
+        payload,
+        headers: { 'content-type': 'application/octet-stream' },
+      });
+    assert.equal((await up(randomBytes(1000))).statusCode, 200, 'exactly the limit is accepted');
+    const before = (await t.app.inject({ url: `${A}/artifacts/0/big.bin` })).rawPayload;
+    const res = await up(randomBytes(1001));
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().error_code, 'INVALID_PARAMETER_VALUE');
+    assert.match(res.json().message, /larger than the 1000-byte limit \(server\.artifactLimitBytes\)/);
+    const after = await t.app.inject({ url: `${A}/artifacts/0/big.bin` });
+    assert.deepEqual(after.rawPayload, before, 'the file already there is untouched');
+
+    const run = (await t.app.inject({ method: 'POST', url: '/api/v1/runs', payload: {} })).json().run;
+    const native = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/runs/${run.info.runId}/artifacts/content?path=big.bin`,
+      payload: randomBytes(5000),
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    assert.equal(native.statusCode, 413);
+    assert.equal(native.json().error.code, 'PAYLOAD_TOO_LARGE');
+    assert.equal(native.json().error.details.limit, 1000);
+    const listing = await t.app.inject({ url: `/api/v1/runs/${run.info.runId}/artifacts` });
+    assert.deepEqual(listing.json().files ?? [], []);
+  });
+});
