@@ -3,6 +3,7 @@ import { isErrorCode } from '../core/error-codes.js';
 import { LatheError } from '../core/errors.js';
 import { RegistryClient } from './registry-client.js';
 import { TrackingClient } from './tracking-client.js';
+import type { Query, Transport } from './transport.js';
 import type {
   ApiToken,
   AuditEvent,
@@ -24,8 +25,6 @@ export interface LatheClientOptions {
   fetch?: typeof fetch;
 }
 
-type Query = Record<string, string | number | boolean | undefined | null>;
-
 /**
  * Typed client for the Lathe HTTP API. Every method throws `LatheError` with the server's code
  * (`NOT_FOUND`, `PERMISSION_DENIED`, …), or `UNAVAILABLE` when the server cannot be reached.
@@ -41,15 +40,16 @@ export class LatheClient {
     this.#fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
   }
 
-  /** Experiment tracking: experiments, runs, metrics, params, tags. */
-  readonly tracking = new TrackingClient((method, path, body, query) =>
-    this.request(method, path, body, query),
-  );
+  readonly #transport: Transport = {
+    request: (method, path, body, query) => this.request(method, path, body, query),
+    blob: async (path, query, signal) => (await this.#send('GET', path, { query, signal })).blob(),
+  };
+
+  /** Experiment tracking: experiments, runs, metrics, params, tags, artifacts. */
+  readonly tracking = new TrackingClient(this.#transport);
 
   /** The model registry: models, versions, aliases, references, lineage, audit, webhooks. */
-  readonly registry = new RegistryClient((method, path, body, query) =>
-    this.request(method, path, body, query),
-  );
+  readonly registry = new RegistryClient(this.#transport);
 
   /** Liveness: resolves when the process answers. */
   health(): Promise<Health> {
@@ -111,20 +111,33 @@ export class LatheClient {
 
   /** Sends one request and decodes the JSON answer; non-2xx answers become LatheError. */
   async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    const res = await this.#send(method, path, { body, query, accept: 'application/json' });
+    return parseJson(await res.text()) as T;
+  }
+
+  /** Sends one request with the token; a non-2xx answer becomes LatheError with the server's code. */
+  async #send(
+    method: string,
+    path: string,
+    options: { body?: unknown; query?: Query | undefined; signal?: AbortSignal | undefined; accept?: string },
+  ): Promise<Response> {
     const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null) qs.set(k, String(v));
+    for (const [k, v] of Object.entries(options.query ?? {}))
+      if (v !== undefined && v !== null) qs.set(k, String(v));
     const target = `${this.url}${path}${qs.size ? `?${qs}` : ''}`;
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = options.accept ? { accept: options.accept } : {};
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
       res = await this.#fetch(target, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: options.signal,
       });
     } catch (err) {
+      if ((err as Error | null)?.name === 'AbortError') throw err;
       throw new LatheError(
         'UNAVAILABLE',
         `cannot reach the Lathe server at ${this.url || 'this origin'}: ${describeFetchError(err)}`,
@@ -133,15 +146,18 @@ export class LatheClient {
         },
       );
     }
+    if (res.ok) return res;
     const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON; handled below
-    }
-    if (!res.ok) throw toError(res.status, parsed, text);
-    return parsed as T;
+    throw toError(res.status, parseJson(text), text);
+  }
+}
+
+/** The JSON in `text`, or undefined when there is none (an empty or non-JSON answer). */
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

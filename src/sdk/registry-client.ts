@@ -7,7 +7,6 @@ import type {
   WebhookEvent,
   WebhookSubscription,
 } from '../registry/index.js';
-import type { KeyValue } from '../tracking/index.js';
 
 export type {
   LineageNode,
@@ -20,16 +19,8 @@ export type {
   WebhookSubscription,
 } from '../registry/index.js';
 
-type Request = <T>(
-  method: string,
-  path: string,
-  body?: unknown,
-  query?: Record<string, string | number | boolean | undefined>,
-) => Promise<T>;
+import { enc, kv, type Transport } from './transport.js';
 
-const enc = encodeURIComponent;
-const kv = (o: Record<string, string> = {}): KeyValue[] =>
-  Object.entries(o).map(([key, value]) => ({ key, value }));
 const modelPath = (name: string) => `/api/v1/models/${enc(name)}`;
 const versionPath = (name: string, version: number) => `${modelPath(name)}/versions/${version}`;
 
@@ -67,7 +58,14 @@ export interface RegisterModelOptions {
 
 /** The model registry through Lathe's /api/v1 routes. Version numbers are integers. */
 export class RegistryClient {
-  constructor(private readonly request: Request) {}
+  readonly #transport: Transport;
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  private request<T>(...args: Parameters<Transport['request']>): Promise<T> {
+    return this.#transport.request<T>(...args);
+  }
 
   /**
    * Registers a new version of `name` from `source`, creating the model first when it does not

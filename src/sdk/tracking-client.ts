@@ -1,11 +1,6 @@
 import type { Experiment, KeyValue, Metric, Run, RunInfo, RunStatus, ViewType } from '../tracking/index.js';
 
-type Request = <T>(
-  method: string,
-  path: string,
-  body?: unknown,
-  query?: Record<string, string | number | boolean | undefined>,
-) => Promise<T>;
+import { enc, kv, type Transport } from './transport.js';
 
 /** A metric value on the wire: numbers, or strings for NaN and the infinities. */
 type WireMetric = Omit<Metric, 'value'> & { value: number | string };
@@ -20,7 +15,6 @@ const runFromWire = (r: WireRun): Run => ({
   ...r,
   data: { ...r.data, metrics: r.data.metrics.map(fromWire) },
 });
-const enc = encodeURIComponent;
 
 /** A page of a run search. */
 export interface RunSearch {
@@ -51,12 +45,16 @@ export interface ActiveRun {
   setTags(tags: Record<string, string>): Promise<void>;
 }
 
-const kv = (o: Record<string, string | number | boolean>): KeyValue[] =>
-  Object.entries(o).map(([key, value]) => ({ key, value: String(value) }));
-
 /** Experiment tracking through Lathe's /api/v1 routes. */
 export class TrackingClient {
-  constructor(private readonly request: Request) {}
+  readonly #transport: Transport;
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  private request<T>(...args: Parameters<Transport['request']>): Promise<T> {
+    return this.#transport.request<T>(...args);
+  }
 
   async createExperiment(name: string, tags: Record<string, string> = {}): Promise<Experiment> {
     return (
@@ -126,21 +124,13 @@ export class TrackingClient {
     ).runInfo;
   }
 
-  /** Every point of a metric, ordered by step then time. */
+  /** Every point of a metric, ordered by step then time (the server sends the whole history at once). */
   async metricHistory(runId: string, key: string): Promise<Metric[]> {
-    const out: Metric[] = [];
-    let pageToken: string | undefined;
-    do {
-      const page = await this.request<{ metrics: WireMetric[]; nextPageToken: string | null }>(
-        'GET',
-        `/api/v1/runs/${enc(runId)}/metrics/${enc(key)}`,
-        undefined,
-        pageToken ? { maxResults: 100000, pageToken } : {},
-      );
-      out.push(...page.metrics.map(fromWire));
-      pageToken = page.nextPageToken ?? undefined;
-    } while (pageToken);
-    return out;
+    const { metrics } = await this.request<{ metrics: WireMetric[] }>(
+      'GET',
+      `/api/v1/runs/${enc(runId)}/metrics/${enc(key)}`,
+    );
+    return metrics.map(fromWire);
   }
 
   /** Experiments, newest first by default; `filter` and `orderBy` use MLflow's search syntax. */
@@ -191,9 +181,9 @@ export class TrackingClient {
     });
   }
 
-  /** The URL path that serves an artifact file (text, CSV, JSON and images inline), for links and previews. */
-  artifactPath(runId: string, path: string, download = false): string {
-    return `/api/v1/runs/${enc(runId)}/artifacts/content?path=${enc(path)}${download ? '&download=true' : ''}`;
+  /** An artifact file's bytes (for previews and downloads), fetched with the client's token. */
+  fetchArtifact(runId: string, path: string, options: { signal?: AbortSignal } = {}): Promise<Blob> {
+    return this.#transport.blob(`/api/v1/runs/${enc(runId)}/artifacts/content`, { path }, options.signal);
   }
 
   /**

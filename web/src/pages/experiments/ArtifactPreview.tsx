@@ -1,13 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Loading } from '../../components/ui.js';
 import { errorMessage, useSignedIn } from '../../session.js';
-import {
-  downloadArtifact,
-  fetchArtifact,
-  parseCsv,
-  previewKind,
-  previewLimitBytes,
-} from './artifact-fetch.js';
+import { downloadArtifact, parseCsv, previewKind, previewLimitBytes } from './artifact-fetch.js';
 import { formatBytes } from './run-format.js';
 
 /** CSV previews show this many data rows. */
@@ -37,7 +31,8 @@ export function ArtifactPreview({ runId, path, size }: { runId: string; path: st
     setDownloadError(null);
     if (kind === 'none' || tooBig) return;
     const abort = new AbortController();
-    fetchArtifact(client, runId, path, abort.signal)
+    client.tracking
+      .fetchArtifact(runId, path, { signal: abort.signal })
       .then(async (blob) => {
         if (kind === 'image') {
           // A data: URL, as the UI's Content-Security-Policy allows `img-src 'self' data:` (not blob:).

@@ -1,5 +1,4 @@
-import { type LatheClient, LatheError } from '../../../../src/sdk/index.js';
-import { tokenStorageKey } from '../../session.js';
+import type { LatheClient } from '../../../../src/sdk/index.js';
 
 /** Larger files are not previewed (only offered for download). */
 export const previewLimitBytes = 5 * 1024 * 1024;
@@ -36,46 +35,9 @@ export function previewKind(path: string): PreviewKind {
   return byExtension[name.slice(dot + 1).toLowerCase()] ?? 'none';
 }
 
-/**
- * Fetches an artifact file's bytes with the signed-in token (`Authorization: Bearer`), which a plain
- * link or `<img src>` could not send. Errors become LatheErrors with the server's message.
- */
-export async function fetchArtifact(
-  client: LatheClient,
-  runId: string,
-  path: string,
-  signal?: AbortSignal,
-): Promise<Blob> {
-  let token: string | null = null;
-  try {
-    token = localStorage.getItem(tokenStorageKey);
-  } catch {
-    token = null;
-  }
-  const res = await fetch(`${client.url}${client.tracking.artifactPath(runId, path)}`, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-    signal,
-  });
-  if (!res.ok) {
-    let message = `server answered HTTP ${res.status}`;
-    let code: 'NOT_FOUND' | 'PERMISSION_DENIED' | 'UNAUTHENTICATED' | 'INTERNAL' = 'INTERNAL';
-    if (res.status === 404) code = 'NOT_FOUND';
-    if (res.status === 403) code = 'PERMISSION_DENIED';
-    if (res.status === 401) code = 'UNAUTHENTICATED';
-    try {
-      const body = (await res.json()) as { error?: { message?: string } };
-      if (body.error?.message) message = body.error.message;
-    } catch {
-      // not JSON: keep the status
-    }
-    throw new LatheError(code, message);
-  }
-  return res.blob();
-}
-
 /** Saves an artifact file as a download (fetched with the token, then handed to the browser). */
 export async function downloadArtifact(client: LatheClient, runId: string, path: string): Promise<void> {
-  const blob = await fetchArtifact(client, runId, path);
+  const blob = await client.tracking.fetchArtifact(runId, path);
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

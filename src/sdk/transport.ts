@@ -1,0 +1,21 @@
+import type { KeyValue } from '../tracking/index.js';
+
+/** Query-string values; undefined and null are left out. */
+export type Query = Record<string, string | number | boolean | undefined | null>;
+
+/**
+ * How the SDK's area clients reach the server (implemented by `LatheClient`): the token, the
+ * base URL and the error mapping live in one place.
+ */
+export interface Transport {
+  /** Sends one request and decodes the JSON answer; non-2xx answers become LatheError. */
+  request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T>;
+  /** GETs a file's bytes (an artifact), with the same token and error mapping. */
+  blob(path: string, query?: Query, signal?: AbortSignal): Promise<Blob>;
+}
+
+export const enc = encodeURIComponent;
+
+/** `{ a: 1 }` → `[{ key: 'a', value: '1' }]`. */
+export const kv = (o: Record<string, string | number | boolean> = {}): KeyValue[] =>
+  Object.entries(o).map(([key, value]) => ({ key, value: String(value) }));
