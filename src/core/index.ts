@@ -1,3 +1,4 @@
+export * from './collections.js';
 export * from './clock.js';
 export * from './config.js';
 export * from './error-codes.js';

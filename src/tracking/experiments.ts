@@ -1,6 +1,6 @@
 import type { AuditLog, Principal } from '../auth/index.js';
-import { LatheError } from '../core/index.js';
-import type { ExperimentsTable, MetaStore } from '../storage/meta/index.js';
+import { groupBy, LatheError } from '../core/index.js';
+import { type ExperimentsTable, type MetaStore, selectInChunks } from '../storage/meta/index.js';
 import type { Experiment, KeyValue } from './types.js';
 import { checkExperimentName, checkLength, checkKey, limits } from './validation.js';
 
@@ -98,11 +98,9 @@ export class Experiments {
   /** Experiments with these IDs, in the given order (unknown IDs skipped). */
   async getMany(ids: number[]): Promise<Experiment[]> {
     if (ids.length === 0) return [];
-    const rows = await this.store.db
-      .selectFrom('experiments')
-      .selectAll()
-      .where('experiment_id', 'in', ids)
-      .execute();
+    const rows = await selectInChunks(ids, (part) =>
+      this.store.db.selectFrom('experiments').selectAll().where('experiment_id', 'in', part).execute(),
+    );
     const byId = new Map(rows.map((r) => [Number(r.experiment_id), r as Row]));
     return this.hydrate(ids.map((id) => byId.get(id)).filter((r): r is Row => r !== undefined));
   }
@@ -210,12 +208,15 @@ export class Experiments {
   private async hydrate(rows: Row[]): Promise<Experiment[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => Number(r.experiment_id));
-    const tags = await this.store.db
-      .selectFrom('experiment_tags')
-      .selectAll()
-      .where('experiment_id', 'in', ids)
-      .orderBy('key')
-      .execute();
+    const tags = await selectInChunks(ids, (part) =>
+      this.store.db
+        .selectFrom('experiment_tags')
+        .selectAll()
+        .where('experiment_id', 'in', part)
+        .orderBy('key')
+        .execute(),
+    );
+    const byExperiment = groupBy(tags, (t) => Number(t.experiment_id));
     return rows.map((r) => ({
       experimentId: String(r.experiment_id),
       name: r.name,
@@ -223,9 +224,7 @@ export class Experiments {
       lifecycleStage: r.lifecycle_stage as Experiment['lifecycleStage'],
       creationTime: r.creation_time,
       lastUpdateTime: r.last_update_time,
-      tags: tags
-        .filter((t) => Number(t.experiment_id) === Number(r.experiment_id))
-        .map((t) => ({ key: t.key, value: t.value })),
+      tags: (byExperiment.get(Number(r.experiment_id)) ?? []).map((t) => ({ key: t.key, value: t.value })),
     }));
   }
 }

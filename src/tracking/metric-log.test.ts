@@ -115,6 +115,43 @@ for (const target of searchTargets()) {
       );
     });
 
+    it('picks the same latest point whether points arrive in one batch or several (NaN included)', async () => {
+      const points = [
+        { key: 'm', value: -5, timestamp: 1, step: 0 },
+        { key: 'm', value: Number.NaN, timestamp: 1, step: 0 },
+      ];
+      const together = await newRun();
+      await tracking.runs.logBatch(together, { metrics: points });
+      const apart = await newRun();
+      for (const p of points) await tracking.runs.logBatch(apart, { metrics: [p] });
+      const latest = async (id: string) =>
+        (await tracking.runs.get(id)).data.metrics.find((m) => m.key === 'm');
+      assert.deepEqual(await latest(together), await latest(apart));
+    });
+
+    it('applies a page token to the history also without max_results', async () => {
+      const runId = await newRun();
+      await tracking.runs.logBatch(runId, {
+        metrics: Array.from({ length: 6 }, (_, step) => ({ key: 'p', value: step, timestamp: step, step })),
+      });
+      const first = await tracking.runs.metricHistory(runId, 'p', { maxResults: 2 });
+      const rest = await tracking.runs.metricHistory(runId, 'p', { pageToken: first.nextPageToken! });
+      assert.deepEqual(
+        rest.items.map((m) => m.step),
+        [2, 3, 4, 5],
+      );
+      assert.equal(rest.nextPageToken, null);
+    });
+
+    it('loads any number of runs at once (past the database limit of bound values)', async () => {
+      const ids = [await newRun(), ...Array.from({ length: 40_000 }, (_, i) => `missing${i}`)];
+      const runs = await tracking.runs.getMany(ids);
+      assert.deepEqual(
+        runs.map((r) => r.info.runId),
+        [ids[0]],
+      );
+    });
+
     it('refuses points for a deleted run, also when they arrive together with good ones', async () => {
       const [live, gone] = [await newRun(), await newRun()];
       await tracking.runs.setLifecycle(gone, 'deleted', null);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { LatheError } from '../core/index.js';
-import type { MetaSchema, MetricsTable, RunsTable } from '../storage/meta/index.js';
+import { groupBy, LatheError } from '../core/index.js';
+import { type MetaSchema, type MetricsTable, type RunsTable, selectInChunks } from '../storage/meta/index.js';
 import type { DatasetInput, KeyValue, Metric, Run, RunInfo, RunStatus } from './types.js';
 
 /** A metric value as stored: NaN as 0 with is_nan = 1; ±Infinity as ±Number.MAX_VALUE (as MLflow). */
@@ -17,11 +17,15 @@ export function decodeMetric(
   return { key: r.key, value: r.is_nan ? Number.NaN : r.value, timestamp: r.timestamp, step: r.step };
 }
 
-/** True when point `a` supersedes `b` as the latest value of a metric: higher step, then time, then value. */
+/**
+ * True when point `a` supersedes `b` as the latest value of a metric: higher step, then time, then
+ * stored value (NaN compares as its stored 0), exactly as the store's upsert decides, so the
+ * latest point does not depend on how points were batched.
+ */
 export function isNewer(a: Metric, b: Pick<Metric, 'step' | 'timestamp' | 'value'>): boolean {
   if (a.step !== b.step) return a.step > b.step;
   if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
-  return a.value > b.value || (Number.isNaN(b.value) && !Number.isNaN(a.value));
+  return encodeMetricValue(a.value).value > encodeMetricValue(b.value).value;
 }
 
 export function toRunInfo(r: RunsTable): RunInfo {
@@ -43,37 +47,35 @@ export async function hydrateRuns(db: Kysely<MetaSchema>, rows: RunsTable[]): Pr
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.run_uuid);
   const [metrics, params, tags, inputs] = await Promise.all([
-    db.selectFrom('latest_metrics').selectAll().where('run_uuid', 'in', ids).execute(),
-    db.selectFrom('params').selectAll().where('run_uuid', 'in', ids).orderBy('key').execute(),
-    db.selectFrom('tags').selectAll().where('run_uuid', 'in', ids).orderBy('key').execute(),
-    db
-      .selectFrom('inputs')
-      .innerJoin('datasets', 'datasets.dataset_uuid', 'inputs.source_id')
-      .select(['inputs.input_uuid', 'inputs.destination_id', 'datasets.name', 'datasets.digest'])
-      .select(['datasets.source_type', 'datasets.source', 'datasets.schema', 'datasets.profile'])
-      .where('inputs.destination_type', '=', 'RUN')
-      .where('inputs.destination_id', 'in', ids)
-      .execute(),
+    selectInChunks(ids, (part) =>
+      db.selectFrom('latest_metrics').selectAll().where('run_uuid', 'in', part).execute(),
+    ),
+    selectInChunks(ids, (part) =>
+      db.selectFrom('params').selectAll().where('run_uuid', 'in', part).orderBy('key').execute(),
+    ),
+    selectInChunks(ids, (part) =>
+      db.selectFrom('tags').selectAll().where('run_uuid', 'in', part).orderBy('key').execute(),
+    ),
+    selectInChunks(ids, (part) =>
+      db
+        .selectFrom('inputs')
+        .innerJoin('datasets', 'datasets.dataset_uuid', 'inputs.source_id')
+        .select(['inputs.input_uuid', 'inputs.destination_id', 'datasets.name', 'datasets.digest'])
+        .select(['datasets.source_type', 'datasets.source', 'datasets.schema', 'datasets.profile'])
+        .where('inputs.destination_type', '=', 'RUN')
+        .where('inputs.destination_id', 'in', part)
+        .execute(),
+    ),
   ]);
-  const inputTags = inputs.length
-    ? await db
-        .selectFrom('input_tags')
-        .selectAll()
-        .where(
-          'input_uuid',
-          'in',
-          inputs.map((i) => i.input_uuid),
-        )
-        .execute()
-    : [];
-  const group = <T extends { run_uuid: string }>(list: T[]) => {
-    const m = new Map<string, T[]>();
-    for (const x of list) m.set(x.run_uuid, [...(m.get(x.run_uuid) ?? []), x]);
-    return m;
-  };
-  const byRunMetrics = group(metrics);
-  const byRunParams = group(params);
-  const byRunTags = group(tags);
+  const inputTags = await selectInChunks(
+    inputs.map((i) => i.input_uuid),
+    (part) => db.selectFrom('input_tags').selectAll().where('input_uuid', 'in', part).execute(),
+  );
+  const byRunMetrics = groupBy(metrics, (m) => m.run_uuid);
+  const byRunParams = groupBy(params, (p) => p.run_uuid);
+  const byRunTags = groupBy(tags, (t) => t.run_uuid);
+  const byRunInputs = groupBy(inputs, (i) => i.destination_id);
+  const byInputTags = groupBy(inputTags, (t) => t.input_uuid);
   const kv = (x: { key: string; value: string }): KeyValue => ({ key: x.key, value: x.value });
   return rows.map((r) => ({
     info: toRunInfo(r),
@@ -85,23 +87,19 @@ export async function hydrateRuns(db: Kysely<MetaSchema>, rows: RunsTable[]): Pr
       tags: (byRunTags.get(r.run_uuid) ?? []).map(kv),
     },
     inputs: {
-      datasetInputs: inputs
-        .filter((i) => i.destination_id === r.run_uuid)
-        .map(
-          (i): DatasetInput => ({
-            tags: inputTags
-              .filter((t) => t.input_uuid === i.input_uuid)
-              .map((t) => ({ key: t.name, value: t.value })),
-            dataset: {
-              name: i.name,
-              digest: i.digest,
-              sourceType: i.source_type,
-              source: i.source,
-              ...(i.schema !== null ? { schema: i.schema } : {}),
-              ...(i.profile !== null ? { profile: i.profile } : {}),
-            },
-          }),
-        ),
+      datasetInputs: (byRunInputs.get(r.run_uuid) ?? []).map(
+        (i): DatasetInput => ({
+          tags: (byInputTags.get(i.input_uuid) ?? []).map((t) => ({ key: t.name, value: t.value })),
+          dataset: {
+            name: i.name,
+            digest: i.digest,
+            sourceType: i.source_type,
+            source: i.source,
+            ...(i.schema !== null ? { schema: i.schema } : {}),
+            ...(i.profile !== null ? { profile: i.profile } : {}),
+          },
+        }),
+      ),
     },
   }));
 }

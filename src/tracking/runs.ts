@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AuditLog, Principal } from '../auth/index.js';
 import { LatheError, sha256Hex } from '../core/index.js';
-import type { MetaSchema, MetaStore, RunsTable } from '../storage/meta/index.js';
+import { type MetaSchema, type MetaStore, type RunsTable, selectInChunks } from '../storage/meta/index.js';
 import type { Experiments } from './experiments.js';
 import {
   decodeOffsetToken,
@@ -133,7 +133,9 @@ export class Runs {
   /** Runs with these IDs, in the given order. */
   async getMany(runIds: string[]): Promise<Run[]> {
     if (runIds.length === 0) return [];
-    const rows = await this.store.db.selectFrom('runs').selectAll().where('run_uuid', 'in', runIds).execute();
+    const rows = await selectInChunks(runIds, (ids) =>
+      this.store.db.selectFrom('runs').selectAll().where('run_uuid', 'in', ids).execute(),
+    );
     const byId = new Map(rows.map((r) => [r.run_uuid, r]));
     return hydrateRuns(
       this.store.db,
@@ -400,11 +402,13 @@ export class Runs {
     if (series === undefined) return { items: [], nextPageToken: null };
     // The points are clustered by (series, step, timestamp, value): one range scan, no sort.
     const paged = options.maxResults !== undefined;
+    // A page token applies its offset with or without max_results (as in MLflow); SQLite needs a
+    // LIMIT before OFFSET (-1: none).
     const rows = await this.store.query<{ step: number; timestamp: number; value: number; is_nan: number }>(
       this.store.db,
       `select step, timestamp, value, is_nan from metrics where series_id = ?
-        order by series_id, step, timestamp, value, is_nan${paged ? ' limit ? offset ?' : ''}`,
-      paged ? [series, options.maxResults! + 1, offset] : [series],
+        order by series_id, step, timestamp, value, is_nan limit ? offset ?`,
+      [series, paged ? options.maxResults! + 1 : this.store.dialect === 'postgres' ? null : -1, offset],
     );
     const more = paged && rows.length > options.maxResults!;
     const page = more ? rows.slice(0, options.maxResults) : rows;

@@ -19,6 +19,23 @@ interface PendingWrite {
   reject: (err: unknown) => void;
 }
 
+/** The most values one `IN (…)` list binds: well under SQLite's 32,766-parameter limit. */
+export const maxInList = 10_000;
+
+/**
+ * Runs `fn` over `values` in slices of at most `maxInList` and concatenates the answers, so a
+ * query with `where x in (values)` works for any number of values on every backend.
+ */
+export async function selectInChunks<V, R>(
+  values: readonly V[],
+  fn: (part: V[]) => Promise<R[]>,
+): Promise<R[]> {
+  if (values.length <= maxInList) return values.length ? fn([...values]) : [];
+  const out: R[] = [];
+  for (let i = 0; i < values.length; i += maxInList) out.push(...(await fn(values.slice(i, i + maxInList))));
+  return out;
+}
+
 /** The URI schemes the metadata store accepts. */
 export const metaStoreSchemes = ['sqlite:', 'postgres://', 'postgresql://'] as const;
 
