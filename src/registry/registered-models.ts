@@ -1,6 +1,6 @@
 import type { AuditLog, Principal } from '../auth/index.js';
 import { LatheError } from '../core/index.js';
-import type { MetaStore } from '../storage/meta/index.js';
+import { type MetaStore, selectInChunks } from '../storage/meta/index.js';
 import {
   decodeOffsetToken,
   encodeOffsetToken,
@@ -182,6 +182,23 @@ export class RegisteredModels {
     const n = validateModelName(name);
     await this.store.transaction(async (trx) => {
       await modelRow(trx, n);
+      // Its versions' lineage goes too: a model created again under this name numbers its versions
+      // from 1 and must not inherit these edges.
+      const ids = (
+        await trx.selectFrom('model_versions').select('version').where('name', '=', n).execute()
+      ).map((v) => versionLineageId(n, v.version));
+      await selectInChunks(ids, async (part) => {
+        await trx
+          .deleteFrom('lineage_edges')
+          .where((eb) =>
+            eb.or([
+              eb.and([eb('dst_type', '=', 'model_version'), eb('dst_id', 'in', part)]),
+              eb.and([eb('src_type', '=', 'model_version'), eb('src_id', 'in', part)]),
+            ]),
+          )
+          .execute();
+        return [];
+      });
       for (const table of [
         'model_version_tags',
         'registered_model_aliases',

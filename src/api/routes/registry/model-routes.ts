@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { RegistryService } from '../../../registry/index.js';
+import { quoteFilterValue } from '../../../tracking/index.js';
 import { principalOf } from '../../plugins/auth.js';
 import {
   KeyValue,
@@ -10,9 +11,6 @@ import {
   RegisteredModel,
   SearchQuery,
 } from './registry-schemas.js';
-
-/** A single-quoted filter literal, as the registry's MLflow filter grammar reads it. */
-export const quoteFilter = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** `?orderBy=a,b&orderBy=c` → `['a', 'b', 'c']`. */
 export const splitOrderBy = (orderBy: string[] | undefined) =>
@@ -28,7 +26,7 @@ export async function modelDetails(registry: RegistryService, name: string) {
   let pageToken: string | undefined;
   do {
     const page = await registry.versions.search({
-      filter: `name = ${quoteFilter(model.name)}`,
+      filter: `name = ${quoteFilterValue(model.name)}`,
       orderBy: ['version_number DESC'],
       maxResults: 10_000,
       pageToken,

@@ -241,6 +241,51 @@ describe('native registry API', () => {
     assert.equal((await call('GET', '/api/v1/models/lineaged/versions/5/lineage')).status, 404);
   });
 
+  it("forgets a deleted model's lineage: a model created again under its name starts clean", async () => {
+    const run = (await call('POST', '/api/v1/runs', { runName: 'old' })).body.run.info.runId;
+    await call('POST', '/api/v1/models', { name: 'reborn' });
+    await call('POST', '/api/v1/models/reborn/versions', { source: `runs:/${run}/model`, runId: run });
+    assert.equal((await call('DELETE', '/api/v1/models/reborn')).status, 204);
+    await call('POST', '/api/v1/models', { name: 'reborn' });
+    await call('POST', '/api/v1/models/reborn/versions', { source: 's3://bucket/model' });
+    const { lineage } = (await call('GET', '/api/v1/models/reborn/versions/1/lineage')).body;
+    assert.deepEqual(lineage.upstream, []);
+  });
+
+  it('serves models whose names hold quotes and backslashes', async () => {
+    for (const name of ["it's", 'a\\b', 'back\\', "x\\'y"]) {
+      const path = `/api/v1/models/${encodeURIComponent(name)}`;
+      assert.equal((await call('POST', '/api/v1/models', { name })).status, 201, name);
+      assert.equal((await call('POST', `${path}/versions`, { source: 's3://b/m' })).status, 201, name);
+      const got = await call('GET', path);
+      assert.equal(got.status, 200, `${name}: ${JSON.stringify(got.body)}`);
+      assert.deepEqual(
+        got.body.model.versions.map((v: { version: number }) => v.version),
+        [1],
+        name,
+      );
+      const listed = await call('GET', `${path}/versions`);
+      assert.deepEqual(
+        listed.body.versions.map((v: { version: number }) => v.version),
+        [1],
+        name,
+      );
+    }
+  });
+
+  it('refuses a version update with an unknown stage whole: the description is not changed', async () => {
+    await call('POST', '/api/v1/models', { name: 'halfway' });
+    await call('POST', '/api/v1/models/halfway/versions', { source: 's3://b/m', description: 'before' });
+    const res = await call('PATCH', '/api/v1/models/halfway/versions/1', {
+      description: 'after',
+      stage: 'Bogus',
+    });
+    assert.equal(res.status, 400);
+    const { modelVersion } = (await call('GET', '/api/v1/models/halfway/versions/1')).body;
+    assert.equal(modelVersion.description, 'before');
+    assert.equal(modelVersion.currentStage, 'None');
+  });
+
   it('lists the audit trail of a model and its versions only, newest first, paged', async () => {
     await call('POST', '/api/v1/models', { name: 'aud' });
     await call('POST', '/api/v1/models', { name: 'aud/sub' });

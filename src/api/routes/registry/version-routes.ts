@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { LatheError } from '../../../core/index.js';
 import type { RegistryService } from '../../../registry/index.js';
+import { quoteFilterValue } from '../../../tracking/index.js';
 import { principalOf } from '../../plugins/auth.js';
-import { quoteFilter, splitOrderBy } from './model-routes.js';
+import { splitOrderBy } from './model-routes.js';
 import {
   AuditEvent,
   KeyValue,
@@ -44,7 +45,7 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ registry: RegistryServic
     },
     async (req) => {
       const model = await registry.models.get(req.params.name);
-      const own = `name = ${quoteFilter(model.name)}`;
+      const own = `name = ${quoteFilterValue(model.name)}`;
       const orderBy = splitOrderBy(req.query.orderBy);
       const page = await versions.search({
         ...req.query,
@@ -131,9 +132,11 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ registry: RegistryServic
           'archiveExisting applies to a stage transition: send stage (Staging or Production) with it',
         );
       }
-      if (description !== undefined) await versions.update(name, version, description, actor);
+      // The stage first: it is the half that can be refused (an unknown stage), and a refused
+      // request must change nothing; a description cannot fail once the version exists.
       if (stage !== undefined)
         await versions.transitionStage(name, version, stage, archiveExisting ?? false, actor);
+      if (description !== undefined) await versions.update(name, version, description, actor);
       return { modelVersion: await versions.get(name, version) };
     },
   );
