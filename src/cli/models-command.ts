@@ -64,8 +64,15 @@ export function registerModelsCommand(program: Command): void {
 
   models
     .command('show <name>')
-    .description('show a model: description, tags, aliases and its versions')
+    .description(
+      'show a model (description, tags, aliases, versions), or one version given a reference: NAME@VERSION, NAME@ALIAS, NAME@latest',
+    )
     .action(async (name: string, _o, cmd: Command) => {
+      if (name.includes('@')) {
+        const v = await clientFor(cmd).registry.resolve(name);
+        if (wantsJson(cmd)) return printJson({ modelVersion: v });
+        return printVersion(v);
+      }
       const m = await clientFor(cmd).registry.getModel(name);
       if (wantsJson(cmd)) return printJson({ model: m });
       process.stdout.write(`${m.name}\n`);

@@ -67,10 +67,11 @@ describe('lathe models against a running server', { concurrency: 1 }, () => {
     assertExit(alias, 0);
     assert.equal(alias.stdout, 'iris@champion → version 1\n');
 
-    const [show, list, resolved] = await Promise.all([
+    const [show, list, resolved, showRef] = await Promise.all([
       lathe(['models', 'show', 'iris']),
       lathe(['models', 'list']),
       lathe(['models', 'resolve', 'iris@champion', '--json']),
+      lathe(['models', 'show', 'iris@champion', '--json']),
     ]);
     assertExit(show, 0);
     assert.match(show.stdout, /^iris\n/);
@@ -83,6 +84,9 @@ describe('lathe models against a running server', { concurrency: 1 }, () => {
     assert.match(list.stdout, /^iris\s+2\s+champion→1\s/m);
     assertExit(resolved, 0);
     assert.equal(JSON.parse(resolved.stdout).modelVersion.source, 's3://models/iris/1');
+    // `show` takes a reference too, and then shows that version.
+    assertExit(showRef, 0);
+    assert.equal(JSON.parse(showRef.stdout).modelVersion.version, 1);
   });
 
   it('fails with exit 1 and the error code for a missing alias, and exit 2 for a bad command line', async () => {

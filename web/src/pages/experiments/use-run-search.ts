@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Run, ViewType } from '../../../../src/sdk/index.js';
 import { type FilterProblem, filterProblem } from '../../components/FilterInput.js';
 import { errorMessage, useSignedIn } from '../../session.js';
@@ -57,22 +57,28 @@ export function useRunSearch(query: {
     [handleError],
   );
 
+  // One query for the first page and the pages after it.
+  const search = useMemo(
+    () => ({
+      experimentIds: [experimentId],
+      filter: filter || undefined,
+      orderBy: orderKey ? orderKey.split('\n') : undefined,
+      viewType,
+      maxResults: runPageSize,
+    }),
+    [experimentId, filter, orderKey, viewType],
+  );
+
   useEffect(() => {
     void attempt;
     const mine = ++generation.current;
     inFlight.current = true;
     setLoading(true);
+    setLoadingMore(false); // a page still loading for the previous query is dropped
     setError(null);
     setProblem(null);
     client.tracking
-      .searchRuns({
-        experimentIds: [experimentId],
-        filter: filter || undefined,
-        orderBy: orderKey ? orderKey.split('\n') : undefined,
-        viewType,
-        maxResults: runPageSize,
-        withTotal: true,
-      })
+      .searchRuns({ ...search, withTotal: true })
       .then(
         (page) => {
           if (generation.current !== mine) return;
@@ -93,7 +99,7 @@ export function useRunSearch(query: {
         inFlight.current = false;
         setLoading(false);
       });
-  }, [client, experimentId, filter, orderKey, viewType, attempt, fail]);
+  }, [client, search, attempt, fail]);
 
   const loadMore = useCallback(() => {
     if (!token || inFlight.current) return;
@@ -101,14 +107,7 @@ export function useRunSearch(query: {
     inFlight.current = true;
     setLoadingMore(true);
     client.tracking
-      .searchRuns({
-        experimentIds: [experimentId],
-        filter: filter || undefined,
-        orderBy: orderKey ? orderKey.split('\n') : undefined,
-        viewType,
-        maxResults: runPageSize,
-        pageToken: token,
-      })
+      .searchRuns({ ...search, pageToken: token })
       .then(
         (page) => {
           if (generation.current !== mine) return;
@@ -124,7 +123,7 @@ export function useRunSearch(query: {
         inFlight.current = false;
         setLoadingMore(false);
       });
-  }, [client, experimentId, filter, orderKey, viewType, token, fail]);
+  }, [client, search, token, fail]);
 
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
   return {
