@@ -80,6 +80,8 @@ export function runBlobStoreConformance(name: string, open: () => Promise<Opened
   };
 
   describe(`BlobStore conformance: ${name}`, () => {
+    it('answers ping when it works', () => withStore((store) => store.ping()));
+
     describe('put and get', () => {
       it('round-trips empty content from a stream', () =>
         withStore(async (store) => {

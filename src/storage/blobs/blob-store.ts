@@ -80,6 +80,9 @@ export interface BlobStore {
    */
   localPath(digest: string): string | null;
 
+  /** Checks that the store answers and accepts writes; throws `UNAVAILABLE` (saying why) otherwise. */
+  ping(): Promise<void>;
+
   /** Releases the backend's resources. The store must not be used afterwards. */
   close(): Promise<void>;
 }

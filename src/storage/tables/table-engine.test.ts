@@ -214,6 +214,7 @@ describe('TableEngine', () => {
         delete: async () => false,
         list: async function* () {},
         localPath: () => null,
+        ping: async () => {},
         close: async () => {},
       };
       await assert.rejects(

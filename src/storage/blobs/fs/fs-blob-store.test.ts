@@ -60,6 +60,17 @@ describe('FsBlobStore', () => {
     assert.deepEqual(await tmpEntries(), []);
   });
 
+  it('answers ping while its directories are there, and UNAVAILABLE once they are gone', async () => {
+    const gone = await makeRoot();
+    const s = await FsBlobStore.open(gone);
+    await s.ping();
+    await rm(gone, { recursive: true, force: true });
+    await assert.rejects(s.ping(), (e: Error & { code?: string }) => {
+      return e.code === 'UNAVAILABLE' && e.message.includes(gone);
+    });
+    await s.close();
+  });
+
   it('resolves a relative root against the working directory', async () => {
     const rel = relative(process.cwd(), join(root, 'relative-store'));
     const relStore = await FsBlobStore.open(rel);

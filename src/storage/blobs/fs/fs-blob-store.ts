@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type FileHandle, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, type FileHandle, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { LatheError, newId } from '../../../core/index.js';
@@ -165,6 +166,21 @@ export class FsBlobStore implements BlobStore {
     } catch (err) {
       if (isErrnoCode(err, 'ENOENT')) return null;
       throw err;
+    }
+  }
+
+  async ping(): Promise<void> {
+    for (const dir of [this.blobDir, this.tmpDir]) {
+      try {
+        await access(dir, constants.R_OK | constants.W_OK);
+      } catch (err) {
+        throw new LatheError(
+          'UNAVAILABLE',
+          `blob store directory ${dir} is not readable and writable: ${(err as Error).message}`,
+          { root: this.root },
+          { cause: err },
+        );
+      }
     }
   }
 
