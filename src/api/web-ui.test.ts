@@ -52,6 +52,12 @@ describe('web UI serving', () => {
     assert.equal(api.json().error.code, 'NOT_FOUND');
     const file = await t.app.inject({ url: '/assets/missing.js', headers: { accept: 'text/html' } });
     assert.equal(file.statusCode, 404);
+    const ajax = await t.app.inject({
+      url: '/ajax-api/2.0/mlflow/unknown',
+      headers: { accept: 'text/html' },
+    });
+    assert.equal(ajax.statusCode, 404);
+    assert.match(String(ajax.headers['content-type']), /json/);
   });
 
   it('does not serve files outside the UI folder', async () => {

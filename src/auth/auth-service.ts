@@ -51,7 +51,6 @@ const lastUsedResolutionMs = 60_000;
 
 type Context = { actor: Principal; requestId?: string | null };
 
-/** Users, API tokens and the authentication of requests. Every change is written to the audit log. */
 /** What a token lookup reads: the token and its user. */
 type TokenLookup = Pick<ApiTokensTable, 'id' | 'scopes' | 'expires_at' | 'revoked_at' | 'last_used_at'> & {
   user_id: string;
@@ -60,6 +59,7 @@ type TokenLookup = Pick<ApiTokensTable, 'id' | 'scopes' | 'expires_at' | 'revoke
   disabled: number;
 };
 
+/** Users, API tokens and the authentication of requests. Every change is written to the audit log. */
 export class AuthService {
   readonly audit: AuditLog;
 

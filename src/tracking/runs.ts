@@ -450,6 +450,8 @@ export class Runs {
   }
 
   async #seriesId(runId: string, key: string): Promise<number | undefined> {
+    const known = this.#series.get(`${runId}\u0000${key}`);
+    if (known !== undefined) return known;
     const [series] = await this.store.query<{ series_id: number }>(
       this.store.db,
       'select series_id from metric_series where run_uuid = ? and key = ?',

@@ -12,7 +12,7 @@ const csp =
 
 /**
  * Serves the web UI at `/`. Hashed assets are cached for a year; `index.html` is never cached.
- * `uiFallback` answers unknown UI paths (client-side routes) with index.html.
+ * Unknown UI paths (client-side routes) get index.html from `sendUiPage` in the not-found handler.
  */
 export const webUiPlugin = fp(async (app: FastifyInstance, opts: { dir: string }) => {
   const root = opts.dir;
@@ -49,7 +49,7 @@ export const webUiPlugin = fp(async (app: FastifyInstance, opts: { dir: string }
 export function wantsUiPage(request: FastifyRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const path = request.url.split('?')[0]!;
-  if (path.startsWith('/api/') || path === '/api' || /\.[a-z0-9]+$/i.test(path)) return false;
+  if (/^\/(ajax-)?api(\/|$)/.test(path) || /\.[a-z0-9]+$/i.test(path)) return false;
   return (request.headers.accept ?? '').includes('text/html');
 }
 

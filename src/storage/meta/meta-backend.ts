@@ -13,6 +13,8 @@ export interface MetaBackend {
   /** The store's address with any password masked, for messages and logs. */
   readonly displayUri: string;
   readonly kyselyDialect: Dialect;
+  /** The statement that opens a write transaction (SQLite takes the write lock at once). */
+  readonly beginWrite: string;
   /** Takes an exclusive lock for the rest of `trx` so concurrent migrations run once. */
   lockForMigration(trx: Transaction<MetaSchema>): Promise<void>;
   /** True when `err` is a unique-constraint violation. */

@@ -85,7 +85,9 @@ export class MetaStore {
    * shared with the other `write` calls that arrived in the same turn of the event loop, or while
    * the previous group was committing, so many concurrent writers pay for one commit. Each call
    * stays all-or-nothing on its own: it runs under a savepoint, and one that throws is rolled back
-   * and rejected alone. A call resolves only once its group has committed.
+   * and rejected alone. A call resolves only once its group has committed. `fn` must use only the
+   * handle it is given: `store.db`, `transaction` or `write` inside it wait for the connection the
+   * group holds (on SQLite, for ever).
    */
   write<T>(fn: (db: Kysely<MetaSchema>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -105,7 +107,7 @@ export class MetaStore {
     try {
       await this.db.connection().execute(async (conn) => {
         const exec = (text: string) => conn.executeQuery(CompiledQuery.raw(text));
-        await exec(this.dialect === 'sqlite' ? 'begin immediate' : 'begin');
+        await exec(this.#backend.beginWrite);
         try {
           if (group.length === 1) {
             const [only] = group as [PendingWrite];
@@ -152,21 +154,34 @@ export class MetaStore {
    * the query builder. `text` must be a constant from code; values are bound parameters.
    */
   async query<R>(db: Kysely<MetaSchema>, text: string, params: readonly unknown[] = []): Promise<R[]> {
-    const res = await db.executeQuery<R>(CompiledQuery.raw(this.#placeholders(text), [...params]));
+    const res = await db.executeQuery<R>(
+      CompiledQuery.raw(
+        this.#statement(text, () => text),
+        [...params],
+      ),
+    );
     return res.rows;
   }
 
-  readonly #pgText = new Map<string, string>();
-  #placeholders(text: string): string {
-    if (this.dialect !== 'postgres') return text;
-    let out = this.#pgText.get(text);
-    if (out === undefined) {
-      let n = 0;
-      out = text.replace(/\?/g, () => `$${++n}`);
-      this.#pgText.set(text, out);
+  /**
+   * The text to run for the statement `key` (built by `build` with `?` placeholders, turned into
+   * `$1…` on PostgreSQL), built once and kept: hot paths run the same few shapes over and over.
+   */
+  #statement(key: string, build: () => string): string {
+    let text = this.#statements.get(key);
+    if (text === undefined) {
+      text = build();
+      if (this.dialect === 'postgres') {
+        let n = 0;
+        text = text.replace(/\?/g, () => `$${++n}`);
+      }
+      if (this.#statements.size >= 500) this.#statements.delete(this.#statements.keys().next().value!);
+      this.#statements.set(key, text);
     }
-    return out;
+    return text;
   }
+
+  readonly #statements = new Map<string, string>();
 
   /**
    * Inserts many rows with multi-row INSERT statements built directly, skipping the query
@@ -194,22 +209,13 @@ export class MetaStore {
     }
   }
 
-  /** The text of a `count`-row insert, built once per shape (a hot path logs the same shapes). */
+  /** The text of a `count`-row insert. */
   #insertText(table: string, columns: readonly string[], count: number, suffix: string): string {
-    const key = `${table}|${columns.join(',')}|${count}|${suffix}`;
-    let text = this.#insertTexts.get(key);
-    if (text === undefined) {
-      let n = 0;
-      const mark = () => (this.dialect === 'postgres' ? `$${++n}` : '?');
-      const tuples = Array.from({ length: count }, () => `(${columns.map(mark).join(', ')})`);
-      text = `insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')} ${suffix}`;
-      if (this.#insertTexts.size >= 200) this.#insertTexts.delete(this.#insertTexts.keys().next().value!);
-      this.#insertTexts.set(key, text);
-    }
-    return text;
+    return this.#statement(`insert|${table}|${columns.join(',')}|${count}|${suffix}`, () => {
+      const tuple = `(${columns.map(() => '?').join(', ')})`;
+      return `insert into ${table} (${columns.join(', ')}) values ${Array(count).fill(tuple).join(', ')} ${suffix}`;
+    });
   }
-
-  readonly #insertTexts = new Map<string, string>();
 
   /** True when `err` is a unique-constraint violation of this database. */
   isUniqueViolation(err: unknown): boolean {

@@ -40,6 +40,7 @@ export function postgresBackend(uri: string): MetaBackend {
     dialect: 'postgres',
     displayUri,
     kyselyDialect: new PostgresDialect({ pool }),
+    beginWrite: 'begin',
     async lockForMigration(trx: Transaction<MetaSchema>) {
       await sql`select pg_advisory_xact_lock(7270010)`.execute(trx);
     },

@@ -6,9 +6,11 @@ import { LatheError } from '../../../core/index.js';
 import type { MetaBackend } from '../meta-backend.js';
 
 /** Write transactions take the write lock when they begin, so two processes never deadlock on upgrade. */
+const beginWrite = 'begin immediate';
+
 class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    await connection.executeQuery(CompiledQuery.raw(beginWrite));
   }
 }
 
@@ -22,8 +24,9 @@ class ImmediateSqliteDialect extends SqliteDialect {
 }
 
 /**
- * SQLite through better-sqlite3: WAL journal, `synchronous=FULL` (a commit is on disk before it is
- * acknowledged), a busy timeout so several processes can share one file, foreign keys on.
+ * SQLite through better-sqlite3: WAL journal with `synchronous=NORMAL` (a commit survives the
+ * process being killed; a power cut may lose the last commits, never corrupt the file), a busy
+ * timeout so several processes can share one file, foreign keys on.
  * `location` is a file path or `:memory:`.
  */
 export function sqliteBackend(location: string): MetaBackend {
@@ -52,6 +55,7 @@ export function sqliteBackend(location: string): MetaBackend {
     dialect: 'sqlite',
     displayUri: `sqlite:${location}`,
     kyselyDialect: new ImmediateSqliteDialect({ database: cachingStatements(db) }),
+    beginWrite,
     async lockForMigration() {
       // `begin immediate` already holds the database's single write lock.
     },
