@@ -184,15 +184,20 @@ export function runId(n: number): string {
  */
 export async function insertLatestPoints(db: Kysely<MetaSchema>, points: MetricsTable[]): Promise<void> {
   await db.insertInto('latest_metrics').values(points).execute();
+  // RETURNING rows come in no promised order: match them to the points by (run, key).
   const series = await db
     .insertInto('metric_series')
     .values(points.map(({ run_uuid, key }) => ({ run_uuid, key })))
-    .returning('series_id')
+    .returning(['series_id', 'run_uuid', 'key'])
     .execute();
+  const idOf = new Map(series.map((r) => [`${r.run_uuid}\u0000${r.key}`, r.series_id]));
   await db
     .insertInto('metrics')
     .values(
-      points.map(({ run_uuid: _r, key: _k, ...point }, i) => ({ ...point, series_id: series[i]!.series_id })),
+      points.map(({ run_uuid, key, ...point }) => ({
+        ...point,
+        series_id: idOf.get(`${run_uuid}\u0000${key}`)!,
+      })),
     )
     .execute();
 }

@@ -7,7 +7,7 @@ import {
   args,
   datasetsArg,
   experimentJson,
-  jsonDouble,
+  metricJson,
   keyValues,
   metricsArg,
   optInt,
@@ -224,22 +224,17 @@ export async function trackingRoutes(
         );
       }
       const pageToken = optString(a, 'page_token');
+      const [runId, key] = [runIdOf(a), reqString(a, 'metric_key')];
       // Histories run to 100,000s of points: unpaged, the database writes the JSON itself.
       if (maxResults === undefined && !pageToken) {
-        const json = await runs.metricHistoryJson(runIdOf(a), reqString(a, 'metric_key'));
+        const json = await runs.metricHistoryJson(runId, key);
         return reply.type('application/json; charset=utf-8').send(`{"metrics":${json}}`);
       }
-      const page = await runs.metricHistory(runIdOf(a), reqString(a, 'metric_key'), {
-        maxResults,
-        pageToken,
-      });
-      const head = `{"key":${JSON.stringify(reqString(a, 'metric_key'))},"value":`;
-      const points = page.items.map(
-        (m) =>
-          `${head}${Number.isFinite(m.value) ? m.value : JSON.stringify(jsonDouble(m.value))},"timestamp":${m.timestamp},"step":${m.step}}`,
-      );
-      const token = page.nextPageToken ? `,"next_page_token":${JSON.stringify(page.nextPageToken)}` : '';
-      return reply.type('application/json; charset=utf-8').send(`{"metrics":[${points.join(',')}]${token}}`);
+      const page = await runs.metricHistory(runId, key, { maxResults, pageToken });
+      return {
+        metrics: page.items.map(metricJson),
+        ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
+      };
     },
   );
 }
