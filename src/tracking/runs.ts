@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AuditLog, Principal } from '../auth/index.js';
 import { LatheError, sha256Hex } from '../core/index.js';
-import { type MetaSchema, type MetaStore, type RunsTable, selectInChunks } from '../storage/meta/index.js';
+import {
+  type MetaSchema,
+  type MetaStore,
+  type RunsTable,
+  selectInChunks,
+  type WriteTx,
+} from '../storage/meta/index.js';
 import type { Experiments } from './experiments.js';
 import {
   decodeOffsetToken,
@@ -221,16 +227,15 @@ export class Runs {
     }
     const id = checkRunId(runId);
     // The hot path of every logging client: one group-committed write, the run checked inside it.
-    const created = await this.store.write(async (db) => {
-      const [row] = await this.store.query<Pick<RunsTable, 'lifecycle_stage'>>(
-        db,
+    const created = await this.store.write(async (tx) => {
+      const [row] = await tx.query<Pick<RunsTable, 'lifecycle_stage'>>(
         'select lifecycle_stage from runs where run_uuid = ?',
         [id],
       );
       checkActive(id, row);
-      if (params.length) await insertParams(db, id, params);
-      if (tags.length) await upsertTags(db, id, tags);
-      return metrics.length ? await this.#insertMetrics(db, id, metrics) : [];
+      if (params.length) await insertParams(tx.db, id, params);
+      if (tags.length) await upsertTags(tx.db, id, tags);
+      return metrics.length ? await this.#insertMetrics(tx, id, metrics) : [];
     });
     // Series IDs are cached once committed: a run's series is never deleted, so its ID never changes.
     for (const [key, seriesId] of created) this.#series.set(key, seriesId);
@@ -244,11 +249,7 @@ export class Runs {
    * Appends points to their series (identical points once) and moves each key's latest point
    * forward. Answers the series this call looked up, to cache after commit.
    */
-  async #insertMetrics(
-    db: Kysely<MetaSchema>,
-    runId: string,
-    metrics: Metric[],
-  ): Promise<[string, number][]> {
+  async #insertMetrics(tx: WriteTx, runId: string, metrics: Metric[]): Promise<[string, number][]> {
     const ids = new Map<string, number>();
     const missing: string[] = [];
     for (const m of metrics) {
@@ -260,15 +261,13 @@ export class Runs {
     }
     const looked: [string, number][] = [];
     if (missing.length) {
-      await this.store.insertMany(
-        db,
+      await tx.insertMany(
         'metric_series',
         ['run_uuid', 'key'],
         missing.map((k) => [runId, k]),
         'on conflict (run_uuid, key) do nothing',
       );
-      const rows = await this.store.query<{ series_id: number; key: string }>(
-        db,
+      const rows = await tx.query<{ series_id: number; key: string }>(
         `select series_id, key from metric_series where run_uuid = ? and key in (${missing.map(() => '?').join(', ')})`,
         [runId, ...missing],
       );
@@ -285,15 +284,13 @@ export class Runs {
       const cur = newest.get(m.key);
       if (!cur || isNewer(m, cur)) newest.set(m.key, m);
     }
-    await this.store.insertMany(
-      db,
+    await tx.insertMany(
       'metrics',
       pointColumns,
       points,
       'on conflict (series_id, step, timestamp, value, is_nan) do nothing',
     );
-    await this.store.insertMany(
-      db,
+    await tx.insertMany(
       'latest_metrics',
       latestColumns,
       [...newest.values()].map((m) => {

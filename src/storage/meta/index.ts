@@ -6,6 +6,7 @@ export {
   type OpenMetaStoreOptions,
   openMetaStore,
   selectInChunks,
+  type WriteTx,
 } from './meta-store.js';
 export type { Migration, MigrationContext, MigrationResult, MigrationStatus } from './migrator.js';
 export type * from './schema.js';

@@ -21,4 +21,15 @@ export interface MetaBackend {
   isUniqueViolation(err: unknown): boolean;
   /** Prepares the database before first use (create schema, set pragmas). */
   init(): Promise<void>;
+  /**
+   * Synchronous access to the one connection, skipping the query builder and its promises, for
+   * backends whose client is synchronous (SQLite). Only for use while holding the connection.
+   */
+  readonly direct?: DirectExecutor;
+}
+
+/** A synchronous client's statements (`?` placeholders). */
+export interface DirectExecutor {
+  /** The statement `text`, prepared once and kept; running it answers the rows it returns. */
+  prepare(text: string): (params: readonly unknown[]) => unknown[];
 }

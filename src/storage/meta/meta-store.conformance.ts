@@ -143,7 +143,7 @@ export function runMetaStoreConformance(target: MetaStoreTarget, skip?: string):
       });
       const results = await Promise.allSettled(
         Array.from({ length: 30 }, (_, i) =>
-          store.write(async (db) => {
+          store.write(async ({ db }) => {
             await db.insertInto('users').values(user(i)).execute();
             // Every seventh write stores a second row, then fails: neither of its rows may stay.
             if (i % 7 === 3) {
@@ -180,9 +180,17 @@ export function runMetaStoreConformance(target: MetaStoreTarget, skip?: string):
       const name = `gwu-${newId()}`;
       const row = () => ({ id: newId('u_'), name, role: 'viewer', created_at: 1, disabled: 0 });
       const [a, b, c] = await Promise.allSettled([
-        store.write((db) => db.insertInto('users').values(row()).execute()),
-        store.write((db) => db.insertInto('users').values(row()).execute()),
-        store.write((db) => store.query(db, 'select count(*) as n from users where name = ?', [name])),
+        store.write(({ db }) => db.insertInto('users').values(row()).execute()),
+        store.write((tx) =>
+          tx.insertMany(
+            'users',
+            ['id', 'name', 'role', 'created_at', 'disabled'],
+            [[newId('u_'), name, 'viewer', 1, 0]],
+          ),
+        ),
+        store.write((tx) =>
+          tx.query<{ n: number }>('select count(*) as n from users where name = ?', [name]),
+        ),
       ]);
       assert.equal(a.status, 'fulfilled');
       assert.equal(b.status, 'rejected');

@@ -13,8 +13,26 @@ import { postgresBackend } from './postgres/postgres-backend.js';
 import type { MetaSchema } from './schema.js';
 import { sqliteBackend } from './sqlite/sqlite-backend.js';
 
+/**
+ * What a grouped write (`MetaStore.write`) runs with: the connection its group holds, as a query
+ * builder (`db`) and as raw statements. On SQLite the raw statements run straight on the
+ * synchronous client, without the query builder's promises: the hot path of metric logging.
+ */
+export interface WriteTx {
+  readonly db: Kysely<MetaSchema>;
+  /** As `MetaStore.query`, on the group's connection. */
+  query<R>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /** As `MetaStore.insertMany`, on the group's connection. */
+  insertMany(
+    table: keyof MetaSchema,
+    columns: readonly string[],
+    rows: readonly (readonly unknown[])[],
+    suffix?: string,
+  ): Promise<void>;
+}
+
 interface PendingWrite {
-  fn: (db: Kysely<MetaSchema>) => Promise<unknown>;
+  fn: (tx: WriteTx) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -86,10 +104,10 @@ export class MetaStore {
    * the previous group was committing, so many concurrent writers pay for one commit. Each call
    * stays all-or-nothing on its own: it runs under a savepoint, and one that throws is rolled back
    * and rejected alone. A call resolves only once its group has committed. `fn` must use only the
-   * handle it is given: `store.db`, `transaction` or `write` inside it wait for the connection the
+   * `tx` it is given: `store.db`, `transaction` or `write` inside it wait for the connection the
    * group holds (on SQLite, for ever).
    */
-  write<T>(fn: (db: Kysely<MetaSchema>) => Promise<T>): Promise<T> {
+  write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#pending.push({ fn, resolve, reject } as PendingWrite);
       if (!this.#flushing && this.#pending.length === 1) setImmediate(() => void this.#flush());
@@ -106,13 +124,14 @@ export class MetaStore {
     const settled: (() => void)[] = [];
     try {
       await this.db.connection().execute(async (conn) => {
-        const exec = (text: string) => conn.executeQuery(CompiledQuery.raw(text));
+        const tx = this.#writeTx(conn);
+        const exec = (text: string) => tx.query(text);
         await exec(this.#backend.beginWrite);
         try {
           if (group.length === 1) {
             const [only] = group as [PendingWrite];
             try {
-              const out = await only.fn(conn);
+              const out = await only.fn(tx);
               settled.push(() => only.resolve(out));
             } catch (err) {
               await exec('rollback');
@@ -123,7 +142,7 @@ export class MetaStore {
             for (const item of group) {
               await exec('savepoint lathe_write');
               try {
-                const out = await item.fn(conn);
+                const out = await item.fn(tx);
                 await exec('release savepoint lathe_write');
                 settled.push(() => item.resolve(out));
               } catch (err) {
@@ -147,6 +166,28 @@ export class MetaStore {
       this.#flushing = false;
       if (this.#pending.length) setImmediate(() => void this.#flush());
     }
+  }
+
+  /** The handle a write group runs with on `conn`, the connection it holds. */
+  #writeTx(conn: Kysely<MetaSchema>): WriteTx {
+    const direct = this.#backend.direct;
+    if (!direct) {
+      return {
+        db: conn,
+        query: (text, params) => this.query(conn, text, params),
+        insertMany: (table, columns, rows, suffix) => this.insertMany(conn, table, columns, rows, suffix),
+      };
+    }
+    return {
+      db: conn,
+      query: async <R>(text: string, params: readonly unknown[] = []) =>
+        direct.prepare(this.#statement(text, () => text))(params) as R[],
+      // One prepared single-row statement run per row: on SQLite faster than multi-row statements.
+      insertMany: async (table, columns, rows, suffix = '') => {
+        const run = direct.prepare(this.#insertText(table, columns, 1, suffix));
+        for (const row of rows) run(row);
+      },
+    };
   }
 
   /**
@@ -196,6 +237,17 @@ export class MetaStore {
     rows: readonly (readonly unknown[])[],
     suffix = '',
   ): Promise<void> {
+    for (const [text, params] of this.#insertStatements(table, columns, rows, suffix))
+      await db.executeQuery(CompiledQuery.raw(text, params));
+  }
+
+  /** The statements (text, parameters) that insert `rows`, as many rows to a statement as fit. */
+  *#insertStatements(
+    table: string,
+    columns: readonly string[],
+    rows: readonly (readonly unknown[])[],
+    suffix: string,
+  ): Generator<[string, unknown[]]> {
     const perStatement = Math.max(1, Math.floor(30_000 / columns.length));
     for (let start = 0; start < rows.length; start += perStatement) {
       const count = Math.min(perStatement, rows.length - start);
@@ -205,7 +257,7 @@ export class MetaStore {
         const row = rows[r]!;
         for (let c = 0; c < row.length; c++) params[k++] = row[c];
       }
-      await db.executeQuery(CompiledQuery.raw(this.#insertText(table, columns, count, suffix), params));
+      yield [this.#insertText(table, columns, count, suffix), params];
     }
   }
 

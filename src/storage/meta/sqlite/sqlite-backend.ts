@@ -51,11 +51,22 @@ export function sqliteBackend(location: string): MetaBackend {
       { cause: err },
     );
   }
+  const statements = cachingStatements(db);
   return {
     dialect: 'sqlite',
     displayUri: `sqlite:${location}`,
-    kyselyDialect: new ImmediateSqliteDialect({ database: cachingStatements(db) }),
+    kyselyDialect: new ImmediateSqliteDialect({ database: statements }),
     beginWrite,
+    direct: {
+      prepare(text) {
+        const stmt = statements.prepare(text);
+        if (stmt.reader) return (params) => stmt.all(params);
+        return (params) => {
+          stmt.run(params);
+          return [];
+        };
+      },
+    },
     async lockForMigration() {
       // `begin immediate` already holds the database's single write lock.
     },
