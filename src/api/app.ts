@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
@@ -8,6 +9,7 @@ import Fastify, {
 } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthService } from '../auth/index.js';
+import { DataService } from '../data/index.js';
 import { RegistryService } from '../registry/index.js';
 import { TrackingService } from '../tracking/index.js';
 import { type LatheConfig, LatheError, type Logger } from '../core/index.js';
@@ -22,6 +24,7 @@ import { openapiPlugin } from './plugins/openapi.js';
 import { sendUiPage, wantsUiPage, webDistDir, webUiPlugin } from './plugins/web-ui.js';
 import { auditRoutes } from './routes/audit/audit-routes.js';
 import { authRoutes } from './routes/auth/auth-routes.js';
+import { dataRoutes } from './routes/data/data-routes.js';
 import { healthRoutes } from './routes/health/health-routes.js';
 import { systemRoutes } from './routes/system/system-routes.js';
 import { runArtifactRoutes } from './routes/tracking/artifact-routes.js';
@@ -125,6 +128,12 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   await app.register(nativeTrackingRoutes, { tracking });
   await app.register(nativeRegistryRoutes, { registry });
   await app.register(runArtifactRoutes, { runArtifacts: tracking.artifacts });
+  const data = new DataService(meta, blobs, auth.audit, {
+    tmpDir: path.join(config.dataDir, 'tmp'),
+    maxUploadBytes: config.server.uploadLimitBytes,
+  });
+  app.addHook('onClose', async () => data.close());
+  await app.register(dataRoutes, { data });
   const webDir = options.webDir ?? webDistDir;
   await app.register(webUiPlugin, { dir: webDir });
 

@@ -19,6 +19,8 @@ export interface LatheConfig {
     bodyLimitBytes: number;
     /** Largest artifact file an upload may store, in bytes (uploads stream; this caps disk use). */
     artifactLimitBytes: number;
+    /** Largest dataset file an upload may store, in bytes (uploads stream to disk). */
+    uploadLimitBytes: number;
     /** The URL users reach the server at (used in printed links); derived from host and port when empty. */
     publicUrl: string;
     /** How long SIGTERM waits for in-flight requests before closing, in milliseconds. */
@@ -78,6 +80,15 @@ export const settings: readonly Setting[] = [
     min: 1,
     max: Number.MAX_SAFE_INTEGER,
     doc: 'largest artifact file an upload may store',
+  },
+  {
+    path: 'server.uploadLimitBytes',
+    env: 'LATHE_UPLOAD_LIMIT_BYTES',
+    kind: 'int',
+    default: 50 * 1024 ** 3,
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    doc: 'largest dataset file an upload may store',
   },
   {
     path: 'server.publicUrl',

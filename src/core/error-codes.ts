@@ -23,6 +23,9 @@ export const errorCodes = {
   BLOB_NOT_FOUND: 'No blob with that digest is stored.',
   BLOB_DIGEST_MISMATCH: 'The content written does not match the digest the caller expected.',
   TABLE_QUERY_FAILED: 'The table engine could not read or run the given query or file.',
+  // data
+  DATA_SOURCE_INVALID:
+    'A data source cannot be read as asked: empty, malformed rows in strict mode, a schema that does not match.',
   // auth
   UNAUTHENTICATED: 'No valid credentials were sent.',
   TOKEN_EXPIRED: 'The API token has expired.',

@@ -30,6 +30,8 @@ export interface MetaSchema {
   registered_model_aliases: { name: string; alias: string; version: number };
   webhooks: WebhooksTable;
   artifacts: ArtifactsTable;
+  data_sets: DataSetsTable;
+  data_versions: DataVersionsTable;
 }
 
 export interface MigrationsTable {
@@ -218,4 +220,34 @@ export interface ArtifactsTable {
   /** Bytes. */
   size: number;
   created_at: number;
+}
+
+/** A Lathe dataset (see `data/`). */
+export interface DataSetsTable {
+  name: string;
+  description: string;
+  created_at: number;
+  updated_at: number;
+  created_by: string;
+}
+
+/** One immutable dataset version; JSON documents as text. */
+export interface DataVersionsTable {
+  name: string;
+  version: number;
+  /** SHA-256 of the Parquet blob holding the rows. */
+  digest: string;
+  rows: number;
+  /** Bytes of the Parquet blob. */
+  size: number;
+  schema: string;
+  profile: string;
+  /** The ingest report: choices made, rows rejected, warnings. */
+  report: string;
+  /** Where the rows came from (never credentials). */
+  source: string;
+  recipe: string | null;
+  message: string;
+  created_at: number;
+  created_by: string;
 }

@@ -11,4 +11,6 @@ export {
   TableEngine,
   type TableEngineOptions,
   type TableFileFormat,
+  detectFormat,
 } from './table-engine.js';
+export { quoteIdentifier, quoteLiteral } from './sql-text.js';

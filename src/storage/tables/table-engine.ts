@@ -365,7 +365,7 @@ function csvArguments(csv: CsvOptions | undefined): string {
 }
 
 /** The format of a file by its extension (ignoring .gz/.zst), else by its first bytes. */
-async function detectFormat(path: string): Promise<Exclude<TableFileFormat, 'auto'>> {
+export async function detectFormat(path: string): Promise<Exclude<TableFileFormat, 'auto'>> {
   const lower = path.toLowerCase().replace(/\.(gz|zst)$/, '');
   const byExtension = EXTENSION_FORMATS[extname(lower)];
   if (byExtension !== undefined) return byExtension;

@@ -4,9 +4,17 @@ import { tracking } from './0002-tracking.js';
 import { registry } from './0003-registry.js';
 import { artifacts } from './0004-artifacts.js';
 import { metricSeries } from './0005-metric-series.js';
+import { datasets } from './0006-datasets.js';
 
 /**
  * Every migration, in version order. Append only: a released migration is never edited,
  * a change to the schema is a new migration with the next version.
  */
-export const migrations: readonly Migration[] = [foundation, tracking, registry, artifacts, metricSeries];
+export const migrations: readonly Migration[] = [
+  foundation,
+  tracking,
+  registry,
+  artifacts,
+  metricSeries,
+  datasets,
+];

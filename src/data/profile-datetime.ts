@@ -1,0 +1,90 @@
+import type { TableEngine } from '../storage/tables/index.js';
+import type { TypeFamily } from './semantic.js';
+import type { DatetimeProfile } from './types.js';
+
+const day = 86_400_000;
+const maxPeriods = 500;
+
+type Period = DatetimeProfile['period'];
+
+/** The period rows are counted in, by the span of the data. */
+export function periodFor(spanDays: number): Period {
+  if (spanDays <= 2) return 'hour';
+  if (spanDays <= 120) return 'day';
+  if (spanDays <= 3 * 366) return 'week';
+  if (spanDays <= 40 * 366) return 'month';
+  return 'year';
+}
+
+/** How many periods from the one holding `min` to the one holding `max`, both included. */
+export function periodsBetween(period: Period, min: number, max: number): number {
+  const a = new Date(min);
+  const b = new Date(max);
+  switch (period) {
+    case 'hour':
+      return Math.floor(max / 3_600_000) - Math.floor(min / 3_600_000) + 1;
+    case 'day':
+      return Math.floor(max / day) - Math.floor(min / day) + 1;
+    case 'week': {
+      // ISO weeks start on Monday; 1970-01-01 was a Thursday (epoch day 0 → Monday is day -3).
+      const week = (t: number) => Math.floor((Math.floor(t / day) + 3) / 7);
+      return week(max) - week(min) + 1;
+    }
+    case 'month':
+      return (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth() + 1;
+    case 'year':
+      return b.getUTCFullYear() - a.getUTCFullYear() + 1;
+  }
+}
+
+/**
+ * History length, rows per period, the largest gap, empty periods and seasonal coverage of a
+ * date or timestamp column (`q`, quoted) read from `from`.
+ */
+export async function profileDatetime(
+  engine: TableEngine,
+  from: string,
+  q: string,
+  family: TypeFamily,
+  minIso: string,
+  maxIso: string,
+): Promise<DatetimeProfile> {
+  const min = Date.parse(minIso);
+  const max = Date.parse(maxIso);
+  const spanDays = (max - min) / day;
+  const period = periodFor(spanDays);
+  const t = `${q}::timestamp`;
+  const per = await engine.query<{ p: number; n: number }>(
+    `select epoch_ms(date_trunc('${period}', ${t})) as p, count(*) as n from ${from} where ${q} is not null group by 1 order by 1`,
+  );
+  const perPeriod = per
+    .slice(0, maxPeriods)
+    .map((r) => ({ start: new Date(Number(r.p)).toISOString(), rows: Number(r.n) }));
+  if (per.length > maxPeriods) {
+    perPeriod[maxPeriods - 1]!.rows += per.slice(maxPeriods).reduce((s, r) => s + Number(r.n), 0);
+  }
+  const [gap] = await engine.query<{ gap: number | null; start: number | null }>(
+    `with v as (select distinct epoch_ms(${t}) as t from ${from} where ${q} is not null),
+          g as (select t - lag(t) over (order by t) as gap, lag(t) over (order by t) as start from v)
+     select gap, start from g where gap is not null order by gap desc, start limit 1`,
+  );
+  const [cov] = await engine.query<{ m: number; w: number; h: number }>(
+    `select count(distinct month(${t})) as m, count(distinct dayofweek(${t})) as w, count(distinct hour(${t})) as h from ${from}`,
+  );
+  return {
+    min: minIso,
+    max: maxIso,
+    spanDays,
+    period,
+    perPeriod,
+    largestGapDays: gap?.gap ? Number(gap.gap) / day : 0,
+    largestGapStart:
+      gap?.start === null || gap?.start === undefined ? null : new Date(Number(gap.start)).toISOString(),
+    emptyPeriods: Math.max(0, periodsBetween(period, min, max) - per.length),
+    seasonalCoverage: {
+      months: Number(cov!.m) / 12,
+      weekdays: Number(cov!.w) / 7,
+      ...(family === 'timestamp' ? { hours: Number(cov!.h) / 24 } : {}),
+    },
+  };
+}

@@ -1,0 +1,299 @@
+import {
+  quoteIdentifier,
+  quoteLiteral,
+  type TableColumn,
+  type TableEngine,
+} from '../storage/tables/index.js';
+import { profileDatetime } from './profile-datetime.js';
+import { inferSemantic, isNumericFamily, type TypeFamily, typeFamily } from './semantic.js';
+import type { ColumnProfile, ColumnSchema, DatasetProfile, IngestIssue, SemanticType } from './types.js';
+
+/** Past this many rows, distinct counts are HyperLogLog estimates. */
+export const exactDistinctRows = 100_000;
+const quantileLevels = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99];
+const quantileKeys = ['p1', 'p5', 'p25', 'p50', 'p75', 'p95', 'p99'];
+const histogramBins = 20;
+const topK = 20;
+/** Numeric columns correlated pairwise (the first ones in column order). */
+const maxCorrelated = 60;
+
+export interface ProfileOptions {
+  /** The target column (its semantic type becomes `target`). */
+  target?: string;
+  /** Semantic types chosen by the user, by column. */
+  semantic?: Record<string, SemanticType>;
+}
+
+export interface ProfileResult {
+  columns: ColumnSchema[];
+  profile: DatasetProfile;
+  /** Columns of mostly numbers with some text in them, with example rows (1-based data rows). */
+  issues: (IngestIssue & { row?: number })[];
+}
+
+interface Column {
+  name: string;
+  q: string;
+  type: string;
+  nullable: boolean;
+  family: TypeFamily;
+}
+
+/**
+ * Profiles the rows of a Parquet file in a few scans: counts, missing values, distinct counts,
+ * min/max/mean/std and quantiles, fixed-bin histograms, top values, text lengths, datetime
+ * coverage and correlations; and infers each column's semantic type.
+ */
+export async function profileParquet(
+  engine: TableEngine,
+  parquetPath: string,
+  physical: readonly TableColumn[],
+  options: ProfileOptions = {},
+): Promise<ProfileResult> {
+  const from = `read_parquet(${quoteLiteral(parquetPath)})`;
+  const cols: Column[] = physical.map((c) => ({
+    name: c.name,
+    q: quoteIdentifier(c.name),
+    type: c.type,
+    nullable: c.nullable,
+    family: typeFamily(c.type),
+  }));
+  const [counted] = await engine.query<{ n: number }>(`select count(*) as n from ${from}`);
+  const rows = Number(counted!.n);
+  const exact = rows <= exactDistinctRows;
+  const [agg] = await engine.query<Record<string, unknown>>(
+    `select ${aggregates(cols, exact).join(', ')} from ${from}`,
+  );
+  const profiles: ColumnProfile[] = [];
+  const semantics: SemanticType[] = [];
+  const issues: ProfileResult['issues'] = [];
+  cols.forEach((c, i) => {
+    const count = Number(agg![`c${i}`]);
+    const distinct = Number(agg![`d${i}`]);
+    const p: ColumnProfile = {
+      name: c.name,
+      semantic: 'text',
+      count,
+      missing: rows - count,
+      missingShare: rows ? (rows - count) / rows : 0,
+      distinct: Math.min(distinct, count),
+      distinctApproximate: !exact,
+    };
+    if (isNumericFamily(c.family) && count > 0) {
+      p.min = num(agg![`mn${i}`]);
+      p.max = num(agg![`mx${i}`]);
+      p.mean = num(agg![`av${i}`]);
+      p.std = num(agg![`sd${i}`]);
+      const qs = (agg![`qs${i}`] as number[] | null) ?? [];
+      p.quantiles = Object.fromEntries(quantileKeys.map((k, j) => [k, num(qs[j])]));
+    }
+    if (c.family === 'string' && count > 0) {
+      p.length = { min: num(agg![`ln${i}`]), max: num(agg![`lx${i}`]), mean: num(agg![`la${i}`]) };
+      const numeric = Number(agg![`nn${i}`]);
+      if (numeric > 0 && numeric < count) p.numericShare = numeric / count;
+    }
+    if ((c.family === 'date' || c.family === 'timestamp') && count > 0) {
+      p.min = new Date(num(agg![`tn${i}`])).toISOString();
+      p.max = new Date(num(agg![`tx${i}`])).toISOString();
+    }
+    const semantic =
+      c.name === options.target
+        ? 'target'
+        : (options.semantic?.[c.name] ??
+          inferSemantic({
+            name: c.name,
+            family: c.family,
+            count,
+            distinct: p.distinct,
+            ...(p.length ? { meanLength: p.length.mean } : {}),
+            ...(c.family === 'integer' && typeof p.min === 'number'
+              ? { min: p.min, max: p.max as number }
+              : {}),
+          }));
+    p.semantic = semantic;
+    semantics.push(semantic);
+    profiles.push(p);
+  });
+
+  await histograms(engine, from, cols, profiles);
+  await topValues(engine, from, cols, profiles);
+  for (const [i, c] of cols.entries()) {
+    const p = profiles[i]!;
+    if ((c.family === 'date' || c.family === 'timestamp') && p.count > 0) {
+      p.datetime = await profileDatetime(engine, from, c.q, c.family, p.min as string, p.max as string);
+    }
+    if (p.numericShare !== undefined && p.numericShare >= 0.5) {
+      issues.push(...(await mixedTypeRows(engine, parquetPath, c, p)));
+    }
+  }
+  const profile: DatasetProfile = { rows, columns: profiles, correlations: [] };
+  await correlations(engine, from, cols, profiles, options.target, profile);
+  const columns: ColumnSchema[] = cols.map((c, i) => ({
+    name: c.name,
+    type: c.type,
+    nullable: profiles[i]!.missing > 0,
+    semantic: semantics[i]!,
+  }));
+  return { columns, profile, issues };
+}
+
+function num(v: unknown): number {
+  return v === null || v === undefined ? Number.NaN : Number(v);
+}
+
+function aggregates(cols: readonly Column[], exact: boolean): string[] {
+  const out: string[] = [];
+  cols.forEach((c, i) => {
+    out.push(`count(${c.q}) as c${i}`);
+    out.push(`${exact ? `count(distinct ${c.q})` : `approx_count_distinct(${c.q})`} as d${i}`);
+    if (isNumericFamily(c.family)) {
+      const x = `${c.q}::double`;
+      out.push(
+        `min(${x}) as mn${i}`,
+        `max(${x}) as mx${i}`,
+        `avg(${x}) as av${i}`,
+        `stddev_samp(${x}) as sd${i}`,
+      );
+      out.push(`quantile_cont(${x}, [${quantileLevels.join(', ')}]) as qs${i}`);
+    } else if (c.family === 'string') {
+      out.push(
+        `min(length(${c.q})) as ln${i}`,
+        `max(length(${c.q})) as lx${i}`,
+        `avg(length(${c.q})) as la${i}`,
+      );
+      out.push(`count(try_cast(${c.q} as double)) as nn${i}`);
+    } else if (c.family === 'date' || c.family === 'timestamp') {
+      const t = c.family === 'date' ? (e: string) => `${e}::timestamp` : (e: string) => e;
+      out.push(`epoch_ms(${t(`min(${c.q})`)}) as tn${i}`, `epoch_ms(${t(`max(${c.q})`)}) as tx${i}`);
+    }
+  });
+  return out;
+}
+
+/** Fixed-width bins between min and max (one bin per integer when an integer range is small). */
+async function histograms(
+  engine: TableEngine,
+  from: string,
+  cols: readonly Column[],
+  profiles: ColumnProfile[],
+) {
+  const parts: string[] = [];
+  const plans: { i: number; edges: number[] }[] = [];
+  cols.forEach((c, i) => {
+    const p = profiles[i]!;
+    if (!isNumericFamily(c.family) || p.count === 0 || p.semantic === 'identifier') return;
+    const min = p.min as number;
+    const max = p.max as number;
+    if (!Number.isFinite(min) || !Number.isFinite(max)) return;
+    let edges: number[];
+    if (c.family === 'integer' && max - min < histogramBins) {
+      edges = Array.from({ length: max - min + 2 }, (_, k) => min - 0.5 + k);
+    } else if (min === max) {
+      edges = [min - 0.5, max + 0.5];
+    } else {
+      const w = (max - min) / histogramBins;
+      edges = Array.from({ length: histogramBins + 1 }, (_, k) => (k === histogramBins ? max : min + k * w));
+    }
+    const bins = edges.length - 1;
+    const width = (edges[bins]! - edges[0]!) / bins;
+    parts.push(
+      `histogram(least(greatest(floor((${c.q}::double - ${edges[0]}) / ${width}), 0), ${bins - 1})::integer) filter (where isfinite(${c.q}::double)) as h${i}`,
+    );
+    plans.push({ i, edges });
+  });
+  if (!parts.length) return;
+  const [row] = await engine.query<Record<string, { key: number; value: number }[] | null>>(
+    `select ${parts.join(', ')} from ${from}`,
+  );
+  for (const { i, edges } of plans) {
+    const counts = new Array<number>(edges.length - 1).fill(0);
+    for (const { key, value } of row![`h${i}`] ?? []) counts[Number(key)] = Number(value);
+    const p = profiles[i]!;
+    p.histogram = { edges, counts, missing: p.missing, total: p.count + p.missing };
+  }
+}
+
+/** The most frequent values of categorical, boolean, target and text columns (and small-range numbers). */
+async function topValues(
+  engine: TableEngine,
+  from: string,
+  cols: readonly Column[],
+  profiles: ColumnProfile[],
+) {
+  for (const [i, c] of cols.entries()) {
+    const p = profiles[i]!;
+    const wanted =
+      p.count > 0 &&
+      p.semantic !== 'identifier' &&
+      (!isNumericFamily(c.family) || p.distinct <= topK || p.semantic === 'target') &&
+      c.family !== 'date' &&
+      c.family !== 'timestamp' &&
+      c.family !== 'other';
+    if (!wanted) continue;
+    const rows = await engine.query<{ v: string; n: number }>(
+      `select ${c.q}::varchar as v, count(*) as n from ${from} where ${c.q} is not null group by 1 order by 2 desc, 1 limit ${topK}`,
+    );
+    p.top = rows.map((r) => ({ value: r.v, count: Number(r.n) }));
+  }
+}
+
+async function correlations(
+  engine: TableEngine,
+  from: string,
+  cols: readonly Column[],
+  profiles: ColumnProfile[],
+  target: string | undefined,
+  out: DatasetProfile,
+) {
+  const numeric = cols
+    .map((c, i) => ({ c, p: profiles[i]! }))
+    .filter(({ c, p }) => isNumericFamily(c.family) && p.semantic !== 'identifier' && p.count > 1)
+    .slice(0, maxCorrelated);
+  const pairs: [string, string][] = [];
+  const parts: string[] = [];
+  for (let a = 0; a < numeric.length; a++)
+    for (let b = a + 1; b < numeric.length; b++) {
+      parts.push(`corr(${numeric[a]!.c.q}::double, ${numeric[b]!.c.q}::double) as r${pairs.length}`);
+      pairs.push([numeric[a]!.c.name, numeric[b]!.c.name]);
+    }
+  const t = target === undefined ? undefined : cols.find((c) => c.name === target);
+  const targetable = t && (isNumericFamily(t.family) || t.family === 'boolean');
+  const others = targetable ? numeric.filter(({ c }) => c.name !== target) : [];
+  others.forEach(({ c }, k) => {
+    parts.push(`corr(${c.q}::double, ${t!.q}::integer::double) as t${k}`);
+  });
+  if (!parts.length) return;
+  const [row] = await engine.query<Record<string, number | null>>(`select ${parts.join(', ')} from ${from}`);
+  out.correlations = pairs.flatMap(([a, b], k) => {
+    const r = row![`r${k}`];
+    return r === null || r === undefined || Number.isNaN(r) ? [] : [{ a, b, r }];
+  });
+  if (targetable) {
+    out.targetCorrelations = others.flatMap(({ c }, k) => {
+      const r = row![`t${k}`];
+      return r === null || r === undefined || Number.isNaN(r) ? [] : [{ column: c.name, r }];
+    });
+  }
+}
+
+/** A few rows whose value is text in a column of mostly numbers. */
+async function mixedTypeRows(
+  engine: TableEngine,
+  parquetPath: string,
+  c: Column,
+  p: ColumnProfile,
+): Promise<ProfileResult['issues']> {
+  const rows = await engine.query<{ r: number; v: string }>(
+    `select file_row_number + 1 as r, ${c.q} as v from read_parquet(${quoteLiteral(parquetPath)}, file_row_number = true)
+     where ${c.q} is not null and try_cast(${c.q} as double) is null order by 1 limit 3`,
+  );
+  const share = ((p.numericShare ?? 0) * 100).toFixed(p.numericShare! > 0.99 ? 2 : 1);
+  return rows.map((r) => ({
+    kind: 'mixed_types' as const,
+    column: c.name,
+    row: Number(r.r),
+    message:
+      `column ${JSON.stringify(c.name)} is ${share}% numbers but holds text such as ${JSON.stringify(r.v.slice(0, 40))}` +
+      '; kept as text (cast it with a recipe, or fix the source)',
+  }));
+}
