@@ -35,7 +35,7 @@ describe('datasets API', () => {
     const res = await t.app.inject({ method: 'GET', url, headers });
     return {
       status: res.statusCode,
-      body: res.headers['content-type']?.includes('json') ? res.json() : res.body,
+      body: String(res.headers['content-type']).includes('json') ? res.json() : res.body,
       res,
     };
   };
