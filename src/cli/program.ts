@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { version } from '../core/index.js';
 import { registerConfigCommand } from './config-command.js';
+import { registerDataCommand } from './data-command.js';
 import { wantsJson } from './context.js';
 import { registerDbCommand } from './db-command.js';
 import { registerModelsCommand } from './models-command.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerUsersCommand(program);
   registerTrackingCommands(program);
   registerModelsCommand(program);
+  registerDataCommand(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -21,6 +21,7 @@ import type {
   DatasetVersion,
   DatasetVersionDetails,
   IngestReport,
+  RowsPage,
   SemanticType,
   VersionSource,
 } from './types.js';
@@ -69,15 +70,6 @@ export interface RowsQuery {
   orderBy?: string;
   desc?: boolean;
   filter?: { column: string; op: (typeof rowFilterOps)[number]; value?: string };
-}
-
-export interface RowsPage {
-  ref: string;
-  columns: ColumnSchema[];
-  /** Rows matching the filter. */
-  total: number;
-  offset: number;
-  rows: Record<string, unknown>[];
 }
 
 /**
@@ -276,6 +268,8 @@ export class DataService {
    * held in memory; one larger than `maxUploadBytes` is refused and nothing is kept.
    */
   async ingestUpload(body: Readable, input: IngestInput, actor: Principal | null): Promise<IngestResult> {
+    checkDatasetName(input.name);
+    checkSourceOptions(input.read ?? {});
     const dir = await this.#tmp();
     try {
       const ext = path

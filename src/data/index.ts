@@ -7,11 +7,11 @@ export {
   type DataServiceOptions,
   type IngestInput,
   type IngestResult,
-  type RowsPage,
   type RowsQuery,
   rowFilterOps,
 } from './data-service.js';
 export { checkSourceOptions, detectEncoding, type SourceOptions, splitCsvLine } from './ingest.js';
 export { checkDatasetName, datasetNamePattern, formatRef, parseDatasetRef } from './refs.js';
 export { inferSemantic, typeFamily } from './semantic.js';
+export * from './pii/index.js';
 export * from './types.js';

@@ -4,6 +4,7 @@ import {
   type TableColumn,
   type TableEngine,
 } from '../storage/tables/index.js';
+import { type PiiFinding, scanPii } from './pii/index.js';
 import { profileDatetime } from './profile-datetime.js';
 import { inferSemantic, isNumericFamily, type TypeFamily, typeFamily } from './semantic.js';
 import type { ColumnProfile, ColumnSchema, DatasetProfile, IngestIssue, SemanticType } from './types.js';
@@ -126,7 +127,11 @@ export async function profileParquet(
       issues.push(...(await mixedTypeRows(engine, parquetPath, c, p)));
     }
   }
-  const profile: DatasetProfile = { rows, columns: profiles, correlations: [] };
+  const pii = await findPii(engine, from, cols);
+  // A profile never repeats personal data: no top values for a column whose values look like PII.
+  for (const f of pii)
+    if (f.evidence.includes('values')) delete profiles.find((p) => p.name === f.column)!.top;
+  const profile: DatasetProfile = { rows, columns: profiles, correlations: [], pii };
   await correlations(engine, from, cols, profiles, options.target, profile);
   const columns: ColumnSchema[] = cols.map((c, i) => ({
     name: c.name,
@@ -296,4 +301,22 @@ async function mixedTypeRows(
       `column ${JSON.stringify(c.name)} is ${share}% numbers but holds text such as ${JSON.stringify(r.v.slice(0, 40))}` +
       '; kept as text (cast it with a recipe, or fix the source)',
   }));
+}
+
+/** Values sampled per text column for PII detection. */
+const piiSample = 5_000;
+
+/** PII in text columns (a sample of each) and in column names; counts only, never values. */
+async function findPii(engine: TableEngine, from: string, cols: readonly Column[]): Promise<PiiFinding[]> {
+  const text = cols.filter((c) => c.family === 'string');
+  const inputs = await Promise.all(
+    cols.map(async (c) => {
+      if (!text.includes(c)) return { name: c.name, values: [] };
+      const rows = await engine.query<{ v: string }>(
+        `select ${c.q} as v from ${from} where ${c.q} is not null limit ${piiSample}`,
+      );
+      return { name: c.name, values: rows.map((r) => r.v) };
+    }),
+  );
+  return scanPii(inputs);
 }

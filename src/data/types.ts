@@ -1,3 +1,5 @@
+import type { PiiFinding } from './pii/index.js';
+
 /** What a column means, beyond its physical type; drives profiles, checks and transforms. */
 export type SemanticType =
   | 'numeric'
@@ -92,6 +94,8 @@ export interface DatasetProfile {
   correlations: { a: string; b: string; r: number }[];
   /** Correlation of each numeric column with the target, when a numeric or boolean target is set. */
   targetCorrelations?: { column: string; r: number }[];
+  /** Columns that look like personal data (by a sample of values or by name), with counts only. */
+  pii: PiiFinding[];
 }
 
 /** A problem met while reading a source, and what was done about it. */
@@ -174,4 +178,14 @@ export interface DatasetVersionDetails extends DatasetVersion {
 export interface DatasetRef {
   name: string;
   version: number | 'latest';
+}
+
+/** A page of a version's rows. */
+export interface RowsPage {
+  ref: string;
+  columns: ColumnSchema[];
+  /** Rows matching the filter. */
+  total: number;
+  offset: number;
+  rows: Record<string, unknown>[];
 }

@@ -5,3 +5,4 @@ export type * from './types.js';
 export { type ActiveRun, type RunSearch, type StartRunOptions, TrackingClient } from './tracking-client.js';
 export * from './registry-client.js';
 export type { Experiment, KeyValue, Metric, Run, RunInfo, RunStatus, ViewType } from '../tracking/index.js';
+export * from './data-client.js';

@@ -1,6 +1,7 @@
 // The SDK imports only the error class from core (no Node built-ins), so it also runs in browsers.
 import { isErrorCode } from '../core/error-codes.js';
 import { LatheError } from '../core/errors.js';
+import { DataClient } from './data-client.js';
 import { RegistryClient } from './registry-client.js';
 import { TrackingClient } from './tracking-client.js';
 import type { Query, Transport } from './transport.js';
@@ -43,6 +44,10 @@ export class LatheClient {
   readonly #transport: Transport = {
     request: (method, path, body, query) => this.request(method, path, body, query),
     blob: async (path, query, signal) => (await this.#send('GET', path, { query, signal })).blob(),
+    upload: async <T>(path: string, body: Blob | Uint8Array | ReadableStream<Uint8Array>, query?: Query) => {
+      const res = await this.#send('POST', path, { raw: body, query, accept: 'application/json' });
+      return parseJson(await res.text()) as T;
+    },
   };
 
   /** Experiment tracking: experiments, runs, metrics, params, tags, artifacts. */
@@ -50,6 +55,9 @@ export class LatheClient {
 
   /** The model registry: models, versions, aliases, references, lineage, audit, webhooks. */
   readonly registry = new RegistryClient(this.#transport);
+
+  /** Datasets: versions (ingest by upload), profiles, rows and exports. */
+  readonly data = new DataClient(this.#transport);
 
   /** Liveness: resolves when the process answers. */
   health(): Promise<Health> {
@@ -119,7 +127,14 @@ export class LatheClient {
   async #send(
     method: string,
     path: string,
-    options: { body?: unknown; query?: Query | undefined; signal?: AbortSignal | undefined; accept?: string },
+    options: {
+      body?: unknown;
+      /** Bytes sent as they are (an upload), as application/octet-stream. */
+      raw?: Blob | Uint8Array | ReadableStream<Uint8Array>;
+      query?: Query | undefined;
+      signal?: AbortSignal | undefined;
+      accept?: string;
+    },
   ): Promise<Response> {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(options.query ?? {}))
@@ -128,14 +143,17 @@ export class LatheClient {
     const headers: Record<string, string> = options.accept ? { accept: options.accept } : {};
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.raw !== undefined) headers['content-type'] = 'application/octet-stream';
     let res: Response;
     try {
       res = await this.#fetch(target, {
         method,
         headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
         signal: options.signal,
-      });
+        // A stream body is sent as it is read (Node's fetch needs this said).
+        ...(options.raw instanceof ReadableStream ? { duplex: 'half' } : {}),
+      } as RequestInit);
     } catch (err) {
       if ((err as Error | null)?.name === 'AbortError') throw err;
       throw new LatheError(

@@ -180,6 +180,28 @@ describe('datasets API', () => {
     assert.match(mixed.message, /"n\/a"; kept as text/);
   });
 
+  it('finds PII columns by their values and names, and keeps the values out of the profile', async () => {
+    const lines = ['customer_id,contact,first_name,card,note'];
+    for (let i = 0; i < 60; i++)
+      lines.push(`${1000 + i},user${i}@example.com,Ann,${i % 2 ? '4111 1111 1111 1111' : '5500-0000-0000-0004'},ok`);
+    const res = await upload('people', `${lines.join('\n')}\n`);
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const pii = res.body.version.profile.pii.map((f: { column: string; kind: string; matches: number }) => [
+      f.column,
+      f.kind,
+      f.matches,
+    ]);
+    assert.deepEqual(pii, [
+      ['contact', 'email', 60],
+      ['first_name', 'person_name', 0],
+      ['card', 'credit_card', 60],
+    ]);
+    const profile = JSON.stringify(res.body.version.profile);
+    assert.ok(!profile.includes('example.com') && !profile.includes('4111'), 'no PII value in the profile');
+    const note = res.body.version.profile.columns.find((c: { name: string }) => c.name === 'note');
+    assert.deepEqual(note.top, [{ value: 'ok', count: 60 }]);
+  });
+
   it('reads Latin-1 files as Latin-1 and says so', async () => {
     const body = Buffer.from('name,city\nRené,Zürich\nJosé,Málaga\n', 'latin1');
     const res = await upload('latin', body, '?filename=people.csv');
