@@ -314,7 +314,7 @@ export class DataService {
       const parquet = path.join(dir, 'data.parquet');
       let select = opened.select;
       if (base) select = await this.#appendSelect(engine, base, opened.select);
-      await engine.query(`copy (${select}) to ${quoteLiteral(parquet)} (format parquet, compression zstd)`);
+      await engine.query(`copy (${select}) to ${quoteLiteral(parquet)} (format parquet)`);
       const rejects = await opened.finish();
       const physical = await engine.describe(`select * from read_parquet(${quoteLiteral(parquet)})`);
       const semantic = checkSemanticOverrides(

@@ -87,6 +87,7 @@ export async function profileParquet(
       p.std = num(agg![`sd${i}`]);
       const qs = (agg![`qs${i}`] as number[] | null) ?? [];
       p.quantiles = Object.fromEntries(quantileKeys.map((k, j) => [k, num(qs[j])]));
+      p.quantilesApproximate = !exact;
     }
     if (c.family === 'string' && count > 0) {
       p.length = { min: num(agg![`ln${i}`]), max: num(agg![`lx${i}`]), mean: num(agg![`la${i}`]) };
@@ -159,7 +160,10 @@ function aggregates(cols: readonly Column[], exact: boolean): string[] {
         `avg(${x}) as av${i}`,
         `stddev_samp(${x}) as sd${i}`,
       );
-      out.push(`quantile_cont(${x}, [${quantileLevels.join(', ')}]) as qs${i}`);
+      // Exact quantiles up to exactDistinctRows rows; t-digest estimates past that (3x faster).
+      out.push(
+        `${exact ? 'quantile_cont' : 'approx_quantile'}(${x}, [${quantileLevels.join(', ')}]) as qs${i}`,
+      );
     } else if (c.family === 'string') {
       out.push(
         `min(length(${c.q})) as ln${i}`,
@@ -218,28 +222,41 @@ async function histograms(
   }
 }
 
-/** The most frequent values of categorical, boolean, target and text columns (and small-range numbers). */
+/**
+ * The most frequent values of categorical, boolean, target and text columns (and small-range
+ * numbers), all columns in one scan (grouping sets).
+ */
 async function topValues(
   engine: TableEngine,
   from: string,
   cols: readonly Column[],
   profiles: ColumnProfile[],
 ) {
-  for (const [i, c] of cols.entries()) {
+  const wanted = cols.flatMap((c, i) => {
     const p = profiles[i]!;
-    const wanted =
+    const ok =
       p.count > 0 &&
       p.semantic !== 'identifier' &&
       (!isNumericFamily(c.family) || p.distinct <= topK || p.semantic === 'target') &&
       c.family !== 'date' &&
       c.family !== 'timestamp' &&
       c.family !== 'other';
-    if (!wanted) continue;
-    const rows = await engine.query<{ v: string; n: number }>(
-      `select ${c.q}::varchar as v, count(*) as n from ${from} where ${c.q} is not null group by 1 order by 2 desc, 1 limit ${topK}`,
-    );
-    p.top = rows.map((r) => ({ value: r.v, count: Number(r.n) }));
-  }
+    return ok ? [{ c, p }] : [];
+  });
+  if (!wanted.length) return;
+  const keys = wanted.map((_, k) => `k${k}`);
+  const which = `case ${keys.map((k, j) => `when grouping(${k}) = 0 then ${j}`).join(' ')} end`;
+  const rows = await engine.query<{ g: number; v: string; n: number }>(
+    `select g, v, n from (
+       select ${which} as g, coalesce(${keys.join(', ')}) as v, count(*) as n
+       from (select ${wanted.map(({ c }, k) => `${c.q}::varchar as k${k}`).join(', ')} from ${from})
+       group by grouping sets (${keys.map((k) => `(${k})`).join(', ')})
+     ) where v is not null
+     qualify row_number() over (partition by g order by n desc, v) <= ${topK}
+     order by g, n desc, v`,
+  );
+  for (const { p } of wanted) p.top = [];
+  for (const r of rows) wanted[Number(r.g)]!.p.top!.push({ value: r.v, count: Number(r.n) });
 }
 
 async function correlations(
@@ -306,17 +323,18 @@ async function mixedTypeRows(
 /** Values sampled per text column for PII detection. */
 const piiSample = 5_000;
 
-/** PII in text columns (a sample of each) and in column names; counts only, never values. */
+/** PII in text columns (the first rows) and in column names; counts only, never values. */
 async function findPii(engine: TableEngine, from: string, cols: readonly Column[]): Promise<PiiFinding[]> {
   const text = cols.filter((c) => c.family === 'string');
-  const inputs = await Promise.all(
-    cols.map(async (c) => {
-      if (!text.includes(c)) return { name: c.name, values: [] };
-      const rows = await engine.query<{ v: string }>(
-        `select ${c.q} as v from ${from} where ${c.q} is not null limit ${piiSample}`,
-      );
-      return { name: c.name, values: rows.map((r) => r.v) };
-    }),
+  const sample = text.length
+    ? await engine.query<Record<string, string | null>>(
+        `select ${text.map((c) => c.q).join(', ')} from ${from} limit ${piiSample}`,
+      )
+    : [];
+  return scanPii(
+    cols.map((c) => ({
+      name: c.name,
+      values: text.includes(c) ? sample.map((r) => r[c.name] ?? null) : [],
+    })),
   );
-  return scanPii(inputs);
 }

@@ -55,6 +55,8 @@ export interface ColumnProfile {
   std?: number;
   /** Quantiles 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 keyed `p1` … `p99`. */
   quantiles?: Record<string, number>;
+  /** True past 100,000 rows, where quantiles are t-digest estimates. */
+  quantilesApproximate?: boolean;
   /** Fixed-width bins between min and max: the reference sketch drift checks compare with. */
   histogram?: HistogramSketch;
   /** Most frequent values, most frequent first, ties in value order (at most 20). */
