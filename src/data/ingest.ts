@@ -1,23 +1,9 @@
 import { open, stat } from 'node:fs/promises';
 import { describeValue, LatheError, newId } from '../core/index.js';
 import { detectFormat, quoteIdentifier, quoteLiteral, type TableEngine } from '../storage/tables/index.js';
-import type { IngestIssue, IngestReport } from './types.js';
+import type { IngestIssue, IngestReport, SourceOptions } from './types.js';
 
-/** How to read a file; anything omitted is detected. */
-export interface SourceOptions {
-  /** `auto` (default) picks by extension, then by content. `tsv` is CSV with a tab delimiter. */
-  format?: 'auto' | 'csv' | 'tsv' | 'parquet' | 'json';
-  /** CSV: one field separator character (or a short string). */
-  delimiter?: string;
-  /** CSV: the quote character ('' for none). */
-  quote?: string;
-  /** CSV: whether the first line holds the column names. */
-  header?: boolean;
-  /** CSV: `auto` (default: UTF-8 unless the first megabyte is not valid UTF-8, then Latin-1). */
-  encoding?: 'auto' | 'utf-8' | 'utf-16' | 'latin-1';
-  /** Refuse the file when any row is malformed, instead of skipping and reporting such rows. */
-  strict?: boolean;
-}
+export type { SourceOptions } from './types.js';
 
 const formats = ['auto', 'csv', 'tsv', 'parquet', 'json'] as const;
 const encodings = ['auto', 'utf-8', 'utf-16', 'latin-1'] as const;

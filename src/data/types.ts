@@ -191,3 +191,19 @@ export interface RowsPage {
   offset: number;
   rows: Record<string, unknown>[];
 }
+
+/** How to read a file; anything omitted is detected. */
+export interface SourceOptions {
+  /** `auto` (default) picks by extension, then by content. `tsv` is CSV with a tab delimiter. */
+  format?: 'auto' | 'csv' | 'tsv' | 'parquet' | 'json';
+  /** CSV: one field separator character (or a short string). */
+  delimiter?: string;
+  /** CSV: the quote character ('' for none). */
+  quote?: string;
+  /** CSV: whether the first line holds the column names. */
+  header?: boolean;
+  /** CSV: `auto` (default: UTF-8 unless the first megabyte is not valid UTF-8, then Latin-1). */
+  encoding?: 'auto' | 'utf-8' | 'utf-16' | 'latin-1';
+  /** Refuse the file when any row is malformed, instead of skipping and reporting such rows. */
+  strict?: boolean;
+}

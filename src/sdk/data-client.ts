@@ -1,4 +1,10 @@
-import type { Dataset, DatasetVersion, DatasetVersionDetails, RowsPage } from '../data/types.js';
+import type {
+  Dataset,
+  DatasetVersion,
+  DatasetVersionDetails,
+  RowsPage,
+  SourceOptions,
+} from '../data/types.js';
 import { enc, type Query, type Transport } from './transport.js';
 
 export type {
@@ -15,16 +21,9 @@ export type {
 } from '../data/types.js';
 
 /** How to read an uploaded file and what to record with the version. */
-export interface IngestOptions {
+export interface IngestOptions extends SourceOptions {
   /** The file's name (its extension picks the format when `format` is `auto`). */
   filename?: string;
-  format?: 'auto' | 'csv' | 'tsv' | 'parquet' | 'json';
-  delimiter?: string;
-  quote?: string;
-  header?: boolean;
-  encoding?: 'auto' | 'utf-8' | 'utf-16' | 'latin-1';
-  /** Refuse the file when any row is malformed. */
-  strict?: boolean;
   /** Add the rows to the latest version. */
   append?: boolean;
   target?: string;
