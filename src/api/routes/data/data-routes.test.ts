@@ -183,7 +183,9 @@ describe('datasets API', () => {
   it('finds PII columns by their values and names, and keeps the values out of the profile', async () => {
     const lines = ['customer_id,contact,first_name,card,note'];
     for (let i = 0; i < 60; i++)
-      lines.push(`${1000 + i},user${i}@example.com,Ann,${i % 2 ? '4111 1111 1111 1111' : '5500-0000-0000-0004'},ok`);
+      lines.push(
+        `${1000 + i},user${i}@example.com,Ann,${i % 2 ? '4111 1111 1111 1111' : '5500-0000-0000-0004'},ok`,
+      );
     const res = await upload('people', `${lines.join('\n')}\n`);
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const pii = res.body.version.profile.pii.map((f: { column: string; kind: string; matches: number }) => [
