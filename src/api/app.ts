@@ -21,7 +21,7 @@ import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin, sendError, toErrorAnswer } from './plugins/errors.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { openapiPlugin } from './plugins/openapi.js';
-import { sendUiPage, wantsUiPage, webDistDir, webUiPlugin } from './plugins/web-ui.js';
+import { isUiBuilt, sendUiPage, wantsUiPage, webDistDir, webUiPlugin } from './plugins/web-ui.js';
 import { auditRoutes } from './routes/audit/audit-routes.js';
 import { authRoutes } from './routes/auth/auth-routes.js';
 import { dataRoutes } from './routes/data/data-routes.js';
@@ -38,8 +38,11 @@ export interface AppOptions {
   blobs: BlobStore;
   /** A pino logger; omit for a silent app (tests). */
   logger?: Logger;
-  /** Kind of blob store, shown in system info. */
-  blobStoreKind?: string;
+  /**
+   * The auth service to use; pass the one that bootstrapped the first admin so both share it.
+   * Defaults to a new service on `meta`.
+   */
+  auth?: AuthService;
   /** Directory of the built UI (defaults to the package's web/dist). */
   webDir?: string;
 }
@@ -100,7 +103,7 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
     done(null, payload);
   });
 
-  const auth = new AuthService(meta);
+  const auth = options.auth ?? new AuthService(meta);
   await app.register(errorsPlugin);
   await app.register(metricsPlugin);
   await app.register(authPlugin, { enabled: config.auth.enabled, auth });
@@ -115,7 +118,7 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   await app.register(systemRoutes, {
     authEnabled: config.auth.enabled,
     metaStore: meta.dialect,
-    blobStore: options.blobStoreKind ?? 'file',
+    blobStore: blobs.kind,
   });
   await app.register(authRoutes, { auth, enabled: config.auth.enabled });
   await app.register(auditRoutes, { audit: auth.audit });
@@ -124,7 +127,7 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   });
   const registry = new RegistryService(meta, auth.audit, tracking, { webhookOptions: { logger: app.log } });
   app.addHook('onClose', async () => registry.webhooks.close());
-  await app.register(mlflowCompat, { meta, blobs, audit: auth.audit, tracking, registry });
+  await app.register(mlflowCompat, { audit: auth.audit, tracking, registry });
   await app.register(nativeTrackingRoutes, { tracking });
   await app.register(nativeRegistryRoutes, { registry });
   await app.register(runArtifactRoutes, { runArtifacts: tracking.artifacts });
@@ -135,13 +138,11 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   app.addHook('onClose', async () => data.close());
   await app.register(dataRoutes, { data });
   const webDir = options.webDir ?? webDistDir;
-  await app.register(webUiPlugin, { dir: webDir });
+  const uiBuilt = isUiBuilt(webDir);
+  await app.register(webUiPlugin, { dir: webDir, built: uiBuilt });
 
   app.setNotFoundHandler((request, reply) => {
-    if (wantsUiPage(request)) {
-      const sent = sendUiPage(reply, webDir);
-      if (sent) return sent;
-    }
+    if (uiBuilt && wantsUiPage(request)) return sendUiPage(reply, webDir);
     const path = request.url.split('?')[0];
     return sendError(reply, {
       status: 404,

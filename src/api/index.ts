@@ -1,3 +1,3 @@
 export { type AppOptions, buildApp, type LatheApp } from './app.js';
 export { httpStatusByCode } from './error-status.js';
-export { isLoopback, type RunningServer, startServer } from './server.js';
+export { type RunningServer, startServer } from './server.js';

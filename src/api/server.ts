@@ -42,8 +42,7 @@ export async function startServer(config: LatheConfig, logger: Logger): Promise<
     );
   }
   const meta = await openMetaStore(metaStoreUri(config));
-  const blobUri = blobStoreUri(config);
-  const blobs = await openBlobStore(blobUri).catch(async (err: unknown) => {
+  const blobs = await openBlobStore(blobStoreUri(config)).catch(async (err: unknown) => {
     await meta.close();
     throw err;
   });
@@ -52,10 +51,9 @@ export async function startServer(config: LatheConfig, logger: Logger): Promise<
     await meta.close();
   };
   try {
-    const adminToken = config.auth.enabled
-      ? ((await new AuthService(meta).bootstrapAdmin())?.secret ?? null)
-      : null;
-    const app = await buildApp({ config, meta, blobs, logger, blobStoreKind: blobUri.split(':')[0] });
+    const auth = new AuthService(meta);
+    const adminToken = config.auth.enabled ? ((await auth.bootstrapAdmin())?.secret ?? null) : null;
+    const app = await buildApp({ config, meta, blobs, logger, auth });
     await app.listen({ host: config.server.host, port: config.server.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;

@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AuthService } from '../auth/index.js';
-import { type DeepPartial, type LatheConfig, type Logger, loadConfig } from '../core/index.js';
+import {
+  blobStoreUri,
+  type DeepPartial,
+  type LatheConfig,
+  type Logger,
+  loadConfig,
+  metaStoreUri,
+} from '../core/index.js';
 import { openBlobStore } from '../storage/blobs/index.js';
 import { openMetaStore } from '../storage/meta/index.js';
 import { buildApp, type LatheApp } from './app.js';
@@ -24,11 +31,11 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const dir = mkdtempSync(path.join(tmpdir(), 'lathe-app-'));
   const { config } = loadConfig({ env: {}, cwd: dir, flags: { dataDir: dir, ...overrides } });
-  const meta = await openMetaStore(`sqlite:${path.join(dir, 'lathe.db')}`);
-  const blobs = await openBlobStore(`file:${path.join(dir, 'blobs')}`);
+  const meta = await openMetaStore(metaStoreUri(config));
+  const blobs = await openBlobStore(blobStoreUri(config));
   const auth = new AuthService(meta);
   const adminToken = config.auth.enabled ? ((await auth.bootstrapAdmin())?.secret ?? null) : null;
-  const app = await buildApp({ config, meta, blobs, ...options });
+  const app = await buildApp({ config, meta, blobs, auth, ...options });
   return {
     app,
     adminToken,

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { type ErrorDetails, LatheError } from '../core/index.js';
+import { type ErrorDetails, isoTime, LatheError } from '../core/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
 import type { Principal } from './roles.js';
 
@@ -108,7 +108,7 @@ export class AuditLog {
     return {
       events: page.map((r) => ({
         seq: r.seq,
-        at: new Date(r.at).toISOString(),
+        at: isoTime(r.at),
         actorId: r.actor_id,
         actorName: r.actor_name,
         tokenId: r.token_id,

@@ -1,13 +1,25 @@
-import { LatheError, newId, randomSecret, sha256Hex } from '../core/index.js';
+import {
+  apiTokenPrefix,
+  isoTime,
+  LatheError,
+  newId,
+  randomSecret,
+  sha256Hex,
+  tokenDisplayPrefix,
+} from '../core/index.js';
 import type { ApiTokensTable, MetaStore, UsersTable } from '../storage/meta/index.js';
 import { AuditLog } from './audit-log.js';
 import {
+  allows,
   isPermission,
   isRole,
   type Permission,
   type Principal,
+  permissions,
   type Role,
+  roleOf,
   rolePermissions,
+  roles,
 } from './roles.js';
 
 /** A user as the API shows it. */
@@ -44,7 +56,6 @@ export interface CreateTokenInput {
   userName?: string;
 }
 
-const tokenPrefix = 'lathe_';
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 /** How stale `last_used_at` may get before a request refreshes it (avoids a write per request). */
 const lastUsedResolutionMs = 60_000;
@@ -75,7 +86,7 @@ export class AuthService {
     return this.store.transaction(async (trx) => {
       const claimed = await trx
         .insertInto('lathe_settings')
-        .values({ key: 'bootstrap.admin', value: new Date().toISOString(), updated_at: Date.now() })
+        .values({ key: 'bootstrap.admin', value: isoTime(Date.now()), updated_at: Date.now() })
         .onConflict((oc) => oc.column('key').doNothing())
         .executeTakeFirst();
       if (Number(claimed.numInsertedOrUpdatedRows ?? 0) !== 1) return null;
@@ -118,10 +129,10 @@ export class AuthService {
 
   /** Resolves a bearer secret to its principal; throws UNAUTHENTICATED, TOKEN_EXPIRED or TOKEN_REVOKED. */
   async authenticate(secret: string): Promise<Principal> {
-    if (!secret.startsWith(tokenPrefix) || secret.length > 200) {
+    if (!secret.startsWith(apiTokenPrefix) || secret.length > 200) {
       throw new LatheError(
         'UNAUTHENTICATED',
-        `the bearer token is not a Lathe API token (expected one starting with "${tokenPrefix}")`,
+        `the bearer token is not a Lathe API token (expected one starting with "${apiTokenPrefix}")`,
       );
     }
     // Every authenticated request runs this: a fixed statement, no query building.
@@ -139,15 +150,9 @@ export class AuthService {
       );
     const now = Date.now();
     if (row.revoked_at !== null)
-      throw new LatheError(
-        'TOKEN_REVOKED',
-        `token ${row.id} was revoked at ${new Date(row.revoked_at).toISOString()}`,
-      );
+      throw new LatheError('TOKEN_REVOKED', `token ${row.id} was revoked at ${isoTime(row.revoked_at)}`);
     if (row.expires_at !== null && row.expires_at <= now) {
-      throw new LatheError(
-        'TOKEN_EXPIRED',
-        `token ${row.id} expired at ${new Date(row.expires_at).toISOString()}`,
-      );
+      throw new LatheError('TOKEN_EXPIRED', `token ${row.id} expired at ${isoTime(row.expires_at)}`);
     }
     if (row.disabled) throw new LatheError('UNAUTHENTICATED', `user ${row.user_name} is disabled`);
     if (row.last_used_at === null || now - row.last_used_at > lastUsedResolutionMs) {
@@ -157,7 +162,7 @@ export class AuthService {
         .where('id', '=', row.id)
         .execute();
     }
-    const role = isRole(row.role) ? row.role : 'viewer';
+    const role = roleOf(row.role);
     const scopes = parseScopes(row.scopes);
     return {
       userId: row.user_id,
@@ -173,7 +178,7 @@ export class AuthService {
     if (!isRole(input.role)) {
       throw new LatheError(
         'INVALID_ARGUMENT',
-        `role must be one of viewer, editor, admin, got ${JSON.stringify(input.role)}`,
+        `role must be one of ${roles.join(', ')}, got ${JSON.stringify(input.role)}`,
       );
     }
     const row: UsersTable = {
@@ -214,7 +219,7 @@ export class AuthService {
   async createToken(input: CreateTokenInput, ctx: Context): Promise<{ token: ApiToken; secret: string }> {
     checkName(input.name, 'token name');
     const ownerName = input.userName ?? ctx.actor.userName;
-    if (ownerName !== ctx.actor.userName && !ctx.actor.permissions.includes('admin')) {
+    if (ownerName !== ctx.actor.userName && !allows(ctx.actor, 'admin')) {
       throw new LatheError(
         'PERMISSION_DENIED',
         `only admins may create tokens for another user (you are ${ctx.actor.userName})`,
@@ -226,13 +231,13 @@ export class AuthService {
       .where('name', '=', ownerName)
       .executeTakeFirst();
     if (!owner) throw new LatheError('NOT_FOUND', `no user named ${JSON.stringify(ownerName)}`);
-    const ownerRole = isRole(owner.role) ? owner.role : 'viewer';
+    const ownerRole = roleOf(owner.role);
     const scopes = input.scopes ?? [...rolePermissions[ownerRole]];
     for (const s of scopes) {
       if (!isPermission(s))
         throw new LatheError(
           'INVALID_ARGUMENT',
-          `scope must be one of read, write, admin, got ${JSON.stringify(s)}`,
+          `scope must be one of ${permissions.join(', ')}, got ${JSON.stringify(s)}`,
         );
       if (!rolePermissions[ownerRole].includes(s)) {
         throw new LatheError(
@@ -240,7 +245,7 @@ export class AuthService {
           `scope ${s} exceeds the role of ${owner.name} (${ownerRole} holds ${rolePermissions[ownerRole].join(', ')})`,
         );
       }
-      if (owner.id === ctx.actor.userId && !ctx.actor.permissions.includes(s)) {
+      if (owner.id === ctx.actor.userId && !allows(ctx.actor, s)) {
         throw new LatheError(
           'PERMISSION_DENIED',
           `a token cannot create a token with more scopes than its own: ${s} is not among ${ctx.actor.permissions.join(', ')}`,
@@ -248,11 +253,11 @@ export class AuthService {
       }
     }
     if (scopes.length === 0)
-      throw new LatheError('INVALID_ARGUMENT', 'scopes must hold at least one of read, write, admin');
+      throw new LatheError('INVALID_ARGUMENT', `scopes must hold at least one of ${permissions.join(', ')}`);
     if (input.expiresAt != null && input.expiresAt <= Date.now()) {
       throw new LatheError(
         'INVALID_ARGUMENT',
-        `expiry must be in the future, got ${new Date(input.expiresAt).toISOString()}`,
+        `expiry must be in the future, got ${isoTime(input.expiresAt)}`,
       );
     }
     const { row, secret } = newTokenRow(owner.id, input.name, [...new Set(scopes)], input.expiresAt ?? null);
@@ -295,7 +300,7 @@ export class AuthService {
       .select('users.name as user_name')
       .where('api_tokens.id', '=', id)
       .executeTakeFirst();
-    if (!row || (row.user_id !== ctx.actor.userId && !ctx.actor.permissions.includes('admin'))) {
+    if (!row || (row.user_id !== ctx.actor.userId && !allows(ctx.actor, 'admin'))) {
       throw new LatheError('NOT_FOUND', `no token with id ${JSON.stringify(id)}`);
     }
     if (row.revoked_at !== null) return toToken(row, row.user_name);
@@ -318,12 +323,12 @@ export class AuthService {
 }
 
 function newTokenRow(userId: string, name: string, scopes: Permission[], expiresAt: number | null) {
-  const secret = tokenPrefix + randomSecret(30);
+  const secret = apiTokenPrefix + randomSecret(30);
   const row: ApiTokensTable = {
     id: newId('tok_'),
     user_id: userId,
     name,
-    prefix: secret.slice(0, tokenPrefix.length + 6),
+    prefix: tokenDisplayPrefix(secret),
     secret_hash: sha256Hex(secret),
     scopes: JSON.stringify(scopes),
     created_at: Date.now(),
@@ -348,13 +353,13 @@ function parseScopes(json: string): Permission[] {
   return Array.isArray(parsed) ? parsed.filter(isPermission) : [];
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const iso = (ms: number | null) => (ms === null ? null : isoTime(ms));
 
 function toUser(r: UsersTable): User {
   return {
     id: r.id,
     name: r.name,
-    role: isRole(r.role) ? r.role : 'viewer',
+    role: roleOf(r.role),
     createdAt: iso(r.created_at)!,
     disabled: r.disabled === 1,
   };

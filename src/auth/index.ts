@@ -1,7 +1,6 @@
 export {
   type AuditEvent,
   AuditLog,
-  type AuditObject,
   type AuditQuery,
   type AuditRecord,
 } from './audit-log.js';

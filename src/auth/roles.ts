@@ -37,6 +37,11 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (roles as readonly string[]).includes(value);
 }
 
+/** `value` as a role; anything that is not one (a row from an older or edited store) is `viewer`. */
+export function roleOf(value: unknown): Role {
+  return isRole(value) ? value : 'viewer';
+}
+
 export function isPermission(value: unknown): value is Permission {
   return typeof value === 'string' && (permissions as readonly string[]).includes(value);
 }

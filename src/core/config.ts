@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describeValue, LatheError } from './errors.js';
+import { apiTokenPrefix, tokenDisplayPrefix } from './ids.js';
 
 /** Log levels, most to least severe. */
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -218,6 +219,8 @@ export function publicUrl(config: LatheConfig, port = config.server.port): strin
   return `http://${host}:${port}`;
 }
 
+const apiTokenPattern = new RegExp(`^${apiTokenPrefix}[A-Za-z0-9_-]{30,}$`);
+
 /** A copy of the config safe to print: tokens hidden, passwords in URIs masked. */
 export function maskSecrets(config: LatheConfig): LatheConfig {
   const flat = flatten(config as unknown as Record<string, unknown>, '', 'config');
@@ -226,7 +229,7 @@ export function maskSecrets(config: LatheConfig): LatheConfig {
     if (typeof v !== 'string' || v === '') continue;
     // A Lathe token keeps its public prefix (as `tokens list` shows it); anything else is hidden whole.
     if (s.secret === 'whole')
-      flat[s.path] = /^lathe_[A-Za-z0-9_-]{30,}$/.test(v) ? `${v.slice(0, 12)}****` : '****';
+      flat[s.path] = apiTokenPattern.test(v) ? `${tokenDisplayPrefix(v)}****` : '****';
     if (s.secret === 'uri') flat[s.path] = maskUri(v);
   }
   return unflatten(flat) as unknown as LatheConfig;
@@ -328,7 +331,7 @@ function flatten(obj: Record<string, unknown>, prefix: string, where: string): R
     const isGroup = settings.some((s) => s.path.startsWith(`${key}.`));
     if (isGroup) {
       if (v === undefined || v === null) continue; // an empty section (`server:` with its keys commented out)
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      if (typeof v !== 'object' || Array.isArray(v)) {
         throw new LatheError(
           'CONFIG_INVALID',
           `${key} in ${where}: expected an object, got ${describeValue(v)}`,

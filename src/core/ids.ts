@@ -22,3 +22,11 @@ export function randomSecret(bytes = 32): string {
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
+
+/** What every Lathe API token secret starts with. */
+export const apiTokenPrefix = 'lathe_';
+
+/** The public start of a token secret that listings show to tell tokens apart (never the whole secret). */
+export function tokenDisplayPrefix(secret: string): string {
+  return secret.slice(0, apiTokenPrefix.length + 6);
+}

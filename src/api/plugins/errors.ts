@@ -8,6 +8,8 @@ interface ErrorAnswer {
   code: ErrorCode;
   message: string;
   details?: ErrorDetails;
+  /** Set when the request body could not be parsed as JSON (dialects with a code for that use it). */
+  malformedBody?: true;
 }
 
 /** Sends `{ "error": { code, message, details, requestId } }` with the status of the code. */
@@ -49,6 +51,7 @@ export function toErrorAnswer(err: unknown, request: FastifyRequest): ErrorAnswe
         status: 400,
         code: 'INVALID_ARGUMENT',
         message: `the request body must be valid JSON: ${e.message}`,
+        malformedBody: true,
       };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return {
@@ -62,13 +65,6 @@ export function toErrorAnswer(err: unknown, request: FastifyRequest): ErrorAnswe
         code: 'UNSUPPORTED_MEDIA_TYPE',
         message: `this route does not accept content type ${JSON.stringify(request.headers['content-type'] ?? '')}; send application/json`,
       };
-  }
-  if (e instanceof SyntaxError && (e as { statusCode?: number }).statusCode === 400) {
-    return {
-      status: 400,
-      code: 'INVALID_ARGUMENT',
-      message: `the request body must be valid JSON: ${e.message}`,
-    };
   }
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (status >= 400 && status < 500) {

@@ -2,13 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The Prometheus registry of this app; modules add their own metrics to it. */
-    metrics: Registry;
-  }
-}
-
 /**
  * Prometheus metrics at `/metrics`: request counts and latency histograms per route template
  * (never per raw URL), and the process metrics (CPU, memory, event loop, GC).
@@ -29,7 +22,6 @@ export const metricsPlugin = fp(async (app: FastifyInstance) => {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  app.decorate('metrics', registry);
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ method: request.method, route, status_code: String(reply.statusCode) });

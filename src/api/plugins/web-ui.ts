@@ -10,13 +10,19 @@ export const webDistDir = fileURLToPath(new URL('../../../web/dist', import.meta
 const csp =
   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
 
+/** True when `dir` holds a built UI (its `index.html`). Check once, at startup. */
+export function isUiBuilt(dir: string): boolean {
+  return existsSync(`${dir}/index.html`);
+}
+
 /**
- * Serves the web UI at `/`. Hashed assets are cached for a year; `index.html` is never cached.
- * Unknown UI paths (client-side routes) get index.html from `sendUiPage` in the not-found handler.
+ * Serves the web UI in `dir` at `/` (`built` from {@link isUiBuilt}; without a build, `/` says how
+ * to build it). Hashed assets are cached for a year; `index.html` is never cached. Unknown UI paths
+ * (client-side routes) get index.html from `sendUiPage` in the not-found handler.
  */
-export const webUiPlugin = fp(async (app: FastifyInstance, opts: { dir: string }) => {
+export const webUiPlugin = fp(async (app: FastifyInstance, opts: { dir: string; built: boolean }) => {
   const root = opts.dir;
-  if (!existsSync(`${root}/index.html`)) {
+  if (!opts.built) {
     app.get('/', { schema: { hide: true } }, async (_req, reply) =>
       reply
         .type('text/html; charset=utf-8')
@@ -53,12 +59,10 @@ export function wantsUiPage(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/html');
 }
 
-/** Answers with the UI's index.html, if the UI is built. */
-export function sendUiPage(reply: FastifyReply, dir: string): FastifyReply | null {
-  if (!('sendFile' in reply) || !existsSync(`${dir}/index.html`)) return null;
-  reply
-    .header('cache-control', 'no-cache')
-    .header('content-security-policy', csp)
-    .header('x-frame-options', 'DENY');
+/**
+ * Answers with the built UI's index.html; only for a `dir` that {@link webUiPlugin} serves as built.
+ * The plugin's `setHeaders` gives it the same headers as `/` (never cached, content security policy).
+ */
+export function sendUiPage(reply: FastifyReply, dir: string): FastifyReply {
   return reply.sendFile('index.html', dir);
 }

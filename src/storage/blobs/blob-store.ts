@@ -44,6 +44,9 @@ export interface BlobInfo {
  * `INVALID_ARGUMENT` for anything else, before touching storage.
  */
 export interface BlobStore {
+  /** The backend's kind, as its URI scheme names it (`file` for the filesystem store); shown in system info. */
+  readonly kind: string;
+
   /**
    * Stores the content and resolves to its digest and size in bytes once it is durable.
    * Identical content is stored once; putting it again returns the same digest. The content is

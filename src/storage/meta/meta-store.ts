@@ -180,8 +180,8 @@ export class MetaStore {
     }
     return {
       db: conn,
-      query: async <R>(text: string, params: readonly unknown[] = []) =>
-        direct.prepare(this.#statement(text, () => text))(params) as R[],
+      // `?` placeholders as written: the direct client caches its prepared statements by text.
+      query: async <R>(text: string, params: readonly unknown[] = []) => direct.prepare(text)(params) as R[],
       // One prepared single-row statement run per row: on SQLite faster than multi-row statements.
       insertMany: async (table, columns, rows, suffix = '') => {
         const run = direct.prepare(this.#insertText(table, columns, 1, suffix));
@@ -195,12 +195,10 @@ export class MetaStore {
    * the query builder. `text` must be a constant from code; values are bound parameters.
    */
   async query<R>(db: Kysely<MetaSchema>, text: string, params: readonly unknown[] = []): Promise<R[]> {
-    const res = await db.executeQuery<R>(
-      CompiledQuery.raw(
-        this.#statement(text, () => text),
-        [...params],
-      ),
-    );
+    // SQLite takes `?` as written (its driver caches prepared statements by text); only
+    // PostgreSQL's text is rewritten, and kept.
+    const statement = this.dialect === 'postgres' ? this.#statement(text, () => text) : text;
+    const res = await db.executeQuery<R>(CompiledQuery.raw(statement, [...params]));
     return res.rows;
   }
 

@@ -207,6 +207,7 @@ describe('TableEngine', () => {
       await assert.rejects(engine.readParquetBlob('a'.repeat(64), blobs), hasCode('BLOB_NOT_FOUND'));
       await assert.rejects(engine.readParquetBlob('../etc/passwd', blobs), hasCode('INVALID_ARGUMENT'));
       const remote: BlobStore = {
+        kind: 'remote',
         put: () => Promise.reject(new Error('unused')),
         get: () => Promise.reject(new Error('unused')),
         stat: async () => null,

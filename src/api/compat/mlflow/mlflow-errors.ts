@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { type ErrorCode, isLatheError } from '../../../core/index.js';
+import type { ErrorCode } from '../../../core/index.js';
 import { toErrorAnswer } from '../../plugins/errors.js';
 
 /** MLflow's error codes (databricks_pb2.ErrorCode names) and the HTTP status MLflow sends with each. */
@@ -46,7 +46,7 @@ export function mlflowErrorHandler(
 ): FastifyReply {
   const answer = toErrorAnswer(err, request);
   if (answer.status >= 500) request.log.error({ err }, 'request failed');
-  if (!isLatheError(err) && answer.code === 'INVALID_ARGUMENT' && /JSON/.test(answer.message)) {
+  if (answer.malformedBody) {
     return sendMlflowError(reply, 'MALFORMED_REQUEST', 400, answer.message);
   }
   const [code, status] = mlflowCodes[answer.code];

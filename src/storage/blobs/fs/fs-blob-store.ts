@@ -51,6 +51,7 @@ async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
  * a killed process; they are never visible as blobs.
  */
 export class FsBlobStore implements BlobStore {
+  readonly kind = 'file';
   /** The absolute root directory. */
   readonly root: string;
   private readonly blobDir: string;
