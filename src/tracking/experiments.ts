@@ -2,9 +2,10 @@ import type { AuditLog, Principal } from '../auth/index.js';
 import { groupBy, LatheError } from '../core/index.js';
 import { type ExperimentsTable, type MetaStore, selectInChunks } from '../storage/meta/index.js';
 import type { Experiment, KeyValue } from './types.js';
-import { checkExperimentName, checkLength, checkKey, limits } from './validation.js';
+import { checkExperimentName, checkTag, limits } from './validation.js';
 
 type Row = Omit<ExperimentsTable, 'experiment_id'> & { experiment_id: number };
+const experimentTag = { maxValueLength: limits.experimentTagValueLength };
 
 /** Experiments: create, read, rename, soft delete and restore, tags. */
 export class Experiments {
@@ -19,7 +20,8 @@ export class Experiments {
     actor: Principal | null,
   ): Promise<string> {
     const name = checkExperimentName(input.name);
-    for (const t of input.tags ?? []) checkExperimentTag(t);
+    // A key sent twice keeps its last value, as setTag would leave it.
+    const tags = [...new Map((input.tags ?? []).map((t) => [t.key, checkTag(t, experimentTag)])).values()];
     if (input.artifactLocation?.startsWith('runs:')) {
       throw new LatheError(
         'INVALID_ARGUMENT',
@@ -48,10 +50,10 @@ export class Experiments {
             .where('experiment_id', '=', id)
             .execute();
         }
-        if (input.tags?.length) {
+        if (tags.length) {
           await trx
             .insertInto('experiment_tags')
-            .values(input.tags.map((t) => ({ experiment_id: id, key: t.key, value: t.value })))
+            .values(tags.map((t) => ({ experiment_id: id, key: t.key, value: t.value })))
             .execute();
         }
         await this.audit.record(
@@ -177,7 +179,7 @@ export class Experiments {
     tag: { key: unknown; value: unknown },
     actor: Principal | null,
   ): Promise<void> {
-    const t = checkExperimentTag(tag);
+    const t = checkTag(tag, experimentTag);
     const exp = await this.get(experimentId);
     if (exp.lifecycleStage !== 'active') {
       throw new LatheError(
@@ -236,13 +238,4 @@ export function parseExperimentId(value: unknown): number {
     throw new LatheError('NOT_FOUND', `No Experiment with id=${String(value)} exists`);
   }
   return Number(s);
-}
-
-function checkExperimentTag(tag: { key: unknown; value: unknown }): KeyValue {
-  const key = checkKey('tag', tag.key);
-  if (typeof tag.value !== 'string')
-    throw new LatheError('INVALID_ARGUMENT', `Tag value for '${key}' must be a string`);
-  checkLength('Tag key', limits.experimentTagKeyLength, key);
-  checkLength('Tag value', limits.experimentTagValueLength, tag.value);
-  return { key, value: tag.value };
 }

@@ -2,22 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AuditLog, Principal } from '../auth/index.js';
 import { LatheError, sha256Hex } from '../core/index.js';
-import {
-  type MetaSchema,
-  type MetaStore,
-  type RunsTable,
-  selectInChunks,
-  type WriteTx,
-} from '../storage/meta/index.js';
+import { type MetaSchema, type MetaStore, type RunsTable, selectInChunks } from '../storage/meta/index.js';
 import type { Experiments } from './experiments.js';
-import {
-  decodeOffsetToken,
-  encodeMetricValue,
-  encodeOffsetToken,
-  hydrateRuns,
-  isNewer,
-  toRunInfo,
-} from './run-data.js';
+import { MetricLog } from './metric-log.js';
+import { hydrateRuns, toRunInfo } from './run-data.js';
 import {
   type DatasetInput,
   type KeyValue,
@@ -28,45 +16,21 @@ import {
   type RunStatus,
   runStatuses,
 } from './types.js';
-import { checkBatchLimits, checkKey, checkLength, limits } from './validation.js';
+import {
+  checkBatchLimits,
+  checkKey,
+  checkLength,
+  checkMetric,
+  checkParam,
+  checkRunId,
+  checkTag,
+  limits,
+} from './validation.js';
 
-const runIdPattern = /^[a-zA-Z0-9][\w-]{0,255}$/;
-const adjectives = [
-  'amber',
-  'bold',
-  'calm',
-  'deft',
-  'eager',
-  'fair',
-  'glad',
-  'keen',
-  'lucid',
-  'merry',
-  'neat',
-  'quick',
-  'sly',
-  'tidy',
-  'vast',
-  'wise',
-];
-const nouns = [
-  'ant',
-  'bee',
-  'crow',
-  'doe',
-  'elk',
-  'fox',
-  'gnu',
-  'hare',
-  'ibis',
-  'jay',
-  'koi',
-  'lynx',
-  'mole',
-  'newt',
-  'owl',
-  'yak',
-];
+/** Words of generated run names (`<adjective>-<noun>-<n>`). */
+const adjectives =
+  'amber bold calm deft eager fair glad keen lucid merry neat quick sly tidy vast wise'.split(' ');
+const nouns = 'ant bee crow doe elk fox gnu hare ibis jay koi lynx mole newt owl yak'.split(' ');
 
 export interface LogBatchInput {
   metrics?: Metric[];
@@ -76,11 +40,16 @@ export interface LogBatchInput {
 
 /** Runs: lifecycle, logging (metrics, params, tags, inputs) and metric history. */
 export class Runs {
+  /** Metric points and histories. */
+  readonly #metrics: MetricLog;
+
   constructor(
     private readonly store: MetaStore,
     private readonly experiments: Experiments,
     private readonly audit: AuditLog,
-  ) {}
+  ) {
+    this.#metrics = new MetricLog(store);
+  }
 
   async create(
     input: {
@@ -99,7 +68,8 @@ export class Runs {
         `The experiment ${exp.experimentId} must be in the 'active' state. Current state is deleted.`,
       );
     }
-    const tags = (input.tags ?? []).map(checkTag);
+    // A key sent twice keeps its last value, as logBatch keeps it.
+    const tags = [...new Map((input.tags ?? []).map((t) => [t.key, checkTag(t)])).values()];
     const tagName = tags.find((t) => t.key === 'mlflow.runName')?.value;
     if (input.runName && tagName && input.runName !== tagName) {
       throw new LatheError(
@@ -124,10 +94,7 @@ export class Runs {
     };
     await this.store.transaction(async (trx) => {
       await trx.insertInto('runs').values(row).execute();
-      await trx
-        .insertInto('tags')
-        .values(tags.map((t) => ({ run_uuid: runId, ...t })))
-        .execute();
+      await upsertTags(trx, runId, tags);
     });
     return (await hydrateRuns(this.store.db, [row]))[0]!;
   }
@@ -217,7 +184,7 @@ export class Runs {
       checkMetric(m);
     }
     params.forEach(checkParam);
-    tags.forEach(checkTag);
+    for (const t of tags) checkTag(t);
     const dupes = params.map((p) => p.key).filter((k, i, all) => all.indexOf(k) !== i);
     if (dupes.length) {
       throw new LatheError(
@@ -227,7 +194,7 @@ export class Runs {
     }
     const id = checkRunId(runId);
     // The hot path of every logging client: one group-committed write, the run checked inside it.
-    const created = await this.store.write(async (tx) => {
+    const looked = await this.store.write(async (tx) => {
       const [row] = await tx.query<Pick<RunsTable, 'lifecycle_stage'>>(
         'select lifecycle_stage from runs where run_uuid = ?',
         [id],
@@ -235,73 +202,9 @@ export class Runs {
       checkActive(id, row);
       if (params.length) await insertParams(tx.db, id, params);
       if (tags.length) await upsertTags(tx.db, id, tags);
-      return metrics.length ? await this.#insertMetrics(tx, id, metrics) : [];
+      return metrics.length ? await this.#metrics.insert(tx, id, metrics) : [];
     });
-    // Series IDs are cached once committed: a run's series is never deleted, so its ID never changes.
-    for (const [key, seriesId] of created) this.#series.set(key, seriesId);
-    if (this.#series.size > 100_000) this.#series.clear();
-  }
-
-  /** (run ID, metric key) → series ID, for series known to be committed. */
-  readonly #series = new Map<string, number>();
-
-  /**
-   * Appends points to their series (identical points once) and moves each key's latest point
-   * forward. Answers the series this call looked up, to cache after commit.
-   */
-  async #insertMetrics(tx: WriteTx, runId: string, metrics: Metric[]): Promise<[string, number][]> {
-    const ids = new Map<string, number>();
-    const missing: string[] = [];
-    for (const m of metrics) {
-      if (ids.has(m.key)) continue;
-      const known = this.#series.get(`${runId}\u0000${m.key}`);
-      if (known === undefined) {
-        if (!missing.includes(m.key)) missing.push(m.key);
-      } else ids.set(m.key, known);
-    }
-    const looked: [string, number][] = [];
-    if (missing.length) {
-      await tx.insertMany(
-        'metric_series',
-        ['run_uuid', 'key'],
-        missing.map((k) => [runId, k]),
-        'on conflict (run_uuid, key) do nothing',
-      );
-      const rows = await tx.query<{ series_id: number; key: string }>(
-        `select series_id, key from metric_series where run_uuid = ? and key in (${missing.map(() => '?').join(', ')})`,
-        [runId, ...missing],
-      );
-      for (const r of rows) {
-        ids.set(r.key, Number(r.series_id));
-        looked.push([`${runId}\u0000${r.key}`, Number(r.series_id)]);
-      }
-    }
-    const points: unknown[][] = [];
-    const newest = new Map<string, Metric>();
-    for (const m of metrics) {
-      const { value, is_nan } = encodeMetricValue(m.value);
-      points.push([ids.get(m.key)!, m.step, m.timestamp, value, is_nan]);
-      const cur = newest.get(m.key);
-      if (!cur || isNewer(m, cur)) newest.set(m.key, m);
-    }
-    await tx.insertMany(
-      'metrics',
-      pointColumns,
-      points,
-      'on conflict (series_id, step, timestamp, value, is_nan) do nothing',
-    );
-    await tx.insertMany(
-      'latest_metrics',
-      latestColumns,
-      [...newest.values()].map((m) => {
-        const { value, is_nan } = encodeMetricValue(m.value);
-        return [runId, m.key, m.step, m.timestamp, value, is_nan];
-      }),
-      `on conflict (run_uuid, key) do update set step = excluded.step, timestamp = excluded.timestamp,
-        value = excluded.value, is_nan = excluded.is_nan
-        where (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`,
-    );
-    return looked;
+    this.#metrics.committed(looked);
   }
 
   async deleteTag(runId: unknown, key: string): Promise<void> {
@@ -394,30 +297,7 @@ export class Runs {
     options: { maxResults?: number; pageToken?: string } = {},
   ): Promise<Page<Metric>> {
     const row = await this.row(runId);
-    const offset = decodeOffsetToken(options.pageToken);
-    const series = await this.#seriesId(row.run_uuid, key);
-    if (series === undefined) return { items: [], nextPageToken: null };
-    // The points are clustered by (series, step, timestamp, value): one range scan, no sort.
-    const paged = options.maxResults !== undefined;
-    // A page token applies its offset with or without max_results (as in MLflow); SQLite needs a
-    // LIMIT before OFFSET (-1: none).
-    const rows = await this.store.query<{ step: number; timestamp: number; value: number; is_nan: number }>(
-      this.store.db,
-      `select step, timestamp, value, is_nan from metrics where series_id = ?
-        order by series_id, step, timestamp, value, is_nan limit ? offset ?`,
-      [series, paged ? options.maxResults! + 1 : this.store.dialect === 'postgres' ? null : -1, offset],
-    );
-    const more = paged && rows.length > options.maxResults!;
-    const page = more ? rows.slice(0, options.maxResults) : rows;
-    return {
-      items: page.map((r) => ({
-        key,
-        value: r.is_nan ? Number.NaN : r.value,
-        timestamp: Number(r.timestamp),
-        step: Number(r.step),
-      })),
-      nextPageToken: more ? encodeOffsetToken(offset + page.length) : null,
-    };
+    return this.#metrics.history(row.run_uuid, key, options);
   }
 
   /**
@@ -428,33 +308,7 @@ export class Runs {
    */
   async metricHistoryJson(runId: unknown, key: string): Promise<string> {
     const row = await this.row(runId);
-    const series = await this.#seriesId(row.run_uuid, key);
-    if (series === undefined) return '[]';
-    const pg = this.store.dialect === 'postgres';
-    const point = `cast(? as text) || case when is_nan = 1 then '"NaN"' else ${pg ? 'value::text' : 'value'} end
-      || ',"timestamp":' || timestamp || ',"step":' || step || '}'`;
-    // SQLite aggregates a subquery's rows in its order (here the clustered key order, no sort);
-    // PostgreSQL is told the order inside the aggregate.
-    const text = pg
-      ? `select string_agg(${point}, ',' order by step, timestamp, value, is_nan) as j from metrics where series_id = ?`
-      : `select group_concat(j, ',') as j from (select ${point} as j from metrics where series_id = ?
-          order by series_id, step, timestamp, value, is_nan)`;
-    const [r] = await this.store.query<{ j: string | null }>(this.store.db, text, [
-      `{"key":${JSON.stringify(key)},"value":`,
-      series,
-    ]);
-    return `[${r?.j ?? ''}]`;
-  }
-
-  async #seriesId(runId: string, key: string): Promise<number | undefined> {
-    const known = this.#series.get(`${runId}\u0000${key}`);
-    if (known !== undefined) return known;
-    const [series] = await this.store.query<{ series_id: number }>(
-      this.store.db,
-      'select series_id from metric_series where run_uuid = ? and key = ?',
-      [runId, key],
-    );
-    return series === undefined ? undefined : Number(series.series_id);
+    return this.#metrics.historyJson(row.run_uuid, key);
   }
 
   /** The run's row; NOT_FOUND for an unknown or malformed ID. */
@@ -476,14 +330,6 @@ export class Runs {
   }
 }
 
-/** A well-formed run ID; NOT_FOUND otherwise (a malformed ID names no run). */
-function checkRunId(runId: unknown): string {
-  if (typeof runId !== 'string' || !runIdPattern.test(runId)) {
-    throw new LatheError('NOT_FOUND', `Run with id=${String(runId)} not found`);
-  }
-  return runId;
-}
-
 function checkActive(id: string, row: Pick<RunsTable, 'lifecycle_stage'> | undefined): void {
   if (!row) throw new LatheError('NOT_FOUND', `Run with id=${id} not found`);
   if (row.lifecycle_stage !== 'active') {
@@ -492,44 +338,6 @@ function checkActive(id: string, row: Pick<RunsTable, 'lifecycle_stage'> | undef
       `The run ${id} must be in the 'active' state. Current state is deleted.`,
     );
   }
-}
-
-/** Checks a point's value, timestamp and step (its key is checked by the caller). */
-function checkMetric(m: Metric): void {
-  if (typeof m.value !== 'number') {
-    throw new LatheError(
-      'INVALID_ARGUMENT',
-      `Got invalid value ${String(m.value)} for metric '${m.key}' (timestamp=${m.timestamp}). Please specify value as a valid double (64-bit floating point)`,
-    );
-  }
-  if (!Number.isSafeInteger(m.timestamp) || m.timestamp < 0) {
-    throw new LatheError(
-      'INVALID_ARGUMENT',
-      `Got invalid timestamp ${String(m.timestamp)} for metric '${m.key}' (value=${m.value}). Timestamp must be a nonnegative long (64-bit integer) `,
-    );
-  }
-  if (!Number.isSafeInteger(m.step)) {
-    throw new LatheError(
-      'INVALID_ARGUMENT',
-      `Got invalid step ${String(m.step)} for metric '${m.key}' (value=${m.value}). Step must be a valid long (64-bit integer).`,
-    );
-  }
-}
-
-function checkParam(p: KeyValue): KeyValue {
-  checkKey('parameter', p.key);
-  if (typeof p.value !== 'string')
-    throw new LatheError('INVALID_ARGUMENT', `Param value for '${p.key}' must be a string`);
-  checkLength('Param value', limits.paramValueLength, p.value);
-  return p;
-}
-
-function checkTag(t: KeyValue): KeyValue {
-  checkKey('tag', t.key);
-  if (typeof t.value !== 'string')
-    throw new LatheError('INVALID_ARGUMENT', `Tag value for '${t.key}' must be a string`);
-  checkLength('Tag value', limits.tagValueLength, t.value);
-  return { key: t.key, value: t.value };
 }
 
 async function insertParams(trx: Kysely<MetaSchema>, runId: string, params: KeyValue[]): Promise<void> {
@@ -571,9 +379,6 @@ async function upsertTags(trx: Kysely<MetaSchema>, runId: string, tags: KeyValue
     )
     .execute();
 }
-
-const pointColumns = ['series_id', 'step', 'timestamp', 'value', 'is_nan'] as const;
-const latestColumns = ['run_uuid', 'key', 'step', 'timestamp', 'value', 'is_nan'] as const;
 
 function randomRunName(): string {
   const pick = (list: string[]) => list[Math.floor(Math.random() * list.length)]!;

@@ -4,7 +4,7 @@ import type { Experiments } from './experiments.js';
 import { decodeOffsetToken, encodeOffsetToken } from './run-data.js';
 import type { Runs } from './runs.js';
 import { countRunIds, searchExperimentIds, searchRunIds } from './search/index.js';
-import type { Experiment, Page, Run, ViewType } from './types.js';
+import { type Experiment, type Page, type Run, type ViewType, viewTypes } from './types.js';
 import { limits } from './validation.js';
 
 export interface RunSearchInput {
@@ -37,11 +37,9 @@ function experimentIdsOf(ids: readonly unknown[]): number[] {
   });
 }
 
-const viewTypes: readonly ViewType[] = ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'];
-
 function checkViewType(v: unknown): ViewType | undefined {
   if (v === undefined || v === null || v === '') return undefined;
-  if (!viewTypes.includes(v as ViewType)) {
+  if (!(viewTypes as readonly unknown[]).includes(v)) {
     throw new LatheError(
       'INVALID_ARGUMENT',
       `Invalid value ${JSON.stringify(v)} for parameter 'view_type'; valid values: ${viewTypes.join(', ')}`,
@@ -74,6 +72,7 @@ export class TrackingSearch {
     const offset = decodeOffsetToken(q.pageToken);
     const experimentIds = experimentIdsOf(q.experimentIds);
     const ids = await searchRunIds(this.store.db, {
+      dialect: this.store.dialect,
       experimentIds,
       filter: q.filter,
       orderBy: q.orderBy,
@@ -91,6 +90,7 @@ export class TrackingSearch {
     return countRunIds(
       this.store.db,
       {
+        dialect: this.store.dialect,
         experimentIds: experimentIdsOf(q.experimentIds),
         filter: q.filter,
         viewType: checkViewType(q.viewType),
@@ -103,6 +103,7 @@ export class TrackingSearch {
     const limit = checkMax(q.maxResults, 1000, limits.maxResultsExperiments);
     const offset = decodeOffsetToken(q.pageToken);
     const ids = await searchExperimentIds(this.store.db, {
+      dialect: this.store.dialect,
       filter: q.filter,
       orderBy: q.orderBy,
       viewType: checkViewType(q.viewType),

@@ -3,7 +3,9 @@ export const runStatuses = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLE
 export type RunStatus = (typeof runStatuses)[number];
 
 export type LifecycleStage = 'active' | 'deleted';
-export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+/** Which lifecycle stages a search covers, as MLflow's ViewType. */
+export const viewTypes = ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] as const;
+export type ViewType = (typeof viewTypes)[number];
 
 export interface KeyValue {
   key: string;

@@ -1,4 +1,5 @@
 import { LatheError } from '../core/index.js';
+import type { KeyValue, Metric } from './types.js';
 
 /** MLflow's limits, kept identical so clients see the same behaviour. */
 export const limits = {
@@ -8,9 +9,10 @@ export const limits = {
   paramValueLength: 6000,
   tagValueLength: 5000,
   experimentNameLength: 500,
-  experimentTagKeyLength: 250,
   experimentTagValueLength: 5000,
   keyLength: 250,
+  /** A run's name (MLflow's `runs.name` column). */
+  runNameLength: 250,
   datasetNameLength: 500,
   datasetDigestLength: 36,
   datasetSourceLength: 65535,
@@ -94,4 +96,55 @@ export function checkBatchLimits(metrics: number, params: number, tags: number):
   check('params', limits.paramsTagsPerBatch, params);
   check('tags', limits.paramsTagsPerBatch, tags);
   check('metrics, params, and tags', limits.entitiesPerBatch, metrics + params + tags);
+}
+
+const runIdPattern = /^[a-zA-Z0-9][\w-]{0,255}$/;
+
+/** A well-formed run ID; NOT_FOUND otherwise (a malformed ID names no run). */
+export function checkRunId(runId: unknown): string {
+  if (typeof runId !== 'string' || !runIdPattern.test(runId)) {
+    throw new LatheError('NOT_FOUND', `Run with id=${String(runId)} not found`);
+  }
+  return runId;
+}
+
+/** Checks a point's value, timestamp and step (its key is checked by the caller). */
+export function checkMetric(m: Metric): void {
+  if (typeof m.value !== 'number') {
+    invalid(
+      `Got invalid value ${String(m.value)} for metric '${m.key}' (timestamp=${m.timestamp}). Please specify value as a valid double (64-bit floating point)`,
+    );
+  }
+  if (!Number.isSafeInteger(m.timestamp) || m.timestamp < 0) {
+    invalid(
+      `Got invalid timestamp ${String(m.timestamp)} for metric '${m.key}' (value=${m.value}). Timestamp must be a nonnegative long (64-bit integer) `,
+    );
+  }
+  if (!Number.isSafeInteger(m.step)) {
+    invalid(
+      `Got invalid step ${String(m.step)} for metric '${m.key}' (value=${m.value}). Step must be a valid long (64-bit integer).`,
+    );
+  }
+}
+
+/** Checks a param's key and value (a string of at most `limits.paramValueLength`). */
+export function checkParam(p: KeyValue): KeyValue {
+  checkKey('parameter', p.key);
+  if (typeof p.value !== 'string') invalid(`Param value for '${p.key}' must be a string`);
+  checkLength('Param value', limits.paramValueLength, p.value);
+  return p;
+}
+
+/**
+ * Checks a run or experiment tag: its key as `checkKey` does, its value a string of at most
+ * `maxValueLength` characters (by default a run tag's limit). Answers a fresh `{ key, value }`.
+ */
+export function checkTag(
+  tag: { key: unknown; value: unknown },
+  { maxValueLength = limits.tagValueLength }: { maxValueLength?: number } = {},
+): KeyValue {
+  const key = checkKey('tag', tag.key);
+  if (typeof tag.value !== 'string') return invalid(`Tag value for '${key}' must be a string`);
+  checkLength('Tag value', maxValueLength, tag.value);
+  return { key, value: tag.value };
 }

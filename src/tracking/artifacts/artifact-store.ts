@@ -43,7 +43,6 @@ export class ArtifactStore {
     private readonly blobs: BlobStore,
     /** Largest file `put` accepts, in bytes; a larger upload fails and stores nothing. */
     private readonly maxBytes = Number.POSITIVE_INFINITY,
-    private readonly now: () => number = Date.now,
   ) {}
 
   /**
@@ -54,7 +53,7 @@ export class ArtifactStore {
     const p = safeArtifactPath(path);
     await this.assertWritable(p);
     const blob = await this.blobs.put(capped(source, this.maxBytes, p));
-    const row = { path: p, digest: blob.digest, size: blob.size, created_at: this.now() };
+    const row = { path: p, digest: blob.digest, size: blob.size, created_at: Date.now() };
     await this.meta.db
       .insertInto('artifacts')
       .values(row)

@@ -19,11 +19,7 @@ export type { ErrorSite, SearchField } from './errors.js';
 export { maxOrderByClauses, parseOrderBy } from './order-by.js';
 export { maxFilterClauses, maxListValues, parseFilter } from './parser.js';
 export { type SearchExperimentsQuery, searchExperimentIds } from './search-experiments.js';
-export {
-  type SearchRegistryQuery,
-  searchModelVersionKeys,
-  searchRegisteredModelNames,
-} from './search-registry.js';
+export { type SearchRegistryQuery, searchModelVersions, searchRegisteredModels } from './search-registry.js';
 export {
   compileSearchRuns,
   countRunIds,
@@ -31,5 +27,4 @@ export {
   type SearchRunsQuery,
   searchRunIds,
 } from './search-runs.js';
-export { type SqlDialect, type ViewType, detectDialect } from './sql.js';
 export { quoteFilterKey, quoteFilterValue, type Token, tokenize } from './tokenizer.js';

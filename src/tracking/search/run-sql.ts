@@ -1,9 +1,9 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import { LatheError } from '../../core/index.js';
+import type { MetaDialect } from '../../storage/meta/index.js';
 import type { FilterClause, NumericComparator, OrderByClause } from './ast.js';
 import {
   type Condition,
-  type SqlDialect,
   bigintLimit,
   integerCondition,
   numberCondition,
@@ -42,7 +42,7 @@ function metricTest(alias: RawBuilder<unknown>, op: NumericComparator, value: nu
 }
 
 /** `column = key` for a metric/param/tag key (a bound value, never an identifier). */
-export function keyIs(column: RawBuilder<unknown>, key: string, dialect: SqlDialect): Condition {
+export function keyIs(column: RawBuilder<unknown>, key: string, dialect: MetaDialect): Condition {
   return stringCondition(column, { op: '=', value: key }, dialect);
 }
 
@@ -58,7 +58,7 @@ export interface KeyedRows {
 }
 
 /** The key/value rows a metric, param or tag clause tests, aliased `alias`; undefined for other clauses. */
-export function keyedRows(c: FilterClause, dialect: SqlDialect, alias = sql`m`): KeyedRows | undefined {
+export function keyedRows(c: FilterClause, dialect: MetaDialect, alias = sql`m`): KeyedRows | undefined {
   if (c.kind === 'metric') {
     return {
       table: sql`latest_metrics`,
@@ -83,7 +83,7 @@ export function keyedRows(c: FilterClause, dialect: SqlDialect, alias = sql`m`):
  */
 export function runCondition(
   c: FilterClause,
-  dialect: SqlDialect,
+  dialect: MetaDialect,
   runId: RawBuilder<unknown> = sql`r.run_uuid`,
 ): Condition {
   const keyed = keyedRows(c, dialect);
@@ -129,7 +129,7 @@ export interface RunOrdering {
  */
 export function runOrdering(
   clauses: readonly OrderByClause[],
-  dialect: SqlDialect,
+  dialect: MetaDialect,
   drivenFirst = false,
 ): RunOrdering {
   const joins: RawBuilder<unknown>[] = [];

@@ -1,8 +1,8 @@
 import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
-import type { MetaSchema } from '../../storage/meta/index.js';
+import type { MetaDialect, MetaSchema } from '../../storage/meta/index.js';
 import type { FilterClause, OrderByClause } from './ast.js';
 import { keyIs, keyedRows, sortTable } from './run-sql.js';
-import { type Condition, type SqlDialect, numberCondition, stringCondition, textSortKey } from './sql.js';
+import { type Condition, numberCondition, stringCondition, textSortKey } from './sql.js';
 
 /**
  * How a run search reaches its rows. `scan`: the experiment's runs through `runs_experiment`;
@@ -22,7 +22,7 @@ export interface CompiledRunSearch {
   order: OrderByClause[];
   /** experiment_id / lifecycle_stage restriction on `runs r`. */
   scope: Condition;
-  dialect: SqlDialect;
+  dialect: MetaDialect;
   /** Whether `runs_experiment` yields rows already in order (one experiment and stage, start_time DESC). */
   indexOrdered: boolean;
 }
@@ -41,7 +41,7 @@ export function keyedFirstOrder(
 }
 
 /** The run ids a clause selects by itself, as a subquery, for clauses an index can drive. */
-export function driverRows(c: FilterClause, dialect: SqlDialect): RawBuilder<unknown> | undefined {
+export function driverRows(c: FilterClause, dialect: MetaDialect): RawBuilder<unknown> | undefined {
   if (c.kind === 'string_attribute') {
     if (c.key !== 'run_id' || (c.op !== '=' && c.op !== 'IN')) return undefined;
     return sql`select r0.run_uuid from runs r0 where ${stringCondition(sql`r0.run_uuid`, c, dialect)}`;
@@ -92,7 +92,7 @@ export async function estimateFilter(db: Kysely<MetaSchema>, c: CompiledRunSearc
 async function estimateClause(
   db: Kysely<MetaSchema>,
   c: FilterClause,
-  dialect: SqlDialect,
+  dialect: MetaDialect,
 ): Promise<number | undefined> {
   if (c.kind === 'string_attribute') {
     if (c.key === 'run_id' && c.op === '=') return 1;

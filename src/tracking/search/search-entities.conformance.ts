@@ -5,7 +5,7 @@ import type { MetaStore } from '../../storage/meta/index.js';
 import { searchExperimentIds } from './search-experiments.js';
 import { type SearchTarget, seedExperiment } from './search-fixtures.js';
 import { searchModelVersionKeys, searchRegisteredModelNames } from './search-registry.js';
-import type { ViewType } from './sql.js';
+import type { ViewType } from '../types.js';
 
 /**
  * The experiment, registered model and model version search behaviour suite on `target`:
@@ -108,6 +108,7 @@ export function runSearchEntitiesConformance(target: SearchTarget): void {
       const experiments = async (filter?: string, orderBy?: string[], viewType?: ViewType) => {
         const scoped = filter ? `${filter} AND name != 'Default'` : "name != 'Default'";
         const ids = await searchExperimentIds(store.db, {
+          dialect: store.dialect,
           filter: scoped,
           orderBy,
           viewType,
@@ -154,7 +155,13 @@ export function runSearchEntitiesConformance(target: SearchTarget): void {
       const check = (filter: string | undefined, expected: string[], orderBy?: string[]) =>
         it(`${filter ?? '(no filter)'}${orderBy ? ` ORDER BY ${orderBy.join(', ')}` : ''}`, async () =>
           assert.deepEqual(
-            await searchRegisteredModelNames(store.db, { filter, orderBy, limit: 50, offset: 0 }),
+            await searchRegisteredModelNames(store.db, {
+              dialect: store.dialect,
+              filter,
+              orderBy,
+              limit: 50,
+              offset: 0,
+            }),
             expected,
           ));
       check(undefined, ['Model-B', 'model-a', 'model-c']);
@@ -170,15 +177,27 @@ export function runSearchEntitiesConformance(target: SearchTarget): void {
       check("tags.stage ILIKE 'DEV'", ['Model-B']);
       check("attributes.name LIKE '%-_' AND tag.stage != 'prod'", ['Model-B']);
       it('pages', async () => {
-        assert.deepEqual(await searchRegisteredModelNames(store.db, { limit: 1, offset: 1 }), ['model-a']);
-        assert.deepEqual(await searchRegisteredModelNames(store.db, { limit: 0, offset: 0 }), []);
+        assert.deepEqual(
+          await searchRegisteredModelNames(store.db, { dialect: store.dialect, limit: 1, offset: 1 }),
+          ['model-a'],
+        );
+        assert.deepEqual(
+          await searchRegisteredModelNames(store.db, { dialect: store.dialect, limit: 0, offset: 0 }),
+          [],
+        );
       });
     });
 
     describe('model versions (deleted versions never match)', () => {
       const check = (filter: string | undefined, expected: string[], orderBy?: string[]) =>
         it(`${filter ?? '(no filter)'}${orderBy ? ` ORDER BY ${orderBy.join(', ')}` : ''}`, async () => {
-          const keys = await searchModelVersionKeys(store.db, { filter, orderBy, limit: 50, offset: 0 });
+          const keys = await searchModelVersionKeys(store.db, {
+            dialect: store.dialect,
+            filter,
+            orderBy,
+            limit: 50,
+            offset: 0,
+          });
           assert.deepEqual(
             keys.map((k) => `${k.name}/${k.version}`),
             expected,
@@ -209,16 +228,39 @@ export function runSearchEntitiesConformance(target: SearchTarget): void {
     it('reports grammar errors as INVALID_ARGUMENT with the position', async () => {
       const cases: [Promise<unknown>, RegExp][] = [
         [
-          searchExperimentIds(store.db, { filter: 'metrics.a > 1', limit: 1, offset: 0 }),
+          searchExperimentIds(store.db, {
+            dialect: store.dialect,
+            filter: 'metrics.a > 1',
+            limit: 1,
+            offset: 0,
+          }),
           /position 1: unknown prefix/,
         ],
         [
-          searchRegisteredModelNames(store.db, { filter: "name IN ('a')", limit: 1, offset: 0 }),
+          searchRegisteredModelNames(store.db, {
+            dialect: store.dialect,
+            filter: "name IN ('a')",
+            limit: 1,
+            offset: 0,
+          }),
           /position 6/,
         ],
-        [searchModelVersionKeys(store.db, { orderBy: ['tags.x'], limit: 1, offset: 0 }), /order_by\[0\]/],
         [
-          searchModelVersionKeys(store.db, { filter: "source_path IN ('a')", limit: 1, offset: 0 }),
+          searchModelVersionKeys(store.db, {
+            dialect: store.dialect,
+            orderBy: ['tags.x'],
+            limit: 1,
+            offset: 0,
+          }),
+          /order_by\[0\]/,
+        ],
+        [
+          searchModelVersionKeys(store.db, {
+            dialect: store.dialect,
+            filter: "source_path IN ('a')",
+            limit: 1,
+            offset: 0,
+          }),
           /position 13/,
         ],
       ];

@@ -1,14 +1,15 @@
 import { type Kysely, type SqlBool, sql } from 'kysely';
-import type { MetaSchema } from '../../storage/meta/index.js';
-import { type SimpleEntitySql, type SimpleSearchQuery, inList, runSimpleSearch } from './simple-search.js';
-import { type SqlDialect, type ViewType, detectDialect, lifecycleStages } from './sql.js';
+import type { MetaDialect, MetaSchema } from '../../storage/meta/index.js';
+import type { ViewType } from '../types.js';
+import { type SimpleEntitySql, type SimpleSearchQuery, runSimpleSearch } from './simple-search.js';
+import { inList, lifecycleStages } from './sql.js';
 
 /** An experiment search: MLflow's SearchExperiments request, paged by offset. */
 export interface SearchExperimentsQuery extends SimpleSearchQuery {
   /** Lifecycle stages to include; ACTIVE_ONLY by default. */
   viewType?: ViewType;
-  /** The database flavour; read from the Kysely adapter when omitted. */
-  dialect?: SqlDialect;
+  /** The database flavour: the `MetaStore`'s `dialect`. */
+  dialect: MetaDialect;
 }
 
 const experimentsSql: SimpleEntitySql = {
@@ -41,13 +42,12 @@ export async function searchExperimentIds(
   db: Kysely<MetaSchema>,
   q: SearchExperimentsQuery,
 ): Promise<number[]> {
-  const dialect = q.dialect ?? detectDialect(db as Kysely<unknown>);
   const base = [inList(sql`e.lifecycle_stage`, lifecycleStages(q.viewType))];
   const rows = await runSimpleSearch<{ experiment_id: number | string }>(
     db,
     experimentsSql,
     q,
-    dialect,
+    q.dialect,
     base,
   );
   return rows.map((r) => Number(r.experiment_id));

@@ -20,11 +20,15 @@ export interface SearchTarget {
   cleanup(): Promise<void>;
 }
 
-/** SQLite in a temp directory, and PostgreSQL in a throwaway schema when LATHE_TEST_POSTGRES_URI is set. */
+/**
+ * SQLite in a temp directory, and PostgreSQL in a throwaway schema when LATHE_TEST_POSTGRES_URI
+ * is set (required in CI, so the PostgreSQL suites never skip there unnoticed).
+ */
 export function searchTargets(): SearchTarget[] {
   const dirs: string[] = [];
   const schemas: string[] = [];
   const pgUri = process.env.LATHE_TEST_POSTGRES_URI;
+  if (!pgUri && process.env.CI) throw new Error('LATHE_TEST_POSTGRES_URI must be set in CI (see .ci/run)');
   return [
     {
       name: 'sqlite',
@@ -179,10 +183,10 @@ export function runId(n: number): string {
 
 /**
  * Stores one point per (run, key), each the metric's latest value and its whole history, writing
- * the store's tables directly (fixtures and benchmark seeding; logging goes through `Runs`).
+ * the store's tables directly (fixtures; logging goes through `Runs`).
  * Each (run, key) must be new.
  */
-export async function insertLatestPoints(db: Kysely<MetaSchema>, points: MetricsTable[]): Promise<void> {
+async function insertLatestPoints(db: Kysely<MetaSchema>, points: MetricsTable[]): Promise<void> {
   await db.insertInto('latest_metrics').values(points).execute();
   // RETURNING rows come in no promised order: match them to the points by (run, key).
   const series = await db

@@ -181,11 +181,19 @@ for (const target of searchTargets()) {
       await fc.assert(
         fc.asyncProperty(soup, soup, async (filter, order) => {
           const page = { limit: 5, offset: 0 };
+          const { dialect } = store;
           await onlyInvalidArgumentAsync(() =>
-            searchRunIds(store.db, { experimentIds: [experimentId], filter, orderBy: [order], ...page }),
+            searchRunIds(store.db, {
+              dialect,
+              experimentIds: [experimentId],
+              filter,
+              orderBy: [order],
+              ...page,
+            }),
           );
           await onlyInvalidArgumentAsync(() =>
             searchRunIds(store.db, {
+              dialect,
               experimentIds: [experimentId],
               filter,
               ...page,
@@ -193,13 +201,18 @@ for (const target of searchTargets()) {
             }),
           );
           await onlyInvalidArgumentAsync(() =>
-            searchExperimentIds(store.db, { filter, orderBy: [order], ...page }),
+            searchExperimentIds(store.db, { dialect, filter, orderBy: [order], ...page }),
           );
           await onlyInvalidArgumentAsync(() =>
-            searchRegisteredModelNames(store.db, { filter, orderBy: [order], ...page }),
+            searchRegisteredModelNames(store.db, {
+              dialect: store.dialect,
+              filter,
+              orderBy: [order],
+              ...page,
+            }),
           );
           await onlyInvalidArgumentAsync(() =>
-            searchModelVersionKeys(store.db, { filter, orderBy: [order], ...page }),
+            searchModelVersionKeys(store.db, { dialect: store.dialect, filter, orderBy: [order], ...page }),
           );
         }),
         { numRuns: target.name === 'postgres' ? 150 : 300 },
@@ -271,7 +284,13 @@ for (const target of searchTargets()) {
             const k = quoteFilterKey(key);
             const v = quoteFilterValue(value);
             const find = (filter: string) =>
-              searchRunIds(store.db, { experimentIds: [exp], filter, limit: 10, offset: 0 });
+              searchRunIds(store.db, {
+                dialect: store.dialect,
+                experimentIds: [exp],
+                filter,
+                limit: 10,
+                offset: 0,
+              });
             assert.deepEqual(await find(`tags.${k} = ${v}`), [a]);
             assert.deepEqual(await find(`tags.${k} != ${v}`), [b]);
             assert.deepEqual(await find(`params.${k} = ${v} AND tags.${k} = ${v}`), [a]);
@@ -286,6 +305,7 @@ for (const target of searchTargets()) {
               assert.deepEqual(await find(`tags.${k} ILIKE ${pattern}`), [a]);
             }
             const sorted = await searchRunIds(store.db, {
+              dialect: store.dialect,
               experimentIds: [exp],
               orderBy: [`tags.${k} DESC`],
               limit: 10,

@@ -4,7 +4,7 @@ import { isLatheError } from '../../core/index.js';
 import type { MetaStore } from '../../storage/meta/index.js';
 import { type RunSeed, type SearchTarget, runId, seedExperiment, seedRun } from './search-fixtures.js';
 import { type RunStrategy, type SearchRunsQuery, searchRunIds } from './search-runs.js';
-import type { ViewType } from './sql.js';
+import type { ViewType } from '../types.js';
 
 /** Names of the seeded runs by id, to read results as names. */
 const names = new Map<string, string>();
@@ -116,6 +116,7 @@ export function runSearchRunsConformance(target: SearchTarget): void {
       opts: { viewType?: ViewType; limit?: number; offset?: number; experiments?: number[] } = {},
     ): Promise<string[]> {
       const q: SearchRunsQuery = {
+        dialect: store.dialect,
         experimentIds: opts.experiments ?? [expA],
         filter,
         orderBy,
@@ -325,7 +326,13 @@ export function runSearchRunsConformance(target: SearchTarget): void {
     describe('errors', () => {
       const rejects = (q: Partial<SearchRunsQuery>, pattern: RegExp) =>
         assert.rejects(
-          searchRunIds(store.db, { experimentIds: [expA], limit: 10, offset: 0, ...q }),
+          searchRunIds(store.db, {
+            dialect: store.dialect,
+            experimentIds: [expA],
+            limit: 10,
+            offset: 0,
+            ...q,
+          }),
           (e: unknown) => {
             assert.ok(isLatheError(e));
             assert.equal(e.code, 'INVALID_ARGUMENT');

@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { LatheError } from '../../core/index.js';
-import type { MetaSchema } from '../../storage/meta/index.js';
+import type { MetaDialect, MetaSchema } from '../../storage/meta/index.js';
+import type { ViewType } from '../types.js';
 import { parseOrderBy } from './order-by.js';
 import { parseFilter } from './parser.js';
 import { keyIs, runCondition, runOrdering, sortTable } from './run-sql.js';
@@ -15,17 +16,7 @@ import {
   sortThreshold,
   withinThreshold,
 } from './run-strategy.js';
-import {
-  type Condition,
-  type SqlDialect,
-  type ViewType,
-  allOf,
-  checkPage,
-  detectDialect,
-  joinSql,
-  lifecycleStages,
-  never,
-} from './sql.js';
+import { type Condition, allOf, checkPage, inList, joinSql, lifecycleStages, never } from './sql.js';
 
 export type { RunStrategy } from './run-strategy.js';
 
@@ -41,8 +32,8 @@ export interface SearchRunsQuery {
   orderBy?: readonly string[];
   limit: number;
   offset: number;
-  /** The database flavour; read from the Kysely adapter when omitted. */
-  dialect?: SqlDialect;
+  /** The database flavour: the `MetaStore`'s `dialect`. */
+  dialect: MetaDialect;
   /** Forces a strategy (tests compare them); chosen from index estimates on SQLite when omitted. */
   strategy?: RunStrategy;
 }
@@ -52,7 +43,7 @@ interface Page {
   offset: number;
 }
 
-function compile(q: SearchRunsQuery, dialect: SqlDialect): CompiledRunSearch {
+function compile(q: Omit<SearchRunsQuery, 'dialect'>, dialect: MetaDialect): CompiledRunSearch {
   checkPage(q.limit, q.offset);
   const clauses = parseFilter('runs', q.filter);
   const order = parseOrderBy('runs', q.orderBy);
@@ -70,8 +61,8 @@ function compile(q: SearchRunsQuery, dialect: SqlDialect): CompiledRunSearch {
     }
   }
   const scope = allOf([
-    ids.length ? sql<SqlBool>`r.experiment_id in (${joinSql(ids.map((id) => sql`${id}`))})` : never,
-    sql<SqlBool>`r.lifecycle_stage in (${joinSql(stages.map((s) => sql`${s}`))})`,
+    ids.length ? inList(sql`r.experiment_id`, ids) : never,
+    inList(sql`r.lifecycle_stage`, stages),
   ]);
   const first = order[0];
   const byStart = !first || (first.kind === 'attribute' && first.key === 'start_time' && !first.ascending);
@@ -133,8 +124,8 @@ function withoutFirstKey(c: CompiledRunSearch): Condition {
  * runs that lack it or hold NaN.
  */
 export function compileSearchRuns(
-  q: SearchRunsQuery,
-  dialect: SqlDialect,
+  q: Omit<SearchRunsQuery, 'dialect'>,
+  dialect: MetaDialect,
   strategy: RunStrategy = { kind: 'scan' },
 ): RawBuilder<{ run_uuid: string }>[] {
   const c = compile(q, dialect);
@@ -211,8 +202,7 @@ async function searchAuto(db: Kysely<MetaSchema>, c: CompiledRunSearch, page: Pa
  * 1-based position.
  */
 export async function searchRunIds(db: Kysely<MetaSchema>, q: SearchRunsQuery): Promise<string[]> {
-  const dialect = q.dialect ?? detectDialect(db as Kysely<unknown>);
-  const c = compile(q, dialect);
+  const c = compile(q, q.dialect);
   if (q.limit === 0 || q.experimentIds.length === 0) return [];
   if (!q.strategy) return searchAuto(db, c, q);
   const strategy = usable(c, q.strategy);
@@ -234,8 +224,7 @@ export async function countRunIds(
   q: Omit<SearchRunsQuery, 'limit' | 'offset' | 'orderBy' | 'strategy'>,
   cap = 1_000_000,
 ): Promise<number> {
-  const dialect = q.dialect ?? detectDialect(db as Kysely<unknown>);
-  const c = compile({ ...q, limit: 0, offset: 0 }, dialect);
+  const c = compile({ ...q, limit: 0, offset: 0 }, q.dialect);
   if (q.experimentIds.length === 0) return 0;
   const where = [c.scope, ...c.clauses.map((clause) => runCondition(clause, c.dialect, sql`r.run_uuid`))];
   const { rows } = await sql<{

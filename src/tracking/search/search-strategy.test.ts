@@ -112,7 +112,7 @@ describe('run search strategies on an experiment large enough to use index estim
     it(`every strategy returns the scan's page: ${filter ?? '(no filter)'} ORDER BY ${orderBy?.join(', ') ?? 'default'}`, async () => {
       for (const page of pages) {
         for (const viewType of ['ACTIVE_ONLY', 'ALL'] as const) {
-          const q = { experimentIds: [exp], filter, orderBy, viewType, ...page };
+          const q = { dialect: store.dialect, experimentIds: [exp], filter, orderBy, viewType, ...page };
           const expected = await searchRunIds(store.db, { ...q, strategy: { kind: 'scan' } });
           assert.deepEqual(
             await searchRunIds(store.db, q),
@@ -132,7 +132,12 @@ describe('run search strategies on an experiment large enough to use index estim
   }
 
   it('pages never overlap and cover every matching run once', async () => {
-    const q = { experimentIds: [exp, other], filter: "params.p0 != 'v0'", orderBy: ['metrics.m0 DESC'] };
+    const q = {
+      dialect: store.dialect,
+      experimentIds: [exp, other],
+      filter: "params.p0 != 'v0'",
+      orderBy: ['metrics.m0 DESC'],
+    };
     const all = await searchRunIds(store.db, { ...q, limit: 10_000, offset: 0 });
     const paged: string[] = [];
     for (let offset = 0; offset < all.length + 300; offset += 300) {

@@ -1,12 +1,11 @@
-import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { LatheError } from '../../core/index.js';
-import type { MetaSchema } from '../../storage/meta/index.js';
+import type { MetaDialect, MetaSchema } from '../../storage/meta/index.js';
 import type { FilterClause, OrderByClause, SearchEntity } from './ast.js';
 import { parseOrderBy } from './order-by.js';
 import { parseFilter } from './parser.js';
 import {
   type Condition,
-  type SqlDialect,
   allOf,
   bigintLimit,
   checkPage,
@@ -54,7 +53,7 @@ function column(spec: SimpleEntitySql, key: string): AttributeColumn {
   return col;
 }
 
-function condition(spec: SimpleEntitySql, c: FilterClause, dialect: SqlDialect): Condition {
+function condition(spec: SimpleEntitySql, c: FilterClause, dialect: MetaDialect): Condition {
   switch (c.kind) {
     case 'tag':
       return spec.tagExists(
@@ -81,7 +80,7 @@ function condition(spec: SimpleEntitySql, c: FilterClause, dialect: SqlDialect):
 export function compileSimpleSearch<Row>(
   spec: SimpleEntitySql,
   q: SimpleSearchQuery,
-  dialect: SqlDialect,
+  dialect: MetaDialect,
   base: readonly Condition[] = [],
 ): RawBuilder<Row> {
   checkPage(q.limit, q.offset);
@@ -105,15 +104,10 @@ export async function runSimpleSearch<Row>(
   db: Kysely<MetaSchema>,
   spec: SimpleEntitySql,
   q: SimpleSearchQuery,
-  dialect: SqlDialect,
+  dialect: MetaDialect,
   base: readonly Condition[] = [],
 ): Promise<Row[]> {
   const query = compileSimpleSearch<Row>(spec, q, dialect, base);
   if (q.limit === 0) return [];
   return (await query.execute(db)).rows;
-}
-
-/** `column in (values…)` for fixed, non-user values. */
-export function inList(col: RawBuilder<unknown>, values: readonly (string | number)[]): Condition {
-  return sql<SqlBool>`${col} in (${joinSql(values.map((v) => sql`${v}`))})`;
 }

@@ -1,17 +1,8 @@
-import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { LatheError } from '../../core/index.js';
+import type { MetaDialect } from '../../storage/meta/index.js';
+import { type ViewType, viewTypes } from '../types.js';
 import type { ListComparator, NumericComparator, StringComparator, StringTest } from './ast.js';
-
-/** The SQL databases the compilers target (the metadata store's dialects). */
-export type SqlDialect = 'sqlite' | 'postgres';
-
-/**
- * The dialect behind a Kysely instance, told by how it writes a bound parameter (`$1` on
- * PostgreSQL, `?` on SQLite). Callers holding a `MetaStore` can pass its `dialect` instead.
- */
-export function detectDialect(db: Kysely<unknown>): SqlDialect {
-  return sql`${0}`.compile(db).sql.startsWith('$') ? 'postgres' : 'sqlite';
-}
 
 /** A boolean SQL condition. */
 export type Condition = RawBuilder<SqlBool>;
@@ -30,7 +21,7 @@ export function allOf(conds: readonly Condition[]): Condition {
 }
 
 /** PostgreSQL text cannot hold NUL, so a value with one never equals or matches stored text. */
-function unmatchable(value: string, dialect: SqlDialect): boolean {
+function unmatchable(value: string, dialect: MetaDialect): boolean {
   return dialect === 'postgres' && value.includes('\u0000');
 }
 
@@ -40,7 +31,7 @@ function unmatchable(value: string, dialect: SqlDialect): boolean {
  * both (SQLite's `lower()`; PostgreSQL's ILIKE under the "C" collation). Both take `\` as the
  * escape character, so `\%` and `\_` match a literal percent sign and underscore.
  */
-export function stringCondition(column: Column, test: StringTest, dialect: SqlDialect): Condition {
+export function stringCondition(column: Column, test: StringTest, dialect: MetaDialect): Condition {
   switch (test.op) {
     case 'IN':
     case 'NOT IN':
@@ -54,7 +45,7 @@ function scalarStringCondition(
   column: Column,
   op: StringComparator,
   value: string,
-  dialect: SqlDialect,
+  dialect: MetaDialect,
 ): Condition {
   if (unmatchable(value, dialect)) return op === '!=' ? sql<SqlBool>`${column} is not null` : never;
   switch (op) {
@@ -71,7 +62,12 @@ function scalarStringCondition(
   }
 }
 
-function listCondition(column: Column, op: ListComparator, values: string[], dialect: SqlDialect): Condition {
+function listCondition(
+  column: Column,
+  op: ListComparator,
+  values: string[],
+  dialect: MetaDialect,
+): Condition {
   const usable = [...new Set(values.filter((v) => !unmatchable(v, dialect)))];
   if (usable.length === 0) return op === 'IN' ? never : sql<SqlBool>`${column} is not null`;
   const list = sql.join(usable.map((v) => sql`${v}`));
@@ -126,7 +122,7 @@ export function numberCondition(column: Column, op: NumericComparator, value: nu
 }
 
 /** A text column for ORDER BY: byte order on both databases (BINARY on SQLite, "C" on PostgreSQL). */
-export function textSortKey(column: Column, dialect: SqlDialect): Expression<unknown> {
+export function textSortKey(column: Column, dialect: MetaDialect): Expression<unknown> {
   return dialect === 'postgres' ? sql`${column} collate "C"` : column;
 }
 
@@ -150,9 +146,6 @@ export function checkPage(limit: number, offset: number): void {
   }
 }
 
-/** Which lifecycle stages a view type covers (MLflow's ViewType). */
-export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
-
 /** The `lifecycle_stage` values `viewType` selects; ACTIVE_ONLY when omitted. */
 export function lifecycleStages(viewType: ViewType | undefined): string[] {
   switch (viewType ?? 'ACTIVE_ONLY') {
@@ -166,9 +159,14 @@ export function lifecycleStages(viewType: ViewType | undefined): string[] {
       throw new LatheError(
         'INVALID_ARGUMENT',
         `view type must be ACTIVE_ONLY, DELETED_ONLY or ALL, got ${JSON.stringify(String(viewType))}`,
-        { field: 'view_type', valid: ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] },
+        { field: 'view_type', valid: [...viewTypes] },
       );
   }
+}
+
+/** `column in (values…)`, each value bound as a parameter (at least one value). */
+export function inList(col: RawBuilder<unknown>, values: readonly (string | number)[]): Condition {
+  return sql<SqlBool>`${col} in (${joinSql(values.map((v) => sql`${v}`))})`;
 }
 
 /** Joins SQL fragments with `separator`; empty when there are none. */

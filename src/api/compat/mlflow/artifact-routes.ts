@@ -4,10 +4,9 @@ import type { AuditLog } from '../../../auth/index.js';
 import type { ArtifactEntry, ArtifactStore, RunArtifacts } from '../../../tracking/index.js';
 import { safeArtifactPath } from '../../../tracking/index.js';
 import { principalOf } from '../../plugins/auth.js';
-import { artifactMimeType, attachmentDisposition } from './artifact-mime.js';
+import { artifactMimeType, attachmentDisposition } from '../../artifact-mime.js';
 import { mlflowErrorHandler, sendMlflowError } from './mlflow-errors.js';
-import { optString, reqString } from './mlflow-json.js';
-import { endpoint } from './tracking-routes.js';
+import { endpoint, optString, runIdOf } from './mlflow-json.js';
 
 /**
  * The message MLflow's `_UnsupportedMultipartUploadException` carries. MLflow's
@@ -147,7 +146,7 @@ export async function runArtifactRoutes(
   opts: { runArtifacts: RunArtifacts },
 ): Promise<void> {
   endpoint(app, ['GET'], '/artifacts/list', 'read', "List one level of a run's artifacts", async (a) => {
-    const runId = optString(a, 'run_id') || optString(a, 'run_uuid') || reqString(a, 'run_id');
+    const runId = runIdOf(a);
     optString(a, 'page_token'); // accepted and ignored: one level is answered whole, as MLflow does
     const { rootUri, files } = await opts.runArtifacts.listArtifacts(runId, optString(a, 'path'));
     return {

@@ -1,6 +1,8 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RoutePermission } from '../../../auth/index.js';
 import { LatheError } from '../../../core/index.js';
 import type { DatasetInput, Experiment, KeyValue, Metric, Run, RunInfo } from '../../../tracking/index.js';
+import { jsonDouble, toDouble } from '../../json-double.js';
 
 const docsHint = 'See the API docs for more information about request parameters.';
 
@@ -16,6 +18,33 @@ export function args(req: FastifyRequest): Record<string, unknown> {
     throw new LatheError('INVALID_ARGUMENT', `The request body must be a JSON object. ${docsHint}`);
   }
   return body as Record<string, unknown>;
+}
+
+type Handler = (a: Record<string, unknown>, req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/**
+ * Registers an MLflow endpoint: `GET` reads take the query string, writes a JSON body (see
+ * `args`). The handler's answer is the JSON body (`{}` for none) unless it sent the reply itself.
+ */
+export function endpoint(
+  app: FastifyInstance,
+  methods: ('GET' | 'POST' | 'PATCH' | 'DELETE')[],
+  path: string,
+  permission: RoutePermission,
+  summary: string,
+  handler: Handler,
+): void {
+  app.route({
+    method: methods,
+    url: path,
+    config: { permission },
+    schema: { tags: ['mlflow'], summary },
+    handler: async (req, reply) => {
+      const out = await handler(args(req), req, reply);
+      // A handler that sent the answer itself (streamed or pre-serialized) returns the reply.
+      return reply.sent ? reply : (out ?? {});
+    },
+  });
 }
 
 const typeName = (v: unknown) =>
@@ -78,16 +107,12 @@ export function reqDouble(a: Record<string, unknown>, name: string): number {
   const v = a[name];
   if (v === undefined || v === null)
     throw new LatheError('INVALID_ARGUMENT', `Missing value for required parameter '${name}'. ${docsHint}`);
-  return toDouble(name, v);
+  return toDouble(v) ?? wrongType(name, v);
 }
 
-function toDouble(name: string, v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (v === 'NaN') return Number.NaN;
-  if (v === 'Infinity') return Number.POSITIVE_INFINITY;
-  if (v === '-Infinity') return Number.NEGATIVE_INFINITY;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  return wrongType(name, v);
+/** `run_id`, or the deprecated `run_uuid` older clients send; a missing one is named `run_id`. */
+export function runIdOf(a: Record<string, unknown>): string {
+  return optString(a, 'run_id') || optString(a, 'run_uuid') || reqString(a, 'run_id');
 }
 
 /** A list argument; a single query value counts as a list of one. */
@@ -136,14 +161,6 @@ export function datasetsArg(a: Record<string, unknown>): DatasetInput[] {
       },
     };
   });
-}
-
-/** MLflow writes NaN and infinities as strings in JSON. */
-export function jsonDouble(v: number): number | 'NaN' | 'Infinity' | '-Infinity' {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Number.POSITIVE_INFINITY) return 'Infinity';
-  if (v === Number.NEGATIVE_INFINITY) return '-Infinity';
-  return v;
 }
 
 const kvs = (list: KeyValue[]) =>

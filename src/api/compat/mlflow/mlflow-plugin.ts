@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuditLog } from '../../../auth/index.js';
 import type { RegistryService } from '../../../registry/index.js';
-import type { BlobStore } from '../../../storage/blobs/index.js';
-import type { MetaStore } from '../../../storage/meta/index.js';
 import type { TrackingService } from '../../../tracking/index.js';
 import { mlflowArtifactRoutes, runArtifactRoutes } from './artifact-routes.js';
 import { mlflowErrorHandler, sendMlflowError } from './mlflow-errors.js';
@@ -10,8 +8,6 @@ import { registryRoutes } from './registry-routes.js';
 import { trackingRoutes } from './tracking-routes.js';
 
 export interface MlflowCompatOptions {
-  meta: MetaStore;
-  blobs: BlobStore;
   audit: AuditLog;
   tracking: TrackingService;
   registry: RegistryService;

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RegistryService } from '../../../registry/index.js';
 import { principalOf } from '../../plugins/auth.js';
-import { keyValues, optInt, optList, optString, reqString } from './mlflow-json.js';
+import { endpoint, keyValues, optInt, optList, optString, reqString } from './mlflow-json.js';
 import { modelVersionJson, optBool, registeredModelJson, versionArg } from './registry-json.js';
-import { endpoint } from './tracking-routes.js';
 
 export interface RegistryRoutesOptions {
   registry: RegistryService;

@@ -113,6 +113,39 @@ describe('MLflow REST 2.0: experiments, runs, metrics', () => {
     );
   });
 
+  it('keeps the last value of a tag key sent twice when creating an experiment or a run', async () => {
+    const { experiment_id } = await ok('POST', '/experiments/create', {
+      name: 'dup-tags',
+      tags: [
+        { key: 'team', value: 'growth' },
+        { key: 'owner', value: 'ana' },
+        { key: 'team', value: 'risk' },
+      ],
+    });
+    const { experiment } = await ok('GET', `/experiments/get?experiment_id=${experiment_id}`);
+    assert.deepEqual(experiment.tags, [
+      { key: 'owner', value: 'ana' },
+      { key: 'team', value: 'risk' },
+    ]);
+
+    const { run } = await ok('POST', '/runs/create', {
+      experiment_id,
+      tags: [
+        { key: 'stage', value: 'dev' },
+        { key: 'mlflow.runName', value: 'first' },
+        { key: 'stage', value: 'prod' },
+        { key: 'mlflow.runName', value: 'second' },
+      ],
+    });
+    assert.equal(run.info.run_name, 'second');
+    const got = (await ok('GET', `/runs/get?run_id=${run.info.run_id}`)).run;
+    assert.equal(got.info.run_name, 'second');
+    assert.deepEqual(got.data.tags, [
+      { key: 'mlflow.runName', value: 'second' },
+      { key: 'stage', value: 'prod' },
+    ]);
+  });
+
   it('runs a whole training run the way the MLflow client logs it', async () => {
     const { experiment_id } = await ok('POST', '/experiments/create', { name: 'training' });
     const { run } = await ok('POST', '/runs/create', {

@@ -1,11 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RoutePermission } from '../../../auth/index.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LatheError } from '../../../core/index.js';
 import type { TrackingService, ViewType } from '../../../tracking/index.js';
 import { principalOf } from '../../plugins/auth.js';
 import {
-  args,
   datasetsArg,
+  endpoint,
   experimentJson,
   metricJson,
   keyValues,
@@ -16,33 +15,10 @@ import {
   reqDouble,
   reqInt,
   reqString,
+  runIdOf,
   runInfoJson,
   runJson,
 } from './mlflow-json.js';
-
-type Handler = (a: Record<string, unknown>, req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
-
-/** Registers an MLflow endpoint: `GET` reads take the query string, writes a JSON body. */
-export function endpoint(
-  app: FastifyInstance,
-  methods: ('GET' | 'POST' | 'PATCH' | 'DELETE')[],
-  path: string,
-  permission: RoutePermission,
-  summary: string,
-  handler: Handler,
-): void {
-  app.route({
-    method: methods,
-    url: path,
-    config: { permission },
-    schema: { tags: ['mlflow'], summary },
-    handler: async (req, reply) => {
-      const out = await handler(args(req), req, reply);
-      // A handler that sent the answer itself (streamed or pre-serialized) returns the reply.
-      return reply.sent ? reply : (out ?? {});
-    },
-  });
-}
 
 /** MLflow REST 2.0: experiments, runs, metrics. */
 export async function trackingRoutes(
@@ -245,9 +221,4 @@ function viewTypeArg(a: Record<string, unknown>, name = 'view_type'): ViewType |
   if (v === undefined || v === null || v === '') return undefined;
   const byNumber: Record<string, ViewType> = { '1': 'ACTIVE_ONLY', '2': 'DELETED_ONLY', '3': 'ALL' };
   return byNumber[String(v)] ?? (v as ViewType);
-}
-
-/** `run_id`, or the deprecated `run_uuid` older clients send. */
-function runIdOf(a: Record<string, unknown>): string {
-  return optString(a, 'run_id') || reqString(a, 'run_uuid');
 }

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { RunArtifacts } from '../../../tracking/index.js';
-import { artifactMimeType, attachmentDisposition } from '../../compat/mlflow/artifact-mime.js';
+import { artifactMimeType, attachmentDisposition } from '../../artifact-mime.js';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const ArtifactEntry = Type.Object({

@@ -1,7 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
-import type { Metric, Run, TrackingService } from '../../../tracking/index.js';
-import { jsonDouble } from '../../compat/mlflow/mlflow-json.js';
+import {
+  limits,
+  type Metric,
+  type Run,
+  runStatuses,
+  type TrackingService,
+  viewTypes,
+} from '../../../tracking/index.js';
+import { jsonDouble, toDouble } from '../../json-double.js';
 import { principalOf } from '../../plugins/auth.js';
 import {
   Experiment,
@@ -12,17 +19,13 @@ import {
   RunInfo,
 } from './tracking-schemas.js';
 
-const parseValue = (v: number | string): number =>
-  v === 'NaN'
-    ? Number.NaN
-    : v === 'Infinity'
-      ? Number.POSITIVE_INFINITY
-      : v === '-Infinity'
-        ? Number.NEGATIVE_INFINITY
-        : Number(v);
 const wireMetric = (m: Metric) => ({ ...m, value: jsonDouble(m.value) });
-export const wireRun = (r: Run) => ({ ...r, data: { ...r.data, metrics: r.data.metrics.map(wireMetric) } });
+const wireRun = (r: Run) => ({ ...r, data: { ...r.data, metrics: r.data.metrics.map(wireMetric) } });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const ViewType = Type.Union(viewTypes.map((v) => Type.Literal(v)));
+const RunStatus = Type.Union(runStatuses.map((s) => Type.Literal(s)));
+/** Pages of /api/v1/runs/search: smaller than MLflow's (whole runs, rendered by the UI). */
+const runPage = { default: 100, max: 1000 };
 
 /** Lathe's own tracking API under /api/v1: the same objects as the MLflow routes, in Lathe's conventions. */
 export const trackingRoutes: FastifyPluginAsyncTypebox<{ tracking: TrackingService }> = async (
@@ -40,7 +43,7 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<{ tracking: TrackingServi
         summary: 'Create an experiment',
         body: Type.Object(
           {
-            name: Type.String({ minLength: 1, maxLength: 500 }),
+            name: Type.String({ minLength: 1, maxLength: limits.experimentNameLength }),
             artifactLocation: Type.Optional(Type.String()),
             tags: Type.Optional(Type.Array(KeyValue)),
           },
@@ -56,11 +59,6 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<{ tracking: TrackingServi
     },
   );
 
-  const ViewType = Type.Union([
-    Type.Literal('ACTIVE_ONLY'),
-    Type.Literal('DELETED_ONLY'),
-    Type.Literal('ALL'),
-  ]);
   const splitOrder = (o?: string) =>
     o
       ? o
@@ -82,7 +80,7 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<{ tracking: TrackingServi
             Type.String({ maxLength: 1000, description: 'comma-separated, e.g. "name ASC"' }),
           ),
           viewType: Type.Optional(ViewType),
-          maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 50000 })),
+          maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: limits.maxResultsExperiments })),
           pageToken: Type.Optional(Type.String({ maxLength: 200 })),
         }),
         response: {
@@ -116,7 +114,7 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<{ tracking: TrackingServi
             filter: Type.Optional(Type.String({ maxLength: 4000 })),
             orderBy: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 10 })),
             viewType: Type.Optional(ViewType),
-            maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+            maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: runPage.max })),
             pageToken: Type.Optional(Type.String({ maxLength: 200 })),
             withTotal: Type.Optional(Type.Boolean()),
           },
@@ -134,7 +132,7 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<{ tracking: TrackingServi
     },
     async (req) => {
       const { withTotal, ...q } = req.body;
-      const page = await tracking.search.searchRuns({ ...q, maxResults: q.maxResults ?? 100 });
+      const page = await tracking.search.searchRuns({ ...q, maxResults: q.maxResults ?? runPage.default });
       const total = withTotal ? await tracking.search.countRuns(q) : undefined;
       return {
         runs: page.items.map(wireRun),
@@ -195,7 +193,7 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<{ tracking: TrackingServi
         summary: 'Rename an experiment',
         params: IdParams,
         body: Type.Object(
-          { name: Type.String({ minLength: 1, maxLength: 500 }) },
+          { name: Type.String({ minLength: 1, maxLength: limits.experimentNameLength }) },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ experiment: Experiment }) },
@@ -251,7 +249,7 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<{ tracking: TrackingServi
         body: Type.Object(
           {
             experimentId: Type.Optional(Type.String()),
-            runName: Type.Optional(Type.String({ maxLength: 250 })),
+            runName: Type.Optional(Type.String({ maxLength: limits.runNameLength })),
             startTime: Type.Optional(Type.Integer({ minimum: 0 })),
             tags: Type.Optional(Type.Array(KeyValue)),
           },
@@ -288,13 +286,9 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<{ tracking: TrackingServi
         params: IdParams,
         body: Type.Object(
           {
-            status: Type.Optional(
-              Type.Union(
-                ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'].map((s) => Type.Literal(s)),
-              ),
-            ),
+            status: Type.Optional(RunStatus),
             endTime: Type.Optional(Type.Integer({ minimum: 0 })),
-            runName: Type.Optional(Type.String({ maxLength: 250 })),
+            runName: Type.Optional(Type.String({ maxLength: limits.runNameLength })),
           },
           { additionalProperties: false },
         ),
@@ -327,9 +321,9 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<{ tracking: TrackingServi
         params: IdParams,
         body: Type.Object(
           {
-            metrics: Type.Optional(Type.Array(MetricPoint, { maxItems: 1000 })),
-            params: Type.Optional(Type.Array(KeyValue, { maxItems: 100 })),
-            tags: Type.Optional(Type.Array(KeyValue, { maxItems: 100 })),
+            metrics: Type.Optional(Type.Array(MetricPoint, { maxItems: limits.metricsPerBatch })),
+            params: Type.Optional(Type.Array(KeyValue, { maxItems: limits.paramsTagsPerBatch })),
+            tags: Type.Optional(Type.Array(KeyValue, { maxItems: limits.paramsTagsPerBatch })),
           },
           { additionalProperties: false },
         ),
@@ -342,7 +336,7 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<{ tracking: TrackingServi
       await runs.logBatch(req.params.id, {
         metrics: (req.body.metrics ?? []).map((m) => ({
           key: m.key,
-          value: parseValue(m.value),
+          value: toDouble(m.value),
           timestamp: m.timestamp ?? now,
           step: m.step ?? 0,
         })),
@@ -360,7 +354,10 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<{ tracking: TrackingServi
         tags,
         summary:
           'The history of one metric, ordered by step then time (all of it unless maxResults is given)',
-        params: Type.Object({ id: Type.String({ maxLength: 64 }), key: Type.String({ maxLength: 250 }) }),
+        params: Type.Object({
+          id: Type.String({ maxLength: 64 }),
+          key: Type.String({ maxLength: limits.keyLength }),
+        }),
         querystring: Type.Object({
           maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
           pageToken: Type.Optional(Type.String()),

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { limits } from '../../../tracking/index.js';
 
 /** A metric value: a number, or "NaN" / "Infinity" / "-Infinity" (JSON has no literal for them). */
 export const MetricValue = Type.Union([
@@ -8,11 +9,11 @@ export const MetricValue = Type.Union([
   Type.Literal('-Infinity'),
 ]);
 export const KeyValue = Type.Object({
-  key: Type.String({ minLength: 1, maxLength: 250 }),
+  key: Type.String({ minLength: 1, maxLength: limits.keyLength }),
   value: Type.String(),
 });
 export const MetricPoint = Type.Object({
-  key: Type.String({ minLength: 1, maxLength: 250 }),
+  key: Type.String({ minLength: 1, maxLength: limits.keyLength }),
   value: MetricValue,
   timestamp: Type.Optional(Type.Integer({ minimum: 0 })),
   step: Type.Optional(Type.Integer()),
