@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { MetaSchema } from '../storage/meta/index.js';
-import type { ModelVersions } from './model-versions.js';
-import { versionLineageId } from './registry-rows.js';
+import { versionLineageId, versionRow } from './registry-rows.js';
+import { validateModelName, validateVersion } from './registry-validation.js';
 
 /** A node at the other end of a lineage edge. */
 export interface LineageNode {
@@ -26,11 +26,10 @@ export interface VersionLineage {
 /** The lineage edges into and out of one live model version; NOT_FOUND when it does not exist. */
 export async function versionLineage(
   db: Kysely<MetaSchema>,
-  versions: ModelVersions,
   name: string,
   version: number,
 ): Promise<VersionLineage> {
-  const mv = await versions.get(name, version);
+  const mv = await versionRow(db, validateModelName(name), validateVersion(version));
   const id = versionLineageId(mv.name, mv.version);
   const [up, down] = await Promise.all([
     db
@@ -72,7 +71,7 @@ export async function versionLineage(
   return {
     name: mv.name,
     version: mv.version,
-    runId: mv.runId,
+    runId: mv.run_id,
     upstream: up.map(node),
     downstream: down.map(node),
   };

@@ -7,7 +7,7 @@ import {
   decodeOffsetToken,
   encodeOffsetToken,
   type Page,
-  searchModelVersionKeys,
+  searchModelVersions,
   type TrackingService,
 } from '../tracking/index.js';
 import { latestPerStage, loadVersions, modelRow, versionLineageId, versionRow } from './registry-rows.js';
@@ -24,11 +24,20 @@ import {
   activeStages,
   type CreateModelVersionInput,
   type ModelVersion,
-  type RegistrySearchInput,
+  type ModelVersionSearchInput,
 } from './types.js';
 import type { Webhooks } from './webhooks.js';
 
 const createAttempts = 3;
+
+/** Sets a model's `last_updated_time` to `now`: a change to one of its versions changes it too. */
+async function touchModel(trx: Transaction<MetaSchema>, name: string, now: number): Promise<void> {
+  await trx
+    .updateTable('registered_models')
+    .set({ last_updated_time: now })
+    .where('name', '=', name)
+    .execute();
+}
 
 /** Model versions: create, read, describe, soft-delete, tags, stages, search. */
 export class ModelVersions {
@@ -93,11 +102,7 @@ export class ModelVersions {
               .insertInto('model_version_tags')
               .values({ name, version, ...t })
               .execute();
-          await trx
-            .updateTable('registered_models')
-            .set({ last_updated_time: now })
-            .where('name', '=', name)
-            .execute();
+          await touchModel(trx, name, now);
           if (runId) await this.#linkRun(trx, runId, versionLineageId(name, version), now);
           await this.audit.record(
             {
@@ -185,11 +190,7 @@ export class ModelVersions {
         .where('name', '=', n)
         .where('version', '=', v)
         .execute();
-      await trx
-        .updateTable('registered_models')
-        .set({ last_updated_time: now })
-        .where('name', '=', n)
-        .execute();
+      await touchModel(trx, n, now);
     });
   }
 
@@ -274,11 +275,7 @@ export class ModelVersions {
         .where('name', '=', n)
         .where('version', '=', v)
         .execute();
-      await trx
-        .updateTable('registered_models')
-        .set({ last_updated_time: now })
-        .where('name', '=', n)
-        .execute();
+      await touchModel(trx, n, now);
       await this.audit.record(
         {
           actor,
@@ -323,37 +320,28 @@ export class ModelVersions {
   }
 
   /**
-   * Live versions matching an MLflow filter; default order `last_updated_timestamp DESC, name ASC,
-   * version_number DESC`; `maxResults` 1..200000 (default 10000); `nextPageToken` while more remain.
+   * Live versions matching an MLflow filter (and, with `name`, of that model only); default order
+   * `last_updated_timestamp DESC, name ASC, version_number DESC`; `maxResults` 1..200000
+   * (default 10000); `nextPageToken` while more remain.
    */
-  async search(input: RegistrySearchInput = {}): Promise<Page<ModelVersion>> {
+  async search(input: ModelVersionSearchInput = {}): Promise<Page<ModelVersion>> {
     const max = checkMaxResults(
       input.maxResults,
       registryLimits.searchVersionsDefault,
       registryLimits.searchVersionsMax,
     );
     const offset = decodeOffsetToken(input.pageToken);
-    const keys = await searchModelVersionKeys(this.store.db, {
+    const rows = await searchModelVersions(this.store.db, {
+      dialect: this.store.dialect,
       filter: input.filter,
       orderBy: input.orderBy,
+      name: input.name,
       limit: max + 1,
       offset,
     });
-    const wanted = keys.slice(0, max);
-    const names = [...new Set(wanted.map((k) => k.name))];
-    const rows = names.length
-      ? await this.store.db
-          .selectFrom('model_versions')
-          .selectAll()
-          .where('name', 'in', names)
-          .where('deleted', '=', 0)
-          .execute()
-      : [];
-    const byKey = new Map(rows.map((r) => [`${r.name}\u0000${r.version}`, r]));
-    const page = wanted.map((k) => byKey.get(`${k.name}\u0000${k.version}`)).filter((r) => r !== undefined);
     return {
-      items: await loadVersions(this.store.db, page),
-      nextPageToken: keys.length > max ? encodeOffsetToken(offset + max) : null,
+      items: await loadVersions(this.store.db, rows.slice(0, max)),
+      nextPageToken: rows.length > max ? encodeOffsetToken(offset + max) : null,
     };
   }
 

@@ -6,9 +6,16 @@ import {
   encodeOffsetToken,
   type KeyValue,
   type Page,
-  searchRegisteredModelNames,
+  searchRegisteredModels,
 } from '../tracking/index.js';
-import { loadModels, loadVersions, modelRow, versionLineageId, versionRow } from './registry-rows.js';
+import {
+  aliasVersion,
+  loadModels,
+  loadVersions,
+  modelRow,
+  versionLineageId,
+  versionRow,
+} from './registry-rows.js';
 import {
   checkMaxResults,
   registryLimits,
@@ -266,13 +273,7 @@ export class RegisteredModels {
     let previous: number | null = null;
     await this.store.transaction(async (trx) => {
       await versionRow(trx, n, v);
-      const old = await trx
-        .selectFrom('registered_model_aliases')
-        .select('version')
-        .where('name', '=', n)
-        .where('alias', '=', a)
-        .executeTakeFirst();
-      previous = old?.version ?? null;
+      previous = await aliasVersion(trx, n, a);
       await trx
         .insertInto('registered_model_aliases')
         .values({ name: n, alias: a, version: v })
@@ -304,21 +305,16 @@ export class RegisteredModels {
     let version: number | null = null;
     await this.store.transaction(async (trx) => {
       await modelRow(trx, n);
-      const old = await trx
-        .selectFrom('registered_model_aliases')
-        .select('version')
-        .where('name', '=', n)
-        .where('alias', '=', a)
-        .executeTakeFirst();
-      if (!old) return;
-      version = old.version;
+      const old = await aliasVersion(trx, n, a);
+      if (old === null) return;
+      version = old;
       await trx.deleteFrom('registered_model_aliases').where('name', '=', n).where('alias', '=', a).execute();
       await this.audit.record(
         {
           actor,
           action: 'model_version.alias_delete',
           objectType: 'model_version',
-          objectId: versionLineageId(n, old.version),
+          objectId: versionLineageId(n, old),
           details: { alias: a },
         },
         trx,
@@ -332,14 +328,9 @@ export class RegisteredModels {
   async getByAlias(name: unknown, alias: unknown): Promise<ModelVersion> {
     const n = validateModelName(name);
     const a = validateAlias(alias);
-    const row = await this.store.db
-      .selectFrom('registered_model_aliases')
-      .select('version')
-      .where('name', '=', n)
-      .where('alias', '=', a)
-      .executeTakeFirst();
-    if (!row) throw new LatheError('INVALID_ARGUMENT', `Registered model alias ${a} not found.`);
-    return (await loadVersions(this.store.db, [await versionRow(this.store.db, n, row.version)]))[0]!;
+    const version = await aliasVersion(this.store.db, n, a);
+    if (version === null) throw new LatheError('INVALID_ARGUMENT', `Registered model alias ${a} not found.`);
+    return (await loadVersions(this.store.db, [await versionRow(this.store.db, n, version)]))[0]!;
   }
 
   /**
@@ -353,21 +344,16 @@ export class RegisteredModels {
       registryLimits.searchModelsMax,
     );
     const offset = decodeOffsetToken(input.pageToken);
-    const names = await searchRegisteredModelNames(this.store.db, {
+    const rows = await searchRegisteredModels(this.store.db, {
+      dialect: this.store.dialect,
       filter: input.filter,
       orderBy: input.orderBy,
       limit: max + 1,
       offset,
     });
-    const wanted = names.slice(0, max);
-    const rows = wanted.length
-      ? await this.store.db.selectFrom('registered_models').selectAll().where('name', 'in', wanted).execute()
-      : [];
-    const byName = new Map(rows.map((r) => [r.name, r]));
-    const page = wanted.map((n) => byName.get(n)).filter((r) => r !== undefined);
     return {
-      items: await loadModels(this.store.db, page),
-      nextPageToken: names.length > max ? encodeOffsetToken(offset + max) : null,
+      items: await loadModels(this.store.db, rows.slice(0, max)),
+      nextPageToken: rows.length > max ? encodeOffsetToken(offset + max) : null,
     };
   }
 }

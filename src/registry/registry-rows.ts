@@ -1,6 +1,11 @@
 import type { Kysely } from 'kysely';
 import { LatheError } from '../core/index.js';
-import type { MetaSchema, ModelVersionsTable, RegisteredModelsTable } from '../storage/meta/index.js';
+import {
+  type MetaSchema,
+  type ModelVersionsTable,
+  type RegisteredModelsTable,
+  selectInChunks,
+} from '../storage/meta/index.js';
 import type { ModelVersion, RegisteredModel, Stage } from './types.js';
 
 /** The store handle or an open transaction. */
@@ -32,32 +37,55 @@ export async function versionRow(db: Db, name: string, version: number): Promise
   return row;
 }
 
-function chunks<T>(list: T[], size = 500): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+/** The version `alias` of model `name` points at; null when there is no such alias. */
+export async function aliasVersion(db: Db, name: string, alias: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('registered_model_aliases')
+    .select('version')
+    .where('name', '=', name)
+    .where('alias', '=', alias)
+    .executeTakeFirst();
+  return row?.version ?? null;
+}
+
+/** `rows` grouped by `key`, each group in the order of `rows`. */
+function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const group = out.get(k);
+    if (group) group.push(r);
+    else out.set(k, [r]);
+  }
   return out;
 }
 
+const versionKey = (name: string, version: number) => `${name}\u0000${version}`;
+
+/** The tags of the versions and models named, and their aliases, grouped for lookup. */
 async function tagsAndAliases(db: Db, names: string[]) {
-  const vtags: { name: string; version: number; key: string; value: string }[] = [];
-  const mtags: { name: string; key: string; value: string }[] = [];
-  const aliases: { name: string; alias: string; version: number }[] = [];
-  for (const part of chunks(names)) {
-    const [vt, mt, al] = await Promise.all([
+  const [vtags, mtags, aliases] = await Promise.all([
+    selectInChunks(names, (part) =>
       db.selectFrom('model_version_tags').selectAll().where('name', 'in', part).orderBy('key').execute(),
+    ),
+    selectInChunks(names, (part) =>
       db.selectFrom('registered_model_tags').selectAll().where('name', 'in', part).orderBy('key').execute(),
+    ),
+    selectInChunks(names, (part) =>
       db
         .selectFrom('registered_model_aliases')
         .selectAll()
         .where('name', 'in', part)
         .orderBy('alias')
         .execute(),
-    ]);
-    vtags.push(...vt);
-    mtags.push(...mt);
-    aliases.push(...al);
-  }
-  return { vtags, mtags, aliases };
+    ),
+  ]);
+  return {
+    vtags: groupBy(vtags, (t) => versionKey(t.name, t.version)),
+    mtags: groupBy(mtags, (t) => t.name),
+    valiases: groupBy(aliases, (a) => versionKey(a.name, a.version)),
+    maliases: groupBy(aliases, (a) => a.name),
+  };
 }
 
 function toVersion(r: ModelVersionsTable, d: Awaited<ReturnType<typeof tagsAndAliases>>): ModelVersion {
@@ -74,10 +102,8 @@ function toVersion(r: ModelVersionsTable, d: Awaited<ReturnType<typeof tagsAndAl
     runLink: r.run_link,
     status: r.status,
     statusMessage: r.status_message,
-    tags: d.vtags
-      .filter((t) => t.name === r.name && t.version === r.version)
-      .map((t) => ({ key: t.key, value: t.value })),
-    aliases: d.aliases.filter((a) => a.name === r.name && a.version === r.version).map((a) => a.alias),
+    tags: (d.vtags.get(versionKey(r.name, r.version)) ?? []).map((t) => ({ key: t.key, value: t.value })),
+    aliases: (d.valiases.get(versionKey(r.name, r.version)) ?? []).map((a) => a.alias),
   };
 }
 
@@ -88,11 +114,10 @@ export async function loadVersions(db: Db, rows: ModelVersionsTable[]): Promise<
   return rows.map((r) => toVersion(r, d));
 }
 
-/** The highest live version of each stage, ordered by version. */
+/** The highest version of each stage among `rows` (live versions), ordered by version. */
 export function latestPerStage(rows: ModelVersionsTable[]): ModelVersionsTable[] {
   const best = new Map<string, ModelVersionsTable>();
   for (const r of rows) {
-    if (r.deleted) continue;
     const cur = best.get(r.current_stage);
     if (!cur || cur.version < r.version) best.set(r.current_stage, r);
   }
@@ -104,25 +129,25 @@ export async function loadModels(db: Db, rows: RegisteredModelsTable[]): Promise
   if (!rows.length) return [];
   const names = rows.map((r) => r.name);
   const d = await tagsAndAliases(db, names);
-  const versions: ModelVersionsTable[] = [];
-  for (const part of chunks(names)) {
-    versions.push(
-      ...(await db
+  const versions = groupBy(
+    await selectInChunks(names, (part) =>
+      db
         .selectFrom('model_versions')
         .selectAll()
         .where('name', 'in', part)
         .where('deleted', '=', 0)
-        .execute()),
-    );
-  }
+        .execute(),
+    ),
+    (v) => v.name,
+  );
   return rows.map((r) => ({
     name: r.name,
     creationTimestamp: Number(r.creation_time),
     lastUpdatedTimestamp: Number(r.last_updated_time),
     description: r.description,
     userId: r.user_id,
-    latestVersions: latestPerStage(versions.filter((v) => v.name === r.name)).map((v) => toVersion(v, d)),
-    tags: d.mtags.filter((t) => t.name === r.name).map((t) => ({ key: t.key, value: t.value })),
-    aliases: d.aliases.filter((a) => a.name === r.name).map((a) => ({ alias: a.alias, version: a.version })),
+    latestVersions: latestPerStage(versions.get(r.name) ?? []).map((v) => toVersion(v, d)),
+    tags: (d.mtags.get(r.name) ?? []).map((t) => ({ key: t.key, value: t.value })),
+    aliases: (d.maliases.get(r.name) ?? []).map((a) => ({ alias: a.alias, version: a.version })),
   }));
 }

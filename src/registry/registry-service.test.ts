@@ -300,3 +300,69 @@ describe('RegistryService', () => {
     }
   });
 });
+
+describe('RegistryService search pages larger than one IN list', () => {
+  let dir: string;
+  let meta: MetaStore;
+  let reg: RegistryService;
+  const count = 40_000; // more names than SQLite binds in one statement (32,766)
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'lathe-registry-bulk-'));
+    meta = await openMetaStore(`sqlite:${path.join(dir, 'lathe.db')}`);
+    const audit = new AuditLog(meta);
+    const tracking = new TrackingService(meta, await openBlobStore(`file:${path.join(dir, 'blobs')}`), audit);
+    reg = new RegistryService(meta, audit, tracking);
+    const names = Array.from({ length: count }, (_, i) => `bulk-${String(i).padStart(5, '0')}`);
+    await meta.insertMany(
+      meta.db,
+      'registered_models',
+      ['name', 'creation_time', 'last_updated_time', 'description', 'user_id'],
+      names.map((n) => [n, 1, 1, '', '']),
+    );
+    await meta.insertMany(
+      meta.db,
+      'model_versions',
+      [
+        'name',
+        'version',
+        'creation_time',
+        'last_updated_time',
+        'description',
+        'user_id',
+        'current_stage',
+        'source',
+        'status',
+        'deleted',
+      ],
+      names.map((n) => [n, 1, 1, 1, '', '', 'None', `s3://b/${n}`, 'READY', 0]),
+    );
+    await reg.versions.setTag('bulk-39999', 1, { key: 'k', value: 'v' }, localPrincipal);
+    await reg.models.setAlias('bulk-00000', 'champion', 1, localPrincipal);
+  });
+  after(async () => {
+    await reg.webhooks.idle();
+    await meta.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('returns a versions page covering more models than fit in one IN list', async () => {
+    const page = await reg.versions.search({ maxResults: count + 10 });
+    assert.equal(page.items.length, count);
+    assert.equal(page.nextPageToken, null);
+    assert.deepEqual(
+      [page.items[0]!.name, page.items[count - 1]!.name],
+      ['bulk-00000', 'bulk-39999'],
+      'ties on last_updated_timestamp break by name',
+    );
+    assert.deepEqual(page.items[0]!.aliases, ['champion']);
+    assert.deepEqual(page.items[count - 1]!.tags, [{ key: 'k', value: 'v' }]);
+    assert.equal(page.items[1]!.source, 's3://b/bulk-00001');
+    const models = await reg.models.search({ maxResults: 1000, orderBy: ['name DESC'] });
+    assert.equal(models.items[0]!.name, 'bulk-39999');
+    assert.deepEqual(
+      models.items[0]!.latestVersions.map((v) => [v.version, v.tags]),
+      [[1, [{ key: 'k', value: 'v' }]]],
+    );
+  });
+});

@@ -5,7 +5,8 @@ import type { TrackingService } from '../tracking/index.js';
 import { type VersionLineage, versionLineage } from './lineage.js';
 import { ModelVersions } from './model-versions.js';
 import { RegisteredModels } from './registered-models.js';
-import { parseModelRef } from './registry-validation.js';
+import { aliasVersion, modelRow } from './registry-rows.js';
+import { parseModelRef, validateModelName } from './registry-validation.js';
 import type { ModelRef, ModelVersion } from './types.js';
 import { Webhooks, type WebhooksOptions } from './webhooks.js';
 
@@ -38,7 +39,7 @@ export class RegistryService {
 
   /** Where a live version came from (its run, the run's datasets) and what was made from it. */
   lineage(name: string, version: number): Promise<VersionLineage> {
-    return versionLineage(this.store.db, this.versions, name, version);
+    return versionLineage(this.store.db, name, version);
   }
 
   /**
@@ -58,11 +59,6 @@ export class RegistryService {
     });
   }
 
-  /** See `parseModelRef`. */
-  parseModelRef(ref: string): ModelRef {
-    return parseModelRef(ref);
-  }
-
   /**
    * The live version a reference names: `NAME@3`, `NAME@champion`, `NAME@latest` (the highest
    * live version). NOT_FOUND when the model, version or alias does not exist.
@@ -71,19 +67,14 @@ export class RegistryService {
     const r = typeof ref === 'string' ? parseModelRef(ref) : ref;
     if (r.kind === 'version') return this.versions.get(r.name, r.version);
     if (r.kind === 'alias') {
-      const row = await this.store.db
-        .selectFrom('registered_model_aliases')
-        .select('version')
-        .where('name', '=', r.name)
-        .where('alias', '=', r.alias)
-        .executeTakeFirst();
-      if (!row) {
-        await this.models.get(r.name);
+      const version = await aliasVersion(this.store.db, r.name, r.alias);
+      if (version === null) {
+        await modelRow(this.store.db, validateModelName(r.name));
         throw new LatheError('NOT_FOUND', `Registered model alias ${r.alias} not found for model ${r.name}.`);
       }
-      return this.versions.get(r.name, row.version);
+      return this.versions.get(r.name, version);
     }
-    await this.models.get(r.name);
+    await modelRow(this.store.db, validateModelName(r.name));
     const max = await this.store.db
       .selectFrom('model_versions')
       .select((eb) => eb.fn.max('version').as('v'))

@@ -69,6 +69,15 @@ export interface RegistrySearchInput {
   pageToken?: string;
 }
 
+/** A model-version search: as `RegistrySearchInput`, optionally within one model. */
+export interface ModelVersionSearchInput extends RegistrySearchInput {
+  /**
+   * Only this model's versions, matched exactly (as the filter `name = '…'`). Kept apart from
+   * `filter`, so the positions in the filter's errors are the caller's own.
+   */
+  name?: string;
+}
+
 /** A parsed model reference: `NAME@3`, `NAME@v3`, `NAME@champion`, `NAME@latest`. */
 export type ModelRef =
   | { name: string; kind: 'version'; version: number }

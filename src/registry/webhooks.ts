@@ -167,9 +167,12 @@ export class Webhooks {
     return rows.map(toSubscription);
   }
 
-  /** Pauses or resumes a subscription (audited as `webhook.pause` / `webhook.resume`). */
-  async setActive(id: string, active: boolean, actor: Principal | null): Promise<void> {
-    await this.store.transaction(async (trx) => {
+  /**
+   * Pauses or resumes a subscription (audited as `webhook.pause` / `webhook.resume`) and returns
+   * it as it now is; NOT_FOUND when there is none with that id.
+   */
+  async setActive(id: string, active: boolean, actor: Principal | null): Promise<WebhookSubscription> {
+    return this.store.transaction(async (trx) => {
       const r = await trx
         .updateTable('webhooks')
         .set({ active: active ? 1 : 0 })
@@ -179,6 +182,9 @@ export class Webhooks {
       await this.audit.record(
         { actor, action: active ? 'webhook.resume' : 'webhook.pause', objectType: 'webhook', objectId: id },
         trx,
+      );
+      return toSubscription(
+        await trx.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
       );
     });
   }

@@ -1,16 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { RegistryService } from '../../../registry/index.js';
-import { quoteFilterValue } from '../../../tracking/index.js';
 import { principalOf } from '../../plugins/auth.js';
-import {
-  KeyValue,
-  ModelDetails,
-  ModelVersion,
-  NameParams,
-  RegisteredModel,
-  SearchQuery,
-} from './registry-schemas.js';
+import { KeyValue } from '../tracking/tracking-schemas.js';
+import { ModelDetails, ModelVersion, NameParams, RegisteredModel, SearchQuery } from './registry-schemas.js';
 
 /** `?orderBy=a,b&orderBy=c` → `['a', 'b', 'c']`. */
 export const splitOrderBy = (orderBy: string[] | undefined) =>
@@ -26,7 +19,7 @@ export async function modelDetails(registry: RegistryService, name: string) {
   let pageToken: string | undefined;
   do {
     const page = await registry.versions.search({
-      filter: `name = ${quoteFilterValue(model.name)}`,
+      name: model.name,
       orderBy: ['version_number DESC'],
       maxResults: 10_000,
       pageToken,

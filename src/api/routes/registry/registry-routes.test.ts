@@ -273,6 +273,24 @@ describe('native registry API', () => {
     }
   });
 
+  it('reports a versions filter error at the position the user typed', async () => {
+    const path = `/api/v1/models/${encodeURIComponent("o'pos")}/versions`;
+    assert.equal((await call('POST', '/api/v1/models', { name: "o'pos" })).status, 201);
+    assert.equal((await call('POST', path, { source: 's3://b/m' })).status, 201);
+    const filter = "tags.k != 'v' AND owner = 'me'";
+    const bad = await call('GET', `${path}?filter=${encodeURIComponent(filter)}`);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.code, 'INVALID_ARGUMENT');
+    const position = filter.indexOf('owner') + 1;
+    assert.equal(bad.body.error.details.position, position);
+    assert.match(bad.body.error.message, new RegExp(`position ${position}:`));
+    const ok = await call('GET', `${path}?filter=${encodeURIComponent('version_number >= 1')}`);
+    assert.deepEqual(
+      ok.body.versions.map((v: { name: string; version: number }) => [v.name, v.version]),
+      [["o'pos", 1]],
+    );
+  });
+
   it('refuses a version update with an unknown stage whole: the description is not changed', async () => {
     await call('POST', '/api/v1/models', { name: 'halfway' });
     await call('POST', '/api/v1/models/halfway/versions', { source: 's3://b/m', description: 'before' });

@@ -1,8 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { stages, webhookEvents } from '../../../registry/index.js';
+import { webhookEvents } from '../../../registry/index.js';
 import { KeyValue } from '../tracking/tracking-schemas.js';
-
-export { KeyValue };
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -70,8 +68,6 @@ export const VersionParams = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 500 }),
   version: Type.Integer({ minimum: 1 }),
 });
-
-export const StageName = Type.Union(stages.map((s) => Type.Literal(s)));
 
 export const LineageNode = Type.Object({
   type: Type.String(),

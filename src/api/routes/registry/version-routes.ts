@@ -2,12 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { LatheError } from '../../../core/index.js';
 import type { RegistryService } from '../../../registry/index.js';
-import { quoteFilterValue } from '../../../tracking/index.js';
 import { principalOf } from '../../plugins/auth.js';
+import { KeyValue } from '../tracking/tracking-schemas.js';
 import { splitOrderBy } from './model-routes.js';
 import {
   AuditEvent,
-  KeyValue,
   Lineage,
   ModelVersion,
   NameParams,
@@ -45,11 +44,11 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ registry: RegistryServic
     },
     async (req) => {
       const model = await registry.models.get(req.params.name);
-      const own = `name = ${quoteFilterValue(model.name)}`;
       const orderBy = splitOrderBy(req.query.orderBy);
       const page = await versions.search({
         ...req.query,
-        filter: req.query.filter?.trim() ? `${own} AND ${req.query.filter}` : own,
+        name: model.name,
+        filter: req.query.filter?.trim() ? req.query.filter : undefined,
         orderBy: orderBy?.length ? orderBy : ['version_number DESC'],
         maxResults: req.query.maxResults ?? 1000,
       });

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { LatheError } from '../../../core/index.js';
 import { type RegistryService, webhookEvents } from '../../../registry/index.js';
 import { Webhook, WebhookEventName } from './registry-schemas.js';
 import { principalOf } from '../../plugins/auth.js';
@@ -63,12 +62,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ registry: RegistryServic
       },
       config: { permission: 'admin' },
     },
-    async (req) => {
-      await webhooks.setActive(req.params.id, req.body.active, principalOf(req));
-      const webhook = (await webhooks.list()).find((w) => w.id === req.params.id);
-      if (!webhook) throw new LatheError('NOT_FOUND', `no webhook with id ${JSON.stringify(req.params.id)}`);
-      return { webhook };
-    },
+    async (req) => ({ webhook: await webhooks.setActive(req.params.id, req.body.active, principalOf(req)) }),
   );
 
   app.delete(
