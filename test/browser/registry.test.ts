@@ -7,7 +7,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { LatheClient } from '../../src/sdk/index.js';
-import { browserSkip, chromiumPath, ensureWebBuild, paintedPixels, screenshots } from '../support/browser.js';
+import {
+  browserSkip,
+  chromiumArgs,
+  chromiumPath,
+  ensureWebBuild,
+  screenshots,
+  waitForPaint,
+} from '../support/browser.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const model = 'churn-classifier';
@@ -72,7 +79,7 @@ describe('Models area in a browser', {
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+      args: chromiumArgs,
     });
     const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     context.setDefaultTimeout(15_000);
@@ -191,12 +198,7 @@ describe('Models area in a browser', {
     const graph = page.getByRole('img', { name: /Lineage graph of churn-classifier version 2: 3 nodes/ });
     await graph.locator('canvas').waitFor();
     // ECharts draws after a frame: wait until the canvas holds the coloured nodes.
-    await page.waitForFunction(() => true);
-    let painted = 0;
-    for (let i = 0; i < 20 && painted < 2000; i++) {
-      painted = await paintedPixels(page, '[aria-label^="Lineage graph"]');
-      if (painted < 2000) await page.waitForTimeout(100);
-    }
+    const painted = await waitForPaint(page, '[aria-label^="Lineage graph"]', 2000);
     assert.ok(painted >= 2000, `the lineage canvas is drawn (${painted} painted pixels)`);
 
     const nodes = page.getByRole('list', { name: 'Lineage nodes' });

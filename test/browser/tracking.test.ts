@@ -7,7 +7,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { LatheClient } from '../../src/sdk/index.js';
-import { browserSkip, chromiumPath, ensureWebBuild, paintedPixels, screenshots } from '../support/browser.js';
+import {
+  browserSkip,
+  chromiumArgs,
+  chromiumPath,
+  ensureWebBuild,
+  screenshots,
+  waitForPaint,
+} from '../support/browser.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const runCount = 30;
@@ -18,16 +25,6 @@ const png = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAgAAAAGCAIAAABxZ0isAAAAZElEQVR4nA3MMQEAMQgEwXOSHhNRQR0pJ4UeE2lXAH2s/I+AkcQSWxxhUeKKJ6RgBTs4gYMKbvACKVnJTk7ipJKbvEQyy2xzjE2Za57/qlnNbk7jpprbvEYa1rCHM3io4Q5v+AA4MU43BPZFUAAAAABJRU5ErkJggg==',
   'base64',
 );
-
-/** Waits until the chart matched by `selector` has painted at least `min` pixels. */
-async function waitForPaint(page: Page, selector: string, min = 500): Promise<number> {
-  let painted = 0;
-  for (let i = 0; i < 40 && painted < min; i++) {
-    painted = await paintedPixels(page, selector);
-    if (painted < min) await page.waitForTimeout(100);
-  }
-  return painted;
-}
 
 /** Runs `tasks` `limit` at a time. */
 async function pool(tasks: (() => Promise<unknown>)[], limit = 12): Promise<void> {
@@ -133,7 +130,7 @@ describe('Experiments area in a browser', {
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+      args: chromiumArgs,
     });
     const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     context.setDefaultTimeout(15_000);

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { browserSkip, chromiumPath, ensureWebBuild, screenshots } from '../support/browser.js';
+import { browserSkip, chromiumArgs, chromiumPath, ensureWebBuild, screenshots } from '../support/browser.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 /** The token the UI keeps in local storage. */
@@ -33,15 +33,7 @@ describe('web UI in a browser', { skip: browserSkip() }, () => {
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: chromiumArgs,
     });
     context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     context.setDefaultTimeout(15_000);
@@ -193,7 +185,7 @@ describe('web UI with auth off', { skip: browserSkip() }, () => {
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+      args: chromiumArgs,
     });
   });
 

@@ -80,3 +80,13 @@ export function paintedPixels(page: Page, selector: string): Promise<number> {
     return painted;
   }, selector);
 }
+
+/** Waits (up to ~4 s) until the chart matched by `selector` has painted at least `min` pixels; returns the count. */
+export async function waitForPaint(page: Page, selector: string, min = 500): Promise<number> {
+  let painted = 0;
+  for (let i = 0; i < 40 && painted < min; i++) {
+    painted = await paintedPixels(page, selector);
+    if (painted < min) await page.waitForTimeout(100);
+  }
+  return painted;
+}

@@ -1,5 +1,5 @@
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
-import { areas } from './areas.js';
+import { type PlannedArea, areas } from './areas.js';
 import { Layout } from './components/Layout.js';
 import { Alert, Loading } from './components/ui.js';
 import { AreaPage } from './pages/AreaPage.js';
@@ -15,6 +15,9 @@ import { NotFoundPage } from './pages/NotFoundPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
 import { SessionProvider, useSession } from './session.js';
+
+/** Areas without pages of their own show their empty state; built areas have explicit routes below. */
+const plannedAreas = areas.filter((a): a is PlannedArea => !a.built);
 
 /** Renders the signed-in layout, or sends the user to /login and back afterwards. */
 function RequireSession() {
@@ -53,7 +56,7 @@ export function App() {
           <Route path="/login" element={<LoginPage />} />
           <Route element={<RequireSession />}>
             <Route index element={<OverviewPage />} />
-            {areas.map((area) => (
+            {plannedAreas.map((area) => (
               <Route key={area.path} path={`${area.path}/*`} element={<AreaPage area={area} />} />
             ))}
             <Route path="/experiments" element={<ExperimentsListPage />} />

@@ -1,16 +1,28 @@
 import type { IconName } from './components/icons.js';
 
 /** An area of the UI: its place in the navigation and, until it is built, what it will hold. */
-export interface Area {
+export type Area = BuiltArea | PlannedArea;
+
+interface AreaBase {
   path: string;
-  /** True once the area has real pages (the navigation drops its "soon" badge). */
-  built?: boolean;
   label: string;
   icon: IconName;
+}
+
+/** An area with real pages: the navigation drops its "soon" badge and its own routes serve it. */
+export interface BuiltArea extends AreaBase {
+  built: true;
+}
+
+/** An area not built yet: `AreaPage` shows what it will hold. */
+export interface PlannedArea extends AreaBase {
+  built?: false;
   /** One sentence: what the area is for. */
   summary: string;
   /** What the area will show once it is built. */
   willHold: string[];
+  /** When the area's capability already works outside the UI: where, in one sentence. */
+  availableNow?: string;
 }
 
 /** The lifecycle areas, in the order a model goes through them. */
@@ -22,37 +34,25 @@ export const areas: Area[] = [
     summary:
       'Datasets and their versions: where training and evaluation data comes in, is checked and is kept.',
     willHold: [
-      'Datasets with immutable, content-addressed versions from CSV and Parquet files',
+      'Datasets with immutable, content-addressed versions from CSV, Parquet and JSON Lines files',
       'Schemas and column profiles (types, missing values, quantiles, histograms)',
       'Data checks run on every new version, and transforms between versions',
       'Lineage from each version to the runs and models trained on it',
     ],
+    availableNow:
+      'Its pages are being built; datasets already work from the CLI (lathe data ingest FILE --name NAME), the API and the SDK.',
   },
   {
     path: '/experiments',
     built: true,
     label: 'Experiments',
     icon: 'experiments',
-    summary: 'Experiments and runs: parameters, metrics and artifacts of every training run.',
-    willHold: [
-      'Run tables with search over parameters, metrics and tags',
-      'Metric charts per step and side-by-side comparison of runs',
-      'Artifacts and the dataset versions each run used',
-      'An MLflow-compatible tracking API, so existing Python clients can log here',
-    ],
   },
   {
     path: '/models',
     built: true,
     label: 'Models',
     icon: 'models',
-    summary: 'The model registry: registered models, their versions and the aliases that point at them.',
-    willHold: [
-      'Registered models, versions and aliases such as "champion"',
-      'Model packages with their flavor, signature and files',
-      'Lineage back to the run and dataset version that produced each version',
-      'Approvals before a version may be promoted',
-    ],
   },
   {
     path: '/validation',

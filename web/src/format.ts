@@ -8,6 +8,35 @@ export function formatTime(iso: string | null, fallback = '—'): string {
   return d.toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/**
+ * Epoch milliseconds as `2025-01-31 14:05` (UTC), or with `seconds` as `2025-01-31 14:05:09`, like
+ * `formatTime` does for ISO strings; the fallback for null, undefined and non-finite values.
+ */
+export function formatMs(
+  ms: number | null | undefined,
+  { seconds = false, fallback = '—' }: { seconds?: boolean; fallback?: string } = {},
+): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return fallback;
+  return new Date(ms)
+    .toISOString()
+    .slice(0, seconds ? 19 : 16)
+    .replace('T', ' ');
+}
+
+/** Epoch milliseconds as a full ISO string, for `title` attributes; undefined for null and non-finite values. */
+export function isoMs(ms: number | null | undefined): string | undefined {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return undefined;
+  return new Date(ms).toISOString();
+}
+
+/** Escapes text for HTML (chart tooltips are HTML, and names come from users). */
+export function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+}
+
 /** A duration in seconds as `3d 4h`, `2h 13m`, `5m 2s` or `42s`. */
 export function formatDuration(totalSeconds: number): string {
   const s = Math.max(0, Math.floor(totalSeconds));
@@ -35,7 +64,7 @@ export function formatAgo(iso: string | null, now = Date.now(), fallback = 'neve
   return days === 1 ? '1 day ago' : `${days} days ago`;
 }
 
-/** The UTC calendar day (`YYYY-MM-DD`) of an ISO time. */
-export function utcDay(iso: string): string {
-  return new Date(iso).toISOString().slice(0, 10);
+/** The UTC calendar day (`YYYY-MM-DD`) of an ISO time, epoch milliseconds or a Date. */
+export function utcDay(time: string | number | Date): string {
+  return new Date(time).toISOString().slice(0, 10);
 }

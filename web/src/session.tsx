@@ -11,12 +11,12 @@ import {
 import { isLatheError, LatheClient, type Me } from '../../src/sdk/index.js';
 
 /** Where the API token is kept between visits. */
-export const tokenStorageKey = 'lathe.token';
+const tokenStorageKey = 'lathe.token';
 
 /** Error codes that mean the stored credentials are no good: the user must sign in again. */
 const signInAgainCodes = new Set(['UNAUTHENTICATED', 'TOKEN_EXPIRED', 'TOKEN_REVOKED']);
 
-export function needsSignIn(err: unknown): boolean {
+function needsSignIn(err: unknown): boolean {
   return isLatheError(err) && signInAgainCodes.has(err.code);
 }
 

@@ -22,9 +22,9 @@ import {
   TooltipComponent,
   type TooltipComponentOption,
 } from 'echarts/components';
-import { type ComposeOption, type EChartsType, init, use } from 'echarts/core';
+import { type ComposeOption, type EChartsCoreOption, type EChartsType, init, use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { type CSSProperties, useEffect, useRef } from 'react';
+import { type RefObject, useEffect, useMemo, useRef } from 'react';
 
 // Only what the UI draws is bundled. A new chart or component type is registered here, once.
 use([
@@ -91,16 +91,21 @@ const baseGrid: GridComponentOption = {
   outerBoundsContain: 'axisLabel',
 };
 
+/** The look every Lathe chart shares (palette, canvas font, animation); a chart's own option goes on top. */
+export const chartBaseOption = {
+  color: chartPalette,
+  textStyle: { fontFamily: chartFont, fontSize: 11, color: '#4b5563' },
+  animationDuration: 300,
+};
+
 /**
  * Lays Lathe's defaults under `option` so charts look alike; the option's own values win. A single
  * `grid` or `tooltip` object is merged key by key with the defaults.
  */
-export function withChartDefaults(option: ChartOption): ChartOption {
+function withChartDefaults(option: ChartOption): ChartOption {
   const { grid, tooltip } = option;
   return {
-    color: chartPalette,
-    textStyle: { fontFamily: chartFont, fontSize: 11, color: '#4b5563' },
-    animationDuration: 300,
+    ...chartBaseOption,
     ...option,
     grid: grid === undefined || Array.isArray(grid) ? (grid ?? baseGrid) : { ...baseGrid, ...grid },
     tooltip:
@@ -117,25 +122,28 @@ export interface ChartProps {
   label: string;
   /** CSS height of the chart; the width follows the container. Default 240px. */
   height?: number | string;
-  /** Shows ECharts' loading mask. */
-  loading?: boolean;
-  className?: string;
-  style?: CSSProperties;
 }
 
 /**
- * One ECharts instance in a div. It follows its container's size (ResizeObserver), replaces the
- * option when `option` changes, and disposes of the instance on unmount.
+ * One ECharts instance for the div the returned ref is put on. It follows the div's size
+ * (ResizeObserver), sets `option` whenever a new object is given (`notMerge`, so memoise it), and
+ * disposes of the instance on unmount. `onInit` runs once on the new instance (to add event handlers).
  */
-export function Chart({ option, label, height = 240, loading = false, className, style }: ChartProps) {
+export function useECharts(
+  option: EChartsCoreOption,
+  onInit?: (instance: EChartsType) => void,
+): RefObject<HTMLDivElement | null> {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<EChartsType | null>(null);
+  const onInitRef = useRef(onInit);
+  onInitRef.current = onInit;
 
   useEffect(() => {
     const el = container.current;
     if (!el) return;
     const instance = init(el, null, { renderer: 'canvas' });
     chart.current = instance;
+    onInitRef.current?.(instance);
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(el);
     return () => {
@@ -146,26 +154,18 @@ export function Chart({ option, label, height = 240, loading = false, className,
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption(withChartDefaults(option), { notMerge: true, lazyUpdate: true });
+    chart.current?.setOption(option, { notMerge: true, lazyUpdate: true });
   }, [option]);
 
-  useEffect(() => {
-    if (loading)
-      chart.current?.showLoading('default', {
-        text: '',
-        color: chartPalette[0],
-        maskColor: 'rgba(255,255,255,0.6)',
-      });
-    else chart.current?.hideLoading();
-  }, [loading]);
+  return container;
+}
 
-  return (
-    <div
-      ref={container}
-      className={className}
-      role="img"
-      aria-label={label}
-      style={{ width: '100%', height, ...style }}
-    />
-  );
+/**
+ * One ECharts instance in a div. It follows its container's size (ResizeObserver), replaces the
+ * option when `option` changes, and disposes of the instance on unmount.
+ */
+export function Chart({ option, label, height = 240 }: ChartProps) {
+  const full = useMemo(() => withChartDefaults(option), [option]);
+  const container = useECharts(full);
+  return <div ref={container} role="img" aria-label={label} style={{ width: '100%', height }} />;
 }

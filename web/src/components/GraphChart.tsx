@@ -7,10 +7,10 @@ import {
   TooltipComponent,
   type TooltipComponentOption,
 } from 'echarts/components';
-import { type ComposeOption, type EChartsType, init, use } from 'echarts/core';
+import { type ComposeOption, use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { type CSSProperties, useEffect, useRef } from 'react';
-import { chartPalette } from './Chart.js';
+import { useMemo, useRef } from 'react';
+import { chartBaseOption, useECharts } from './Chart.js';
 
 // The node-and-edge chart, kept apart from Chart.tsx so the line/bar charts' option type stays as it is.
 // Registering a component twice is harmless: ECharts keeps one of each.
@@ -39,59 +39,23 @@ export interface GraphChartProps {
   height?: number | string;
   /** Called when a node (not an edge) is clicked. */
   onNodeClick?: (node: GraphNodeClick) => void;
-  className?: string;
-  style?: CSSProperties;
 }
-
-const chartFont = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Inter, 'Helvetica Neue', Arial, sans-serif";
 
 /**
  * One ECharts graph (nodes and edges: lineage, pipelines) in a div, with Lathe's palette and font.
  * Like `Chart`, it follows its container's size and disposes of the instance on unmount.
  */
-export function GraphChart({ option, label, height = 280, onNodeClick, className, style }: GraphChartProps) {
-  const container = useRef<HTMLDivElement>(null);
-  const chart = useRef<EChartsType | null>(null);
+export function GraphChart({ option, label, height = 280, onNodeClick }: GraphChartProps) {
   const clickRef = useRef(onNodeClick);
   clickRef.current = onNodeClick;
-
-  useEffect(() => {
-    const el = container.current;
-    if (!el) return;
-    const instance = init(el, null, { renderer: 'canvas' });
-    chart.current = instance;
+  const full = useMemo(
+    () => ({ ...chartBaseOption, tooltip: { trigger: 'item', confine: true }, ...option }),
+    [option],
+  );
+  const container = useECharts(full, (instance) => {
     instance.on('click', (params) => {
       if (params.dataType === 'node') clickRef.current?.({ name: params.name, data: params.data });
     });
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(el);
-    return () => {
-      observer.disconnect();
-      instance.dispose();
-      chart.current = null;
-    };
-  }, []);
-
-  useEffect(() => {
-    chart.current?.setOption(
-      {
-        color: chartPalette,
-        textStyle: { fontFamily: chartFont, fontSize: 11, color: '#4b5563' },
-        animationDuration: 300,
-        tooltip: { trigger: 'item', confine: true },
-        ...option,
-      },
-      { notMerge: true, lazyUpdate: true },
-    );
-  }, [option]);
-
-  return (
-    <div
-      ref={container}
-      className={className}
-      role="img"
-      aria-label={label}
-      style={{ width: '100%', height, ...style }}
-    />
-  );
+  });
+  return <div ref={container} role="img" aria-label={label} style={{ width: '100%', height }} />;
 }

@@ -21,7 +21,7 @@ export interface VirtualColumn<T> {
  * The rows to render for a viewport: `[first, last)` with `overscan` extra rows on each side.
  * Pure, so the windowing arithmetic is testable on its own.
  */
-export function visibleRange(
+function visibleRange(
   scrollTop: number,
   viewportHeight: number,
   rowHeight: number,

@@ -1,10 +1,10 @@
-import type { Area } from '../areas.js';
+import type { PlannedArea } from '../areas.js';
 import { Icon } from '../components/icons.js';
 import { PageHeader } from '../components/Layout.js';
 import { useTitle } from '../components/ui.js';
 
 /** The empty state of an area that is not built yet: what it will hold, and what to use until then. */
-export function AreaPage({ area }: { area: Area }) {
+export function AreaPage({ area }: { area: PlannedArea }) {
   useTitle(area.label);
   return (
     <>
@@ -15,8 +15,8 @@ export function AreaPage({ area }: { area: Area }) {
         </div>
         <h2 id="empty-title">{area.label} is not built yet</h2>
         <p className="muted">
-          This part of Lathe is planned but not available in this version, so this page stays empty rather
-          than showing sample data.
+          {area.availableNow ??
+            'This part of Lathe is planned but not available in this version, so this page stays empty rather than showing sample data.'}
         </p>
         <div className="empty-columns">
           <div>

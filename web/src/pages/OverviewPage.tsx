@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import type { AuditEvent, LatheClient, SystemInfo } from '../../../src/sdk/index.js';
+import { AuditTable } from '../components/AuditTable.js';
 import { Chart, type ChartOption } from '../components/Chart.js';
 import { PageHeader } from '../components/Layout.js';
 import { Alert, Fact, Facts, Loading, Panel, useTitle } from '../components/ui.js';
@@ -32,15 +33,15 @@ function Uptime({ info }: { info: SystemInfo }) {
 function dayRange(first: string, last: string): string[] {
   const days: string[] = [];
   for (let t = Date.parse(`${first}T00:00:00Z`); t <= Date.parse(`${last}T00:00:00Z`); t += 86_400_000) {
-    days.push(new Date(t).toISOString().slice(0, 10));
+    days.push(utcDay(t));
   }
   return days;
 }
 
 /** Audit events per UTC day, stacked by action. */
-export function activityOption(events: AuditEvent[], now = new Date()): ChartOption {
-  const today = now.toISOString().slice(0, 10);
-  const earliest = new Date(now.getTime() - (minDays - 1) * 86_400_000).toISOString().slice(0, 10);
+function activityOption(events: AuditEvent[], now = new Date()): ChartOption {
+  const today = utcDay(now);
+  const earliest = utcDay(now.getTime() - (minDays - 1) * 86_400_000);
   const eventDays = events.map((e) => utcDay(e.at));
   const first = [earliest, ...eventDays].sort()[0]!;
   const days = dayRange(first, today);
@@ -87,6 +88,7 @@ export function activityOption(events: AuditEvent[], now = new Date()): ChartOpt
   };
 }
 
+/** The audit log's activity chart and latest events; mounted for admins only (others may not read the log). */
 function ActivityPanel() {
   const audit = useApi(loadAudit);
   const option = useMemo(() => (audit.data ? activityOption(audit.data.events) : null), [audit.data]);
@@ -95,13 +97,6 @@ function ActivityPanel() {
     ? `Counts the latest ${events.length} events; older ones are not included.`
     : `${events.length} event${events.length === 1 ? '' : 's'} in the audit log.`;
 
-  if (audit.errorCode === 'PERMISSION_DENIED') {
-    return (
-      <Panel title="Audit activity">
-        <p className="muted">The audit log is visible to admins only.</p>
-      </Panel>
-    );
-  }
   return (
     <>
       <Panel
@@ -123,34 +118,7 @@ function ActivityPanel() {
           {events.length === 0 ? (
             <p className="muted">No audit events yet.</p>
           ) : (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Time (UTC)</th>
-                    <th scope="col">Actor</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">Object</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {events.slice(0, 8).map((e) => (
-                    <tr key={e.seq}>
-                      <td className="nowrap" title={e.at}>
-                        {formatTime(e.at)}
-                      </td>
-                      <td>{e.actorName}</td>
-                      <td>
-                        <code className="tag">{e.action}</code>
-                      </td>
-                      <td className="mono small">
-                        {e.objectType}/{e.objectId}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <AuditTable events={events.slice(0, 8)} />
           )}
         </Panel>
       )}

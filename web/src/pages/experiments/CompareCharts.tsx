@@ -1,6 +1,7 @@
 import { useId, useMemo, useState } from 'react';
 import type { Run } from '../../../../src/sdk/index.js';
 import { Chart, type ChartOption, chartPalette } from '../../components/Chart.js';
+import { escapeHtml } from '../../format.js';
 import { chartValue } from './metric-history.js';
 import { formatValue, runLabel, runValues } from './run-format.js';
 
@@ -188,7 +189,3 @@ export function ParamMetricScatter({
 
 /** The chart palette colour of the i-th run (matches the metric charts' series order). */
 export const palette = (i: number) => chartPalette[i % chartPalette.length]!;
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}

@@ -1,12 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { Experiment } from '../../../../src/sdk/index.js';
 import { FilterInput, type FilterProblem, filterProblem } from '../../components/FilterInput.js';
 import { PageHeader } from '../../components/Layout.js';
 import { Alert, Loading, Panel, useTitle } from '../../components/ui.js';
-import { formatAgo } from '../../format.js';
+import { formatAgo, formatMs, isoMs } from '../../format.js';
 import { errorMessage, useSignedIn } from '../../session.js';
-import { experimentUrl, formatMs, isoMs } from './run-format.js';
+import { experimentUrl } from './run-format.js';
 
 const pageSize = 50;
 
@@ -56,10 +56,11 @@ export function ExperimentsListPage() {
     [client, handleError, filter, showDeleted],
   );
 
-  const [signal, setSignal] = useState({ live: true });
+  /** The current load's cancellation flag: "Load more" continues the listing the last effect started. */
+  const signal = useRef({ live: true });
   useEffect(() => {
     const mine = { live: true };
-    setSignal(mine);
+    signal.current = mine;
     void load(undefined, mine);
     return () => {
       mine.live = false;
@@ -143,7 +144,7 @@ export function ExperimentsListPage() {
                     </td>
                     <td className="mono small">{e.experimentId}</td>
                     <td className="nowrap" title={isoMs(e.creationTime)}>
-                      {formatMs(e.creationTime)}
+                      {formatMs(e.creationTime, { seconds: true })}
                     </td>
                     <td className="nowrap" title={isoMs(e.lastUpdateTime)}>
                       {formatAgo(isoMs(e.lastUpdateTime) ?? null)}
@@ -163,7 +164,7 @@ export function ExperimentsListPage() {
               type="button"
               className="btn btn-sm"
               disabled={state.loading}
-              onClick={() => void load(state.nextPageToken ?? undefined, signal)}
+              onClick={() => void load(state.nextPageToken ?? undefined, signal.current)}
             >
               {state.loading ? 'Loading…' : 'Load more'}
             </button>

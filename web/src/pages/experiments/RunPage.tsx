@@ -3,11 +3,12 @@ import { Link, useParams } from 'react-router-dom';
 import type { LatheClient, Run } from '../../../../src/sdk/index.js';
 import { PageHeader } from '../../components/Layout.js';
 import { Alert, CopyButton, Fact, Facts, Loading, Panel, useTitle } from '../../components/ui.js';
+import { formatMs, isoMs } from '../../format.js';
 import { useApi } from '../../use-api.js';
 import { ArtifactsBrowser } from './ArtifactsBrowser.js';
 import { MetricChart, XAxisToggle, type XAxisMode } from './MetricChart.js';
 import { useMetricHistories } from './metric-history.js';
-import { experimentUrl, formatMs, formatValue, isoMs, runDuration, runLabel } from './run-format.js';
+import { experimentUrl, formatValue, runDuration, runLabel } from './run-format.js';
 import { Breadcrumbs } from './RunsPage.js';
 import { StatusBadge } from './StatusBadge.js';
 
@@ -64,10 +65,10 @@ export function RunPage() {
             <StatusBadge status={r.info.status} />
           </Fact>
           <Fact label="Started (UTC)">
-            <span title={isoMs(r.info.startTime)}>{formatMs(r.info.startTime)}</span>
+            <span title={isoMs(r.info.startTime)}>{formatMs(r.info.startTime, { seconds: true })}</span>
           </Fact>
           <Fact label="Ended (UTC)">
-            <span title={isoMs(r.info.endTime)}>{formatMs(r.info.endTime)}</span>
+            <span title={isoMs(r.info.endTime)}>{formatMs(r.info.endTime, { seconds: true })}</span>
           </Fact>
           <Fact label="Duration">{runDuration(r)}</Fact>
           <Fact label="User">{r.info.userId || '—'}</Fact>

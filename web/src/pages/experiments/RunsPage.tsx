@@ -4,11 +4,12 @@ import type { LatheClient } from '../../../../src/sdk/index.js';
 import { FilterInput } from '../../components/FilterInput.js';
 import { PageHeader } from '../../components/Layout.js';
 import { Alert, Loading, Panel, useTitle } from '../../components/ui.js';
+import { formatMs } from '../../format.js';
 import { useApi } from '../../use-api.js';
 import { ColumnPicker } from './ColumnPicker.js';
 import { TagList } from './ExperimentsListPage.js';
 import { useRunColumns } from './run-columns.js';
-import { compareUrl, formatMs } from './run-format.js';
+import { compareUrl, experimentUrl } from './run-format.js';
 import { parseSort, type RunSort, RunsTable } from './RunsTable.js';
 import { useRunSearch } from './use-run-search.js';
 
@@ -91,7 +92,9 @@ export function RunsPage() {
       <PageHeader
         title={exp?.name ?? 'Experiment'}
         description={
-          exp ? `Experiment ${exp.experimentId} · created ${formatMs(exp.creationTime)} UTC` : undefined
+          exp
+            ? `Experiment ${exp.experimentId} · created ${formatMs(exp.creationTime, { seconds: true })} UTC`
+            : undefined
         }
         actions={
           <>
@@ -228,7 +231,7 @@ export function Breadcrumbs({
       {name !== undefined && <span aria-hidden="true">/</span>}
       {name !== undefined &&
         (experimentId && current ? (
-          <Link to={`/experiments/${encodeURIComponent(experimentId)}`}>{name}</Link>
+          <Link to={experimentUrl(experimentId)}>{name}</Link>
         ) : (
           <span aria-current="page">{name}</span>
         ))}

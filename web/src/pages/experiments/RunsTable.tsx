@@ -2,8 +2,9 @@ import { useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import type { Run } from '../../../../src/sdk/index.js';
 import { type VirtualColumn, VirtualTable } from '../../components/VirtualTable.js';
+import { formatMs, isoMs } from '../../format.js';
 import { columnId, orderField, type ValueColumn } from './run-columns.js';
-import { formatMs, formatValue, isoMs, runDuration, runLabel, runUrl } from './run-format.js';
+import { formatValue, runDuration, runLabel, runUrl } from './run-format.js';
 import { StatusBadge } from './StatusBadge.js';
 
 /** The current sort: an `orderBy` field and direction. */
@@ -94,7 +95,9 @@ export function RunsTable({
         header: 'Started (UTC)',
         width: 160,
         ...sortable('attributes.start_time'),
-        render: (run) => <span title={isoMs(run.info.startTime)}>{formatMs(run.info.startTime)}</span>,
+        render: (run) => (
+          <span title={isoMs(run.info.startTime)}>{formatMs(run.info.startTime, { seconds: true })}</span>
+        ),
       },
       { key: 'duration', header: 'Duration', width: 96, render: (run) => runDuration(run) },
       {

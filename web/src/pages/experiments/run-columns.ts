@@ -11,7 +11,7 @@ export interface ValueColumn {
 
 export const columnId = (c: ValueColumn) => `${c.kind}.${c.key}`;
 
-export function parseColumnId(id: string): ValueColumn | null {
+function parseColumnId(id: string): ValueColumn | null {
   const dot = id.indexOf('.');
   const kind = id.slice(0, dot);
   if (kind !== 'metrics' && kind !== 'params' && kind !== 'tags') return null;
@@ -19,13 +19,13 @@ export function parseColumnId(id: string): ValueColumn | null {
 }
 
 /** A key as written in filters and `orderBy`: backtick-quoted unless it is a plain identifier. */
-export const quoteKey = (key: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : `\`${key}\``);
+const quoteKey = (key: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : `\`${key}\``);
 
 /** The `orderBy` field for a value column, e.g. ``metrics.`val acc` ``. */
 export const orderField = (c: ValueColumn) => `${c.kind}.${quoteKey(c.key)}`;
 
 /** Sensible default columns: the first four metrics and first three params. */
-export function defaultColumns(keys: { metrics: string[]; params: string[] }): ValueColumn[] {
+function defaultColumns(keys: { metrics: string[]; params: string[] }): ValueColumn[] {
   return [
     ...keys.metrics.slice(0, 4).map((key) => ({ kind: 'metrics' as const, key })),
     ...keys.params.slice(0, 3).map((key) => ({ kind: 'params' as const, key })),

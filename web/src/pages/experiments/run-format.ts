@@ -12,16 +12,6 @@ export const runUrl = (experimentId: string, runId: string) =>
 export const compareUrl = (experimentId: string, runIds: string[]) =>
   `${experimentUrl(experimentId)}/compare?runs=${runIds.map(encodeURIComponent).join(',')}`;
 
-/** Epoch ms as `2025-01-31 14:05:09` (UTC), or the fallback. */
-export function formatMs(ms: number | null | undefined, fallback = '—'): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return fallback;
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-}
-
-/** Epoch ms as an ISO string, for `title` attributes. */
-export const isoMs = (ms: number | null | undefined) =>
-  ms === null || ms === undefined ? undefined : new Date(ms).toISOString();
-
 /** How long a run took (or has been running), or `—` before it started. */
 export function runDuration(run: Run, now = Date.now()): string {
   const { startTime, endTime, status } = run.info;

@@ -4,7 +4,7 @@ import { type FilterProblem, filterProblem } from '../../components/FilterInput.
 import { errorMessage, useSignedIn } from '../../session.js';
 
 /** Runs fetched per request while scrolling. */
-export const runPageSize = 200;
+const runPageSize = 200;
 
 export interface RunSearchState {
   runs: Run[];

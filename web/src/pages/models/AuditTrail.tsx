@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { AuditEvent, LatheClient } from '../../../../src/sdk/index.js';
+import { AuditTable } from '../../components/AuditTable.js';
 import { Alert, Loading } from '../../components/ui.js';
-import { formatTime } from '../../format.js';
 import { errorMessage, useSignedIn } from '../../session.js';
 import { useApi } from '../../use-api.js';
 
@@ -50,34 +50,17 @@ export function AuditTrail({ name }: { name: string }) {
   if (events.length === 0) return <p className="muted">No audit entries for this model.</p>;
   return (
     <>
-      <div className="table-wrap">
-        <table className="table" aria-label="Audit trail">
-          <thead>
-            <tr>
-              <th scope="col">Time (UTC)</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Object</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr key={e.seq}>
-                <td className="nowrap" title={e.at}>
-                  {formatTime(e.at)}
-                </td>
-                <td>{e.actorName}</td>
-                <td>
-                  <code className="tag">{e.action}</code>
-                </td>
-                <td className="mono small">{e.objectId}</td>
-                <td className="mono small models-details">{describe(e.details)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AuditTable
+        events={events}
+        label="Audit trail"
+        actorHeader="Who"
+        object={(e) => e.objectId}
+        details={{
+          header: 'Details',
+          className: 'mono small models-details',
+          render: (e) => describe(e.details),
+        }}
+      />
       {moreError && <Alert>{moreError}</Alert>}
       {nextToken && (
         <button type="button" className="btn btn-sm" onClick={() => void loadMore()} disabled={busy}>

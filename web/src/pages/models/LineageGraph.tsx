@@ -3,7 +3,9 @@ import { Link, useNavigate } from 'react-router-dom';
 import type { LineageNode, Run, VersionLineage } from '../../../../src/sdk/index.js';
 import { chartPalette } from '../../components/Chart.js';
 import { GraphChart, type GraphChartOption } from '../../components/GraphChart.js';
-import { runUrl, versionUrl } from './model-links.js';
+import { escapeHtml } from '../../format.js';
+import { runUrl } from '../experiments/run-format.js';
+import { versionUrl } from './model-links.js';
 
 /** Node kinds, in the order of the legend, with their colours (the chart palette). */
 const kinds = [
@@ -29,14 +31,11 @@ interface Drawn {
   column: number;
 }
 
-/** Tooltips are HTML: names and sources come from users, so they are escaped. */
-const html = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const esc = (s: string) => s.replace(/[{}|]/g, ' ');
 const short = (s: string, n = 22) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** The nodes of a version's lineage: datasets → run → this version → what was made from it. */
-export function lineageNodes(
+function lineageNodes(
   lineage: VersionLineage,
   run: Run | null,
 ): { nodes: Drawn[]; edges: [string, string][] } {
@@ -56,7 +55,7 @@ export function lineageNodes(
       kind: 0,
       title: 'DATASET',
       caption: d.name ?? d.id,
-      tooltip: `Dataset ${html(d.name ?? d.id)}<br/>digest ${html(d.digest ?? '—')}<br/>${html(d.source ?? '')}`,
+      tooltip: `Dataset ${escapeHtml(d.name ?? d.id)}<br/>digest ${escapeHtml(d.digest ?? '—')}<br/>${escapeHtml(d.source ?? '')}`,
       href: null,
       column: 0,
     });
@@ -73,7 +72,7 @@ export function lineageNodes(
       kind: 1,
       title: 'RUN',
       caption: run?.info.runName || runNode.id,
-      tooltip: `Run ${html(runNode.id)}${run ? `<br/>${html(run.info.runName)} (${run.info.status})` : ''}${exp ? '<br/>Click to open the run' : ''}`,
+      tooltip: `Run ${escapeHtml(runNode.id)}${run ? `<br/>${escapeHtml(run.info.runName)} (${run.info.status})` : ''}${exp ? '<br/>Click to open the run' : ''}`,
       href: exp ? runUrl(exp, runNode.id) : null,
       column: runColumn,
     });
@@ -84,7 +83,7 @@ export function lineageNodes(
     kind: 2,
     title: 'MODEL VERSION',
     caption: `${lineage.name} v${lineage.version}`,
-    tooltip: `${html(lineage.name)} version ${lineage.version} (this version)`,
+    tooltip: `${escapeHtml(lineage.name)} version ${lineage.version} (this version)`,
     href: null,
     column: selfColumn,
   });
@@ -102,7 +101,7 @@ function otherNode(n: LineageNode, column: number): Drawn {
     kind: kindIndex(n.type),
     title: n.type.replace(/_/g, ' ').toUpperCase(),
     caption: n.name ?? n.id,
-    tooltip: `${html(n.type)} ${html(n.id)}${n.type === 'model_version' ? '<br/>Click to open' : ''}`,
+    tooltip: `${escapeHtml(n.type)} ${escapeHtml(n.id)}${n.type === 'model_version' ? '<br/>Click to open' : ''}`,
     href: model !== null && version !== null ? versionUrl(model, version) : null,
     column,
   };

@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom';
 import { PageHeader } from '../../components/Layout.js';
 import { Alert, useTitle } from '../../components/ui.js';
+import { modelUrl } from './model-links.js';
 
 /** What a model or version page shows when the registry does not have it. */
 export function ModelNotFound({ name, version }: { name: string; version?: number }) {
@@ -14,7 +15,7 @@ export function ModelNotFound({ name, version }: { name: string; version?: numbe
         {version === undefined ? (
           <Link to="/models">See all models</Link>
         ) : (
-          <Link to={`/models/${encodeURIComponent(name)}`}>See the versions of {name}</Link>
+          <Link to={modelUrl(name)}>See the versions of {name}</Link>
         )}
         .
       </Alert>

@@ -3,12 +3,12 @@ import { Link, useParams } from 'react-router-dom';
 import type { LatheClient } from '../../../../src/sdk/index.js';
 import { PageHeader } from '../../components/Layout.js';
 import { Alert, Fact, Facts, Loading, Panel, useTitle } from '../../components/ui.js';
+import { formatMs, isoMs } from '../../format.js';
 import { useSignedIn } from '../../session.js';
 import { useApi } from '../../use-api.js';
 import { AliasesPanel } from './AliasesPanel.js';
 import { AuditTrail } from './AuditTrail.js';
 import { ModelNotFound } from './ModelNotFound.js';
-import { formatMs, isoMs } from './model-links.js';
 import { VersionsTable } from './VersionsTable.js';
 
 /** `/models/:name`: description and tags, aliases, versions and the audit trail of one model. */

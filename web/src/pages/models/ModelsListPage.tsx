@@ -3,9 +3,10 @@ import { Link, useSearchParams } from 'react-router-dom';
 import type { LatheClient, RegisteredModel } from '../../../../src/sdk/index.js';
 import { PageHeader } from '../../components/Layout.js';
 import { Alert, Loading, Panel, useTitle } from '../../components/ui.js';
+import { formatMs, isoMs } from '../../format.js';
 import { useApi } from '../../use-api.js';
 import { AliasBadge } from './AliasBadge.js';
-import { formatMs, isoMs, modelUrl, versionUrl } from './model-links.js';
+import { modelUrl, versionUrl } from './model-links.js';
 
 const pageSize = 25;
 

@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import { runUrl } from './model-links.js';
+import { runUrl } from '../experiments/run-format.js';
 
 /**
  * A run ID, linked to its page once its experiment is known. `experimentId` null means the run

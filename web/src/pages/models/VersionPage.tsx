@@ -3,12 +3,13 @@ import { Link, useParams } from 'react-router-dom';
 import type { LatheClient, Run } from '../../../../src/sdk/index.js';
 import { PageHeader } from '../../components/Layout.js';
 import { Alert, CopyButton, Fact, Facts, Loading, Panel, useTitle } from '../../components/ui.js';
+import { formatMs, isoMs } from '../../format.js';
 import { useSignedIn } from '../../session.js';
 import { useApi } from '../../use-api.js';
 import { AliasBadges, StageLabel } from './AliasBadge.js';
 import { LineageGraph } from './LineageGraph.js';
 import { ModelNotFound } from './ModelNotFound.js';
-import { formatMs, isoMs, modelUrl } from './model-links.js';
+import { modelUrl } from './model-links.js';
 import { RunLink } from './RunLink.js';
 import { StageControl } from './StageControl.js';
 

@@ -1,6 +1,6 @@
 import type { VersionSummary } from '../../../../src/sdk/index.js';
+import { formatMs, isoMs } from '../../format.js';
 import { AliasBadges, StageLabel, VersionLink } from './AliasBadge.js';
-import { formatMs, isoMs } from './model-links.js';
 import { RunLink } from './RunLink.js';
 import { useRunExperiments } from './use-run-experiments.js';
 
