@@ -9,11 +9,12 @@ import {
   type DatasetVersionDetails,
   type IngestOptions,
   LatheError,
+  sourceEncodings,
+  sourceFormats,
 } from '../sdk/index.js';
 import { clientFor, wantsJson } from './context.js';
+import { oneOf } from './options.js';
 import { printJson, printTable, shortTime } from './output.js';
-
-const formats = ['auto', 'csv', 'tsv', 'parquet', 'json'];
 
 function parseSemantic(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const out = { ...previous };
@@ -23,14 +24,6 @@ function parseSemantic(value: string, previous: Record<string, string> = {}): Re
     out[part.slice(0, at).trim()] = part.slice(at + 1).trim();
   }
   return out;
-}
-
-function oneOf(valid: string[]) {
-  return (value: string) => {
-    if (!valid.includes(value))
-      throw new InvalidArgumentError(`expected one of ${valid.join(', ')}, got "${value}"`);
-    return value;
-  };
 }
 
 const bytes = (n: number) =>
@@ -150,14 +143,14 @@ export function registerDataCommand(program: Command): void {
     )
     .option('--append', 'add the rows to the latest version instead of replacing them')
     .option('--strict', 'refuse the file when any row is malformed (default: skip and report them)')
-    .option('--format <format>', `file format: ${formats.join(', ')} (default auto)`, oneOf(formats))
+    .option(
+      '--format <format>',
+      `file format: ${sourceFormats.join(', ')} (default auto)`,
+      oneOf(sourceFormats),
+    )
     .option('--delimiter <char>', 'CSV field separator (default: detected)')
     .option('--no-header', 'the CSV has no header line')
-    .option(
-      '--encoding <encoding>',
-      'auto, utf-8, utf-16 or latin-1',
-      oneOf(['auto', 'utf-8', 'utf-16', 'latin-1']),
-    )
+    .option('--encoding <encoding>', 'auto, utf-8, utf-16 or latin-1', oneOf(sourceEncodings))
     .action(async (file: string, o: Record<string, unknown>, cmd: Command) => {
       const size = await stat(file).then(
         (s) => s.size,

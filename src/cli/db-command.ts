@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { metaStoreUri } from '../core/index.js';
-import { openMetaStore } from '../storage/meta/index.js';
 import { addStoreOptions, resolveConfig, wantsJson } from './context.js';
 import { printJson } from './output.js';
 
@@ -11,6 +10,7 @@ export function registerDbCommand(program: Command): void {
     db.command('upgrade').description('apply pending schema migrations (safe to run again)'),
   ).action(async (_o, cmd: Command) => {
     const { config } = resolveConfig(cmd);
+    const { openMetaStore } = await import('../storage/meta/index.js');
     const store = await openMetaStore(metaStoreUri(config), { migrate: false });
     try {
       const result = await store.migrate();
@@ -27,6 +27,7 @@ export function registerDbCommand(program: Command): void {
   addStoreOptions(db.command('status').description('show the schema version and pending migrations')).action(
     async (_o, cmd: Command) => {
       const { config } = resolveConfig(cmd);
+      const { openMetaStore } = await import('../storage/meta/index.js');
       const store = await openMetaStore(metaStoreUri(config), { migrate: false });
       try {
         const status = await store.migrationStatus();

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { ModelVersion } from '../sdk/index.js';
 import { clientFor, wantsJson } from './context.js';
+import { collectTag, positiveInt } from './options.js';
 import { printJson, printTable, shortTime } from './output.js';
 
 const time = (ms: number) => shortTime(new Date(ms).toISOString());
@@ -12,19 +13,6 @@ function parseVersion(value: string): number {
   if (!v || Number(v[1]) < 1)
     throw new InvalidArgumentError(`expected a version number like 3, got "${value}"`);
   return Number(v[1]);
-}
-
-function parsePositive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
-  return n;
-}
-
-function collectTag(value: string, previous: Record<string, string>): Record<string, string> {
-  const eq = value.indexOf('=');
-  if (eq < 1) throw new InvalidArgumentError(`expected key=value, got "${value}"`);
-  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
 
 function printVersion(v: ModelVersion): void {
@@ -47,7 +35,7 @@ export function registerModelsCommand(program: Command): void {
     .command('list')
     .description('list registered models (name order)')
     .option('--filter <filter>', 'MLflow filter, e.g. "name LIKE \'fraud%\'" or "tags.team = \'risk\'"')
-    .option('--max-results <n>', 'page size, 1..1000 (default 100)', parsePositive)
+    .option('--max-results <n>', 'page size, 1..1000 (default 100)', positiveInt)
     .option('--page-token <token>', 'the next page, as printed by the previous call')
     .action(async (o: { filter?: string; maxResults?: number; pageToken?: string }, cmd: Command) => {
       const page = await clientFor(cmd).registry.listModels(o);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startServer } from '../api/index.js';
 import {
   blobStoreUri,
   createLogger,
@@ -30,6 +29,8 @@ export function registerServerCommand(program: Command): void {
         log: { level: opts.logLevel as LatheConfig['log']['level'] },
       });
       const logger = createLogger(config.log.level);
+      // Loaded here, not at start-up: every other command only talks HTTP.
+      const { startServer } = await import('../api/index.js');
       const server = await startServer(config, logger);
       const out = process.stdout;
       out.write(`Lathe ${version} listening on ${server.url}\n`);

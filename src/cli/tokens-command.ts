@@ -1,14 +1,14 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { AuthService, isPermission, localPrincipal, type Permission } from '../auth/index.js';
+
 import { metaStoreUri } from '../core/index.js';
-import { openMetaStore } from '../storage/meta/index.js';
-import type { ApiToken } from '../sdk/index.js';
+import { type ApiToken, type Permission, permissions } from '../sdk/index.js';
 import { addStoreOptions, clientFor, resolveConfig, wantsJson } from './context.js';
 import { printJson, printTable, shortTime } from './output.js';
 
 const collectScope = (value: string, previous: Permission[] = []): Permission[] => {
-  if (!isPermission(value)) throw new InvalidArgumentError(`expected read, write or admin, got "${value}"`);
-  return [...previous, value];
+  if (!permissions.includes(value as Permission))
+    throw new InvalidArgumentError(`expected read, write or admin, got "${value}"`);
+  return [...previous, value as Permission];
 };
 
 const positiveDays = (value: string): number => {
@@ -98,6 +98,11 @@ async function createLocal(
   input: { name: string; scopes?: Permission[]; expiresInDays?: number; user?: string },
 ) {
   const { config } = resolveConfig(cmd);
+  // Loaded here, not at start-up: the other commands only talk HTTP.
+  const [{ openMetaStore }, { AuthService, localPrincipal }] = await Promise.all([
+    import('../storage/meta/index.js'),
+    import('../auth/index.js'),
+  ]);
   const store = await openMetaStore(metaStoreUri(config));
   try {
     return await new AuthService(store).createToken(

@@ -1,6 +1,7 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import type { Run } from '../sdk/index.js';
 import { clientFor, wantsJson } from './context.js';
+import { collectTag, positiveInt } from './options.js';
 import { printJson, printTable, shortTime } from './output.js';
 
 const time = (ms: number | null) => (ms === null ? '-' : shortTime(new Date(ms).toISOString()));
@@ -217,12 +218,6 @@ function section(title: string, rows: string[][]): void {
   for (const [k, v] of rows) process.stdout.write(`  ${k!.padEnd(width)}  ${v}\n`);
 }
 
-function collectTag(value: string, previous: Record<string, string>): Record<string, string> {
-  const eq = value.indexOf('=');
-  if (eq < 1) throw new InvalidArgumentError(`expected key=value, got "${value}"`);
-  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
-}
-
 function cell(r: Run, column: string): string {
   const dot = column.indexOf('.');
   const kind = column.slice(0, dot);
@@ -237,11 +232,4 @@ function cell(r: Run, column: string): string {
 
 function collectList(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
-  return n;
 }

@@ -1,11 +1,12 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { isRole, type Role } from '../auth/index.js';
+import { type Role, roles } from '../sdk/index.js';
 import { clientFor, wantsJson } from './context.js';
 import { printJson, printTable, shortTime } from './output.js';
 
 const parseRole = (value: string): Role => {
-  if (!isRole(value)) throw new InvalidArgumentError(`expected viewer, editor or admin, got "${value}"`);
-  return value;
+  if (!roles.includes(value as Role))
+    throw new InvalidArgumentError(`expected viewer, editor or admin, got "${value}"`);
+  return value as Role;
 };
 
 /** `lathe users create|list` (admins). */
