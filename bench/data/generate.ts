@@ -64,7 +64,10 @@ export async function generateCsv(file: string, rows: number, seed = 42): Promis
       ['FR', 'DE', 'ES', 'IT', 'BE', 'NL'][Math.floor(rand() * 6)],
       'ABCDE'[Math.floor(rand() * 5)],
       new Date(start + Math.floor(rand() * 1500) * 86_400_000).toISOString().slice(0, 10),
-      new Date(start + Math.floor(rand() * 1500 * 86_400)).toISOString().slice(0, 19).replace('T', ' '),
+      new Date(start + Math.floor(rand() * 1500 * 86_400) * 1000)
+        .toISOString()
+        .slice(0, 19)
+        .replace('T', ' '),
       rand() < 0.7 ? 'true' : 'false',
       miss(0.2) ? '' : `note ${Math.floor(rand() * 1000)} about item ${Math.floor(rand() * 50)}`,
     ];

@@ -32,7 +32,7 @@ interface Measure {
 
 const dir = path.join(tmpdir(), 'lathe-bench-data');
 mkdirSync(dir, { recursive: true });
-const file = path.join(dir, `bench-${rows}.csv`);
+const file = path.join(dir, `bench-v2-${rows}.csv`);
 if (!existsSync(file)) {
   process.stdout.write(`generating ${rows.toLocaleString()} rows × 20 columns… `);
   await generateCsv(file, rows);

@@ -1,17 +1,8 @@
 /**
- * Datasets: immutable versions of tabular data with schema, profile, quality checks and lineage.
+ * Datasets: immutable versions of tabular data with schema, profile, PII findings and lineage.
  * Rows are Parquet files in the blob store, read and written through the DuckDB table engine.
  */
-export {
-  DataService,
-  type DataServiceOptions,
-  type IngestInput,
-  type IngestResult,
-  type RowsQuery,
-  rowFilterOps,
-} from './data-service.js';
-export { checkSourceOptions, detectEncoding, type SourceOptions, splitCsvLine } from './ingest.js';
-export { checkDatasetName, datasetNamePattern, formatRef, parseDatasetRef } from './refs.js';
-export { inferSemantic, typeFamily } from './semantic.js';
-export * from './pii/index.js';
+export { DataService, type DataServiceOptions, type IngestInput, type IngestResult } from './data-service.js';
+export { parseDatasetRef } from './refs.js';
 export * from './types.js';
+export { type RowsQuery, rowFilterOps } from './version-rows.js';

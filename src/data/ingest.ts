@@ -1,18 +1,26 @@
 import { open, stat } from 'node:fs/promises';
 import { describeValue, LatheError, newId } from '../core/index.js';
 import { detectFormat, quoteIdentifier, quoteLiteral, type TableEngine } from '../storage/tables/index.js';
-import type { IngestIssue, IngestReport, SourceOptions } from './types.js';
-
-export type { SourceOptions } from './types.js';
-
-const formats = ['auto', 'csv', 'tsv', 'parquet', 'json'] as const;
-const encodings = ['auto', 'utf-8', 'utf-16', 'latin-1'] as const;
+import {
+  type ColumnSchema,
+  type IngestIssue,
+  type IngestReport,
+  type SourceOptions,
+  sourceEncodings as encodings,
+  sourceFormats as formats,
+} from './types.js';
 /** Rejected rows listed one by one in a report; the rest are counted. */
 const maxListedIssues = 100;
 
 /** A source opened for reading: the SQL that selects its rows, and what was chosen. */
 export interface OpenedSource {
   select: string;
+  /**
+   * The rows read as `columns` (in that order, with those types). A CSV is read in those types,
+   * so a value that does not fit is a rejected row like any other; other formats are cast, and a
+   * value that does not fit fails the read.
+   */
+  typed(columns: readonly Pick<ColumnSchema, 'name' | 'type'>[]): string;
   format: IngestReport['format'];
   encoding?: string;
   /** Reads the rejects of the scan once the rows have been read (CSV only). */
@@ -91,11 +99,15 @@ export async function openSource(
   const requested = options.format ?? 'auto';
   const format = requested === 'tsv' ? 'csv' : requested === 'auto' ? await detectFormat(path) : requested;
   const file = quoteLiteral(path);
-  if (format === 'parquet') {
-    return { select: `select * from read_parquet(${file})`, format, finish: async () => noRejects };
-  }
-  if (format === 'json') {
-    return { select: `select * from read_json(${file})`, format, finish: async () => noRejects };
+  if (format === 'parquet' || format === 'json') {
+    const from = `read_${format}(${file})`;
+    return {
+      select: `select * from ${from}`,
+      typed: (columns) =>
+        `select ${columns.map((c) => `cast(${quoteIdentifier(c.name)} as ${c.type}) as ${quoteIdentifier(c.name)}`).join(', ')} from ${from}`,
+      format,
+      finish: async () => noRejects,
+    };
   }
   const head = await readHead(path, 1 << 20);
   const encoding = options.encoding && options.encoding !== 'auto' ? options.encoding : detectEncoding(head);
@@ -117,6 +129,11 @@ export async function openSource(
   const select = `select * from read_csv(${file}, ${args.join(', ')})`;
   return {
     select,
+    typed: (columns) => {
+      const types = columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.type)}`).join(', ');
+      const names = columns.map((c) => quoteIdentifier(c.name)).join(', ');
+      return `select ${names} from read_csv(${file}, ${args.join(', ')}, types = {${types}})`;
+    },
     format: 'csv',
     encoding,
     finish: async () => {

@@ -1,3 +1,4 @@
+import { histogramEdges } from '../stats/index.js';
 import {
   quoteIdentifier,
   quoteLiteral,
@@ -194,15 +195,10 @@ async function histograms(
     const min = p.min as number;
     const max = p.max as number;
     if (!Number.isFinite(min) || !Number.isFinite(max)) return;
-    let edges: number[];
-    if (c.family === 'integer' && max - min < histogramBins) {
-      edges = Array.from({ length: max - min + 2 }, (_, k) => min - 0.5 + k);
-    } else if (min === max) {
-      edges = [min - 0.5, max + 0.5];
-    } else {
-      const w = (max - min) / histogramBins;
-      edges = Array.from({ length: histogramBins + 1 }, (_, k) => (k === histogramBins ? max : min + k * w));
-    }
+    const edges =
+      c.family === 'integer' && max - min < histogramBins
+        ? Array.from({ length: max - min + 2 }, (_, k) => min - 0.5 + k)
+        : histogramEdges(min, max, min === max ? 1 : histogramBins);
     const bins = edges.length - 1;
     const width = (edges[bins]! - edges[0]!) / bins;
     parts.push(

@@ -1,3 +1,4 @@
+import type { HistogramSketch } from '../stats/index.js';
 import type { PiiFinding } from './pii/index.js';
 
 /** What a column means, beyond its physical type; drives profiles, checks and transforms. */
@@ -29,14 +30,7 @@ export interface ColumnSchema {
   semantic: SemanticType;
 }
 
-/** Counts in fixed bins: `counts[i]` holds values in [edges[i], edges[i+1]) (the last bin is closed). */
-export interface HistogramSketch {
-  edges: number[];
-  counts: number[];
-  /** Null values, not in any bin. */
-  missing: number;
-  total: number;
-}
+export type { HistogramSketch } from '../stats/index.js';
 
 /** The profile of one column; fields that do not apply to its type are absent. */
 export interface ColumnProfile {
@@ -192,10 +186,15 @@ export interface RowsPage {
   rows: Record<string, unknown>[];
 }
 
+/** The file formats ingest reads; `auto` picks by extension, then by content. */
+export const sourceFormats = ['auto', 'csv', 'tsv', 'parquet', 'json'] as const;
+/** The CSV encodings ingest reads; `auto` detects. */
+export const sourceEncodings = ['auto', 'utf-8', 'utf-16', 'latin-1'] as const;
+
 /** How to read a file; anything omitted is detected. */
 export interface SourceOptions {
   /** `auto` (default) picks by extension, then by content. `tsv` is CSV with a tab delimiter. */
-  format?: 'auto' | 'csv' | 'tsv' | 'parquet' | 'json';
+  format?: (typeof sourceFormats)[number];
   /** CSV: one field separator character (or a short string). */
   delimiter?: string;
   /** CSV: the quote character ('' for none). */
@@ -203,7 +202,7 @@ export interface SourceOptions {
   /** CSV: whether the first line holds the column names. */
   header?: boolean;
   /** CSV: `auto` (default: UTF-8 unless the first megabyte is not valid UTF-8, then Latin-1). */
-  encoding?: 'auto' | 'utf-8' | 'utf-16' | 'latin-1';
+  encoding?: (typeof sourceEncodings)[number];
   /** Refuse the file when any row is malformed, instead of skipping and reporting such rows. */
   strict?: boolean;
 }

@@ -3,9 +3,14 @@ import type {
   DatasetVersion,
   DatasetVersionDetails,
   RowsPage,
+  RowsQuery,
   SourceOptions,
-} from '../data/types.js';
+} from '../data/index.js';
 import { enc, type Query, type Transport } from './transport.js';
+
+// Values from the data module's types file only: its index also exports the Node-only service,
+// and the SDK runs in browsers.
+export { sourceEncodings, sourceFormats } from '../data/types.js';
 
 export type {
   ColumnProfile,
@@ -18,7 +23,7 @@ export type {
   IngestReport,
   RowsPage,
   SemanticType,
-} from '../data/types.js';
+} from '../data/index.js';
 
 /** How to read an uploaded file and what to record with the version. */
 export interface IngestOptions extends SourceOptions {
@@ -33,17 +38,8 @@ export interface IngestOptions extends SourceOptions {
   description?: string;
 }
 
-export interface RowsOptions {
-  offset?: number;
-  limit?: number;
-  orderBy?: string;
-  desc?: boolean;
-  filter?: {
-    column: string;
-    op: '=' | '!=' | '<' | '<=' | '>' | '>=' | 'contains' | 'is_null' | 'not_null';
-    value?: string;
-  };
-}
+/** Paging, sorting and one filter; see the rows route. */
+export type RowsOptions = RowsQuery;
 
 const versionPath = (ref: string) => {
   const at = ref.lastIndexOf('@');

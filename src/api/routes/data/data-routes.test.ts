@@ -129,6 +129,21 @@ describe('datasets API', () => {
     );
   });
 
+  it('reads an appended batch in the types of the version it extends: a value that does not fit is a skipped line', async () => {
+    assert.equal((await upload('typed', 'x,y\n1,a\n2,b\n')).status, 201);
+    const res = await upload('typed', 'x,y\n3,c\nN/A,d\n4,e\n', '?append=true');
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal(res.body.version.rows, 4);
+    assert.equal(res.body.version.report.rowsRejected, 1);
+    const skipped = res.body.version.report.issues.find((i: { kind: string }) => i.kind === 'rejected_row');
+    assert.equal(skipped.line, 3);
+    const rows = await get('/api/v1/datasets/typed/versions/2/rows');
+    assert.deepEqual(
+      rows.body.rows.map((r: { x: number }) => r.x),
+      [1, 2, 3, 4],
+    );
+  });
+
   it('refuses an appended batch whose columns differ, naming them, and keeps the versions as they were', async () => {
     const res = await upload('churn', 'id,age,town\n1,2,x\n', '?append=true');
     assert.equal(res.status, 422);
@@ -246,6 +261,20 @@ describe('datasets API', () => {
     const bad = await get('/api/v1/datasets/churn/versions/1/rows?orderBy=nope');
     assert.equal(bad.status, 400);
     assert.match(bad.body.error.message, /orderBy names no column of churn@1: "nope"; columns: id, age/);
+    const notANumber = await get(
+      '/api/v1/datasets/churn/versions/1/rows?filterColumn=age&filterOp=%3C&filterValue=abc',
+    );
+    assert.equal(notANumber.status, 400);
+    assert.match(
+      notANumber.body.error.message,
+      /filter value "abc" is not a BIGINT, the type of column "age"/,
+    );
+    const seen = new Set<number>();
+    for (let offset = 0; offset < 200; offset += 30) {
+      const page = await get(`/api/v1/datasets/churn/versions/1/rows?orderBy=city&limit=30&offset=${offset}`);
+      for (const r of page.body.rows as { id: number }[]) seen.add(r.id);
+    }
+    assert.equal(seen.size, 200, 'pages sorted on a column with ties hold every row once');
     const injection = await get(
       `/api/v1/datasets/churn/versions/1/rows?filterColumn=city&filterValue=${encodeURIComponent("x' or 1=1 --")}`,
     );

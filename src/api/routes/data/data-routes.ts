@@ -3,7 +3,14 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
 import { LatheError } from '../../../core/index.js';
-import { type DataService, parseDatasetRef, rowFilterOps, type RowsQuery } from '../../../data/index.js';
+import {
+  type DataService,
+  parseDatasetRef,
+  type RowsQuery,
+  rowFilterOps,
+  sourceEncodings,
+  sourceFormats,
+} from '../../../data/index.js';
 import { principalOf } from '../../plugins/auth.js';
 
 const tags = ['datasets'];
@@ -58,11 +65,11 @@ const IngestQuery = Type.Object({
   filename: Type.Optional(
     Type.String({ maxLength: 512, description: "the file's name (its extension picks the format)" }),
   ),
-  format: Type.Optional(Type.Union(['auto', 'csv', 'tsv', 'parquet', 'json'].map((f) => Type.Literal(f)))),
+  format: Type.Optional(Type.Union(sourceFormats.map((f) => Type.Literal(f)))),
   delimiter: Type.Optional(Type.String({ minLength: 1, maxLength: 4 })),
   quote: Type.Optional(Type.String({ maxLength: 1 })),
   header: Type.Optional(Type.Boolean()),
-  encoding: Type.Optional(Type.Union(['auto', 'utf-8', 'utf-16', 'latin-1'].map((f) => Type.Literal(f)))),
+  encoding: Type.Optional(Type.Union(sourceEncodings.map((f) => Type.Literal(f)))),
   strict: Type.Optional(Type.Boolean({ description: 'refuse the file when any row is malformed' })),
   append: Type.Optional(Type.Boolean({ description: 'add the rows to the latest version' })),
   target: Type.Optional(Type.String({ maxLength: 256 })),
@@ -243,7 +250,7 @@ function refOf(p: { name: string; version: string }) {
 }
 
 /** `col:type,other:type` → `{ col: 'type', other: 'type' }`. */
-export function parseSemantic(text: string): Record<string, string> {
+function parseSemantic(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of text
     .split(',')
