@@ -22,6 +22,11 @@ export async function runCli(argv: string[]): Promise<number> {
 const isMain =
   process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
 if (isMain) {
+  // A reader that stops early (`lathe runs list | head`) is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   runCli(process.argv).then((code) => {
     // `lathe server` keeps running: only leave when a command has finished.
     if (code !== 0 || !process.argv.slice(2).includes('server')) process.exitCode = code;
