@@ -9,7 +9,7 @@ import Fastify, {
 } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthService } from '../auth/index.js';
-import { DataService } from '../data/index.js';
+import { DataService, loadOrCreateSalt } from '../data/index.js';
 import { RegistryService } from '../registry/index.js';
 import { TrackingService } from '../tracking/index.js';
 import { type LatheConfig, LatheError, type Logger } from '../core/index.js';
@@ -24,7 +24,11 @@ import { openapiPlugin } from './plugins/openapi.js';
 import { isUiBuilt, sendUiPage, wantsUiPage, webDistDir, webUiPlugin } from './plugins/web-ui.js';
 import { auditRoutes } from './routes/audit/audit-routes.js';
 import { authRoutes } from './routes/auth/auth-routes.js';
+import { checkRoutes } from './routes/data/check-routes.js';
 import { dataRoutes } from './routes/data/data-routes.js';
+import { diffRoutes } from './routes/data/diff-routes.js';
+import { sqlSourceRoutes } from './routes/data/sql-source-routes.js';
+import { transformRoutes } from './routes/data/transform-routes.js';
 import { healthRoutes } from './routes/health/health-routes.js';
 import { systemRoutes } from './routes/system/system-routes.js';
 import { runArtifactRoutes } from './routes/tracking/artifact-routes.js';
@@ -134,9 +138,19 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   const data = new DataService(meta, blobs, auth.audit, {
     tmpDir: path.join(config.dataDir, 'tmp'),
     maxUploadBytes: config.server.uploadLimitBytes,
+    sqlSourceHosts: config.data.sqlSourceHosts
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
+    sqlTimeoutMs: config.data.sqlTimeoutMs,
+    piiSalt: config.data.piiSalt || (() => loadOrCreateSalt(path.join(config.dataDir, 'pii-salt'))),
   });
   app.addHook('onClose', async () => data.close());
   await app.register(dataRoutes, { data });
+  await app.register(checkRoutes, { data });
+  await app.register(diffRoutes, { data });
+  await app.register(transformRoutes, { data });
+  await app.register(sqlSourceRoutes, { data });
   const webDir = options.webDir ?? webDistDir;
   const uiBuilt = isUiBuilt(webDir);
   await app.register(webUiPlugin, { dir: webDir, built: uiBuilt });

@@ -13,6 +13,10 @@ import {
   sourceFormats,
 } from '../sdk/index.js';
 import { clientFor, wantsJson } from './context.js';
+import { registerDataCheckCommand } from './data-check-command.js';
+import { registerDataDiffCommand } from './data-diff-command.js';
+import { registerDataTransformCommand } from './data-transform-command.js';
+import { registerIngestSqlCommand } from './data-sql-command.js';
 import { oneOf } from './options.js';
 import { printJson, printTable, shortTime } from './output.js';
 
@@ -80,8 +84,9 @@ function printVersion(v: DatasetVersionDetails): void {
   out(`  created  ${shortTime(v.createdAt)} by ${v.createdBy}`);
   if (v.message) out(`  message  ${v.message}`);
   if (v.parents.length) out(`  parents  ${v.parents.join(', ')}`);
-  const s = v.source as { kind: string; filename?: string; format?: string };
+  const s = v.source as { kind: string; filename?: string; format?: string; uri?: string; query?: string };
   out(`  source   ${s.kind}${s.filename ? ` ${s.filename}` : ''}${s.format ? ` (${s.format})` : ''}`);
+  if (s.uri) out(`           ${s.uri}: ${s.query?.replace(/\s+/g, ' ').slice(0, 200)}`);
   out('');
   printTable(v.profile.columns, {
     column: (c) => c.name,
@@ -178,6 +183,11 @@ export function registerDataCommand(program: Command): void {
         process.stdout.write(`unchanged: the content equals ${result.version.ref}; no new version\n`);
       printVersion(result.version);
     });
+
+  registerIngestSqlCommand(data, printVersion);
+  registerDataCheckCommand(data);
+  registerDataDiffCommand(data);
+  registerDataTransformCommand(data);
 
   data
     .command('ls')

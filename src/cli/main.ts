@@ -7,7 +7,8 @@ export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return exitCodes.ok;
+    // A command that printed its answer may still ask to exit 1 (`data check` when a check fails).
+    return process.exitCode === exitCodes.failed ? exitCodes.failed : exitCodes.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version exit 0; usage errors were printed by commander already.

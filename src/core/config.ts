@@ -28,6 +28,20 @@ export interface LatheConfig {
     shutdownTimeoutMs: number;
   };
   auth: { enabled: boolean };
+  data: {
+    /**
+     * Hosts the server may run SQL source queries against, comma-separated: `host`, `host:port`,
+     * `*.domain` or `*` (any). Empty (the default) turns SQL sources off.
+     */
+    sqlSourceHosts: string;
+    /** The longest a SQL source query may run, in milliseconds. */
+    sqlTimeoutMs: number;
+    /**
+     * The salt of PII hashes in transform recipes. Empty: a random salt kept in `<dataDir>/pii-salt`
+     * (servers sharing data must set the same value).
+     */
+    piiSalt: string;
+  };
   stores: {
     /** Metadata store URI: `sqlite:PATH` or `postgres://…`. Empty means `sqlite:<dataDir>/lathe.db`. */
     meta: string;
@@ -108,6 +122,30 @@ export const settings: readonly Setting[] = [
     doc: 'drain time on SIGTERM',
   },
   { path: 'auth.enabled', env: 'LATHE_AUTH', kind: 'boolean', default: true, doc: 'require API tokens' },
+  {
+    path: 'data.sqlSourceHosts',
+    env: 'LATHE_SQL_SOURCE_HOSTS',
+    kind: 'string',
+    default: '',
+    doc: 'database hosts SQL sources may query (empty: none)',
+  },
+  {
+    path: 'data.sqlTimeoutMs',
+    env: 'LATHE_SQL_TIMEOUT_MS',
+    kind: 'int',
+    default: 600_000,
+    min: 1000,
+    max: 86_400_000,
+    doc: 'longest a SQL source query may run',
+  },
+  {
+    path: 'data.piiSalt',
+    env: 'LATHE_PII_SALT',
+    kind: 'string',
+    default: '',
+    secret: 'whole',
+    doc: 'salt of PII hashes in transforms',
+  },
   {
     path: 'stores.meta',
     env: 'LATHE_META_URI',

@@ -24,8 +24,14 @@ export const errorCodes = {
   BLOB_DIGEST_MISMATCH: 'The content written does not match the digest the caller expected.',
   TABLE_QUERY_FAILED: 'The table engine could not read or run the given query or file.',
   // data
+  RECIPE_INVALID:
+    'A transform recipe is malformed or does not fit the data: an unknown step or column, a bad expression.',
   DATA_SOURCE_INVALID:
     'A data source cannot be read as asked: empty, malformed rows in strict mode, a schema that does not match.',
+  DATA_SOURCE_FORBIDDEN:
+    'The server is not allowed to connect to that source (its host is not in data.sqlSourceHosts).',
+  DATA_SOURCE_CONNECTION_FAILED:
+    'The data source could not be reached or refused the login (host, port, credentials, TLS).',
   // auth
   UNAUTHENTICATED: 'No valid credentials were sent.',
   TOKEN_EXPIRED: 'The API token has expired.',

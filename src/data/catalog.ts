@@ -47,9 +47,34 @@ export class DataCatalog {
     let q = this.store.db
       .selectFrom('data_sets as d')
       .leftJoin('data_versions as v', 'v.name', 'd.name')
-      .select(['d.name', 'd.description', 'd.created_at', 'd.updated_at', 'd.created_by'])
+      // The latest version's row, for its rows and size.
+      .leftJoin('data_versions as lv', (join) =>
+        join.onRef('lv.name', '=', 'd.name').on('lv.version', '=', (eb) =>
+          eb
+            .selectFrom('data_versions as m')
+            .select((sub) => sub.fn.max('m.version').as('mv'))
+            .whereRef('m.name', '=', 'd.name'),
+        ),
+      )
+      .select([
+        'd.name',
+        'd.description',
+        'd.created_at',
+        'd.updated_at',
+        'd.created_by',
+        'lv.rows',
+        'lv.size',
+      ])
       .select((eb) => [eb.fn.max('v.version').as('latest'), eb.fn.count('v.version').as('n')])
-      .groupBy(['d.name', 'd.description', 'd.created_at', 'd.updated_at', 'd.created_by'])
+      .groupBy([
+        'd.name',
+        'd.description',
+        'd.created_at',
+        'd.updated_at',
+        'd.created_by',
+        'lv.rows',
+        'lv.size',
+      ])
       .orderBy('d.name');
     if (name !== undefined) q = q.where('d.name', '=', name);
     const rows = await q.execute();
@@ -61,6 +86,8 @@ export class DataCatalog {
       createdBy: r.created_by,
       latestVersion: r.latest === null ? null : Number(r.latest),
       versionCount: Number(r.n),
+      latestRows: r.rows === null ? null : Number(r.rows),
+      latestSize: r.size === null ? null : Number(r.size),
     }));
   }
 

@@ -6,13 +6,17 @@ import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AuditLog, Principal } from '../auth/index.js';
 import { LatheError } from '../core/index.js';
-import type { BlobStore } from '../storage/blobs/index.js';
+import type { BlobInfo, BlobStore } from '../storage/blobs/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
 import { quoteLiteral, TableEngine } from '../storage/tables/index.js';
 import { DataCatalog } from './catalog.js';
+import { type CheckRun, type CheckRunSummary, DataChecks } from './checks/index.js';
+import { checkDiffOptions, type DatasetDiff, type DiffOptions, diffVersions } from './diff/index.js';
 import { checkSourceOptions, type OpenedSource, openSource } from './ingest.js';
 import { profileParquet } from './profile.js';
-import { checkDatasetName } from './refs.js';
+import { type FittedRecipe, type TransformResult, TransformRunner } from './recipe/index.js';
+import { type FetchedQuery, fetchPostgresQuery, type PostgresQuery } from './sources/postgres/index.js';
+import { checkDatasetName, parseDatasetRef } from './refs.js';
 import { checkSemanticOverrides } from './semantic.js';
 import type {
   Dataset,
@@ -30,6 +34,12 @@ export interface DataServiceOptions {
   tmpDir?: string;
   /** The largest upload accepted, in bytes. */
   maxUploadBytes?: number;
+  /** Database hosts SQL sources may query (`host`, `host:port`, `*.domain`, `*`); none by default. */
+  sqlSourceHosts?: readonly string[];
+  /** The longest a SQL source query may run, in milliseconds (default 10 minutes). */
+  sqlTimeoutMs?: number;
+  /** The salt of PII hashes in transforms (a string, or how to get it); transforms that hash fail without it. */
+  piiSalt?: string | (() => Promise<string>);
 }
 
 /** What to ingest, besides the rows. */
@@ -62,6 +72,8 @@ export interface IngestResult {
 export class DataService {
   #engine: Promise<TableEngine> | null = null;
   readonly #catalog: DataCatalog;
+  readonly #checks: DataChecks;
+  readonly #transforms: TransformRunner;
 
   constructor(
     readonly store: MetaStore,
@@ -70,6 +82,47 @@ export class DataService {
     private readonly options: DataServiceOptions = {},
   ) {
     this.#catalog = new DataCatalog(store, audit);
+    this.#checks = new DataChecks({
+      store,
+      blobs,
+      engine: () => this.engine(),
+      version: (r) => this.version(r),
+    });
+    this.#transforms = new TransformRunner({
+      catalog: this.#catalog,
+      blobs,
+      engine: () => this.engine(),
+      localPath: (d) => this.#localPath(d),
+      tmp: () => this.#tmp(),
+      piiSalt: async () => {
+        const salt = typeof options.piiSalt === 'function' ? await options.piiSalt() : options.piiSalt;
+        if (!salt)
+          throw new LatheError(
+            'CONFIG_INVALID',
+            'hashing PII needs a salt: set data.piiSalt (LATHE_PII_SALT)',
+          );
+        return salt;
+      },
+    });
+  }
+
+  /**
+   * Applies a recipe (an object, YAML/JSON text, or `{ recipe: text }`) to a version: fits it
+   * there, writes the result (or each split) as new versions with lineage, and stores the fitted
+   * recipe as an artifact. See recipe/transform-runner.ts.
+   */
+  transform(
+    ref: unknown,
+    recipe: unknown,
+    actor: Principal | null,
+    options: { message?: string } = {},
+  ): Promise<TransformResult> {
+    return this.#transforms.run(ref, recipe, actor, options);
+  }
+
+  /** The fitted recipe of a version a recipe produced; NOT_FOUND for other versions. */
+  fittedRecipe(ref: unknown): Promise<FittedRecipe> {
+    return this.#transforms.fitted(ref);
   }
 
   /** The DuckDB engine, started on first use. */
@@ -103,10 +156,41 @@ export class DataService {
     return this.#catalog.version(ref);
   }
 
+  /**
+   * Runs a quality-check suite (YAML/JSON text or object; nothing for the default suite) over a
+   * version and stores the run; see `DataChecks.run`. Failing checks are a result, not an error.
+   */
+  check(ref: unknown, suite: unknown, actor: Principal | null): Promise<CheckRun> {
+    return this.#checks.run(ref, suite, actor);
+  }
+
+  /** The stored check runs of a version, newest first (without their results). */
+  checkRuns(ref: unknown): Promise<CheckRunSummary[]> {
+    return this.#checks.runs(ref);
+  }
+
+  /** One stored check run of a version. */
+  checkRun(ref: unknown, id: unknown): Promise<CheckRun> {
+    return this.#checks.get(ref, id);
+  }
+
   /** A page of a version's rows; see `readRows`. */
   async rows(ref: unknown, q: RowsQuery = {}): Promise<RowsPage> {
     const v = await this.version(ref);
     return readRows(await this.engine(), this.#localPath(v.digest), v, q);
+  }
+
+  /**
+   * The diff of version `a` (the reference, old) and version `b` (the current, new), which may
+   * belong to different datasets; see `diffVersions`. Bad references or options are
+   * INVALID_ARGUMENT, unknown ones NOT_FOUND.
+   */
+  async diff(a: unknown, b: unknown, options: DiffOptions = {}): Promise<DatasetDiff> {
+    const [refA, refB] = [parseDatasetRef(a), parseDatasetRef(b)];
+    checkDiffOptions(options);
+    const [va, vb] = [await this.version(refA), await this.version(refB)];
+    const input = (v: DatasetVersionDetails) => ({ version: v, file: this.#localPath(v.digest) });
+    return diffVersions(await this.engine(), input(va), input(vb), options);
   }
 
   /**
@@ -185,17 +269,46 @@ export class DataService {
     return this.#ingest(file, 'file', input, actor);
   }
 
+  /**
+   * Runs one read-only query against PostgreSQL (see `fetchPostgresQuery`: host allow-list,
+   * READ ONLY transaction, cursor, timeout) and ingests its rows like a file, typed from the
+   * result's columns. The version's source holds the URI without its password, and the query.
+   */
+  async ingestQuery(
+    sql: PostgresQuery,
+    input: Omit<IngestInput, 'filename' | 'read'>,
+    actor: Principal | null,
+    onProgress?: (rows: number) => void,
+  ): Promise<IngestResult> {
+    const name = checkDatasetName(input.name);
+    // Refused before the query runs: appending to a dataset that has no version.
+    if (input.append) await this.version({ name, version: 'latest' });
+    const dir = await this.#tmp();
+    try {
+      const file = path.join(dir, 'rows.jsonl');
+      const fetched = await fetchPostgresQuery(sql, file, {
+        allowedHosts: this.options.sqlSourceHosts ?? [],
+        ...(this.options.sqlTimeoutMs !== undefined ? { timeoutMs: this.options.sqlTimeoutMs } : {}),
+        ...(onProgress ? { onProgress } : {}),
+      });
+      return await this.#ingest(file, 'file', { ...input, filename: 'query' }, actor, fetched);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
   async #ingest(
     file: string,
     kind: 'file' | 'upload',
     input: IngestInput,
     actor: Principal | null,
+    fetched?: FetchedQuery,
   ): Promise<IngestResult> {
     const name = checkDatasetName(input.name);
     const read = checkSourceOptions(input.read ?? {});
     const engine = await this.engine();
     const base = input.append ? await this.version({ name, version: 'latest' }) : null;
-    const opened = await openSource(engine, file, read);
+    const opened = fetched?.opened ?? (await openSource(engine, file, read));
     const dir = await this.#tmp();
     try {
       const parquet = path.join(dir, 'data.parquet');
@@ -223,15 +336,34 @@ export class DataService {
         );
       }
       // The blob store is content-addressed: content equal to an existing version's is stored
-      // once, and that version is the answer.
-      const blob = await this.blobs.put(createReadStream(parquet));
-      const existing = await this.#catalog.versionByDigest(name, blob.digest);
-      if (existing)
-        return { version: { ...existing, report: { ...existing.report, unchanged: true } }, created: false };
-      const profiled = await profileParquet(engine, parquet, physical, {
+      // once, and that version is the answer. The profile starts while the file is hashed and
+      // stored, and stops after its first scan when the content is not new.
+      const stop = new AbortController();
+      const profiling = profileParquet(engine, parquet, physical, {
         ...(input.target !== undefined ? { target: input.target } : {}),
         semantic: semantic as Record<string, SemanticType>,
+        signal: stop.signal,
       });
+      const settled = profiling.then(
+        () => undefined,
+        () => undefined,
+      );
+      let blob: BlobInfo;
+      let existing: DatasetVersionDetails | null = null;
+      let isNew = false;
+      try {
+        blob = await this.blobs.put(createReadStream(parquet, { highWaterMark: 1 << 20 }));
+        existing = await this.#catalog.versionByDigest(name, blob.digest);
+        isNew = !existing;
+      } finally {
+        if (!isNew) {
+          stop.abort();
+          await settled; // the temporary directory is removed once DuckDB is done with it
+        }
+      }
+      if (existing)
+        return { version: { ...existing, report: { ...existing.report, unchanged: true } }, created: false };
+      const profiled = await profiling;
       const report: IngestReport = {
         format: opened.format,
         ...(rejects.dialect ? { dialect: rejects.dialect } : {}),
@@ -240,9 +372,10 @@ export class DataService {
         rowsRejected: rejects.rowsRejected,
         issues: [...rejects.issues, ...withLines(profiled.issues, rejects, base?.rows ?? 0)],
       };
+      const sql = fetched ? { uri: fetched.source.uri, query: fetched.source.query } : {};
       const source: VersionSource = base
-        ? { kind: 'append', base: base.ref, filename: input.filename, format: opened.format }
-        : { kind, filename: input.filename, format: opened.format };
+        ? { kind: 'append', base: base.ref, filename: input.filename, format: opened.format, ...sql }
+        : (fetched?.source ?? { kind, filename: input.filename, format: opened.format });
       const version = await this.#catalog.record(
         name,
         {

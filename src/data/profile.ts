@@ -24,6 +24,8 @@ export interface ProfileOptions {
   target?: string;
   /** Semantic types chosen by the user, by column. */
   semantic?: Record<string, SemanticType>;
+  /** Aborting it stops the profile after its first scan (it then rejects with the signal's reason). */
+  signal?: AbortSignal;
 }
 
 export interface ProfileResult {
@@ -60,18 +62,55 @@ export async function profileParquet(
     nullable: c.nullable,
     family: typeFamily(c.type),
   }));
+  // Two connections: the scans below run two at a time, so that one query's single-threaded
+  // phases (its start, its last row group, its final merge) overlap with the other's work.
+  const fork = await engine.fork();
+  try {
+    return await profileWith([engine, fork], parquetPath, from, cols, options);
+  } finally {
+    await fork.close();
+  }
+}
+
+async function profileWith(
+  lanes: readonly [TableEngine, TableEngine],
+  parquetPath: string,
+  from: string,
+  cols: readonly Column[],
+  options: ProfileOptions,
+): Promise<ProfileResult> {
+  const [engine] = lanes;
   const [counted] = await engine.query<{ n: number }>(`select count(*) as n from ${from}`);
   const rows = Number(counted!.n);
   const exact = rows <= exactDistinctRows;
-  const [agg] = await engine.query<Record<string, unknown>>(
-    `select ${aggregates(cols, exact).join(', ')} from ${from}`,
-  );
+  // The per-column aggregates in one scan per lane, the columns dealt so that both cost alike.
+  const load = [0, 0];
+  const dealt: string[][] = [[], []];
+  cols.forEach((c, i) => {
+    const k = load[0]! <= load[1]! ? 0 : 1;
+    load[k]! += isNumericFamily(c.family) ? 5 : c.family === 'string' ? 2 : 1;
+    dealt[k]!.push(...aggregates(c, i, exact));
+  });
+  const agg = Object.assign(
+    {},
+    ...(await all(
+      dealt.flatMap((parts, k) =>
+        parts.length
+          ? [
+              lanes[k]!.query<Record<string, unknown>>(`select ${parts.join(', ')} from ${from}`).then(
+                (r) => r[0],
+              ),
+            ]
+          : [],
+      ),
+    )),
+  ) as Record<string, unknown>;
   const profiles: ColumnProfile[] = [];
   const semantics: SemanticType[] = [];
   const issues: ProfileResult['issues'] = [];
   cols.forEach((c, i) => {
-    const count = Number(agg![`c${i}`]);
-    const distinct = Number(agg![`d${i}`]);
+    const count = Number(agg[`c${i}`]);
+    const distinct = Number(agg[`d${i}`]);
     const p: ColumnProfile = {
       name: c.name,
       semantic: 'text',
@@ -82,22 +121,22 @@ export async function profileParquet(
       distinctApproximate: !exact,
     };
     if (isNumericFamily(c.family) && count > 0) {
-      p.min = num(agg![`mn${i}`]);
-      p.max = num(agg![`mx${i}`]);
-      p.mean = num(agg![`av${i}`]);
-      p.std = num(agg![`sd${i}`]);
-      const qs = (agg![`qs${i}`] as number[] | null) ?? [];
+      p.min = num(agg[`mn${i}`]);
+      p.max = num(agg[`mx${i}`]);
+      p.mean = num(agg[`av${i}`]);
+      p.std = num(agg[`sd${i}`]);
+      const qs = (agg[`qs${i}`] as number[] | null) ?? [];
       p.quantiles = Object.fromEntries(quantileKeys.map((k, j) => [k, num(qs[j])]));
       p.quantilesApproximate = !exact;
     }
     if (c.family === 'string' && count > 0) {
-      p.length = { min: num(agg![`ln${i}`]), max: num(agg![`lx${i}`]), mean: num(agg![`la${i}`]) };
-      const numeric = Number(agg![`nn${i}`]);
+      p.length = { min: num(agg[`ln${i}`]), max: num(agg[`lx${i}`]), mean: num(agg[`la${i}`]) };
+      const numeric = Number(agg[`nn${i}`]);
       if (numeric > 0 && numeric < count) p.numericShare = numeric / count;
     }
     if ((c.family === 'date' || c.family === 'timestamp') && count > 0) {
-      p.min = new Date(num(agg![`tn${i}`])).toISOString();
-      p.max = new Date(num(agg![`tx${i}`])).toISOString();
+      p.min = new Date(num(agg[`tn${i}`])).toISOString();
+      p.max = new Date(num(agg[`tx${i}`])).toISOString();
     }
     const semantic =
       c.name === options.target
@@ -118,23 +157,36 @@ export async function profileParquet(
     profiles.push(p);
   });
 
-  await histograms(engine, from, cols, profiles);
-  await topValues(engine, from, cols, profiles);
+  options.signal?.throwIfAborted();
+  // The remaining scans are independent: each lane takes the next, the longest first.
+  const profile: DatasetProfile = { rows, columns: profiles, correlations: [], pii: [] };
+  const mixed: ProfileResult['issues'][] = cols.map(() => []);
+  const tasks: ((e: TableEngine) => Promise<void>)[] = [
+    (e) => histograms(e, from, cols, profiles),
+    (e) => correlations(e, from, cols, profiles, options.target, profile),
+    (e) => topValues(e, from, cols, profiles),
+  ];
   for (const [i, c] of cols.entries()) {
     const p = profiles[i]!;
     if ((c.family === 'date' || c.family === 'timestamp') && p.count > 0) {
-      p.datetime = await profileDatetime(engine, from, c.q, c.family, p.min as string, p.max as string);
+      tasks.push(async (e) => {
+        p.datetime = await profileDatetime(e, from, c.q, c.family, p.min as string, p.max as string);
+      });
     }
     if (p.numericShare !== undefined && p.numericShare >= 0.5) {
-      issues.push(...(await mixedTypeRows(engine, parquetPath, c, p)));
+      tasks.push(async (e) => {
+        mixed[i] = await mixedTypeRows(e, parquetPath, c, p);
+      });
     }
   }
-  const pii = await findPii(engine, from, cols);
+  tasks.push(async (e) => {
+    profile.pii = await findPii(e, from, cols);
+  });
+  await inParallel(lanes, tasks);
+  issues.push(...mixed.flat());
   // A profile never repeats personal data: no top values for a column whose values look like PII.
-  for (const f of pii)
+  for (const f of profile.pii)
     if (f.evidence.includes('values')) delete profiles.find((p) => p.name === f.column)!.top;
-  const profile: DatasetProfile = { rows, columns: profiles, correlations: [], pii };
-  await correlations(engine, from, cols, profiles, options.target, profile);
   const columns: ColumnSchema[] = cols.map((c, i) => ({
     name: c.name,
     type: c.type,
@@ -144,39 +196,67 @@ export async function profileParquet(
   return { columns, profile, issues };
 }
 
+/** Runs the tasks on both lanes, each lane taking the next task when done. */
+async function inParallel(
+  lanes: readonly TableEngine[],
+  tasks: ((e: TableEngine) => Promise<void>)[],
+): Promise<void> {
+  let next = 0;
+  await all(
+    lanes.map(async (e) => {
+      try {
+        while (next < tasks.length) await tasks[next++]!(e);
+      } catch (err) {
+        next = tasks.length; // the other lane stops after its current task
+        throw err;
+      }
+    }),
+  );
+}
+
+/** Like Promise.all, but settles only once every promise has: no query outlives the profile. */
+async function all<T>(promises: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
 function num(v: unknown): number {
   return v === null || v === undefined ? Number.NaN : Number(v);
 }
 
-function aggregates(cols: readonly Column[], exact: boolean): string[] {
+/** The aggregates of column `c`, the `i`th, named after it (`c${i}`, `d${i}`, …). */
+function aggregates(c: Column, i: number, exact: boolean): string[] {
   const out: string[] = [];
-  cols.forEach((c, i) => {
-    out.push(`count(${c.q}) as c${i}`);
-    out.push(`${exact ? `count(distinct ${c.q})` : `approx_count_distinct(${c.q})`} as d${i}`);
-    if (isNumericFamily(c.family)) {
-      const x = `${c.q}::double`;
-      out.push(
-        `min(${x}) as mn${i}`,
-        `max(${x}) as mx${i}`,
-        `avg(${x}) as av${i}`,
-        `stddev_samp(${x}) as sd${i}`,
-      );
-      // Exact quantiles up to exactDistinctRows rows; t-digest estimates past that (3x faster).
-      out.push(
-        `${exact ? 'quantile_cont' : 'approx_quantile'}(${x}, [${quantileLevels.join(', ')}]) as qs${i}`,
-      );
-    } else if (c.family === 'string') {
-      out.push(
-        `min(length(${c.q})) as ln${i}`,
-        `max(length(${c.q})) as lx${i}`,
-        `avg(length(${c.q})) as la${i}`,
-      );
-      out.push(`count(try_cast(${c.q} as double)) as nn${i}`);
-    } else if (c.family === 'date' || c.family === 'timestamp') {
-      const t = c.family === 'date' ? (e: string) => `${e}::timestamp` : (e: string) => e;
-      out.push(`epoch_ms(${t(`min(${c.q})`)}) as tn${i}`, `epoch_ms(${t(`max(${c.q})`)}) as tx${i}`);
-    }
-  });
+  out.push(`count(${c.q}) as c${i}`);
+  out.push(`${exact ? `count(distinct ${c.q})` : `approx_count_distinct(${c.q})`} as d${i}`);
+  if (isNumericFamily(c.family)) {
+    const x = `${c.q}::double`;
+    out.push(
+      `min(${x}) as mn${i}`,
+      `max(${x}) as mx${i}`,
+      `avg(${x}) as av${i}`,
+      `stddev_samp(${x}) as sd${i}`,
+    );
+    // Exact quantiles up to exactDistinctRows rows; t-digest estimates past that (3x faster).
+    out.push(
+      `${exact ? 'quantile_cont' : 'approx_quantile'}(${x}, [${quantileLevels.join(', ')}]) as qs${i}`,
+    );
+  } else if (c.family === 'string') {
+    out.push(
+      `min(length(${c.q})) as ln${i}`,
+      `max(length(${c.q})) as lx${i}`,
+      `avg(length(${c.q})) as la${i}`,
+    );
+    // try_cast is slow on text that is not a number; only values that could be one are cast
+    // (after optional whitespace, a number starts below ':' — sign, dot, digit — or is inf/nan).
+    out.push(
+      `count(case when ${c.q} < ':' or ${c.q} ilike 'inf%' or ${c.q} ilike 'nan%' then try_cast(${c.q} as double) end) as nn${i}`,
+    );
+  } else if (c.family === 'date' || c.family === 'timestamp') {
+    const t = c.family === 'date' ? (e: string) => `${e}::timestamp` : (e: string) => e;
+    out.push(`epoch_ms(${t(`min(${c.q})`)}) as tn${i}`, `epoch_ms(${t(`max(${c.q})`)}) as tx${i}`);
+  }
   return out;
 }
 
@@ -201,21 +281,20 @@ async function histograms(
         : histogramEdges(min, max, min === max ? 1 : histogramBins);
     const bins = edges.length - 1;
     const width = (edges[bins]! - edges[0]!) / bins;
+    // One GROUP BY per column (small integer keys) is faster than the histogram() aggregate.
     parts.push(
-      `histogram(least(greatest(floor((${c.q}::double - ${edges[0]}) / ${width}), 0), ${bins - 1})::integer) filter (where isfinite(${c.q}::double)) as h${i}`,
+      `select ${plans.length} as h, b, count(*) as n from (select least(greatest(floor((${c.q}::double - ${edges[0]}) / ${width}), 0), ${bins - 1})::integer as b from ${from} where isfinite(${c.q}::double)) group by b`,
     );
     plans.push({ i, edges });
   });
   if (!parts.length) return;
-  const [row] = await engine.query<Record<string, { key: number; value: number }[] | null>>(
-    `select ${parts.join(', ')} from ${from}`,
-  );
-  for (const { i, edges } of plans) {
-    const counts = new Array<number>(edges.length - 1).fill(0);
-    for (const { key, value } of row![`h${i}`] ?? []) counts[Number(key)] = Number(value);
+  const rows = await engine.query<{ h: number; b: number; n: number }>(parts.join(' union all '));
+  const counts = plans.map(({ edges }) => new Array<number>(edges.length - 1).fill(0));
+  for (const r of rows) counts[Number(r.h)]![Number(r.b)] = Number(r.n);
+  plans.forEach(({ i, edges }, k) => {
     const p = profiles[i]!;
-    p.histogram = { edges, counts, missing: p.missing, total: p.count + p.missing };
-  }
+    p.histogram = { edges, counts: counts[k]!, missing: p.missing, total: p.count + p.missing };
+  });
 }
 
 /**

@@ -130,7 +130,8 @@ export type VersionSource =
   | { kind: 'file'; filename: string; format: string }
   | { kind: 'upload'; filename: string; format: string }
   | { kind: 'postgres'; uri: string; query: string }
-  | { kind: 'append'; base: string; filename: string; format: string }
+  /** `uri` (without password) and `query` when the batch came from a SQL source. */
+  | { kind: 'append'; base: string; filename: string; format: string; uri?: string; query?: string }
   | { kind: 'recipe'; inputs: string[] };
 
 export interface Dataset {
@@ -142,6 +143,9 @@ export interface Dataset {
   createdBy: string;
   latestVersion: number | null;
   versionCount: number;
+  /** Rows and Parquet bytes of the latest version (null without versions). */
+  latestRows: number | null;
+  latestSize: number | null;
 }
 
 /** One immutable version, without its profile (see `DatasetVersionDetails`). */

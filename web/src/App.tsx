@@ -3,6 +3,10 @@ import { type PlannedArea, areas } from './areas.js';
 import { Layout } from './components/Layout.js';
 import { Alert, Loading } from './components/ui.js';
 import { AreaPage } from './pages/AreaPage.js';
+import { DatasetPage } from './pages/data/DatasetPage.js';
+import { DatasetsListPage } from './pages/data/DatasetsListPage.js';
+import { DatasetVersionPage } from './pages/data/DatasetVersionPage.js';
+import { DiffPage } from './pages/data/DiffPage.js';
 import { ComparePage } from './pages/experiments/ComparePage.js';
 import { ExperimentsListPage } from './pages/experiments/ExperimentsListPage.js';
 import { RunPage } from './pages/experiments/RunPage.js';
@@ -59,6 +63,11 @@ export function App() {
             {plannedAreas.map((area) => (
               <Route key={area.path} path={`${area.path}/*`} element={<AreaPage area={area} />} />
             ))}
+            <Route path="/data" element={<DatasetsListPage />} />
+            <Route path="/data/:name" element={<DatasetPage />} />
+            <Route path="/data/:name/diff" element={<DiffPage />} />
+            <Route path="/data/:name/:version" element={<DatasetVersionPage />} />
+            <Route path="/data/:name/*" element={<NotFoundPage />} />
             <Route path="/experiments" element={<ExperimentsListPage />} />
             <Route path="/experiments/:id" element={<RunsPage />} />
             <Route path="/experiments/:id/runs/:runId" element={<RunPage />} />

@@ -29,18 +29,9 @@ export interface PlannedArea extends AreaBase {
 export const areas: Area[] = [
   {
     path: '/data',
+    built: true,
     label: 'Data',
     icon: 'data',
-    summary:
-      'Datasets and their versions: where training and evaluation data comes in, is checked and is kept.',
-    willHold: [
-      'Datasets with immutable, content-addressed versions from CSV, Parquet and JSON Lines files',
-      'Schemas and column profiles (types, missing values, quantiles, histograms)',
-      'Data checks run on every new version, and transforms between versions',
-      'Lineage from each version to the runs and models trained on it',
-    ],
-    availableNow:
-      'Its pages are being built; datasets already work from the CLI (lathe data ingest FILE --name NAME), the API and the SDK.',
   },
   {
     path: '/experiments',

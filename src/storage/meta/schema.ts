@@ -32,6 +32,7 @@ export interface MetaSchema {
   artifacts: ArtifactsTable;
   data_sets: DataSetsTable;
   data_versions: DataVersionsTable;
+  data_check_runs: DataCheckRunsTable;
 }
 
 export interface MigrationsTable {
@@ -248,6 +249,25 @@ export interface DataVersionsTable {
   source: string;
   recipe: string | null;
   message: string;
+  created_at: number;
+  created_by: string;
+}
+
+/** One run of a quality-check suite against a dataset version; JSON documents as text. */
+export interface DataCheckRunsTable {
+  id: string;
+  name: string;
+  version: number;
+  /** `pass` | `warn` | `fail` */
+  status: string;
+  /** The version compared with (`name@version`), when there was one. */
+  reference: string | null;
+  suite: string;
+  results: string;
+  /** Counts of checks by status. */
+  summary: string;
+  rows: number;
+  duration_ms: number;
   created_at: number;
   created_by: string;
 }

@@ -289,5 +289,21 @@ describe('TableEngine', () => {
       await other.close();
       await assert.rejects(other.query('SELECT 1'), hasCode('TABLE_QUERY_FAILED', /closed/));
     });
+
+    it('forks an engine that shares the database, runs alongside it and closes alone', async () => {
+      const parent = await TableEngine.create();
+      await parent.query('CREATE TABLE shared AS SELECT range AS i FROM range(1000)');
+      const fork = await parent.fork();
+      const [a, b] = await Promise.all([
+        parent.query<{ n: number }>('SELECT count(*) AS n FROM shared'),
+        fork.query<{ n: number }>('SELECT sum(i) AS n FROM shared'),
+      ]);
+      assert.deepEqual([a[0]?.n, b[0]?.n], [1000, 499500]);
+      await fork.close();
+      await assert.rejects(fork.query('SELECT 1'), hasCode('TABLE_QUERY_FAILED', /closed/));
+      assert.deepEqual(await parent.query('SELECT 1 AS ok'), [{ ok: 1 }]);
+      await parent.close();
+      await assert.rejects(parent.fork(), hasCode('TABLE_QUERY_FAILED', /closed/));
+    });
   });
 });

@@ -87,6 +87,8 @@ export class TableEngine {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    /** False for a fork: closing it leaves the instance to its owner. */
+    private readonly ownsInstance = true,
   ) {}
 
   /**
@@ -255,13 +257,30 @@ export class TableEngine {
     return this.readFile(path, { format: 'parquet' });
   }
 
-  /** Closes the DuckDB connection and instance after calls in flight finish. Idempotent. */
+  /**
+   * Another engine on the same database with a connection of its own: its calls run one at a
+   * time like this engine's, but concurrently with them (DuckDB shares its worker threads between
+   * the queries), which fills the cores while a query runs a single-threaded phase. It sees the
+   * same files and tables, not this engine's temporary ones. Close it when done: that closes its
+   * connection only. Close forks before their parent.
+   * @throws LatheError `TABLE_QUERY_FAILED` when this engine is closed.
+   */
+  async fork(): Promise<TableEngine> {
+    if (this.closed)
+      throw new LatheError(
+        'TABLE_QUERY_FAILED',
+        'Forking the table engine failed: the table engine is closed.',
+      );
+    return new TableEngine(this.instance, await this.instance.connect(), false);
+  }
+
+  /** Closes the DuckDB connection and instance (a fork: its connection) after calls in flight finish. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.queue;
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 
   /** Runs one SQL text on the connection, after earlier calls, mapping errors to TABLE_QUERY_FAILED. */

@@ -1,6 +1,8 @@
 import {
   BarChart,
   type BarSeriesOption,
+  HeatmapChart,
+  type HeatmapSeriesOption,
   LineChart,
   type LineSeriesOption,
   ParallelChart,
@@ -21,6 +23,8 @@ import {
   type ParallelComponentOption,
   TooltipComponent,
   type TooltipComponentOption,
+  VisualMapComponent,
+  type VisualMapComponentOption,
 } from 'echarts/components';
 import { type ComposeOption, type EChartsCoreOption, type EChartsType, init, use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
@@ -38,19 +42,24 @@ use([
   ParallelChart,
   ParallelComponent,
   DataZoomComponent,
+  HeatmapChart,
+  VisualMapComponent,
   CanvasRenderer,
 ]);
 
 /**
- * The ECharts options the UI's charts may use: line, bar, scatter and parallel-coordinates series;
- * grid, parallel axes, data zoom, tooltip, legend and dataset.
+ * The ECharts options the UI's charts may use: line, bar, scatter, heatmap and parallel-coordinates
+ * series; grid, parallel axes, data zoom, visual map (the heatmap's colour scale), tooltip, legend
+ * and dataset.
  */
 export type ChartOption = ComposeOption<
   | LineSeriesOption
   | BarSeriesOption
   | ScatterSeriesOption
   | ParallelSeriesOption
+  | HeatmapSeriesOption
   | DataZoomComponentOption
+  | VisualMapComponentOption
   | GridComponentOption
   | TooltipComponentOption
   | LegendComponentOption

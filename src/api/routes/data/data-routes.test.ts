@@ -119,6 +119,8 @@ describe('datasets API', () => {
       ['churn@2', 'churn@1'],
     );
     assert.equal(ds.body.latestVersion, 2);
+    assert.equal(ds.body.latestRows, 250, 'the latest version has 250 rows');
+    assert.equal(ds.body.latestSize, appended.body.version.size);
     const latest = await get('/api/v1/datasets/churn/versions/latest');
     assert.equal(latest.body.ref, 'churn@2');
     const list = await get('/api/v1/datasets');

@@ -37,6 +37,8 @@ const Dataset = Type.Object({
   createdBy: Type.String(),
   latestVersion: Type.Union([Type.Integer(), Type.Null()]),
   versionCount: Type.Integer(),
+  latestRows: Type.Union([Type.Integer(), Type.Null()]),
+  latestSize: Type.Union([Type.Integer(), Type.Null()]),
 });
 const Version = Type.Object({
   name: Type.String(),
@@ -52,7 +54,8 @@ const Version = Type.Object({
   createdAt: Type.String(),
   createdBy: Type.String(),
 });
-const VersionDetails = Type.Intersect([
+/** A version with its profile, report and recipe (also answered by the SQL source route). */
+export const VersionDetails = Type.Intersect([
   Version,
   Type.Object({
     profile: Type.Unknown({ description: 'per-column statistics, histograms, top values, correlations' }),

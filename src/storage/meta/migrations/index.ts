@@ -5,6 +5,7 @@ import { registry } from './0003-registry.js';
 import { artifacts } from './0004-artifacts.js';
 import { metricSeries } from './0005-metric-series.js';
 import { datasets } from './0006-datasets.js';
+import { dataChecks } from './0007-data-checks.js';
 
 /**
  * Every migration, in version order. Append only: a released migration is never edited,
@@ -17,4 +18,5 @@ export const migrations: readonly Migration[] = [
   artifacts,
   metricSeries,
   datasets,
+  dataChecks,
 ];
