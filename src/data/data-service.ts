@@ -328,7 +328,13 @@ export class DataService {
       }
       const physical = await engine.describe(`select * from read_parquet(${quoteLiteral(parquet)})`);
       const names = physical.map((c) => c.name);
-      const semantic = checkSemanticOverrides(input.semantic, names);
+      // An appended batch keeps the semantic types (and the target) of the version it extends,
+      // unless the user says otherwise.
+      const semantic = {
+        ...Object.fromEntries((base?.columns ?? []).map((c) => [c.name, c.semantic])),
+        ...checkSemanticOverrides(input.semantic, names),
+      };
+      const target = input.target ?? base?.columns.find((c) => c.semantic === 'target')?.name;
       if (input.target !== undefined && !names.includes(input.target)) {
         throw new LatheError(
           'INVALID_ARGUMENT',
@@ -340,7 +346,7 @@ export class DataService {
       // stored, and stops after its first scan when the content is not new.
       const stop = new AbortController();
       const profiling = profileParquet(engine, parquet, physical, {
-        ...(input.target !== undefined ? { target: input.target } : {}),
+        ...(target !== undefined ? { target } : {}),
         semantic: semantic as Record<string, SemanticType>,
         signal: stop.signal,
       });

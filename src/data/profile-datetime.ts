@@ -39,7 +39,8 @@ export function periodsBetween(period: Period, min: number, max: number): number
 
 /**
  * History length, rows per period, the largest gap, empty periods and seasonal coverage of a
- * date or timestamp column (`q`, quoted) read from `from`.
+ * date or timestamp column (`q`, quoted) read from `from`. `mostlyDistinct` (most values occur
+ * once) picks the cheaper way to find the largest gap; the answer is the same either way.
  */
 export async function profileDatetime(
   engine: TableEngine,
@@ -48,14 +49,18 @@ export async function profileDatetime(
   family: TypeFamily,
   minIso: string,
   maxIso: string,
+  mostlyDistinct = false,
 ): Promise<DatetimeProfile> {
   const min = Date.parse(minIso);
   const max = Date.parse(maxIso);
   const spanDays = (max - min) / day;
   const period = periodFor(spanDays);
   const t = `${q}::timestamp`;
-  const per = await engine.query<{ p: number; n: number }>(
-    `select epoch_ms(date_trunc('${period}', ${t})) as p, count(*) as n from ${from} where ${q} is not null group by 1 order by 1`,
+  // Rows per period, with the months, weekdays and hours seen as bit sets (coverage).
+  const per = await engine.query<{ p: number; n: number; m: number; w: number; h: number }>(
+    `select epoch_ms(date_trunc('${period}', ${t})) as p, count(*) as n, bit_or(1::bigint << month(${t})) as m,
+       bit_or(1::bigint << dayofweek(${t})) as w, bit_or(1::bigint << hour(${t})) as h
+     from ${from} where ${q} is not null group by 1 order by 1`,
   );
   const perPeriod = per
     .slice(0, maxPeriods)
@@ -63,13 +68,13 @@ export async function profileDatetime(
   if (per.length > maxPeriods) {
     perPeriod[maxPeriods - 1]!.rows += per.slice(maxPeriods).reduce((s, r) => s + Number(r.n), 0);
   }
+  const seen = (k: 'm' | 'w' | 'h') => bits(per.reduce((acc, r) => acc | BigInt(r[k]), 0n));
+  // Consecutive distinct values: de-duplicated first when values repeat, else sorted as they are.
+  const values = `select epoch_ms(${t}) as t from ${from} where ${q} is not null`;
   const [gap] = await engine.query<{ gap: number | null; start: number | null }>(
-    `with v as (select distinct epoch_ms(${t}) as t from ${from} where ${q} is not null),
-          g as (select t - lag(t) over (order by t) as gap, lag(t) over (order by t) as start from v)
-     select gap, start from g where gap is not null order by gap desc, start limit 1`,
-  );
-  const [cov] = await engine.query<{ m: number; w: number; h: number }>(
-    `select count(distinct month(${t})) as m, count(distinct dayofweek(${t})) as w, count(distinct hour(${t})) as h from ${from}`,
+    `with g as (select t - lag(t) over (order by t) as gap, lag(t) over (order by t) as start
+                from (${mostlyDistinct ? values : `select distinct t from (${values})`}))
+     select gap, start from g where gap > 0 order by gap desc, start limit 1`,
   );
   return {
     min: minIso,
@@ -82,9 +87,16 @@ export async function profileDatetime(
       gap?.start === null || gap?.start === undefined ? null : new Date(Number(gap.start)).toISOString(),
     emptyPeriods: Math.max(0, periodsBetween(period, min, max) - per.length),
     seasonalCoverage: {
-      months: Number(cov!.m) / 12,
-      weekdays: Number(cov!.w) / 7,
-      ...(family === 'timestamp' ? { hours: Number(cov!.h) / 24 } : {}),
+      months: seen('m') / 12,
+      weekdays: seen('w') / 7,
+      ...(family === 'timestamp' ? { hours: seen('h') / 24 } : {}),
     },
   };
+}
+
+/** How many bits are set. */
+function bits(n: bigint): number {
+  let count = 0;
+  for (let x = n; x > 0n; x >>= 1n) if (x & 1n) count++;
+  return count;
 }

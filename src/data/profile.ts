@@ -170,7 +170,8 @@ async function profileWith(
     const p = profiles[i]!;
     if ((c.family === 'date' || c.family === 'timestamp') && p.count > 0) {
       tasks.push(async (e) => {
-        p.datetime = await profileDatetime(e, from, c.q, c.family, p.min as string, p.max as string);
+        const { min, max } = p as { min: string; max: string };
+        p.datetime = await profileDatetime(e, from, c.q, c.family, min, max, p.distinct > p.count / 2);
       });
     }
     if (p.numericShare !== undefined && p.numericShare >= 0.5) {

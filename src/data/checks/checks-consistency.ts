@@ -84,7 +84,9 @@ export const mixedTypes: CheckImpl = (s) => {
           message:
             (minor.length
               ? `${pct(shares[main]!)} ${plural(main)}, ${minor.map((k) => `${pct(shares[k]!)} ${plural(k)}`).join(', ')}`
-              : `all ${plural(main)}`) +
+              : values
+                ? `all ${plural(main)}`
+                : 'numbers and text not mixed') +
             (values ? '' : ` (${num(c.profile.distinct)} distinct values: dates not told from text)`),
           rows: rows.slice(0, exampleRows),
           ...examplesOf(

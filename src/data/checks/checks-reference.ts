@@ -5,6 +5,7 @@ import {
   isTemporal,
   maxListedDistinct,
   rowsHolding,
+  type ValueCount,
 } from './context.js';
 import { grade, num, pct, worst } from './grade.js';
 import { graded, perColumn, skipped } from './outcome.js';
@@ -33,7 +34,7 @@ export const newCategories: CheckImpl = (s) => {
   return async () => {
     const [cur, old] = listed.length
       ? await Promise.all([s.ctx.distinct('current'), s.ctx.distinct('reference')])
-      : [new Map(), new Map()];
+      : [new Map<string, ValueCount[]>(), new Map<string, ValueCount[]>()];
     const results: ColumnCheckResult[] = [];
     for (const c of cols) {
       const reason = why(c);
@@ -41,9 +42,9 @@ export const newCategories: CheckImpl = (s) => {
         results.push({ column: c.name, status: 'skipped', value: null, message: `not compared: ${reason}` });
         continue;
       }
-      const seen = new Set((old.get(c.name) ?? []).map((v: { value: string }) => v.value));
-      const fresh = (cur.get(c.name) ?? []).filter((v: { value: string }) => !seen.has(v.value));
-      const n = fresh.reduce((sum: number, v: { count: number }) => sum + v.count, 0);
+      const seen = new Set((old.get(c.name) ?? []).map((v) => v.value));
+      const fresh = (cur.get(c.name) ?? []).filter((v) => !seen.has(v.value));
+      const n = fresh.reduce((sum, v) => sum + v.count, 0);
       const share = n / c.profile.count;
       results.push(
         graded(c.name, share, t, {
@@ -54,18 +55,18 @@ export const newCategories: CheckImpl = (s) => {
           rows: await rowsHolding(
             s.ctx,
             c,
-            fresh.map((v: { value: string }) => v.value),
+            fresh.map((v) => v.value),
           ),
           ...examplesOf(
             c,
-            fresh.map((v: { value: string }) => v.value),
+            fresh.map((v) => v.value),
           ),
           details: {
             newCategories: fresh.length,
             ...(c.pii
               ? {}
               : {
-                  categories: fresh.slice(0, 20).map((v: { value: string; count: number; row: number }) => ({
+                  categories: fresh.slice(0, 20).map((v) => ({
                     value: v.value,
                     count: v.count,
                     row: v.row,

@@ -108,7 +108,10 @@ export class CheckContext {
 
   #mine() {
     let o = this.#owned.get(this.#owner);
-    if (!o) this.#owned.set(this.#owner, (o = { aggs: new Set(), derived: new Set() }));
+    if (!o) {
+      o = { aggs: new Set(), derived: new Set() };
+      this.#owned.set(this.#owner, o);
+    }
     return o;
   }
 

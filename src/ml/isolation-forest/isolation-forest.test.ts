@@ -229,6 +229,14 @@ describe('IsolationForest', () => {
     const expected = referenceScores(json, probe, probe.length);
     for (let r = 0; r < probe.length; r++) assert.ok(Math.abs(scores[r]! - expected[r]!) < 1e-12, `row ${r}`);
     assert.ok(scores[4]! > scores[0]!, 'the largest value is more anomalous than the repeated zero');
+
+    // Mixed with dense trees grown on spread-out values, the two kinds of tree add up.
+    const spread = Float64Array.from({ length: rows }, (_, i) => Math.sin(i) * 100);
+    const dense = IsolationForest.fit(spread, rows, 1, { sampleSize: 4096, trees: 5, seed: 1 }).toJSON();
+    const mixed = { ...json, trees: [...dense.trees, ...json.trees] };
+    const mixedScores = IsolationForest.fromJSON(mixed).score(probe, probe.length);
+    const mixedExpected = referenceScores(mixed, probe, probe.length);
+    for (let r = 0; r < probe.length; r++) assert.ok(Math.abs(mixedScores[r]! - mixedExpected[r]!) < 1e-12);
   });
 
   it('round-trips through JSON with identical scores', () => {

@@ -5,7 +5,7 @@
 import { describeValue, LatheError } from '../../core/index.js';
 import { SeededRandom } from '../seeded-random.js';
 import { type ForestArrays, growForest } from './grow-forest.js';
-import { type CompiledForest, compileForest, scoreForest } from './score-forest.js';
+import { scoreForest } from './score-forest.js';
 
 /** Options of {@link IsolationForest.fit}. */
 export interface IsolationForestOptions {
@@ -56,13 +56,11 @@ export class IsolationForest {
   /** Rows drawn per tree (psi); scores are normalised by c(sampleSize). */
   readonly sampleSize: number;
   private readonly forest: ForestArrays;
-  private readonly compiled: CompiledForest;
 
   private constructor(cols: number, sampleSize: number, forest: ForestArrays) {
     this.cols = cols;
     this.sampleSize = sampleSize;
     this.forest = forest;
-    this.compiled = compileForest(forest);
   }
 
   /**
@@ -113,7 +111,7 @@ export class IsolationForest {
       if (Number.isNaN(data[i]!))
         throw badValue(data[i]!, i, this.cols, 'score', 'numbers (NaN is not allowed)');
     }
-    return scoreForest(this.compiled, this.sampleSize, data, rows, this.cols);
+    return scoreForest(this.forest, this.sampleSize, data, rows, this.cols);
   }
 
   /** The forest as plain JSON (numbers only), for storing; {@link IsolationForest.fromJSON} reads it back. */

@@ -107,8 +107,21 @@ describe('datasets API', () => {
     assert.equal(same.status, 200);
     assert.equal(same.body.created, false);
     assert.equal(same.body.version.ref, 'churn@1');
-    const appended = await upload('churn', churnCsv(50, 200), '?filename=more.csv&append=true&target=churn');
+    // No target given: the appended version keeps the target (and semantic types) of churn@1.
+    const appended = await upload('churn', churnCsv(50, 200), '?filename=more.csv&append=true');
     assert.equal(appended.status, 201);
+    assert.deepEqual(
+      appended.body.version.columns.map((c: { semantic: string }) => c.semantic),
+      (await get('/api/v1/datasets/churn/versions/1')).body.columns.map(
+        (c: { semantic: string }) => c.semantic,
+      ),
+    );
+    assert.ok(
+      appended.body.version.columns.some(
+        (c: { name: string; semantic: string }) => c.name === 'churn' && c.semantic === 'target',
+      ),
+    );
+    assert.ok(appended.body.version.profile.targetCorrelations?.length, 'target correlations are profiled');
     assert.equal(appended.body.version.ref, 'churn@2');
     assert.equal(appended.body.version.rows, 250);
     assert.deepEqual(appended.body.version.parents, ['churn@1']);
