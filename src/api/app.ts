@@ -27,6 +27,7 @@ import { authRoutes } from './routes/auth/auth-routes.js';
 import { checkRoutes } from './routes/data/check-routes.js';
 import { dataRoutes } from './routes/data/data-routes.js';
 import { diffRoutes } from './routes/data/diff-routes.js';
+import { lineageRoutes } from './routes/data/lineage-routes.js';
 import { sqlSourceRoutes } from './routes/data/sql-source-routes.js';
 import { transformRoutes } from './routes/data/transform-routes.js';
 import { healthRoutes } from './routes/health/health-routes.js';
@@ -151,6 +152,7 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   await app.register(diffRoutes, { data });
   await app.register(transformRoutes, { data });
   await app.register(sqlSourceRoutes, { data });
+  await app.register(lineageRoutes, { data });
   const webDir = options.webDir ?? webDistDir;
   const uiBuilt = isUiBuilt(webDir);
   await app.register(webUiPlugin, { dir: webDir, built: uiBuilt });

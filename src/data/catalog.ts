@@ -1,6 +1,7 @@
 import type { AuditLog, Principal } from '../auth/index.js';
 import { isoTime, LatheError } from '../core/index.js';
 import type { DataVersionsTable, MetaStore } from '../storage/meta/index.js';
+import { type DatasetVersionLineage, readVersionLineage } from './lineage.js';
 import { checkDatasetName, formatRef, parseDatasetRef } from './refs.js';
 import type {
   ColumnSchema,
@@ -133,6 +134,36 @@ export class DataCatalog {
     }
     const key = formatRef(row.name, row.version);
     return toDetails(row, (await this.#parents([key])).get(key) ?? []);
+  }
+
+  /** The versions `refs` name (`name@3`) that exist, without profiles; other references are left out. */
+  async versionsByRef(refs: string[]): Promise<DatasetVersion[]> {
+    const byName = new Map<string, number[]>();
+    for (const ref of refs) {
+      const at = ref.lastIndexOf('@');
+      const version = Number(ref.slice(at + 1));
+      if (at > 0 && Number.isInteger(version))
+        byName.set(ref.slice(0, at), [...(byName.get(ref.slice(0, at)) ?? []), version]);
+    }
+    const rows: DataVersionsTable[] = [];
+    for (const [name, versions] of byName)
+      rows.push(
+        ...(await this.store.db
+          .selectFrom('data_versions')
+          .selectAll()
+          .where('name', '=', name)
+          .where('version', 'in', versions)
+          .execute()),
+      );
+    if (!rows.length) return [];
+    const parents = await this.#parents(rows.map((r) => formatRef(r.name, r.version)));
+    return rows.map((r) => toVersion(r, parents.get(formatRef(r.name, r.version)) ?? []));
+  }
+
+  /** Its lineage: the edges into and out of version `ref` (which must exist), `depth` generations each way. */
+  async lineage(ref: unknown, depth: number): Promise<DatasetVersionLineage> {
+    const v = await this.version(ref);
+    return readVersionLineage(this.store.db, v.ref, depth, (refs) => this.versionsByRef(refs));
   }
 
   /** The version of `name` whose content has `digest`, if there is one. */

@@ -13,6 +13,7 @@ import { DataCatalog } from './catalog.js';
 import { type CheckRun, type CheckRunSummary, DataChecks } from './checks/index.js';
 import { checkDiffOptions, type DatasetDiff, type DiffOptions, diffVersions } from './diff/index.js';
 import { checkSourceOptions, type OpenedSource, openSource } from './ingest.js';
+import { checkLineageDepth, type DatasetVersionLineage } from './lineage.js';
 import { profileParquet } from './profile.js';
 import { type FittedRecipe, type TransformResult, TransformRunner } from './recipe/index.js';
 import { type FetchedQuery, fetchPostgresQuery, type PostgresQuery } from './sources/postgres/index.js';
@@ -123,6 +124,11 @@ export class DataService {
   /** The fitted recipe of a version a recipe produced; NOT_FOUND for other versions. */
   fittedRecipe(ref: unknown): Promise<FittedRecipe> {
     return this.#transforms.fitted(ref);
+  }
+
+  /** A version's lineage across datasets (and runs, models…), `depth` generations each way; see lineage.ts. */
+  async lineage(ref: unknown, depth?: unknown): Promise<DatasetVersionLineage> {
+    return this.#catalog.lineage(ref, checkLineageDepth(depth));
   }
 
   /** The DuckDB engine, started on first use. */

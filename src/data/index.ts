@@ -6,6 +6,14 @@ export { DataService, type DataServiceOptions, type IngestInput, type IngestResu
 export * from './checks/index.js';
 export * from './diff/index.js';
 export * from './recipe/index.js';
+export {
+  type DataLineageEdge,
+  type DataLineageLink,
+  type DataLineageNode,
+  type DatasetVersionLineage,
+  type LineageEnd,
+  maxLineageDepth,
+} from './lineage.js';
 export { parseDatasetRef } from './refs.js';
 export type { PostgresQuery } from './sources/postgres/index.js';
 export * from './types.js';

@@ -37,31 +37,70 @@ export function periodsBetween(period: Period, min: number, max: number): number
   }
 }
 
-/**
- * History length, rows per period, the largest gap, empty periods and seasonal coverage of a
- * date or timestamp column (`q`, quoted) read from `from`. `mostlyDistinct` (most values occur
- * once) picks the cheaper way to find the largest gap; the answer is the same either way.
- */
-export async function profileDatetime(
+/** Rows per period of a date or timestamp column, with the months, weekdays and hours seen. */
+export interface PeriodCounts {
+  period: Period;
+  /** One row per period that has rows, oldest first; m, w, h: bit sets of months, weekdays, hours. */
+  rows: { p: number; n: number; m: number; w: number; h: number }[];
+}
+
+/** The largest gap between consecutive distinct values, in ms since the epoch, and where it starts. */
+export interface LargestGap {
+  gap: number | null;
+  start: number | null;
+}
+
+/** Counts the rows per period of column `q` (quoted) read from `from`; see `profileDatetime`. */
+export async function periodCounts(
   engine: TableEngine,
   from: string,
   q: string,
-  family: TypeFamily,
   minIso: string,
   maxIso: string,
-  mostlyDistinct = false,
-): Promise<DatetimeProfile> {
-  const min = Date.parse(minIso);
-  const max = Date.parse(maxIso);
-  const spanDays = (max - min) / day;
-  const period = periodFor(spanDays);
+): Promise<PeriodCounts> {
+  const period = periodFor((Date.parse(maxIso) - Date.parse(minIso)) / day);
   const t = `${q}::timestamp`;
-  // Rows per period, with the months, weekdays and hours seen as bit sets (coverage).
-  const per = await engine.query<{ p: number; n: number; m: number; w: number; h: number }>(
+  const rows = await engine.query<PeriodCounts['rows'][number]>(
     `select epoch_ms(date_trunc('${period}', ${t})) as p, count(*) as n, bit_or(1::bigint << month(${t})) as m,
        bit_or(1::bigint << dayofweek(${t})) as w, bit_or(1::bigint << hour(${t})) as h
      from ${from} where ${q} is not null group by 1 order by 1`,
   );
+  return { period, rows };
+}
+
+/**
+ * Finds the largest gap between consecutive distinct values of column `q` (quoted) read from
+ * `from`. `mostlyDistinct` (most values occur once) picks the cheaper way, with the same answer:
+ * sort the values as they are instead of de-duplicating them first.
+ */
+export async function largestGap(
+  engine: TableEngine,
+  from: string,
+  q: string,
+  mostlyDistinct: boolean,
+): Promise<LargestGap> {
+  const values = `select epoch_ms(${q}::timestamp) as t from ${from} where ${q} is not null`;
+  const [gap] = await engine.query<LargestGap>(
+    `with g as (select t - lag(t) over (order by t) as gap, lag(t) over (order by t) as start
+                from (${mostlyDistinct ? values : `select distinct t from (${values})`}))
+     select gap, start from g where gap > 0 order by gap desc, start limit 1`,
+  );
+  return gap ?? { gap: null, start: null };
+}
+
+/**
+ * History length, rows per period, the largest gap, empty periods and seasonal coverage of a
+ * date or timestamp column, from its range and the scans of `periodCounts` and `largestGap`.
+ */
+export function profileDatetime(
+  family: TypeFamily,
+  minIso: string,
+  maxIso: string,
+  { period, rows: per }: PeriodCounts,
+  gap: LargestGap,
+): DatetimeProfile {
+  const min = Date.parse(minIso);
+  const max = Date.parse(maxIso);
   const perPeriod = per
     .slice(0, maxPeriods)
     .map((r) => ({ start: new Date(Number(r.p)).toISOString(), rows: Number(r.n) }));
@@ -69,22 +108,14 @@ export async function profileDatetime(
     perPeriod[maxPeriods - 1]!.rows += per.slice(maxPeriods).reduce((s, r) => s + Number(r.n), 0);
   }
   const seen = (k: 'm' | 'w' | 'h') => bits(per.reduce((acc, r) => acc | BigInt(r[k]), 0n));
-  // Consecutive distinct values: de-duplicated first when values repeat, else sorted as they are.
-  const values = `select epoch_ms(${t}) as t from ${from} where ${q} is not null`;
-  const [gap] = await engine.query<{ gap: number | null; start: number | null }>(
-    `with g as (select t - lag(t) over (order by t) as gap, lag(t) over (order by t) as start
-                from (${mostlyDistinct ? values : `select distinct t from (${values})`}))
-     select gap, start from g where gap > 0 order by gap desc, start limit 1`,
-  );
   return {
     min: minIso,
     max: maxIso,
-    spanDays,
+    spanDays: (max - min) / day,
     period,
     perPeriod,
-    largestGapDays: gap?.gap ? Number(gap.gap) / day : 0,
-    largestGapStart:
-      gap?.start === null || gap?.start === undefined ? null : new Date(Number(gap.start)).toISOString(),
+    largestGapDays: gap.gap ? Number(gap.gap) / day : 0,
+    largestGapStart: gap.start === null ? null : new Date(Number(gap.start)).toISOString(),
     emptyPeriods: Math.max(0, periodsBetween(period, min, max) - per.length),
     seasonalCoverage: {
       months: seen('m') / 12,

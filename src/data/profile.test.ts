@@ -19,9 +19,11 @@ describe('profileParquet', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function parquet(name: string, select: string): Promise<string> {
+  /** Writes rows to Parquet; `plain` keeps the writer from dictionary-encoding them. */
+  async function parquet(name: string, select: string, plain = false): Promise<string> {
     const file = path.join(dir, `${name}.parquet`);
-    await engine.query(`copy (${select}) to ${quoteLiteral(file)} (format parquet)`);
+    const options = plain ? ', dictionary_size_limit 1' : '';
+    await engine.query(`copy (${select}) to ${quoteLiteral(file)} (format parquet${options})`);
     return file;
   }
 
@@ -96,6 +98,74 @@ describe('profileParquet', () => {
       { value: 'c2', count: 333 },
     ]);
     assert.equal(p.correlations.find((c) => c.a === 'x' && c.b === 'small')?.r !== undefined, true);
+  });
+
+  for (const plain of [false, true]) {
+    it(`profiles columns named like the names its queries use (${plain ? 'per-row aggregates' : 'value counts'})`, async () => {
+      const names = ['v', 'n', 's', 'x', 'b', 'h', 'g', 't', 'p', 'k0', 'c0', 'len', 'num'];
+      const file = await parquet(
+        `names-${plain}`,
+        `select ${names.map((c, j) => `(i + ${j}) % 5 as ${c}`).join(', ')}, 'w' || (i % 3) as "text"
+         from range(300) t(i)`,
+        plain,
+      );
+      const { profile: p } = await profile(file);
+      for (const c of p.columns.slice(0, names.length)) {
+        assert.equal(c.count, 300, c.name);
+        assert.equal(c.distinct, 5, c.name);
+        assert.deepEqual(c.histogram?.counts, [60, 60, 60, 60, 60], c.name);
+        assert.equal(c.top?.length, 5, c.name);
+      }
+      assert.deepEqual(
+        p.columns.at(-1)!.top,
+        ['w0', 'w1', 'w2'].map((value) => ({ value, count: 100 })),
+      );
+    });
+  }
+
+  it('answers the same profile from value counts as from per-row aggregates', async () => {
+    const select = `select i % 7 as small, case when i % 11 = 0 then null else (i % 5) * 0.25 end as frac,
+        'c' || (i % 4) as cat, case when i % 9 = 0 then null when i % 3 = 0 then ' ' || i % 4 else 't' || i % 6 end as txt,
+        i % 2 = 0 as flag
+      from range(1000) t(i)`;
+    const counted = (await profile(await parquet('same-counted', select))).profile;
+    const scanned = (await profile(await parquet('same-scanned', select, true))).profile;
+    const round = (v: unknown): unknown =>
+      typeof v === 'number'
+        ? Number(v.toPrecision(12))
+        : Array.isArray(v)
+          ? v.map(round)
+          : v && typeof v === 'object'
+            ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)]))
+            : v;
+    assert.deepEqual(round(counted), round(scanned));
+  });
+
+  it('profiles columns of few values from their counts, exactly, past the estimate threshold', async () => {
+    // 200,000 rows: distinct counts and quantiles of columns with many values are estimates, but
+    // the few-valued columns here are counted exactly (DuckDB's quantile_cont is the reference).
+    const file = await parquet(
+      'many',
+      `select i % 97 as small, ((i % 13) * 0.5)::double as half, 'c' || (i % 7) as cat, i as many from range(200000) t(i)`,
+    );
+    const { profile: p } = await profile(file);
+    const [small, half, cat, many] = p.columns;
+    const [ref] = await engine.query<{ qs: number[]; q2: number[]; m: number; sd: number }>(
+      `select quantile_cont(small::double, [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99]) as qs,
+         quantile_cont(half, [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99]) as q2, avg(small) as m,
+         stddev_samp(small) as sd
+       from read_parquet(${quoteLiteral(file)})`,
+    );
+    assert.deepEqual(Object.values(small!.quantiles!), ref!.qs);
+    assert.deepEqual(Object.values(half!.quantiles!), ref!.q2);
+    assert.equal(small!.quantilesApproximate, false);
+    assert.equal(small!.mean, ref!.m);
+    assert.ok(Math.abs(small!.std! - ref!.sd) < 1e-9);
+    assert.deepEqual([small!.distinct, half!.distinct, cat!.distinct], [97, 13, 7]);
+    assert.equal(cat!.distinctApproximate, false);
+    assert.deepEqual(cat!.length, { min: 2, max: 2, mean: 2 });
+    assert.equal(many!.distinctApproximate, true);
+    assert.equal(many!.quantilesApproximate, true);
   });
 
   it('stops after its first scan when aborted', async () => {

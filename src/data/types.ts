@@ -40,7 +40,10 @@ export interface ColumnProfile {
   missing: number;
   /** Share of rows that are missing, 0..1. */
   missingShare: number;
-  /** Distinct non-null values; approximate (HyperLogLog) past 100,000 rows. */
+  /**
+   * Distinct non-null values; approximate (HyperLogLog) past 100,000 rows, except in columns of
+   * few values, which are counted exactly (`distinctApproximate` says which).
+   */
   distinct: number;
   distinctApproximate: boolean;
   min?: number | string;
@@ -49,7 +52,7 @@ export interface ColumnProfile {
   std?: number;
   /** Quantiles 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 keyed `p1` … `p99`. */
   quantiles?: Record<string, number>;
-  /** True past 100,000 rows, where quantiles are t-digest estimates. */
+  /** True where quantiles are t-digest estimates: past 100,000 rows, in columns of many values. */
   quantilesApproximate?: boolean;
   /** Fixed-width bins between min and max: the reference sketch drift checks compare with. */
   histogram?: HistogramSketch;

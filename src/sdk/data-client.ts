@@ -5,6 +5,7 @@ import type {
   DatasetDiff,
   DatasetVersion,
   DatasetVersionDetails,
+  DatasetVersionLineage,
   DiffOptions,
   FittedRecipe,
   RowsPage,
@@ -36,10 +37,14 @@ export type {
 export type {
   ColumnProfile,
   ColumnSchema,
+  DataLineageEdge,
+  DataLineageLink,
+  DataLineageNode,
   Dataset,
   DatasetProfile,
   DatasetVersion,
   DatasetVersionDetails,
+  DatasetVersionLineage,
   IngestIssue,
   IngestReport,
   RowsPage,
@@ -234,5 +239,14 @@ export class DataClient {
   /** The fitted recipe of a version a recipe produced; apply it to rows with `applyFittedRecipe`. */
   recipe(ref: string): Promise<FittedRecipe> {
     return this.t.request('GET', `${versionPath(ref)}/recipe`);
+  }
+
+  /**
+   * A version's lineage across datasets: its parents and children (versions of any dataset made
+   * from it by recipes, appended batches, and anything else recorded as using it), each with the
+   * edge's kind, and every node and edge within `depth` generations (default 1) each way.
+   */
+  lineage(ref: string, options: { depth?: number } = {}): Promise<DatasetVersionLineage> {
+    return this.t.request('GET', `${versionPath(ref)}/lineage`, undefined, { depth: options.depth });
   }
 }

@@ -29,7 +29,8 @@ export function errorMessage(err: unknown): string {
 export type SessionState =
   | { status: 'checking' }
   | { status: 'signedOut'; notice: string | null }
-  | { status: 'signedIn'; me: Me; client: LatheClient }
+  /** `token`: what the client sends (null with auth off), for the rare request made without the SDK (an upload with progress). */
+  | { status: 'signedIn'; me: Me; client: LatheClient; token: string | null }
   | { status: 'unreachable'; message: string };
 
 interface SessionApi {
@@ -88,7 +89,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const client = new LatheClient({ url: '', token });
     const settle = (next: SessionState) => setState((prev) => (prev.status === 'checking' ? next : prev));
     client.me().then(
-      (me) => settle({ status: 'signedIn', me, client }),
+      (me) => settle({ status: 'signedIn', me, client, token }),
       (err: unknown) => {
         if (!needsSignIn(err)) return settle({ status: 'unreachable', message: errorMessage(err) });
         if (token && readToken() === token) writeToken(null);
@@ -103,7 +104,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const me = await client.me();
     if (generation.current === mine) {
       writeToken(me.authEnabled ? token : null);
-      setState({ status: 'signedIn', me, client });
+      setState({ status: 'signedIn', me, client, token });
     }
     return me;
   }, []);
@@ -142,8 +143,14 @@ export function useSession(): SessionApi {
 }
 
 /** The signed-in session; only for components rendered behind the sign-in guard. */
-export function useSignedIn(): { me: Me; client: LatheClient; handleError: (err: unknown) => boolean } {
+export function useSignedIn(): {
+  me: Me;
+  client: LatheClient;
+  /** The API token the client sends (null with auth off); only for requests the SDK cannot make. */
+  token: string | null;
+  handleError: (err: unknown) => boolean;
+} {
   const { state, handleError } = useSession();
   if (state.status !== 'signedIn') throw new Error('useSignedIn needs a signed-in session');
-  return { me: state.me, client: state.client, handleError };
+  return { me: state.me, client: state.client, token: state.token, handleError };
 }

@@ -1,10 +1,12 @@
-import { Fragment, type ReactNode, useCallback, useState } from 'react';
-import type { CheckResult, CheckRun, LatheClient } from '../../../../src/sdk/index.js';
+import { Fragment, type ReactNode, useCallback, useMemo, useState } from 'react';
+import type { CheckResult, CheckRun, DatasetVersionDetails, LatheClient } from '../../../../src/sdk/index.js';
 import { Alert, Fact, Facts, Loading } from '../../components/ui.js';
 import { formatTime } from '../../format.js';
 import { errorMessage, useSignedIn } from '../../session.js';
 import { useApi } from '../../use-api.js';
 import { formatCount, formatStat } from './data-format.js';
+import { starterSuite } from './starter-recipe.js';
+import { SuiteEditor } from './SuiteEditor.js';
 
 /** A check's (or a run's) status as a coloured word. */
 export function CheckBadge({ status }: { status: string }) {
@@ -39,9 +41,9 @@ function thresholdText(r: CheckResult): string {
 /**
  * The quality checks of a version: the overall status of the latest stored run (or one chosen from
  * the list), and each check with its status, measured value, thresholds and findings per column.
- * Users who may write can run the default suite from here.
+ * Users who may write can run the default suite from here, or edit a suite (YAML) and run it.
  */
-export function ChecksPanel({ dataRef }: { dataRef: string }) {
+export function ChecksPanel({ dataRef, version }: { dataRef: string; version?: DatasetVersionDetails }) {
   const { client, me, handleError } = useSignedIn();
   const [id, setId] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
@@ -49,6 +51,12 @@ export function ChecksPanel({ dataRef }: { dataRef: string }) {
   const load = useCallback((c: LatheClient) => loadRuns(c, dataRef, id), [dataRef, id]);
   const data = useApi(load);
   const canWrite = me.permissions.includes('write');
+  const [editing, setEditing] = useState(false);
+  const starter = useMemo(
+    () =>
+      version ? starterSuite(version) : 'checks:\n  - check: missing_values\n  - check: duplicate_rows\n',
+    [version],
+  );
 
   function runDefault() {
     setRunning(true);
@@ -68,9 +76,16 @@ export function ChecksPanel({ dataRef }: { dataRef: string }) {
   if (data.errorCode === 'NOT_FOUND' && /^no route /.test(data.error ?? ''))
     return <p className="muted">This server does not run quality checks (its API has no checks route).</p>;
   const runButton = canWrite && (
-    <button type="button" className="btn btn-sm" disabled={running} onClick={runDefault}>
-      {running ? 'Running the checks…' : 'Run the default suite'}
-    </button>
+    <>
+      <button type="button" className="btn btn-sm" disabled={running} onClick={runDefault}>
+        {running ? 'Running the checks…' : 'Run the default suite'}
+      </button>
+      {!editing && (
+        <button type="button" className="btn btn-sm" onClick={() => setEditing(true)}>
+          Edit a suite…
+        </button>
+      )}
+    </>
   );
   const command = (
     <p className="muted small">
@@ -83,6 +98,18 @@ export function ChecksPanel({ dataRef }: { dataRef: string }) {
     <div className="check-panel">
       {data.error && <Alert title="Could not load the check runs">{data.error}</Alert>}
       {runError && <Alert title="The checks could not run">{runError}</Alert>}
+      {editing && canWrite && (
+        <SuiteEditor
+          dataRef={dataRef}
+          starter={starter}
+          onClose={() => setEditing(false)}
+          onRan={(run) => {
+            setEditing(false);
+            setId(run.id);
+            data.reload();
+          }}
+        />
+      )}
       {data.loading && !data.data && <Loading label="Loading check runs…" />}
       {data.data && data.data.runs.length === 0 && (
         <>

@@ -1,13 +1,13 @@
 import { useMemo } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import type { DatasetVersion } from '../../../../src/sdk/index.js';
+import type { DataLineageNode, DatasetVersion, DatasetVersionLineage } from '../../../../src/sdk/index.js';
 import { chartPalette } from '../../components/Chart.js';
 import { GraphChart, type GraphChartOption } from '../../components/GraphChart.js';
 import { escapeHtml } from '../../format.js';
 import { formatCount, refUrl, sourceLabel } from './data-format.js';
 
-/** How many generations up and down the graph follows. */
-const depth = 3;
+/** How many generations up and down the graph follows (the lineage API's `depth`). */
+export const lineageDepth = 3;
 
 const kinds = [
   { key: 'parent', label: 'Made from', color: chartPalette[1]! },
@@ -15,72 +15,63 @@ const kinds = [
   { key: 'child', label: 'Made from this', color: chartPalette[0]! },
 ] as const;
 
+/** How an edge's target was made from its source, in words. */
+const edgeWords: Record<string, string> = {
+  recipe: 'by a recipe',
+  join: 'joined in by a recipe',
+  append: 'rows appended',
+  derived: 'derived',
+};
+
+const typeWords: Record<string, string> = {
+  dataset_version: 'dataset version',
+  run: 'run',
+  model_version: 'model version',
+};
+
 interface Node {
-  ref: string;
+  /** The chart's node name: a dataset version's `name@3`, else `type:id`. */
+  key: string;
+  node: DataLineageNode;
   kind: 0 | 1 | 2;
   column: number;
-  version: DatasetVersion | undefined;
 }
 
-/**
- * The versions around `ref`: its ancestors (parents, their parents … up to `depth`) and its
- * descendants. Parents come with every version; children are the versions of this dataset that name
- * it as a parent (versions of other datasets made from it are not listed by the API).
- */
-export function lineageNodes(
-  ref: string,
-  parents: string[],
-  versions: DatasetVersion[],
-): { nodes: Node[]; edges: [string, string][] } {
-  const byRef = new Map(versions.map((v) => [v.ref, v]));
-  const up: string[][] = [];
-  const edges: [string, string][] = [];
-  const seen = new Set([ref]);
-  let frontier = [ref];
-  for (let level = 0; level < depth && frontier.length; level++) {
-    const next: string[] = [];
-    for (const r of frontier) {
-      for (const p of r === ref ? parents : (byRef.get(r)?.parents ?? [])) {
-        edges.push([p, r]);
-        if (!seen.has(p)) {
-          seen.add(p);
-          next.push(p);
-        }
-      }
-    }
-    if (next.length) up.push(next);
-    frontier = next;
+const nodeKey = (n: { type: string; id: string }) =>
+  n.type === 'dataset_version' ? n.id : `${n.type}:${n.id}`;
+
+/** Where a node opens: a dataset version's page (on its Lineage tab) or a model version's; null otherwise. */
+function nodeUrl(n: DataLineageNode): string | null {
+  if (n.type === 'dataset_version') {
+    const url = refUrl(n.id);
+    return url ? `${url}?tab=lineage` : null;
   }
-  const down: string[][] = [];
-  frontier = [ref];
-  for (let level = 0; level < depth && frontier.length; level++) {
-    const next: string[] = [];
-    for (const r of frontier) {
-      for (const v of versions) {
-        if (!v.parents.includes(r)) continue;
-        edges.push([r, v.ref]);
-        if (!seen.has(v.ref)) {
-          seen.add(v.ref);
-          next.push(v.ref);
-        }
-      }
-    }
-    if (next.length) down.push(next);
-    frontier = next;
+  if (n.type === 'model_version') {
+    const at = n.id.lastIndexOf('/');
+    return at > 0
+      ? `/models/${encodeURIComponent(n.id.slice(0, at))}/versions/${encodeURIComponent(n.id.slice(at + 1))}`
+      : null;
   }
-  const nodes: Node[] = [];
-  up.forEach((refs, i) => {
-    for (const r of refs) nodes.push({ ref: r, kind: 0, column: up.length - 1 - i, version: byRef.get(r) });
-  });
-  nodes.push({ ref, kind: 1, column: up.length, version: byRef.get(ref) });
-  down.forEach((refs, i) => {
-    for (const r of refs) nodes.push({ ref: r, kind: 2, column: up.length + 1 + i, version: byRef.get(r) });
-  });
-  const known = new Set(nodes.map((n) => n.ref));
-  return { nodes, edges: edges.filter(([a, b]) => known.has(a) && known.has(b)) };
+  return null;
 }
 
-function graphOption(nodes: Node[], edges: [string, string][]): GraphChartOption {
+/** The graph's nodes (columns by generation, oldest on the left) and edges, from the lineage API's answer. */
+export function lineageGraph(lineage: DatasetVersionLineage): {
+  nodes: Node[];
+  edges: [string, string, string][];
+} {
+  const min = Math.min(0, ...lineage.nodes.map((n) => n.distance));
+  const nodes: Node[] = lineage.nodes.map((n) => ({
+    key: nodeKey(n),
+    node: n,
+    kind: n.distance < 0 ? 0 : n.distance === 0 ? 1 : 2,
+    column: n.distance - min,
+  }));
+  const edges = lineage.edges.map((e): [string, string, string] => [nodeKey(e.src), nodeKey(e.dst), e.kind]);
+  return { nodes, edges };
+}
+
+function graphOption(nodes: Node[], edges: [string, string, string][]): GraphChartOption {
   const perColumn = new Map<number, number>();
   const row = nodes.map((n) => {
     const r = perColumn.get(n.column) ?? 0;
@@ -89,7 +80,7 @@ function graphOption(nodes: Node[], edges: [string, string][]): GraphChartOption
   });
   const rows = Math.max(...perColumn.values());
   const columns = Math.max(...nodes.map((n) => n.column)) + 1;
-  const byRef = new Map(nodes.map((n) => [n.ref, n]));
+  const byKey = new Map(nodes.map((n) => [n.key, n]));
   return {
     legend: {
       data: kinds.filter((_, i) => nodes.some((n) => n.kind === i)).map((k) => k.label),
@@ -108,18 +99,31 @@ function graphOption(nodes: Node[], edges: [string, string][]): GraphChartOption
         coordinateSystem: 'cartesian2d',
         categories: kinds.map((k) => ({ name: k.label, itemStyle: { color: k.color } })),
         symbol: 'roundRect',
-        symbolSize: [168, 44],
-        edgeLabel: { show: true, formatter: '▶', color: '#9ca3af', fontSize: 11 },
+        symbolSize: [184, 44],
+        edgeSymbol: ['none', 'arrow'],
+        edgeSymbolSize: 8,
+        edgeLabel: {
+          show: true,
+          formatter: (p: { data?: unknown }) => String((p.data as { kind?: string } | null)?.kind ?? ''),
+          color: '#6b7280',
+          fontSize: 10,
+          backgroundColor: '#fff',
+          padding: [1, 3],
+        },
         lineStyle: { color: '#9ca3af', width: 1.5, opacity: 1 },
         emphasis: { focus: 'adjacency', lineStyle: { width: 2.5 } },
         label: {
           show: true,
           position: 'inside',
           formatter: (p: { name: string }) => {
-            const n = byRef.get(p.name);
+            const n = byKey.get(p.name);
             if (!n) return '';
-            const sub = n.version ? `${formatCount(n.version.rows)} rows` : 'DATASET VERSION';
-            return `{t|${sub.replace(/[{}|]/g, ' ')}}\n{n|${n.ref.replace(/[{}|]/g, ' ')}}`;
+            const v = n.node.version;
+            const sub = v
+              ? `${formatCount(v.rows)} rows`
+              : (typeWords[n.node.type] ?? n.node.type.replace(/_/g, ' ')).toUpperCase();
+            const name = n.node.id.length > 26 ? `${n.node.id.slice(0, 25)}…` : n.node.id;
+            return `{t|${sub.replace(/[{}|]/g, ' ')}}\n{n|${name.replace(/[{}|]/g, ' ')}}`;
           },
           rich: {
             t: { color: 'rgba(255,255,255,0.85)', fontSize: 9, fontWeight: 'bold', lineHeight: 14 },
@@ -129,89 +133,105 @@ function graphOption(nodes: Node[], edges: [string, string][]): GraphChartOption
         tooltip: {
           formatter: (p: { name: string; dataType?: string }) => {
             if (p.dataType !== 'node') return '';
-            const n = byRef.get(p.name);
+            const n = byKey.get(p.name);
             if (!n) return '';
-            const v = n.version;
-            const lines = [escapeHtml(n.ref)];
+            const v = n.node.version;
+            const lines = [escapeHtml(`${typeWords[n.node.type] ?? n.node.type} ${n.node.id}`)];
             if (v)
               lines.push(
-                `${formatCount(v.rows)} rows`,
+                `${formatCount(v.rows)} rows, ${v.columns.length} columns`,
                 escapeHtml(sourceLabel(v.source)),
                 escapeHtml(v.message),
               );
-            if (n.kind !== 1) lines.push('Click to open');
+            if (n.kind !== 1 && nodeUrl(n.node)) lines.push('Click to open');
             return lines.filter(Boolean).join('<br/>');
           },
         },
         data: nodes.map((n, i) => ({
-          name: n.ref,
+          name: n.key,
           value: [n.column, row[i]! - ((perColumn.get(n.column) ?? 1) - 1) / 2],
           category: n.kind,
-          cursor: n.kind === 1 ? 'default' : 'pointer',
+          cursor: n.kind !== 1 && nodeUrl(n.node) ? 'pointer' : 'default',
         })),
-        links: edges.map(([source, target]) => ({ source, target })),
+        links: edges.map(([source, target, kind]) => ({ source, target, kind })),
       },
     ],
   };
 }
 
 /**
- * A version's lineage as a graph: the versions it was made from on the left, the versions of this
- * dataset made from it on the right. Nodes open their version; the same nodes are listed as links.
+ * A version's lineage as a graph, across datasets: what it was made from on the left (up to three
+ * generations), what was made from it on the right — versions of any dataset made by recipes,
+ * appended batches, and anything else recorded as using it — each edge labelled with its kind.
+ * Nodes open their version; the same nodes are listed as links.
  */
 export function DatasetLineage({
   version,
-  versions,
+  lineage,
 }: {
   version: DatasetVersion;
-  versions: DatasetVersion[];
+  lineage: DatasetVersionLineage;
 }) {
   const navigate = useNavigate();
-  const { nodes, edges } = useMemo(
-    () => lineageNodes(version.ref, version.parents, versions),
-    [version.ref, version.parents, versions],
-  );
+  const { nodes, edges } = useMemo(() => lineageGraph(lineage), [lineage]);
   const option = useMemo(() => graphOption(nodes, edges), [nodes, edges]);
   const rows = Math.max(1, ...nodes.map((n) => nodes.filter((m) => m.column === n.column).length));
+  const allVersions = nodes.every((n) => n.node.type === 'dataset_version');
+  const how = new Map<string, string>();
+  for (const l of [...lineage.parents, ...lineage.children]) how.set(nodeKey(l), l.kind);
 
   return (
     <>
       {nodes.length === 1 ? (
         <p className="muted">
-          No lineage: {version.ref} was ingested from a source (not made from another version), and no version
-          of this dataset was made from it yet.
+          No lineage: {version.ref} was ingested from a source (not made from another version), and nothing
+          was made from it yet.
         </p>
       ) : (
         <GraphChart
           option={option}
-          label={`Lineage graph of ${version.ref}: ${nodes.length} versions`}
+          label={`Lineage graph of ${version.ref}: ${nodes.length} ${allVersions ? 'versions' : 'nodes'}`}
           height={Math.max(170, 70 + rows * 70)}
-          onNodeClick={(node) => {
-            const url = node.name === version.ref ? null : refUrl(node.name);
-            if (url) navigate(`${url}?tab=lineage`);
+          onNodeClick={(clicked) => {
+            const n = nodes.find((x) => x.key === clicked.name);
+            const url = n && n.kind !== 1 ? nodeUrl(n.node) : null;
+            if (url) navigate(url);
           }}
         />
       )}
       <ul className="lineage-list" aria-label="Lineage nodes">
         {nodes.map((n) => {
-          const url = refUrl(n.ref);
+          const url = nodeUrl(n.node);
+          const edge = how.get(n.key);
+          const v = n.node.version;
           return (
-            <li key={n.ref}>
+            <li key={n.key}>
               <span className="lineage-dot" style={{ background: kinds[n.kind].color }} aria-hidden="true" />
               <span className="muted small">{kinds[n.kind].label}</span>{' '}
-              {n.kind === 1 || !url ? (
-                <span className="strong">{n.ref}</span>
-              ) : (
-                <Link to={`${url}?tab=lineage`}>{n.ref}</Link>
+              {n.node.type !== 'dataset_version' && (
+                <span className="muted small">{typeWords[n.node.type] ?? n.node.type} </span>
               )}
-              {n.version && <span className="muted small"> {sourceLabel(n.version.source)}</span>}
+              {n.kind === 1 || !url ? (
+                <span className="strong">{n.node.id}</span>
+              ) : (
+                <Link to={url}>{n.node.id}</Link>
+              )}
+              {edge && <span className="tag lineage-kind">{edgeWords[edge] ?? edge}</span>}
+              {Math.abs(n.node.distance) > 1 && (
+                <span className="muted small"> ({Math.abs(n.node.distance)} generations)</span>
+              )}
+              {v && <span className="muted small"> {sourceLabel(v.source)}</span>}
             </li>
           );
         })}
       </ul>
+      {lineage.truncated && (
+        <p className="text-warn small">The lineage is larger than the 500 nodes shown.</p>
+      )}
       <p className="muted small">
-        Versions of other datasets made from this one (by transform recipes) and the runs trained on it are
-        not shown here yet: the API lists a version's parents, not what was made from it elsewhere.
+        Every lineage edge recorded for {version.ref} is shown, in any dataset, up to {lineageDepth}{' '}
+        generations each way: versions made from it by recipes (and their splits), versions it was joined
+        into, appended batches, and anything else recorded as using it.
       </p>
     </>
   );

@@ -4,10 +4,12 @@ import type { DatasetVersion, LatheClient } from '../../../../src/sdk/index.js';
 import { PageHeader } from '../../components/Layout.js';
 import { Alert, Fact, Facts, Loading, Panel, useTitle } from '../../components/ui.js';
 import { formatTime } from '../../format.js';
+import { useSignedIn } from '../../session.js';
 import { useApi } from '../../use-api.js';
 import { formatBytes } from '../experiments/run-format.js';
 import { DatasetNotFound } from './DatasetNotFound.js';
 import { datasetVersionUrl, diffUrl, formatCount, refUrl, shortDigest, sourceLabel } from './data-format.js';
+import { IngestPanel } from './IngestPanel.js';
 
 /** `/data/:name`: a dataset's versions, newest first; tick two to compare them. */
 export function DatasetPage() {
@@ -17,6 +19,8 @@ export function DatasetPage() {
   const dataset = useApi(load);
   const [picked, setPicked] = useState<number[]>([]);
   const navigate = useNavigate();
+  const canWrite = useSignedIn().me.permissions.includes('write');
+  const [ingesting, setIngesting] = useState(false);
 
   if (dataset.errorCode === 'NOT_FOUND' || dataset.errorCode === 'INVALID_ARGUMENT')
     return <DatasetNotFound name={name} message={dataset.error ?? undefined} />;
@@ -37,7 +41,27 @@ export function DatasetPage() {
         <span aria-hidden="true">/</span>
         <span aria-current="page">{name}</span>
       </nav>
-      <PageHeader title={name} description={d ? d.description || 'No description.' : undefined} />
+      <PageHeader
+        title={name}
+        description={d ? d.description || 'No description.' : undefined}
+        actions={
+          d &&
+          canWrite &&
+          !ingesting && (
+            <button type="button" className="btn btn-primary" onClick={() => setIngesting(true)}>
+              New version
+            </button>
+          )
+        }
+      />
+      {d && ingesting && (
+        <IngestPanel
+          dataset={name}
+          latestVersion={d.latestVersion}
+          onClose={() => setIngesting(false)}
+          onIngested={() => dataset.reload()}
+        />
+      )}
       {dataset.error && <Alert title="Could not load the dataset">{dataset.error}</Alert>}
       {!d && !dataset.error && <Loading label="Loading the dataset…" />}
       {d && (

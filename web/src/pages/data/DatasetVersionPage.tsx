@@ -1,6 +1,11 @@
 import { useCallback, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
-import type { DatasetVersion, DatasetVersionDetails, LatheClient } from '../../../../src/sdk/index.js';
+import type {
+  DatasetVersion,
+  DatasetVersionDetails,
+  DatasetVersionLineage,
+  LatheClient,
+} from '../../../../src/sdk/index.js';
 import { PageHeader } from '../../components/Layout.js';
 import { Alert, CopyButton, Fact, Facts, Loading, Panel, useTitle } from '../../components/ui.js';
 import { formatTime } from '../../format.js';
@@ -9,25 +14,39 @@ import { useApi } from '../../use-api.js';
 import { formatBytes } from '../experiments/run-format.js';
 import { ChecksPanel } from './ChecksPanel.js';
 import { CorrelationsPanel } from './CorrelationsPanel.js';
-import { DatasetLineage, lineageNodes } from './DatasetLineage.js';
+import { DatasetLineage, lineageDepth } from './DatasetLineage.js';
 import { DatasetNotFound } from './DatasetNotFound.js';
 import { datasetUrl, diffUrl, formatCount, refUrl, sourceLabel } from './data-format.js';
 import { ProfileCards } from './ProfileCards.js';
+import { RecipePanel } from './RecipePanel.js';
 import { IngestReportPanel, PiiPanel } from './ReportPanels.js';
 import { RowViewer } from './RowViewer.js';
 import { SchemaTable } from './SchemaTable.js';
 import { type TabSpec, Tabs } from './Tabs.js';
+import { TransformPanel } from './TransformPanel.js';
 
-/** The version (with profile and report) and the dataset's versions (for children and navigation). */
+/** The version (with profile and report), the dataset's versions (for navigation) and its lineage across datasets. */
 async function loadVersion(client: LatheClient, name: string, version: string) {
-  const [details, dataset] = await Promise.all([
+  const [details, dataset, lineage] = await Promise.all([
     client.data.version(`${name}@${version}`),
     client.data.get(name),
+    client.data.lineage(`${name}@${version}`, { depth: lineageDepth }),
   ]);
-  return { details, versions: dataset.versions };
+  return { details, versions: dataset.versions, lineage };
 }
 
-const tabKeys = ['schema', 'profile', 'correlations', 'checks', 'pii', 'ingest', 'lineage', 'rows'] as const;
+const tabKeys = [
+  'schema',
+  'profile',
+  'correlations',
+  'checks',
+  'pii',
+  'ingest',
+  'lineage',
+  'recipe',
+  'transform',
+  'rows',
+] as const;
 
 /** Downloads the version as CSV or Parquet (fetched with the token, then handed to the browser). */
 async function download(client: LatheClient, ref: string, format: 'csv' | 'parquet') {
@@ -91,8 +110,9 @@ export function DatasetVersionPage() {
           <VersionFacts v={v} versions={current.versions} />
           <VersionTabs
             v={v}
-            versions={current.versions}
+            lineage={current.lineage}
             tab={tab}
+            onChanged={data.reload}
             onTab={(key) => {
               const next = new URLSearchParams(search);
               if (key === 'schema') next.delete('tab');
@@ -191,21 +211,23 @@ function VersionFacts({ v, versions }: { v: DatasetVersionDetails; versions: Dat
 
 function VersionTabs({
   v,
-  versions,
+  lineage,
   tab,
   onTab,
+  onChanged,
 }: {
   v: DatasetVersionDetails;
-  versions: DatasetVersion[];
+  lineage: DatasetVersionLineage;
   tab: string;
   onTab(key: string): void;
+  /** After a transform: the lineage gained children. */
+  onChanged(): void;
 }) {
   const pii = useMemo(() => new Set(v.profile.pii.map((f) => f.column)), [v.profile.pii]);
   const target = v.columns.find((c) => c.semantic === 'target')?.name ?? null;
-  const lineageCount = useMemo(
-    () => lineageNodes(v.ref, v.parents, versions).nodes.length - 1,
-    [v, versions],
-  );
+  const lineageCount = lineage.nodes.length - 1;
+  const canWrite = useSignedIn().me.permissions.includes('write');
+  const hasRecipe = v.recipe !== null;
   const tabs: TabSpec[] = [
     { key: 'schema', label: 'Schema', badge: v.columns.length },
     { key: 'profile', label: 'Profile' },
@@ -214,20 +236,25 @@ function VersionTabs({
     { key: 'pii', label: 'Personal data', badge: v.profile.pii.length },
     { key: 'ingest', label: 'Ingest report', badge: v.report.issues.length || undefined },
     { key: 'lineage', label: 'Lineage', badge: lineageCount || undefined },
+    ...(hasRecipe ? [{ key: 'recipe', label: 'Recipe' }] : []),
+    ...(canWrite ? [{ key: 'transform', label: 'Transform' }] : []),
     { key: 'rows', label: 'Rows', badge: formatCount(v.rows) },
   ];
+  const shown = tabs.some((t) => t.key === tab) ? tab : 'schema';
   return (
-    <Tabs label={`Sections of ${v.ref}`} tabs={tabs} selected={tab} onSelect={onTab}>
-      {tab === 'schema' && <SchemaTable version={v} />}
-      {tab === 'profile' && (
+    <Tabs label={`Sections of ${v.ref}`} tabs={tabs} selected={shown} onSelect={onTab}>
+      {shown === 'schema' && <SchemaTable version={v} />}
+      {shown === 'profile' && (
         <ProfileCards columns={v.columns} profiles={v.profile.columns} piiColumns={pii} />
       )}
-      {tab === 'correlations' && <CorrelationsPanel profile={v.profile} target={target} />}
-      {tab === 'checks' && <ChecksPanel dataRef={v.ref} />}
-      {tab === 'pii' && <PiiPanel version={v} />}
-      {tab === 'ingest' && <IngestReportPanel version={v} />}
-      {tab === 'lineage' && <DatasetLineage version={v} versions={versions} />}
-      {tab === 'rows' && <RowViewer key={v.ref} dataRef={v.ref} columns={v.columns} pii={pii} />}
+      {shown === 'correlations' && <CorrelationsPanel profile={v.profile} target={target} />}
+      {shown === 'checks' && <ChecksPanel dataRef={v.ref} version={v} />}
+      {shown === 'pii' && <PiiPanel version={v} />}
+      {shown === 'ingest' && <IngestReportPanel version={v} />}
+      {shown === 'lineage' && <DatasetLineage version={v} lineage={lineage} />}
+      {shown === 'recipe' && <RecipePanel key={v.ref} version={v} />}
+      {shown === 'transform' && <TransformPanel key={v.ref} version={v} onApplied={onChanged} />}
+      {shown === 'rows' && <RowViewer key={v.ref} dataRef={v.ref} columns={v.columns} pii={pii} />}
     </Tabs>
   );
 }

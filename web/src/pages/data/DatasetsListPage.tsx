@@ -4,9 +4,11 @@ import type { Dataset, LatheClient } from '../../../../src/sdk/index.js';
 import { PageHeader } from '../../components/Layout.js';
 import { Alert, Loading, Panel, useTitle } from '../../components/ui.js';
 import { formatAgo, formatTime } from '../../format.js';
+import { useSignedIn } from '../../session.js';
 import { useApi } from '../../use-api.js';
 import { formatBytes } from '../experiments/run-format.js';
 import { datasetUrl, datasetVersionUrl, formatCount } from './data-format.js';
+import { IngestPanel } from './IngestPanel.js';
 
 const loadDatasets = (client: LatheClient) => client.data.list();
 
@@ -24,6 +26,8 @@ export function DatasetsListPage() {
   const order = params.get('order') === 'updated' ? 'updated' : 'name';
   const datasets = useApi(loadDatasets);
   const [draft, setDraft] = useState(filter);
+  const canWrite = useSignedIn().me.permissions.includes('write');
+  const [ingesting, setIngesting] = useState(false);
 
   const rows = useMemo(() => {
     const all = (datasets.data ?? []).filter((d) => !filter || matches(d, filter));
@@ -44,7 +48,16 @@ export function DatasetsListPage() {
       <PageHeader
         title="Data"
         description="Datasets and their immutable versions: schema, profile, checks, personal data and lineage."
+        actions={
+          canWrite &&
+          !ingesting && (
+            <button type="button" className="btn btn-primary" onClick={() => setIngesting(true)}>
+              New dataset
+            </button>
+          )
+        }
       />
+      {ingesting && <IngestPanel onClose={() => setIngesting(false)} onIngested={() => datasets.reload()} />}
       <Panel>
         {total > 0 && (
           <form
@@ -100,7 +113,7 @@ export function DatasetsListPage() {
         {datasets.data &&
           !datasets.error &&
           (total === 0 ? (
-            <NoDatasets />
+            <NoDatasets onUpload={canWrite && !ingesting ? () => setIngesting(true) : undefined} />
           ) : rows.length === 0 ? (
             <p className="muted">No dataset matches “{filter}”.</p>
           ) : (
@@ -111,10 +124,18 @@ export function DatasetsListPage() {
   );
 }
 
-function NoDatasets() {
+function NoDatasets({ onUpload }: { onUpload: (() => void) | undefined }) {
   return (
     <div className="empty-state">
       <h2>No datasets yet</h2>
+      {onUpload && (
+        <p>
+          <button type="button" className="btn btn-primary" onClick={onUpload}>
+            Upload a file
+          </button>{' '}
+          <span className="muted">or ingest the rows of a PostgreSQL query, from the browser.</span>
+        </p>
+      )}
       <p className="muted">
         Ingest a CSV, TSV, Parquet or JSON Lines file from the command line; it becomes version 1:
       </p>
