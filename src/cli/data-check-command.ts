@@ -1,13 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import {
-  type CheckResult,
-  type CheckRun,
-  checkRunToJUnit,
-  type ColumnCheckResult,
-  LatheError,
-} from '../sdk/index.js';
+import { type CheckResult, type CheckRun, checkRunToJUnit, type ColumnCheckResult } from '../sdk/index.js';
 import { clientFor, wantsJson } from './context.js';
+import { readOptionFile } from './options.js';
 import { exitCodes, printJson, printTable, shortTime } from './output.js';
 
 /** `lathe data check` and `lathe data checks`: quality-check suites and their stored runs. */
@@ -20,7 +15,7 @@ export function registerDataCheckCommand(data: Command): void {
     .option('--junit <file>', 'also write the results as JUnit XML, for CI')
     .option('--all', 'list every column a check looked at, not only those that warn or fail')
     .action(async (ref: string, o: { suite?: string; junit?: string; all?: boolean }, cmd: Command) => {
-      const suite = o.suite === undefined ? undefined : await readText(o.suite);
+      const suite = o.suite === undefined ? undefined : await readOptionFile(o.suite, 'the suite');
       const run = await clientFor(cmd).data.check(ref, suite);
       if (o.junit) await writeFile(o.junit, checkRunToJUnit(run));
       if (wantsJson(cmd)) printJson(run);
@@ -46,18 +41,6 @@ export function registerDataCheckCommand(data: Command): void {
         by: (r) => r.createdBy,
       });
     });
-}
-
-async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new LatheError(
-      'INVALID_ARGUMENT',
-      `cannot read the suite ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`,
-    );
-  }
 }
 
 interface Row {

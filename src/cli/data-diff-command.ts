@@ -1,17 +1,10 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import type { ColumnDiff, DatasetDiff, DiffOptions } from '../sdk/index.js';
 import { clientFor, wantsJson } from './context.js';
-import { positiveInt } from './options.js';
+import { positiveInt, positiveNumber } from './options.js';
 import { printJson, printTable } from './output.js';
 
 const out = (s = '') => process.stdout.write(`${s}\n`);
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
-    throw new InvalidArgumentError(`expected a number > 0, got "${value}"`);
-  return n;
-}
 
 const ticks = '▁▂▃▄▅▆▇█';
 
@@ -19,7 +12,7 @@ const ticks = '▁▂▃▄▅▆▇█';
  * Two distributions as text sparklines on one scale (the largest share of either is a full block),
  * so heights compare across the pair: `▁▃█▅▂ → ▁▂▅█▃`. A bin or category with no rows is a space.
  */
-export function sparklines(reference: readonly number[], current: readonly number[], width = 20): string {
+function sparklines(reference: readonly number[], current: readonly number[], width = 20): string {
   const share = (xs: readonly number[]) => {
     const total = xs.reduce((s, x) => s + x, 0) || 1;
     return xs.slice(0, width).map((x) => x / total);
@@ -65,7 +58,7 @@ function printSchema(d: DatasetDiff): void {
 }
 
 /** Prints a diff for a terminal: rows, schema, one line per column, then notes. */
-export function printDiff(d: DatasetDiff): void {
+function printDiff(d: DatasetDiff): void {
   const r = d.rows;
   out(`${d.reference.ref} → ${d.current.ref}`);
   out(

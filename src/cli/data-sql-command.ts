@@ -1,17 +1,17 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { type DatasetVersionDetails, LatheError, type SqlIngestOptions } from '../sdk/index.js';
 import { clientFor, wantsJson } from './context.js';
+import { readOptionFile } from './options.js';
 import { printJson } from './output.js';
 
 /** The environment variable the source URI is read from when `--uri` is not given. */
-export const sourceUriEnv = 'LATHE_SOURCE_URI';
+const sourceUriEnv = 'LATHE_SOURCE_URI';
 
 /**
  * The connection URI from `--uri` or LATHE_SOURCE_URI, with PGPASSWORD filled in when the URI
  * has no password (as libpq does). Never printed.
  */
-export function sourceUri(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+function sourceUri(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const uri = flag ?? env[sourceUriEnv];
   if (!uri)
     throw new LatheError(
@@ -44,12 +44,7 @@ async function queryText(o: { query?: string; queryFile?: string }): Promise<str
     for await (const c of process.stdin) chunks.push(c as Buffer);
     return Buffer.concat(chunks).toString('utf8');
   }
-  return readFile(o.queryFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new LatheError(
-      'INVALID_ARGUMENT',
-      `cannot read ${o.queryFile}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`,
-    );
-  });
+  return readOptionFile(o.queryFile);
 }
 
 /** Elapsed time on stderr while the server works (only on a terminal); the rows at the end. */

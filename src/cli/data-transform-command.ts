@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { LatheError } from '../sdk/index.js';
 import { clientFor, wantsJson } from './context.js';
+import { readOptionFile } from './options.js';
 import { printJson, printTable } from './output.js';
 
 /** `lathe data transform N@V --recipe recipe.yaml`: applies a transform recipe on the server. */
@@ -15,12 +14,7 @@ export function registerDataTransformCommand(data: Command): void {
     .requiredOption('--recipe <file>', 'the recipe file (YAML or JSON; see docs/data.md#transforms)')
     .option('-m, --message <message>', 'what the new versions are')
     .action(async (ref: string, o: { recipe: string; message?: string }, cmd: Command) => {
-      const text = await readFile(o.recipe, 'utf8').catch((err: NodeJS.ErrnoException) => {
-        throw new LatheError(
-          'INVALID_ARGUMENT',
-          `cannot read the recipe ${o.recipe}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`,
-        );
-      });
+      const text = await readOptionFile(o.recipe, 'the recipe');
       const result = await clientFor(cmd).data.transform(
         ref,
         text,

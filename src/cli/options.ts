@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
+import { LatheError } from '../sdk/index.js';
 
 /** Option parsers shared by the command groups; each names what it expected and what it got. */
 
@@ -6,6 +8,14 @@ export function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1)
     throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return n;
+}
+
+/** A finite number > 0. */
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError(`expected a number > 0, got "${value}"`);
   return n;
 }
 
@@ -23,4 +33,20 @@ export function oneOf<T extends string>(valid: readonly T[]) {
       throw new InvalidArgumentError(`expected one of ${valid.join(', ')}, got "${value}"`);
     return value as T;
   };
+}
+
+/**
+ * The text of a file an option names (a suite, a recipe, a query); one that cannot be read is an
+ * INVALID_ARGUMENT naming it, `what` first ("the suite").
+ */
+export async function readOptionFile(file: string, what = ''): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new LatheError(
+      'INVALID_ARGUMENT',
+      `cannot read ${what ? `${what} ` : ''}${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`,
+    );
+  }
 }

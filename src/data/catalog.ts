@@ -33,6 +33,17 @@ export interface NewVersion {
   parents: string[];
 }
 
+/** The columns a dataset is listed with, beside its version count (selected and grouped by). */
+const listedColumns = [
+  'd.name',
+  'd.description',
+  'd.created_at',
+  'd.updated_at',
+  'd.created_by',
+  'lv.rows',
+  'lv.size',
+] as const;
+
 /**
  * The metadata of datasets and versions in the metadata store: reading them, and recording a new
  * version (with its lineage and audit entry) in one transaction.
@@ -57,25 +68,9 @@ export class DataCatalog {
             .whereRef('m.name', '=', 'd.name'),
         ),
       )
-      .select([
-        'd.name',
-        'd.description',
-        'd.created_at',
-        'd.updated_at',
-        'd.created_by',
-        'lv.rows',
-        'lv.size',
-      ])
+      .select(listedColumns)
       .select((eb) => [eb.fn.max('v.version').as('latest'), eb.fn.count('v.version').as('n')])
-      .groupBy([
-        'd.name',
-        'd.description',
-        'd.created_at',
-        'd.updated_at',
-        'd.created_by',
-        'lv.rows',
-        'lv.size',
-      ])
+      .groupBy(listedColumns)
       .orderBy('d.name');
     if (name !== undefined) q = q.where('d.name', '=', name);
     const rows = await q.execute();

@@ -1,35 +1,26 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AuthService } from '../auth/index.js';
 import { isLatheError } from '../core/index.js';
-import { openBlobStore } from '../storage/blobs/index.js';
-import { openMetaStore } from '../storage/meta/index.js';
-import { DataService } from './data-service.js';
+import type { MetaStore } from '../storage/meta/index.js';
+import { openTestData, type TestData } from './data-fixture.js';
+import type { DataService } from './data-service.js';
 
 describe('dataset version lineage', () => {
+  let t: TestData;
   let dir: string;
-  let meta: Awaited<ReturnType<typeof openMetaStore>>;
-  let blobs: Awaited<ReturnType<typeof openBlobStore>>;
+  let meta: MetaStore;
   let data: DataService;
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'lathe-lineage-'));
-    meta = await openMetaStore(`sqlite:${dir}/meta.db`);
-    blobs = await openBlobStore(`file:${dir}/blobs`);
-    data = new DataService(meta, blobs, new AuthService(meta).audit, { tmpDir: `${dir}/tmp` });
+    t = await openTestData();
+    ({ dir, meta, data } = t);
     const file = path.join(dir, 'sales.csv');
     writeFileSync(file, 'id,amount,region\n1,10.5,north\n2,7,south\n3,12,north\n');
     await data.ingestFile(file, { name: 'sales', filename: 'sales.csv' }, null);
   });
-  after(async () => {
-    await data.close();
-    await meta.close();
-    await blobs.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => t?.close());
 
   it('includes edges to other kinds of objects (a run trained on the version, the model it made)', async () => {
     const now = Date.now();

@@ -4,7 +4,7 @@ import type { MetaSchema } from '../storage/meta/index.js';
 import type { DatasetVersion } from './types.js';
 
 /** The lineage type of dataset versions; their id is `name@version`. */
-export const datasetVersionLineageType = 'dataset_version';
+const datasetVersionLineageType = 'dataset_version';
 
 /** One end of a lineage edge: a dataset version (`dataset_version`, `name@3`), a run, a model version… */
 export interface LineageEnd {
@@ -61,7 +61,7 @@ export interface DatasetVersionLineage {
 /** The most generations a lineage walk follows each way. */
 export const maxLineageDepth = 10;
 /** The most nodes a lineage answers. */
-export const maxLineageNodes = 500;
+const maxLineageNodes = 500;
 
 interface EdgeRow {
   src_type: string;

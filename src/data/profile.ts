@@ -150,6 +150,7 @@ async function profileWith(
             family: c.family,
             count,
             distinct: p.distinct,
+            distinctApproximate: p.distinctApproximate,
             ...(p.length ? { meanLength: p.length.mean } : {}),
             ...(c.family === 'integer' && typeof p.min === 'number'
               ? { min: p.min, max: p.max as number }

@@ -24,6 +24,8 @@ export interface SemanticEvidence {
   family: TypeFamily;
   count: number;
   distinct: number;
+  /** True when `distinct` is an estimate (HyperLogLog, a few % off past 100,000 rows). */
+  distinctApproximate?: boolean;
   /** Mean length of text values. */
   meanLength?: number;
   /** For integers: the smallest and largest value. */
@@ -36,8 +38,9 @@ const idName = /(^|[_\s-])(id|uuid|guid|key)$|^id[_\s-]|Id$|ID$/;
 /**
  * The semantic type a column most likely has:
  * - BOOLEAN, and integers holding only 0 and 1 → `boolean`; DATE and TIMESTAMP → `datetime`;
- * - a column named like an identifier (`id`, `user_id`, `uuid`…) whose values are ≥ 99% distinct,
- *   or a text column whose short values are all distinct → `identifier`;
+ * - a column named like an identifier (`id`, `user_id`, `uuid`…) whose values are ≥ 99% distinct
+ *   (≥ 90% by an approximate count, which can be a few % low), or a text column whose short values
+ *   are all distinct → `identifier`;
  * - other numbers → `numeric`;
  * - text whose values are long (mean ≥ 30 characters) or mostly distinct → `text`; other text →
  *   `categorical`.
@@ -46,7 +49,8 @@ export function inferSemantic(e: SemanticEvidence): SemanticType {
   if (e.family === 'boolean') return 'boolean';
   if (e.family === 'date' || e.family === 'timestamp') return 'datetime';
   const unique = e.count > 0 && e.distinct >= 0.99 * e.count;
-  if (unique && e.count >= 20 && idName.test(e.name)) return 'identifier';
+  const nearlyUnique = unique || (e.distinctApproximate === true && e.distinct >= 0.9 * e.count);
+  if (nearlyUnique && e.count >= 20 && idName.test(e.name)) return 'identifier';
   if (isNumericFamily(e.family)) {
     if (e.family === 'integer' && e.min === 0 && e.max === 1) return 'boolean';
     return 'numeric';

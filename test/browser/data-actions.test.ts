@@ -4,20 +4,19 @@
 // when LATHE_TEST_POSTGRES_URI is set), applying a recipe with a split from the editor, the Recipe
 // tab, a pasted check suite, the lineage graph across datasets, and what a read-only user sees.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { LatheClient } from '../../src/sdk/index.js';
 import {
   browserSkip,
-  chromiumArgs,
-  chromiumPath,
-  ensureWebBuild,
-  screenshots,
+  closeUi,
+  openPage,
+  screenshot,
+  signIn,
+  startUiServer,
   waitForPaint,
 } from '../support/browser.js';
-import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+import type { ServerProcess } from '../support/server-process.js';
 
 const plans = ['basic', 'pro', 'team'];
 
@@ -59,43 +58,17 @@ describe('Data actions in a browser', { skip: browserSkip() }, () => {
   const pageErrors: string[] = [];
   const pgHost = postgresHost();
 
-  /** A screenshot; `height` makes the viewport taller for it (the page scrolls inside its main area). */
-  const shot = async (name: string, height?: number) => {
-    if (height) await page.setViewportSize({ width: 1360, height });
-    await page.screenshot({ path: path.join(screenshots, name), fullPage: true });
-    if (height) await page.setViewportSize({ width: 1360, height: 900 });
-  };
+  const shot = (name: string, height?: number) => screenshot(page, name, height);
 
   before(async () => {
-    if (!existsSync(chromiumPath))
-      throw new Error(`Chromium is not installed at ${chromiumPath}; .ci/run must install it`);
-    ensureWebBuild();
-    mkdirSync(screenshots, { recursive: true });
-    server = await startServerProcess({
-      auth: true,
-      env: pgHost ? { LATHE_SQL_SOURCE_HOSTS: pgHost } : {},
-    });
-    assert.ok(server.adminToken, `the server printed no admin token:\n${server.output()}`);
+    server = await startUiServer({ env: pgHost ? { LATHE_SQL_SOURCE_HOSTS: pgHost } : {} });
     api = new LatheClient({ url: server.url, token: server.adminToken });
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
-    context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      // Refused requests (a 403, a 422) log as failed resources; anything else is a bug.
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource'))
-        pageErrors.push(`console error: ${msg.text()}`);
-    });
-    await page.goto(`${server.url}/login#token=${server.adminToken}`);
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    // Refused requests (a 403, a 422) are not page errors; anything else is a bug.
+    ({ browser, context, page } = await openPage(pageErrors, 20_000));
+    await signIn(page, server);
   });
 
-  after(async () => {
-    await browser?.close();
-    const code = await server?.stop();
-    if (code !== undefined && code !== 0) console.error(`server exited with ${code}:\n${server.output()}`);
-  });
+  after(() => closeUi(browser, server));
 
   it('uploads a CSV through the form with a moving progress bar, then shows the ingest report', async () => {
     await page.goto(`${server.url}/data`);

@@ -3,21 +3,20 @@
 // histograms and top values, correlations, personal-data findings without values, the ingest report
 // with line numbers, lineage), the row viewer (server-side sort, filter, paging) and the diff view.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { LatheClient } from '../../src/sdk/index.js';
 import {
   browserSkip,
-  chromiumArgs,
-  chromiumPath,
-  ensureWebBuild,
-  screenshots,
+  closeUi,
+  openPage,
+  screenshot,
+  signIn,
+  startUiServer,
   waitForPaint,
 } from '../support/browser.js';
-import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+import type { ServerProcess } from '../support/server-process.js';
 
 const plans = ['basic', 'pro', 'team', 'enterprise'];
 
@@ -48,37 +47,6 @@ function customersCsv(rows: number, seed: number, shift = 0, firstId = 1): strin
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
-/**
- * Painted pixels over every canvas of the chart matched by `selector` (the heatmap draws its cells
- * on a layer canvas of its own), waiting up to ~4 s for at least `min`.
- */
-async function waitForPaintAll(page: Page, selector: string, min: number): Promise<number> {
-  let painted = 0;
-  for (let i = 0; i < 40 && painted < min; i++) {
-    painted = await page.evaluate((sel) => {
-      type Canvas = {
-        width: number;
-        height: number;
-        getContext(kind: '2d'): {
-          getImageData(x: number, y: number, w: number, h: number): { data: number[] };
-        };
-      };
-      type Doc = { querySelectorAll(s: string): Canvas[] };
-      let n = 0;
-      for (const c of (globalThis as unknown as { document: Doc }).document.querySelectorAll(
-        `${sel} canvas`,
-      )) {
-        const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-        for (let j = 0; j < data.length; j += 4)
-          if (data[j + 3]! > 0 && (data[j]! < 240 || data[j + 1]! < 240 || data[j + 2]! < 240)) n++;
-      }
-      return n;
-    }, selector);
-    if (painted < min) await page.waitForTimeout(100);
-  }
-  return painted;
-}
-
 /** Waits (up to ~5 s) until `read()` returns `expected`; returns the last value read. */
 async function until(read: () => Promise<string | null>, expected: string): Promise<string | null> {
   let value: string | null = null;
@@ -99,42 +67,17 @@ describe('Data area in a browser', {
   let api: LatheClient;
   const pageErrors: string[] = [];
 
-  const shot = (name: string, height?: number) =>
-    (async () => {
-      if (height) await page.setViewportSize({ width: 1360, height });
-      await page.screenshot({ path: path.join(screenshots, name), fullPage: true });
-      if (height) await page.setViewportSize({ width: 1360, height: 900 });
-    })();
+  const shot = (name: string, height?: number) => screenshot(page, name, height);
 
   before(async () => {
-    if (!existsSync(chromiumPath))
-      throw new Error(`Chromium is not installed at ${chromiumPath}; .ci/run must install it`);
-    ensureWebBuild();
-    mkdirSync(screenshots, { recursive: true });
-    server = await startServerProcess({ auth: true });
-    assert.ok(server.adminToken, `the server printed no admin token:\n${server.output()}`);
+    server = await startUiServer();
     api = new LatheClient({ url: server.url, token: server.adminToken });
-
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      // Refused requests (the 400 of a bad filter, the 404 of a missing dataset) log as failed resources.
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) {
-        pageErrors.push(`console error: ${msg.text()}`);
-      }
-    });
-    await page.goto(`${server.url}/login#token=${server.adminToken}`);
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    // Refused requests (the 400 of a bad filter, the 404 of a missing dataset) are not page errors.
+    ({ browser, page } = await openPage(pageErrors));
+    await signIn(page, server);
   });
 
-  after(async () => {
-    await browser?.close();
-    const code = await server?.stop();
-    if (code !== undefined && code !== 0) console.error(`server exited with ${code}:\n${server.output()}`);
-  });
+  after(() => closeUi(browser, server));
 
   it('says how to ingest when there are no datasets', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Data/ }).click();
@@ -274,7 +217,7 @@ describe('Data area in a browser', {
 
     await page.getByRole('tab', { name: /Correlations/ }).click();
     await page.getByRole('img', { name: /Correlation heatmap of 3 numeric columns/ }).waitFor();
-    const heat = await waitForPaintAll(page, '[aria-label^="Correlation heatmap"]', 20_000);
+    const heat = await waitForPaint(page, '[aria-label^="Correlation heatmap"]', 20_000, true);
     assert.ok(heat >= 20_000, `the heatmap is drawn (${heat} painted pixels)`);
     await page.getByRole('img', { name: /Correlation of 2 columns with the target/ }).waitFor();
     await shot('data-correlations.png');

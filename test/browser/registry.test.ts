@@ -2,20 +2,20 @@
 // a model page (versions, aliases, audit trail), moving `champion` through the UI, and a version page
 // with its lineage graph and stage control.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { LatheClient } from '../../src/sdk/index.js';
 import {
   browserSkip,
-  chromiumArgs,
-  chromiumPath,
-  ensureWebBuild,
+  closeUi,
+  openPage,
   screenshots,
+  signIn,
+  startUiServer,
   waitForPaint,
 } from '../support/browser.js';
-import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+import type { ServerProcess } from '../support/server-process.js';
 
 const model = 'churn-classifier';
 
@@ -31,12 +31,7 @@ describe('Models area in a browser', {
   const pageErrors: string[] = [];
 
   before(async () => {
-    if (!existsSync(chromiumPath))
-      throw new Error(`Chromium is not installed at ${chromiumPath}; .ci/run must install it`);
-    ensureWebBuild();
-    mkdirSync(screenshots, { recursive: true });
-    server = await startServerProcess({ auth: true });
-    assert.ok(server.adminToken, `the server printed no admin token:\n${server.output()}`);
+    server = await startUiServer();
     api = new LatheClient({ url: server.url, token: server.adminToken });
 
     // A training run that logged a dataset input, through MLflow's REST API.
@@ -76,30 +71,12 @@ describe('Models area in a browser', {
     await api.registry.setAlias(model, 'challenger', 3);
     await api.registry.registerModel('fraud-detector', { source: 'file:/models/fraud/1' });
 
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: chromiumArgs,
-    });
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      // Failed requests (the 400 of a bad filter) are logged by Chromium as failed resources.
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) {
-        pageErrors.push(`console error: ${msg.text()}`);
-      }
-    });
-    await page.goto(`${server.url}/login#token=${server.adminToken}`);
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    // The 400 of a bad filter logs as a failed resource: not a page error.
+    ({ browser, page } = await openPage(pageErrors));
+    await signIn(page, server);
   });
 
-  after(async () => {
-    await browser?.close();
-    const code = await server?.stop();
-    if (code !== undefined && code !== 0) console.error(`server exited with ${code}:\n${server.output()}`);
-  });
+  after(() => closeUi(browser, server));
 
   it('lists the models with their latest version and alias badges, and filters them', async () => {
     await page

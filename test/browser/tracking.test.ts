@@ -2,20 +2,20 @@
 // virtualized runs table (columns, filter, inline filter errors, server-side sort, paging while
 // scrolling), a run page (params, metric charts, artifact previews) and the compare view.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { LatheClient } from '../../src/sdk/index.js';
 import {
   browserSkip,
-  chromiumArgs,
-  chromiumPath,
-  ensureWebBuild,
+  closeUi,
+  openPage,
   screenshots,
+  signIn,
+  startUiServer,
   waitForPaint,
 } from '../support/browser.js';
-import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+import type { ServerProcess } from '../support/server-process.js';
 
 const runCount = 30;
 const manyRuns = 650;
@@ -49,12 +49,7 @@ describe('Experiments area in a browser', {
   const pageErrors: string[] = [];
 
   before(async () => {
-    if (!existsSync(chromiumPath))
-      throw new Error(`Chromium is not installed at ${chromiumPath}; .ci/run must install it`);
-    ensureWebBuild();
-    mkdirSync(screenshots, { recursive: true });
-    server = await startServerProcess({ auth: true });
-    assert.ok(server.adminToken, `the server printed no admin token:\n${server.output()}`);
+    server = await startUiServer();
     const token = server.adminToken;
     api = new LatheClient({ url: server.url, token });
 
@@ -127,29 +122,11 @@ describe('Experiments area in a browser', {
       16,
     );
 
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: chromiumArgs,
-    });
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) {
-        pageErrors.push(`console error: ${msg.text()}`);
-      }
-    });
-    await page.goto(`${server.url}/login#token=${token}`);
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    ({ browser, page } = await openPage(pageErrors));
+    await signIn(page, server);
   });
 
-  after(async () => {
-    await browser?.close();
-    const code = await server?.stop();
-    if (code !== undefined && code !== 0) console.error(`server exited with ${code}:\n${server.output()}`);
-  });
+  after(() => closeUi(browser, server));
 
   const runsTable = () => page.getByRole('table', { name: 'Runs' });
   const runsCount = () => page.locator('.runs-count');

@@ -1,12 +1,19 @@
 // The web UI in a real Chromium against a real `lathe server` process: login link, navigation,
 // token creation and revocation, sign-out and a failed sign-in.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { browserSkip, chromiumArgs, chromiumPath, ensureWebBuild, screenshots } from '../support/browser.js';
-import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import {
+  browserSkip,
+  chromiumArgs,
+  chromiumPath,
+  closeUi,
+  openPage,
+  screenshots,
+  startUiServer,
+} from '../support/browser.js';
+import type { ServerProcess } from '../support/server-process.js';
 
 /** The token the UI keeps in local storage. */
 function storedToken(page: Page): Promise<string | null> {
@@ -19,39 +26,16 @@ function storedToken(page: Page): Promise<string | null> {
 describe('web UI in a browser', { skip: browserSkip() }, () => {
   let server: ServerProcess;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
 
   before(async () => {
-    if (!existsSync(chromiumPath))
-      throw new Error(`Chromium is not installed at ${chromiumPath}; .ci/run must install it`);
-    ensureWebBuild();
-    mkdirSync(screenshots, { recursive: true });
-    server = await startServerProcess({ auth: true });
-    assert.ok(server.adminToken, `the server printed no admin token:\n${server.output()}`);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: chromiumArgs,
-    });
-    context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      // 401s of sign-in checks are expected and logged by Chromium as failed resources; anything else is a bug.
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) {
-        pageErrors.push(`console error: ${msg.text()}`);
-      }
-    });
+    server = await startUiServer();
+    // The 401s of sign-in checks are expected: they log as failed resources, not page errors.
+    ({ browser, page } = await openPage(pageErrors));
   });
 
-  after(async () => {
-    await browser?.close();
-    const code = await server?.stop();
-    if (code !== undefined && code !== 0) console.error(`server exited with ${code}:\n${server.output()}`);
-  });
+  after(() => closeUi(browser, server));
 
   it('signs in from the login link the server prints and strips the token from the address bar', async () => {
     await page.goto(`${server.url}/login#token=${server.adminToken}`);
@@ -178,10 +162,7 @@ describe('web UI with auth off', { skip: browserSkip() }, () => {
   let browser: Browser;
 
   before(async () => {
-    if (!existsSync(chromiumPath))
-      throw new Error(`Chromium is not installed at ${chromiumPath}; .ci/run must install it`);
-    ensureWebBuild();
-    server = await startServerProcess({ auth: false });
+    server = await startUiServer({ auth: false });
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
@@ -189,10 +170,7 @@ describe('web UI with auth off', { skip: browserSkip() }, () => {
     });
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => closeUi(browser, server));
 
   it('skips the sign-in and has nobody to sign out', async () => {
     const page = await browser.newPage();

@@ -4,19 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { settings } from '../../src/core/index.js';
+import { assertExit, type CliRun, cleanEnv } from '../support/cli-server.js';
 import { runCliProcess, type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
   version: string;
 };
-
-/** Every LATHE_* variable blanked (an empty value counts as unset), so the runner's environment cannot leak in. */
-const cleanEnv: Record<string, string> = Object.fromEntries([
-  ...settings.map((s) => [s.env, '']),
-  ['LATHE_CONFIG', ''],
-]);
 
 let root: string;
 let counter = 0;
@@ -28,28 +22,13 @@ function workDir(): string {
   return dir;
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `lathe ARGS` in `cwd` (a fresh directory by default) with a clean LATHE_* environment plus `env`. */
-function lathe(args: string[], env: Record<string, string> = {}, cwd = workDir()): Promise<Run> {
+function lathe(args: string[], env: Record<string, string> = {}, cwd = workDir()): Promise<CliRun> {
   return runCliProcess(args, { ...cleanEnv, ...env }, cwd);
 }
 
-/** Asserts the exit code, showing the output when it differs. */
-function assertExit(run: Run, code: number): void {
-  assert.equal(
-    run.code,
-    code,
-    `exit code ${run.code}, expected ${code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`,
-  );
-}
-
 /** Parses stdout as JSON after checking the command succeeded. */
-function json<T>(run: Run): T {
+function json<T>(run: CliRun): T {
   assertExit(run, 0);
   return JSON.parse(run.stdout) as T;
 }

@@ -1,43 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { settings } from '../../src/core/index.js';
-import { runCliProcess, type ServerProcess, startServerProcess } from '../support/server-process.js';
+import { assertExit, type CliServer, startCliServer } from '../support/cli-server.js';
 import { findAll, parseXml } from '../support/xml.js';
 
-/** Every LATHE_* variable blanked, so the runner's environment cannot leak in. */
-const cleanEnv: Record<string, string> = Object.fromEntries([
-  ...settings.map((s) => [s.env, '']),
-  ['LATHE_CONFIG', ''],
-]);
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function assertExit(run: Run, code: number): void {
-  assert.equal(
-    run.code,
-    code,
-    `exit code ${run.code}, expected ${code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`,
-  );
-}
-
 describe('lathe data check', { concurrency: 1 }, () => {
-  let server: ServerProcess;
+  let cli: CliServer;
   let dir: string;
-  let env: Record<string, string>;
-  const lathe = (args: string[]) => runCliProcess(args, env, dir);
+  const lathe = (args: string[]) => cli.lathe(args);
 
   before(async () => {
-    server = await startServerProcess();
-    assert.ok(server.adminToken, server.output());
-    dir = mkdtempSync(path.join(tmpdir(), 'lathe-cli-check-'));
-    env = { ...cleanEnv, LATHE_URL: server.url, LATHE_TOKEN: server.adminToken };
+    cli = await startCliServer();
+    dir = cli.dir;
     const lines = ['id,age,city,bought'];
     for (let i = 0; i < 200; i++)
       lines.push(`${i + 1},${20 + (i % 45)},${['Paris', 'Lyon', 'Nice'][i % 3]},${i % 4 === 0}`);
@@ -71,10 +46,7 @@ describe('lathe data check', { concurrency: 1 }, () => {
     assertExit(await lathe(['data', 'ingest', 'people.csv', '--name', 'people']), 0);
   });
 
-  after(async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cli?.stop());
 
   it('exits 0 and prints the table when no check fails (warnings included)', async () => {
     const run = await lathe(['data', 'check', 'people@1', '--suite', 'lenient.yaml']);

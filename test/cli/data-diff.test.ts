@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCliProcess, type ServerProcess, startServerProcess } from '../support/server-process.js';
+import { type CliServer, startCliServer } from '../support/cli-server.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/diff');
 
 describe('lathe data diff against a real server', () => {
-  let server: ServerProcess;
-  let env: Record<string, string>;
-  const lathe = (...args: string[]) => runCliProcess(args, env);
+  let cli: CliServer;
+  const lathe = (...args: string[]) => cli.lathe(args);
 
   before(async () => {
-    server = await startServerProcess();
-    env = { LATHE_URL: server.url, LATHE_TOKEN: server.adminToken! };
+    cli = await startCliServer();
     for (const [file, name] of [
       ['reference.csv', 'people'],
       ['current.csv', 'people'],
@@ -22,7 +20,7 @@ describe('lathe data diff against a real server', () => {
       assert.equal(r.code, 0, r.stderr);
     }
   });
-  after(() => server.stop());
+  after(() => cli?.stop());
 
   it('prints row counts, schema changes and a drift table with drifted columns first', async () => {
     const r = await lathe('data', 'diff', 'people@1', 'people@2');

@@ -1,50 +1,40 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { settings } from '../../src/core/index.js';
 import {
   createSourceTable,
   startPasswordCluster,
   testPostgres,
 } from '../../src/data/sources/postgres/source-fixture.js';
-import { runCliProcess, type ServerProcess, startServerProcess } from '../support/server-process.js';
+import { type CliServer, startCliServer } from '../support/cli-server.js';
 
 const pgTest = testPostgres();
 const secret = 'cli-s3cret-never-shown';
 const clusterPassword = 'cluster-pa55word';
 
-/** Every LATHE_* variable and PG* password blanked, so the runner's environment cannot leak in. */
-const cleanEnv: Record<string, string> = {
-  ...Object.fromEntries(settings.map((s) => [s.env, ''])),
-  LATHE_CONFIG: '',
-  LATHE_SOURCE_URI: '',
-  PGPASSWORD: '',
-};
-
 describe('lathe data ingest-sql', { skip: pgTest.skip, concurrency: 1 }, () => {
-  let server: ServerProcess;
+  let cli: CliServer;
   let table: Awaited<ReturnType<typeof createSourceTable>>;
   let cluster: Awaited<ReturnType<typeof startPasswordCluster>>;
   let dir: string;
+  /** The source URI and PG* password blanked too, so the runner's environment cannot leak in. */
   const lathe = (args: string[], env: Record<string, string> = {}) =>
-    runCliProcess(args, { ...cleanEnv, LATHE_URL: server.url, LATHE_TOKEN: server.adminToken!, ...env }, dir);
+    cli.lathe(args, { LATHE_SOURCE_URI: '', PGPASSWORD: '', ...env });
   const uriWithSecret = () => pgTest.uri!.replace('://lathe@', `://lathe:${secret}@`);
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'lathe-cli-sql-'));
     table = await createSourceTable(pgTest.uri!);
     cluster = await startPasswordCluster(clusterPassword);
-    server = await startServerProcess({
+    cli = await startCliServer({
       env: { LATHE_SQL_SOURCE_HOSTS: '127.0.0.1', LATHE_LOG_LEVEL: 'info' },
     });
+    dir = cli.dir;
   });
   after(async () => {
-    await server?.stop();
+    await cli?.stop();
     await cluster?.stop();
     await table?.drop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('ingests a query with the URI from LATHE_SOURCE_URI and prints the version', async () => {
@@ -138,8 +128,8 @@ describe('lathe data ingest-sql', { skip: pgTest.skip, concurrency: 1 }, () => {
   });
 
   it('the server log never holds a password', () => {
-    assert.match(server.output(), /from-sql/);
-    assert.ok(!server.output().includes(secret));
-    assert.ok(!server.output().includes(clusterPassword));
+    assert.match(cli.server.output(), /from-sql/);
+    assert.ok(!cli.server.output().includes(secret));
+    assert.ok(!cli.server.output().includes(clusterPassword));
   });
 });

@@ -1,43 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { settings } from '../../src/core/index.js';
-import { runCliProcess, type ServerProcess, startServerProcess } from '../support/server-process.js';
+import { assertExit, type CliServer, startCliServer } from '../support/cli-server.js';
 
-/** Every LATHE_* variable blanked, so the runner's environment cannot leak in. */
-const cleanEnv: Record<string, string> = Object.fromEntries([
-  ...settings.map((s) => [s.env, '']),
-  ['LATHE_CONFIG', ''],
-]);
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/recipe');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function assertExit(run: Run, code: number): void {
-  assert.equal(
-    run.code,
-    code,
-    `exit code ${run.code}, expected ${code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`,
-  );
-}
-
 describe('lathe data transform against a running server', { concurrency: 1 }, () => {
-  let server: ServerProcess;
+  let cli: CliServer;
   let cwd: string;
-  let lathe: (args: string[]) => Promise<Run>;
+  const lathe = (args: string[]) => cli.lathe(args);
 
   before(async () => {
-    cwd = mkdtempSync(path.join(tmpdir(), 'lathe-transform-cli-'));
-    server = await startServerProcess({ env: { LATHE_PII_SALT: 'cli-test-salt' } });
-    assert.ok(server.adminToken, 'the server printed an admin token');
-    lathe = (args) =>
-      runCliProcess(args, { ...cleanEnv, LATHE_URL: server.url, LATHE_TOKEN: server.adminToken! }, cwd);
+    cli = await startCliServer({ env: { LATHE_PII_SALT: 'cli-test-salt' } });
+    cwd = cli.dir;
     assertExit(
       await lathe([
         'data',
@@ -52,10 +28,7 @@ describe('lathe data transform against a running server', { concurrency: 1 }, ()
     );
     assertExit(await lathe(['data', 'ingest', path.join(fixtures, 'plans.csv'), '--name', 'plans']), 0);
   });
-  after(async () => {
-    await server?.stop();
-    rmSync(cwd, { recursive: true, force: true });
-  });
+  after(() => cli?.stop());
 
   it('applies a YAML recipe and prints the created versions, their rows and lineage', async () => {
     writeFileSync(

@@ -1,48 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { settings } from '../../src/core/index.js';
 import { LatheClient } from '../../src/sdk/index.js';
-import { runCliProcess, type ServerProcess, startServerProcess } from '../support/server-process.js';
-
-/** Every LATHE_* variable blanked, so the runner's environment cannot leak in. */
-const cleanEnv: Record<string, string> = Object.fromEntries([
-  ...settings.map((s) => [s.env, '']),
-  ['LATHE_CONFIG', ''],
-]);
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function assertExit(run: Run, code: number): void {
-  assert.equal(
-    run.code,
-    code,
-    `exit code ${run.code}, expected ${code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`,
-  );
-}
+import { assertExit, type CliServer, startCliServer } from '../support/cli-server.js';
+import type { ServerProcess } from '../support/server-process.js';
 
 describe('lathe models against a running server', { concurrency: 1 }, () => {
+  let cli: CliServer;
   let server: ServerProcess;
-  let cwd: string;
-  let lathe: (args: string[]) => Promise<Run>;
+  const lathe = (args: string[]) => cli.lathe(args);
 
   before(async () => {
-    cwd = mkdtempSync(path.join(tmpdir(), 'lathe-models-cli-'));
-    server = await startServerProcess();
-    assert.ok(server.adminToken, 'the server printed an admin token');
-    lathe = (args) =>
-      runCliProcess(args, { ...cleanEnv, LATHE_URL: server.url, LATHE_TOKEN: server.adminToken! }, cwd);
+    cli = await startCliServer();
+    server = cli.server;
   });
-  after(async () => {
-    await server?.stop();
-    rmSync(cwd, { recursive: true, force: true });
-  });
+  after(() => cli?.stop());
 
   it('registers versions, sets an alias, shows, lists and resolves', async () => {
     const registered = await lathe([

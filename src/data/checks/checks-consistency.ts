@@ -22,7 +22,7 @@ const isoDate =
 const localDate = /^\s*\d{1,2}[/.-]\d{1,2}[/.-](\d{2}|\d{4})\s*$/;
 
 /** What a text value holds: a number, a date (ISO, or d/m/y and m/d/y), or other text. */
-export function kindOf(v: string): Kind {
+function kindOf(v: string): Kind {
   if (numberText.test(v)) return 'number';
   if ((isoDate.test(v) && !Number.isNaN(Date.parse(v.trim().replace(' ', 'T')))) || localDate.test(v))
     return 'date';
@@ -136,7 +136,7 @@ function flawsOf(v: string, categorical: boolean): Flaw[] {
 }
 
 /** The key values written alike share: accents, case, spaces and punctuation dropped. */
-export function variantKey(v: string): string {
+function variantKey(v: string): string {
   const t = v.normalize('NFKC').trim().toLowerCase();
   // Numbers keep their punctuation: 1.5 and 15 are not one value.
   if (/^[+-]?[\d.,\s]+(e[+-]?\d+)?$/.test(t)) return t.replace(/\s+/g, '');

@@ -68,7 +68,7 @@ export const outOfRange: CheckImpl = (s) => {
 };
 
 /** The numeric columns outlier checks look at by default. */
-export const outlierColumns = (s: CheckScope): ColumnInfo[] =>
+const outlierColumns = (s: CheckScope): ColumnInfo[] =>
   s.columns(
     (c) => c.semantic === 'numeric' && c.name !== s.ctx.target && c.profile.count > 0 && !looksLikeId(c),
     isNumeric,

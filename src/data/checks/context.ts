@@ -46,7 +46,7 @@ export type CheckImpl = (s: CheckScope) => Finish | Outcome;
 
 /** Example row numbers and values per column. */
 export const exampleRows = 5;
-export const exampleValues = 3;
+const exampleValues = 3;
 /** Columns with more distinct values are not listed value by value. */
 export const maxListedDistinct = 50_000;
 

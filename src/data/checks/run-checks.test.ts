@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AuditLog } from '../../auth/index.js';
 import { isLatheError } from '../../core/index.js';
-import { type BlobStore, openBlobStore } from '../../storage/blobs/index.js';
-import { type MetaStore, openMetaStore } from '../../storage/meta/index.js';
-import { DataService } from '../data-service.js';
+import type { BlobStore } from '../../storage/blobs/index.js';
+import { openTestData, type TestData } from '../data-fixture.js';
+import type { DataService } from '../data-service.js';
 import { CheckContext } from './context.js';
 import type { CheckResult, CheckRun } from './types.js';
 
@@ -73,8 +71,8 @@ function dirtyCsv(): string[] {
 }
 
 describe('quality checks on real files', () => {
+  let t: TestData;
   let dir: string;
-  let meta: MetaStore;
   let data: DataService;
   let blobs: BlobStore;
   let clean: CheckRun;
@@ -106,20 +104,14 @@ describe('quality checks on real files', () => {
   };
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'lathe-checks-'));
-    meta = await openMetaStore(`sqlite:${path.join(dir, 'lathe.db')}`);
-    blobs = await openBlobStore(`file:${path.join(dir, 'blobs')}`);
-    data = new DataService(meta, blobs, new AuditLog(meta), { tmpDir: path.join(dir, 'tmp') });
+    t = await openTestData();
+    ({ dir, blobs, data } = t);
     await ingest('customers', cleanCsv(), 'churn');
     await ingest('customers', dirtyCsv(), 'churn');
     clean = await data.check('customers@1', undefined, null);
     dirty = await data.check('customers@2', undefined, null);
   });
-  after(async () => {
-    await data.close();
-    await meta.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => t?.close());
 
   it('passes a clean first version with the default suite; reference checks are skipped', () => {
     const bad = clean.results.filter((r) => r.status !== 'pass' && r.status !== 'skipped');

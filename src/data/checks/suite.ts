@@ -13,7 +13,7 @@ import { type CheckName, type CheckSpec, type CheckSuite, checkNames, type Thres
 /** The reference new-category and schema checks compare with unless a suite names one. */
 export const previousReference = 'previous';
 /** The most checks one suite may hold. */
-export const maxChecks = 200;
+const maxChecks = 200;
 const suiteKeys = ['reference', 'target', 'checks'];
 
 /** Where in a suite a problem is, for error messages. */

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AuditLog } from '../../auth/index.js';
 import { isLatheError } from '../../core/index.js';
-import { openBlobStore } from '../../storage/blobs/index.js';
-import { type MetaStore, openMetaStore } from '../../storage/meta/index.js';
-import { DataService } from '../data-service.js';
+import { openTestData, type TestData } from '../data-fixture.js';
+import type { DataService } from '../data-service.js';
 import type { ColumnDiff, DatasetDiff } from './types.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures/diff');
@@ -30,9 +27,8 @@ const rejects = (p: Promise<unknown>, code: string, message?: RegExp) =>
   });
 
 describe('diff of two dataset versions', () => {
+  let t: TestData;
   let dir: string;
-  let meta: MetaStore;
-  let blobs: Awaited<ReturnType<typeof openBlobStore>>;
   let data: DataService;
   let diff: DatasetDiff;
   const column = (name: string, d = diff): ColumnDiff => {
@@ -44,20 +40,13 @@ describe('diff of two dataset versions', () => {
     data.ingestFile(file, { name, filename: path.basename(file) }, null);
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'lathe-diff-test-'));
-    meta = await openMetaStore(`sqlite:${path.join(dir, 'lathe.db')}`);
-    blobs = await openBlobStore(`file:${path.join(dir, 'blobs')}`);
-    data = new DataService(meta, blobs, new AuditLog(meta), { tmpDir: path.join(dir, 'tmp') });
+    t = await openTestData();
+    ({ dir, data } = t);
     await ingest(path.join(fixtures, 'reference.csv'), 'people');
     await ingest(path.join(fixtures, 'current.csv'), 'people');
     diff = await data.diff('people@1', 'people@latest');
   });
-  after(async () => {
-    await data.close();
-    await blobs.close();
-    await meta.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => t?.close());
 
   it('reports both refs and the row counts', () => {
     assert.equal(diff.reference.ref, 'people@1');

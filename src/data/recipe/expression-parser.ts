@@ -163,7 +163,7 @@ function describe(t: Token): string {
 }
 
 /** The functions expressions may call, with how many arguments each takes. */
-export const functionArity: Record<string, [number, number]> = {
+const functionArity: Record<string, [number, number]> = {
   abs: [1, 1],
   round: [1, 2],
   floor: [1, 1],

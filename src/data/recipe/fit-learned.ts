@@ -211,7 +211,7 @@ function fromResult(v: unknown, kind: ValueKind): RecipeValue {
 }
 
 /** A constant checked against a column's kind (in the recipe's internal form). */
-export function constantFor(e: StepError, c: string, k: ValueKind, v: RecipeValue): RecipeValue {
+function constantFor(e: StepError, c: string, k: ValueKind, v: RecipeValue): RecipeValue {
   const bad = (what: string): never =>
     e.fail(`column ${JSON.stringify(c)} takes ${what}; got ${JSON.stringify(v)}`);
   if (v === null) return bad('a value, not null');

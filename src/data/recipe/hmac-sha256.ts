@@ -97,7 +97,7 @@ export const toHex = (bytes: Uint8Array) =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** HMAC-SHA-256 of `message` (UTF-8) under `pads`, as lowercase hex. */
-export function hmacSha256Hex(pads: { ipad: Uint8Array; opad: Uint8Array }, message: string): string {
+function hmacSha256Hex(pads: { ipad: Uint8Array; opad: Uint8Array }, message: string): string {
   return toHex(sha256(concat(pads.opad, sha256(concat(pads.ipad, utf8.encode(message))))));
 }
 

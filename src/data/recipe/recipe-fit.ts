@@ -48,7 +48,7 @@ export interface BatchQuery {
 const rowColumn = q('__lathe_row');
 
 /** The columns of a stored version as the recipe reads them. */
-export function normalizedColumns(columns: readonly RecipeColumn[]): RecipeColumn[] {
+function normalizedColumns(columns: readonly RecipeColumn[]): RecipeColumn[] {
   return columns.map((c) => ({ name: c.name, type: normalizedType(c.type) }));
 }
 

@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AuthService } from '../../auth/index.js';
-import { openBlobStore } from '../../storage/blobs/index.js';
-import { openMetaStore } from '../../storage/meta/index.js';
-import { DataService } from '../data-service.js';
+import type { BlobStore } from '../../storage/blobs/index.js';
+import { openTestData, type TestData } from '../data-fixture.js';
+import type { DataService } from '../data-service.js';
 import { applyFittedRecipe } from './row-path.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures/recipe');
 type Row = Record<string, unknown>;
 
 describe('transform recipes: splits and joins', () => {
-  let dir: string;
-  let meta: Awaited<ReturnType<typeof openMetaStore>>;
-  let blobs: Awaited<ReturnType<typeof openBlobStore>>;
+  let t: TestData;
+  let blobs: BlobStore;
   let data: DataService;
   let input: Row[];
   const rowsOf = async (digest: string) =>
@@ -34,10 +30,8 @@ describe('transform recipes: splits and joins', () => {
   };
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'lathe-recipe-split-'));
-    meta = await openMetaStore(`sqlite:${dir}/meta.db`);
-    blobs = await openBlobStore(`file:${dir}/blobs`);
-    data = new DataService(meta, blobs, new AuthService(meta).audit, { tmpDir: `${dir}/tmp`, piiSalt: 'x' });
+    t = await openTestData({ piiSalt: 'x' });
+    ({ blobs, data } = t);
     const v = await data.ingestFile(
       path.join(fixtures, 'customers.csv'),
       { name: 'customers', filename: 'customers.csv' },
@@ -46,12 +40,7 @@ describe('transform recipes: splits and joins', () => {
     await data.ingestFile(path.join(fixtures, 'plans.csv'), { name: 'plans', filename: 'plans.csv' }, null);
     input = await rowsOf(v.version.digest);
   });
-  after(async () => {
-    await data.close();
-    await meta.close();
-    await blobs.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => t?.close());
 
   it('a random split: exact ratios, every row once, one version per split with lineage, the same on every run', async () => {
     const spec = { kind: 'random', ratios: { train: 0.7, validation: 0.15, test: 0.15 }, seed: 42 };

@@ -9,7 +9,7 @@ import { quoteIdentifier as q, quoteLiteral } from '../../storage/tables/index.j
 import { type RecipeSplit, type SplitName, splitNames } from './recipe-types.js';
 
 /** The split names a recipe uses, in order, with the cumulative share each ends at. */
-export function splitCuts(split: RecipeSplit): { name: SplitName; upTo: number }[] {
+function splitCuts(split: RecipeSplit): { name: SplitName; upTo: number }[] {
   let sum = 0;
   const out: { name: SplitName; upTo: number }[] = [];
   for (const name of splitNames) {

@@ -32,7 +32,7 @@ export interface SqlContext {
 }
 
 /** The SQL that reads a stored column in its normalised type (see `normalizedType`). */
-export function normalizeSql(column: RecipeColumn, from = ''): string {
+function normalizeSql(column: RecipeColumn, from = ''): string {
   const ref = `${from}${q(column.name)}`;
   const t = column.type.toUpperCase();
   const to = normalizedType(column.type);

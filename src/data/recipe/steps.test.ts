@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AuthService } from '../../auth/index.js';
-import { openBlobStore } from '../../storage/blobs/index.js';
-import { openMetaStore } from '../../storage/meta/index.js';
-import { DataService } from '../data-service.js';
+import type { BlobStore } from '../../storage/blobs/index.js';
+import { openTestData, type TestData } from '../data-fixture.js';
+import type { DataService } from '../data-service.js';
 
 const csv = `id,age,income,city,signup,notes
 1,17,1000.5,Paris,2024-03-01 10:15:00,hello
@@ -17,9 +15,9 @@ const csv = `id,age,income,city,signup,notes
 `;
 
 describe('each step, in batch, on a small CSV', () => {
+  let t: TestData;
   let dir: string;
-  let meta: Awaited<ReturnType<typeof openMetaStore>>;
-  let blobs: Awaited<ReturnType<typeof openBlobStore>>;
+  let blobs: BlobStore;
   let data: DataService;
   let n = 0;
   /** Applies `steps` to people@1 and answers the rows of the result, in order. */
@@ -34,19 +32,12 @@ describe('each step, in batch, on a small CSV', () => {
   const col = (rows: Record<string, unknown>[], name: string) => rows.map((r) => r[name]);
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'lathe-recipe-steps-'));
-    meta = await openMetaStore(`sqlite:${dir}/meta.db`);
-    blobs = await openBlobStore(`file:${dir}/blobs`);
-    data = new DataService(meta, blobs, new AuthService(meta).audit, { tmpDir: `${dir}/tmp`, piiSalt: 'x' });
+    t = await openTestData({ piiSalt: 'x' });
+    ({ dir, blobs, data } = t);
     writeFileSync(path.join(dir, 'people.csv'), csv);
     await data.ingestFile(path.join(dir, 'people.csv'), { name: 'people', filename: 'people.csv' }, null);
   });
-  after(async () => {
-    await data.close();
-    await meta.close();
-    await blobs.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => t?.close());
 
   it('select, rename and drop choose and name columns', async () => {
     const { rows, columns } = await run(

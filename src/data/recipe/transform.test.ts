@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AuthService } from '../../auth/index.js';
 import { isLatheError } from '../../core/index.js';
-import { openBlobStore } from '../../storage/blobs/index.js';
-import { openMetaStore } from '../../storage/meta/index.js';
+import type { BlobStore } from '../../storage/blobs/index.js';
+import type { MetaStore } from '../../storage/meta/index.js';
+import { openTestData, type TestData } from '../data-fixture.js';
 import { DataService } from '../data-service.js';
 import { hashPii } from '../pii/index.js';
 import { applyFittedRecipe } from './row-path.js';
@@ -50,9 +49,10 @@ output: customers-features
 `;
 
 describe('transform recipes on a real CSV', () => {
+  let t: TestData;
   let dir: string;
-  let meta: Awaited<ReturnType<typeof openMetaStore>>;
-  let blobs: Awaited<ReturnType<typeof openBlobStore>>;
+  let meta: MetaStore;
+  let blobs: BlobStore;
   let data: DataService;
   /** The rows of a version's Parquet file, in stored order. */
   const rowsOf = async (digest: string) => {
@@ -63,22 +63,15 @@ describe('transform recipes on a real CSV', () => {
   };
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'lathe-recipe-'));
-    meta = await openMetaStore(`sqlite:${dir}/meta.db`);
-    blobs = await openBlobStore(`file:${dir}/blobs`);
-    data = new DataService(meta, blobs, new AuthService(meta).audit, { tmpDir: `${dir}/tmp`, piiSalt: salt });
+    t = await openTestData({ piiSalt: salt });
+    ({ dir, meta, blobs, data } = t);
     await data.ingestFile(
       path.join(fixtures, 'customers.csv'),
       { name: 'customers', filename: 'customers.csv', target: 'churned' },
       null,
     );
   });
-  after(async () => {
-    await data.close();
-    await meta.close();
-    await blobs.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => t?.close());
 
   it("the row path gives the batch path's numbers for every row-wise step (training and serving cannot drift)", async () => {
     const result = await data.transform('customers@1', everyStep, null);
@@ -357,7 +350,7 @@ describe('transform recipes on a real CSV', () => {
   });
 
   it('refuses a recipe that hashes without a salt configured', async () => {
-    const bare = new DataService(meta, blobs, new AuthService(meta).audit, { tmpDir: `${dir}/tmp` });
+    const bare = new DataService(meta, blobs, t.audit, { tmpDir: `${dir}/tmp` });
     try {
       await assert.rejects(
         bare.transform('customers@1', { version: 1, steps: [{ pii: { email: 'hash' } }] }, null),

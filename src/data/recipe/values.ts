@@ -255,7 +255,7 @@ export function castAllowed(from: ValueKind, to: CastType): boolean {
 }
 
 /** Compares code points (the order of UTF-8 bytes, which DuckDB uses), not UTF-16 units. */
-export function compareStrings(a: string, b: string): number {
+function compareStrings(a: string, b: string): number {
   if (a === b) return 0;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {

@@ -20,7 +20,7 @@ export interface ForestArrays {
 }
 
 /** The depth limit of a tree grown on `sampleSize` rows: ceil(log2(sampleSize)). */
-export function heightLimit(sampleSize: number): number {
+function heightLimit(sampleSize: number): number {
   return Math.ceil(Math.log2(sampleSize));
 }
 

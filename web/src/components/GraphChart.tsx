@@ -24,6 +24,33 @@ export type GraphChartOption = ComposeOption<
   GraphSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption
 >;
 
+/**
+ * A graph laid out in columns, left to right: each node sits at (column, row) on hidden value axes,
+ * so that node sizes stay in pixels (a graph with layout "none" scales its nodes with the box of
+ * their coordinates instead), and each column's nodes are centred on the middle row. Answers each
+ * node's position (in the order of `columns`) and the legend, grid and axes of the option; the
+ * x axis spans at least `minColumns` columns. `kinds` are the legend's labels, in order.
+ */
+export function columnLayout(columns: number[], kinds: string[], minColumns = 1) {
+  const perColumn = new Map<number, number>();
+  const row = columns.map((c) => {
+    const r = perColumn.get(c) ?? 0;
+    perColumn.set(c, r + 1);
+    return r;
+  });
+  const rows = Math.max(...perColumn.values());
+  const count = Math.max(...columns) + 1;
+  return {
+    positions: columns.map((c, i): [number, number] => [c, row[i]! - ((perColumn.get(c) ?? 1) - 1) / 2]),
+    option: {
+      legend: { data: kinds, top: 0, left: 0, itemWidth: 12, itemHeight: 10, selectedMode: false },
+      grid: { left: 0, right: 0, top: 36, bottom: 12 },
+      xAxis: { type: 'value', show: false, min: -0.5, max: Math.max(count, minColumns) - 0.5 },
+      yAxis: { type: 'value', show: false, min: -rows / 2, max: rows / 2, inverse: true },
+    } satisfies GraphChartOption,
+  };
+}
+
 /** What a click on a node passes on: the node's `name` and the data item as given in the option. */
 export interface GraphNodeClick {
   name: string;

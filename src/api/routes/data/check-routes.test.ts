@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LatheClient } from '../../../sdk/index.js';
 import { createTestApp, type TestApp } from '../../testing.js';
-
-const bearer = (token: string | null) => ({ authorization: `Bearer ${token}` });
+import { type DataRouteFixture, dataRouteFixture } from './data-route-fixture.js';
 
 /** Orders: unique ids, a category, an amount, a 20% target. */
 function ordersCsv(extra = ''): string {
@@ -17,6 +16,7 @@ describe('quality checks API', () => {
   let t: TestApp;
   let admin: Record<string, string>;
   let viewer: Record<string, string>;
+  let api: DataRouteFixture;
 
   const post = async (url: string, payload?: unknown, headers: Record<string, string> = admin) => {
     const res = await t.app.inject({
@@ -31,37 +31,15 @@ describe('quality checks API', () => {
     });
     return { status: res.statusCode, body: res.json() };
   };
-  const get = async (url: string, headers = admin) => {
-    const res = await t.app.inject({ method: 'GET', url, headers });
-    return { status: res.statusCode, body: res.json() };
-  };
   const checks = '/api/v1/datasets/orders/versions';
 
   before(async () => {
     t = await createTestApp();
-    admin = bearer(t.adminToken);
-    for (const body of [ordersCsv(), ordersCsv('121,web,10,false\n121,web,10,false\n122,fax,9999,true\n')]) {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/datasets/orders/versions?filename=orders.csv&target=returned',
-        payload: body,
-        headers: { ...admin, 'content-type': 'text/csv' },
-      });
-      assert.equal(res.statusCode, 201, res.body);
-    }
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/users',
-      payload: { name: 'vera', role: 'viewer' },
-      headers: admin,
-    });
-    const tok = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/tokens',
-      payload: { name: 'v', user: 'vera' },
-      headers: admin,
-    });
-    viewer = bearer(tok.json().secret);
+    api = dataRouteFixture(t);
+    admin = api.admin;
+    for (const body of [ordersCsv(), ordersCsv('121,web,10,false\n121,web,10,false\n122,fax,9999,true\n')])
+      await api.ingest('orders', body, '?filename=orders.csv&target=returned');
+    viewer = await api.viewer();
   });
   after(() => t.close());
 
@@ -127,7 +105,7 @@ describe('quality checks API', () => {
   });
 
   it('lists runs newest first and reads one back; unknown ids and versions are 404', async () => {
-    const list = await get(`${checks}/2/checks`);
+    const list = await api.get(`${checks}/2/checks`);
     assert.equal(list.status, 200);
     assert.ok(list.body.runs.length >= 3);
     const first = list.body.runs[0];
@@ -144,25 +122,25 @@ describe('quality checks API', () => {
       'summary',
       'version',
     ]);
-    const one = await get(`${checks}/2/checks/${first.id}`);
+    const one = await api.get(`${checks}/2/checks/${first.id}`);
     assert.equal(one.status, 200);
     assert.equal(one.body.id, first.id);
     assert.ok(Array.isArray(one.body.results));
     assert.equal(one.body.suite.reference, 'previous');
-    assert.equal((await get(`${checks}/1/checks/${first.id}`)).status, 404);
-    assert.equal((await get(`${checks}/9/checks`)).status, 404);
+    assert.equal((await api.get(`${checks}/1/checks/${first.id}`)).status, 404);
+    assert.equal((await api.get(`${checks}/9/checks`)).status, 404);
     assert.equal((await post('/api/v1/datasets/nope/versions/1/checks')).status, 404);
   });
 
   it('needs write permission to run, read to list', async () => {
     const run = await post(`${checks}/1/checks`, {}, viewer);
     assert.equal(run.status, 403);
-    assert.equal((await get(`${checks}/1/checks`, viewer)).status, 200);
-    assert.equal((await get(`${checks}/1/checks`, {})).status, 401);
+    assert.equal((await api.get(`${checks}/1/checks`, viewer)).status, 200);
+    assert.equal((await api.get(`${checks}/1/checks`, {})).status, 401);
   });
 
   it('is described in the OpenAPI document', async () => {
-    const doc = await get('/api/docs/json');
+    const doc = await api.get('/api/docs/json');
     const paths = doc.body.paths;
     assert.ok(paths['/api/v1/datasets/{name}/versions/{version}/checks'].post);
     assert.ok(paths['/api/v1/datasets/{name}/versions/{version}/checks/{id}'].get);

@@ -1,17 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { type CheckName, checkNames, type DataService, parseDatasetRef } from '../../../data/index.js';
+import { type CheckName, checkNames, type DataService } from '../../../data/index.js';
 import { principalOf } from '../../plugins/auth.js';
+import { refOf, tags, VersionParams } from './data-schemas.js';
 
-const tags = ['datasets'];
-const Name = Type.String({ minLength: 1, maxLength: 128 });
-const VersionParams = Type.Object({
-  name: Name,
-  version: Type.String({
-    pattern: '^([1-9][0-9]{0,8}|latest)$',
-    description: 'a version number or `latest`',
-  }),
-});
 const Status = Type.Union(
   [
     Type.Literal('pass'),
@@ -183,7 +175,3 @@ export const checkRoutes: FastifyPluginAsyncTypebox<{ data: DataService }> = asy
     async (req) => data.checkRun(refOf(req.params), req.params.id),
   );
 };
-
-function refOf(p: { name: string; version: string }) {
-  return parseDatasetRef(`${p.name}@${p.version}`);
-}

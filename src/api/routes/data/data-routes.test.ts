@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../testing.js';
-
-const bearer = (token: string | null) => ({ authorization: `Bearer ${token}` });
+import { type DataRouteFixture, dataRouteFixture } from './data-route-fixture.js';
 
 /** A churn-like CSV: id, age, city, signup time, a score with gaps, a boolean target. */
 function churnCsv(rows: number, start = 0): string {
@@ -21,46 +20,22 @@ describe('datasets API', () => {
   let t: TestApp;
   let admin: Record<string, string>;
   let viewer: Record<string, string>;
-
-  const upload = async (name: string, body: string | Buffer, query = '', headers = admin) => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/api/v1/datasets/${name}/versions${query}`,
-      payload: body,
-      headers: { ...headers, 'content-type': 'text/csv' },
-    });
-    return { status: res.statusCode, body: res.json() };
-  };
-  const get = async (url: string, headers = admin) => {
-    const res = await t.app.inject({ method: 'GET', url, headers });
-    return {
-      status: res.statusCode,
-      body: String(res.headers['content-type']).includes('json') ? res.json() : res.body,
-      res,
-    };
-  };
+  let api: DataRouteFixture;
 
   before(async () => {
     t = await createTestApp();
-    admin = bearer(t.adminToken);
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/users',
-      payload: { name: 'vera', role: 'viewer' },
-      headers: admin,
-    });
-    const tok = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/tokens',
-      payload: { name: 'v', user: 'vera' },
-      headers: admin,
-    });
-    viewer = bearer(tok.json().secret);
+    api = dataRouteFixture(t);
+    admin = api.admin;
+    viewer = await api.viewer();
   });
   after(() => t.close());
 
   it('ingests a CSV upload as version 1 with schema, semantic types and a profile', async () => {
-    const res = await upload('churn', churnCsv(200), '?filename=churn.csv&target=churn&message=first%20cut');
+    const res = await api.upload(
+      'churn',
+      churnCsv(200),
+      '?filename=churn.csv&target=churn&message=first%20cut',
+    );
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const v = res.body.version;
     assert.equal(v.ref, 'churn@1');
@@ -103,16 +78,16 @@ describe('datasets API', () => {
   });
 
   it('answers the existing version for identical content, and appends a batch as a new version with lineage', async () => {
-    const same = await upload('churn', churnCsv(200), '?filename=again.csv&target=churn');
+    const same = await api.upload('churn', churnCsv(200), '?filename=again.csv&target=churn');
     assert.equal(same.status, 200);
     assert.equal(same.body.created, false);
     assert.equal(same.body.version.ref, 'churn@1');
     // No target given: the appended version keeps the target (and semantic types) of churn@1.
-    const appended = await upload('churn', churnCsv(50, 200), '?filename=more.csv&append=true');
+    const appended = await api.upload('churn', churnCsv(50, 200), '?filename=more.csv&append=true');
     assert.equal(appended.status, 201);
     assert.deepEqual(
       appended.body.version.columns.map((c: { semantic: string }) => c.semantic),
-      (await get('/api/v1/datasets/churn/versions/1')).body.columns.map(
+      (await api.get('/api/v1/datasets/churn/versions/1')).body.columns.map(
         (c: { semantic: string }) => c.semantic,
       ),
     );
@@ -126,7 +101,7 @@ describe('datasets API', () => {
     assert.equal(appended.body.version.rows, 250);
     assert.deepEqual(appended.body.version.parents, ['churn@1']);
     assert.equal(appended.body.version.source.kind, 'append');
-    const ds = await get('/api/v1/datasets/churn');
+    const ds = await api.get('/api/v1/datasets/churn');
     assert.deepEqual(
       ds.body.versions.map((v: { ref: string }) => v.ref),
       ['churn@2', 'churn@1'],
@@ -134,9 +109,9 @@ describe('datasets API', () => {
     assert.equal(ds.body.latestVersion, 2);
     assert.equal(ds.body.latestRows, 250, 'the latest version has 250 rows');
     assert.equal(ds.body.latestSize, appended.body.version.size);
-    const latest = await get('/api/v1/datasets/churn/versions/latest');
+    const latest = await api.get('/api/v1/datasets/churn/versions/latest');
     assert.equal(latest.body.ref, 'churn@2');
-    const list = await get('/api/v1/datasets');
+    const list = await api.get('/api/v1/datasets');
     assert.ok(
       list.body.datasets.some(
         (d: { name: string; versionCount: number }) => d.name === 'churn' && d.versionCount === 2,
@@ -145,14 +120,14 @@ describe('datasets API', () => {
   });
 
   it('reads an appended batch in the types of the version it extends: a value that does not fit is a skipped line', async () => {
-    assert.equal((await upload('typed', 'x,y\n1,a\n2,b\n')).status, 201);
-    const res = await upload('typed', 'x,y\n3,c\nN/A,d\n4,e\n', '?append=true');
+    assert.equal((await api.upload('typed', 'x,y\n1,a\n2,b\n')).status, 201);
+    const res = await api.upload('typed', 'x,y\n3,c\nN/A,d\n4,e\n', '?append=true');
     assert.equal(res.status, 201, JSON.stringify(res.body));
     assert.equal(res.body.version.rows, 4);
     assert.equal(res.body.version.report.rowsRejected, 1);
     const skipped = res.body.version.report.issues.find((i: { kind: string }) => i.kind === 'rejected_row');
     assert.equal(skipped.line, 3);
-    const rows = await get('/api/v1/datasets/typed/versions/2/rows');
+    const rows = await api.get('/api/v1/datasets/typed/versions/2/rows');
     assert.deepEqual(
       rows.body.rows.map((r: { x: number }) => r.x),
       [1, 2, 3, 4],
@@ -160,16 +135,16 @@ describe('datasets API', () => {
   });
 
   it('refuses an appended batch whose columns differ, naming them, and keeps the versions as they were', async () => {
-    const res = await upload('churn', 'id,age,town\n1,2,x\n', '?append=true');
+    const res = await api.upload('churn', 'id,age,town\n1,2,x\n', '?append=true');
     assert.equal(res.status, 422);
     assert.equal(res.body.error.code, 'DATA_SOURCE_INVALID');
     assert.match(res.body.error.message, /missing: city, signup, score, churn; not in churn@2: town/);
-    assert.equal((await get('/api/v1/datasets/churn')).body.versionCount, 2);
+    assert.equal((await api.get('/api/v1/datasets/churn')).body.versionCount, 2);
   });
 
   it('skips ragged rows and lists them with line numbers; strict mode refuses the file and stores nothing', async () => {
     const csv = 'a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n13,14,15\n';
-    const res = await upload('ragged', csv);
+    const res = await api.upload('ragged', csv);
     assert.equal(res.status, 201, JSON.stringify(res.body));
     assert.equal(res.body.version.rows, 3);
     assert.equal(res.body.version.report.rowsRejected, 2);
@@ -177,17 +152,17 @@ describe('datasets API', () => {
       .filter((i: { kind: string }) => i.kind === 'rejected_row')
       .map((i: { line: number }) => i.line);
     assert.deepEqual(lines, [3, 5]);
-    const strict = await upload('ragged-strict', csv, '?strict=true');
+    const strict = await api.upload('ragged-strict', csv, '?strict=true');
     assert.equal(strict.status, 422);
     assert.equal(strict.body.error.code, 'DATA_SOURCE_INVALID');
     assert.match(strict.body.error.message, /2 malformed row\(s\) in strict mode; the first: line 3/);
-    assert.equal((await get('/api/v1/datasets/ragged-strict')).status, 404);
+    assert.equal((await api.get('/api/v1/datasets/ragged-strict')).status, 404);
   });
 
   it('reports empty and duplicate column names and a column of numbers with some text', async () => {
     const lines = ['x,,x,v'];
     for (let i = 0; i < 120; i++) lines.push(`${i},a,${i},${i === 57 ? 'n/a' : i * 2}`);
-    const res = await upload('names', `${lines.join('\n')}\n`);
+    const res = await api.upload('names', `${lines.join('\n')}\n`);
     assert.equal(res.status, 201);
     const issues = res.body.version.report.issues;
     assert.deepEqual(
@@ -216,7 +191,7 @@ describe('datasets API', () => {
       lines.push(
         `${1000 + i},user${i}@example.com,Ann,${i % 2 ? '4111 1111 1111 1111' : '5500-0000-0000-0004'},ok`,
       );
-    const res = await upload('people', `${lines.join('\n')}\n`);
+    const res = await api.upload('people', `${lines.join('\n')}\n`);
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const pii = res.body.version.profile.pii.map((f: { column: string; kind: string; matches: number }) => [
       f.column,
@@ -236,9 +211,9 @@ describe('datasets API', () => {
 
   it('reads Latin-1 files as Latin-1 and says so', async () => {
     const body = Buffer.from('name,city\nRené,Zürich\nJosé,Málaga\n', 'latin1');
-    const res = await upload('latin', body, '?filename=people.csv');
+    const res = await api.upload('latin', body, '?filename=people.csv');
     assert.equal(res.status, 201, JSON.stringify(res.body));
-    const rows = await get('/api/v1/datasets/latin/versions/1/rows');
+    const rows = await api.get('/api/v1/datasets/latin/versions/1/rows');
     assert.deepEqual(rows.body.rows, [
       { name: 'René', city: 'Zürich' },
       { name: 'José', city: 'Málaga' },
@@ -248,35 +223,37 @@ describe('datasets API', () => {
   });
 
   it('refuses empty files and header-only files with a clear error', async () => {
-    const empty = await upload('empty', '');
+    const empty = await api.upload('empty', '');
     assert.equal(empty.status, 422);
     assert.match(empty.body.error.message, /the file is empty/);
-    const header = await upload('header-only', 'a,b,c\n');
+    const header = await api.upload('header-only', 'a,b,c\n');
     assert.equal(header.status, 422);
     assert.match(header.body.error.message, /no rows/);
-    assert.equal((await get('/api/v1/datasets/header-only')).status, 404);
+    assert.equal((await api.get('/api/v1/datasets/header-only')).status, 404);
   });
 
   it('pages, sorts and filters rows; bad columns and operators get 400', async () => {
-    const page = await get('/api/v1/datasets/churn/versions/1/rows?orderBy=age&desc=true&limit=5&offset=2');
+    const page = await api.get(
+      '/api/v1/datasets/churn/versions/1/rows?orderBy=age&desc=true&limit=5&offset=2',
+    );
     assert.equal(page.status, 200);
     assert.equal(page.body.total, 200);
     assert.equal(page.body.rows.length, 5);
     assert.ok(page.body.rows.every((r: { age: number }) => r.age === 69 || r.age === 68));
-    const filtered = await get(
+    const filtered = await api.get(
       '/api/v1/datasets/churn/versions/1/rows?filterColumn=age&filterOp=%3E%3D&filterValue=65',
     );
     assert.equal(filtered.body.total, 20);
-    const contains = await get(
+    const contains = await api.get(
       '/api/v1/datasets/churn/versions/1/rows?filterColumn=city&filterOp=contains&filterValue=YO',
     );
     assert.ok(contains.body.rows.every((r: { city: string }) => r.city === 'Lyon'));
-    const nulls = await get('/api/v1/datasets/churn/versions/1/rows?filterColumn=score&filterOp=is_null');
+    const nulls = await api.get('/api/v1/datasets/churn/versions/1/rows?filterColumn=score&filterOp=is_null');
     assert.equal(nulls.body.total, 20);
-    const bad = await get('/api/v1/datasets/churn/versions/1/rows?orderBy=nope');
+    const bad = await api.get('/api/v1/datasets/churn/versions/1/rows?orderBy=nope');
     assert.equal(bad.status, 400);
     assert.match(bad.body.error.message, /orderBy names no column of churn@1: "nope"; columns: id, age/);
-    const notANumber = await get(
+    const notANumber = await api.get(
       '/api/v1/datasets/churn/versions/1/rows?filterColumn=age&filterOp=%3C&filterValue=abc',
     );
     assert.equal(notANumber.status, 400);
@@ -286,18 +263,20 @@ describe('datasets API', () => {
     );
     const seen = new Set<number>();
     for (let offset = 0; offset < 200; offset += 30) {
-      const page = await get(`/api/v1/datasets/churn/versions/1/rows?orderBy=city&limit=30&offset=${offset}`);
+      const page = await api.get(
+        `/api/v1/datasets/churn/versions/1/rows?orderBy=city&limit=30&offset=${offset}`,
+      );
       for (const r of page.body.rows as { id: number }[]) seen.add(r.id);
     }
     assert.equal(seen.size, 200, 'pages sorted on a column with ties hold every row once');
-    const injection = await get(
+    const injection = await api.get(
       `/api/v1/datasets/churn/versions/1/rows?filterColumn=city&filterValue=${encodeURIComponent("x' or 1=1 --")}`,
     );
     assert.equal(injection.body.total, 0);
   });
 
   it('exports CSV and Parquet', async () => {
-    const csv = await get('/api/v1/datasets/churn/versions/1/export?format=csv');
+    const csv = await api.get('/api/v1/datasets/churn/versions/1/export?format=csv');
     assert.equal(csv.status, 200);
     assert.match(csv.res.headers['content-disposition'] as string, /churn-v1\.csv/);
     const lines = (csv.body as string).trim().split('\n');
@@ -312,14 +291,14 @@ describe('datasets API', () => {
   });
 
   it('answers 404 for unknown datasets and versions, 400 for bad names, 403 when a viewer ingests', async () => {
-    assert.equal((await get('/api/v1/datasets/nope')).status, 404);
-    const v9 = await get('/api/v1/datasets/churn/versions/9');
+    assert.equal((await api.get('/api/v1/datasets/nope')).status, 404);
+    const v9 = await api.get('/api/v1/datasets/churn/versions/9');
     assert.equal(v9.status, 404);
     assert.match(v9.body.error.message, /dataset churn has no version 9/);
-    assert.equal((await get('/api/v1/datasets/churn/versions/0')).status, 400);
-    assert.equal((await upload('bad%20name', 'a\n1\n')).status, 400);
-    const denied = await upload('mine', 'a\n1\n', '', viewer);
+    assert.equal((await api.get('/api/v1/datasets/churn/versions/0')).status, 400);
+    assert.equal((await api.upload('bad%20name', 'a\n1\n')).status, 400);
+    const denied = await api.upload('mine', 'a\n1\n', '', viewer);
     assert.equal(denied.status, 403);
-    assert.equal((await get('/api/v1/datasets/churn', viewer)).status, 200);
+    assert.equal((await api.get('/api/v1/datasets/churn', viewer)).status, 200);
   });
 });

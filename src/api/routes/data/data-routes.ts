@@ -5,30 +5,14 @@ import { type Static, Type } from '@sinclair/typebox';
 import { LatheError } from '../../../core/index.js';
 import {
   type DataService,
-  parseDatasetRef,
   type RowsQuery,
   rowFilterOps,
   sourceEncodings,
   sourceFormats,
 } from '../../../data/index.js';
 import { principalOf } from '../../plugins/auth.js';
+import { Column, NameParams, refOf, tags, Version, VersionDetails, VersionParams } from './data-schemas.js';
 
-const tags = ['datasets'];
-const Name = Type.String({ minLength: 1, maxLength: 128 });
-const NameParams = Type.Object({ name: Name });
-const VersionParams = Type.Object({
-  name: Name,
-  version: Type.String({
-    pattern: '^([1-9][0-9]{0,8}|latest)$',
-    description: 'a version number or `latest`',
-  }),
-});
-const Column = Type.Object({
-  name: Type.String(),
-  type: Type.String(),
-  nullable: Type.Boolean(),
-  semantic: Type.String(),
-});
 const Dataset = Type.Object({
   name: Type.String(),
   description: Type.String(),
@@ -40,29 +24,6 @@ const Dataset = Type.Object({
   latestRows: Type.Union([Type.Integer(), Type.Null()]),
   latestSize: Type.Union([Type.Integer(), Type.Null()]),
 });
-const Version = Type.Object({
-  name: Type.String(),
-  version: Type.Integer(),
-  ref: Type.String(),
-  digest: Type.String(),
-  rows: Type.Integer(),
-  size: Type.Integer(),
-  columns: Type.Array(Column),
-  message: Type.String(),
-  source: Type.Unknown(),
-  parents: Type.Array(Type.String()),
-  createdAt: Type.String(),
-  createdBy: Type.String(),
-});
-/** A version with its profile, report and recipe (also answered by the SQL source route). */
-export const VersionDetails = Type.Intersect([
-  Version,
-  Type.Object({
-    profile: Type.Unknown({ description: 'per-column statistics, histograms, top values, correlations' }),
-    report: Type.Unknown({ description: 'what ingest chose and met: dialect, encoding, skipped rows' }),
-    recipe: Type.Unknown(),
-  }),
-]);
 
 const IngestQuery = Type.Object({
   filename: Type.Optional(
@@ -247,10 +208,6 @@ export const dataRoutes: FastifyPluginAsyncTypebox<{ data: DataService }> = asyn
     );
   });
 };
-
-function refOf(p: { name: string; version: string }) {
-  return parseDatasetRef(`${p.name}@${p.version}`);
-}
 
 /** `col:type,other:type` → `{ col: 'type', other: 'type' }`. */
 function parseSemantic(text: string): Record<string, string> {

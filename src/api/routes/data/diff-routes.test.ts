@@ -3,30 +3,20 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../testing.js';
+import { type DataRouteFixture, dataRouteFixture } from './data-route-fixture.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../../test/fixtures/diff');
 const expected = JSON.parse(readFileSync(path.join(fixtures, 'expected.json'), 'utf8'));
 
 describe('dataset diff API', () => {
   let t: TestApp;
-  let admin: Record<string, string>;
-  const get = async (url: string, headers = admin) => {
-    const res = await t.app.inject({ method: 'GET', url, headers });
-    return { status: res.statusCode, body: res.json() };
-  };
-  const upload = async (name: string, file: string) => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/api/v1/datasets/${name}/versions?filename=${file}`,
-      payload: readFileSync(path.join(fixtures, file)),
-      headers: { ...admin, 'content-type': 'text/csv' },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-  };
+  let api: DataRouteFixture;
+  const upload = (name: string, file: string) =>
+    api.ingest(name, readFileSync(path.join(fixtures, file)), `?filename=${file}`);
 
   before(async () => {
     t = await createTestApp();
-    admin = { authorization: `Bearer ${t.adminToken}` };
+    api = dataRouteFixture(t);
     await upload('people', 'reference.csv');
     await upload('people', 'current.csv');
     await upload('prod', 'current.csv');
@@ -34,7 +24,7 @@ describe('dataset diff API', () => {
   after(() => t.close());
 
   it('answers the diff of two versions with schema changes, row counts and drifted columns', async () => {
-    const { status, body } = await get('/api/v1/datasets/people/diff?from=1&to=2');
+    const { status, body } = await api.get('/api/v1/datasets/people/diff?from=1&to=2');
     assert.equal(status, 200, JSON.stringify(body));
     assert.equal(body.reference.ref, 'people@1');
     assert.equal(body.current.ref, 'people@2');
@@ -57,16 +47,16 @@ describe('dataset diff API', () => {
   });
 
   it('defaults `to` to the latest version, diffs across datasets, and takes thresholds', async () => {
-    const latest = await get('/api/v1/datasets/people/diff?from=1');
+    const latest = await api.get('/api/v1/datasets/people/diff?from=1');
     assert.equal(latest.body.current.ref, 'people@2');
-    const cross = await get('/api/v1/datasets/people/diff?from=1&toDataset=prod&to=latest');
+    const cross = await api.get('/api/v1/datasets/people/diff?from=1&toDataset=prod&to=latest');
     assert.equal(cross.status, 200);
     assert.equal(cross.body.current.ref, 'prod@1');
-    const strict = await get('/api/v1/datasets/people/diff?from=1&to=2&ksStatistic=0.05');
+    const strict = await api.get('/api/v1/datasets/people/diff?from=1&to=2&ksStatistic=0.05');
     assert.equal(strict.status, 200);
     assert.equal(strict.body.thresholds.ksStatistic, 0.05);
     assert.ok(strict.body.summary.driftedColumns.includes('age'));
-    const sampled = await get('/api/v1/datasets/people/diff?from=1&to=2&sampleSize=1000&seed=3');
+    const sampled = await api.get('/api/v1/datasets/people/diff?from=1&to=2&sampleSize=1000&seed=3');
     assert.equal(sampled.body.sampleSize, 1000);
     const income = sampled.body.columns.find((c: { name: string }) => c.name === 'income');
     assert.deepEqual([income.sampled, income.sample], [true, { reference: 1000, current: 1000 }]);
@@ -78,7 +68,7 @@ describe('dataset diff API', () => {
       '/api/v1/datasets/people/diff?from=1&to=7',
       '/api/v1/datasets/people/diff?from=1&toDataset=nobody',
     ]) {
-      const res = await get(url);
+      const res = await api.get(url);
       assert.equal(res.status, 404, url);
       assert.equal(res.body.error.code, 'NOT_FOUND');
     }
@@ -93,15 +83,15 @@ describe('dataset diff API', () => {
       '/api/v1/datasets/people/diff?from=1&pValue=2',
       '/api/v1/datasets/people/diff?from=1&sampleSize=5',
     ]) {
-      const res = await get(url);
+      const res = await api.get(url);
       assert.equal(res.status, 400, `${url}: ${JSON.stringify(res.body)}`);
     }
-    const named = await get('/api/v1/datasets/people/diff?from=1&toDataset=bad%20name');
+    const named = await api.get('/api/v1/datasets/people/diff?from=1&toDataset=bad%20name');
     assert.match(named.body.error.message, /a dataset name is 1-128 letters/);
   });
 
   it('needs a token', async () => {
-    const res = await get('/api/v1/datasets/people/diff?from=1', {});
+    const res = await api.get('/api/v1/datasets/people/diff?from=1', {});
     assert.equal(res.status, 401);
   });
 });

@@ -1,21 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type TSchema, Type } from '@sinclair/typebox';
 import { type DataService, type DiffOptions, defaultDriftThresholds } from '../../../data/index.js';
+import { Column, NameParams, Nullable, tags, VersionText } from './data-schemas.js';
 
-const tags = ['datasets'];
-const Name = Type.String({ minLength: 1, maxLength: 128 });
-const VersionText = (description: string) =>
-  Type.String({ pattern: '^([1-9][0-9]{0,8}|latest)$', description });
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const OneOf = <const T extends readonly string[]>(xs: T, options = {}) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...xs], ...options });
 const Counts = Type.Array(Type.Number());
-const Column = Type.Object({
-  name: Type.String(),
-  type: Type.String(),
-  nullable: Type.Boolean(),
-  semantic: Type.String(),
-});
 const Change = <T extends TSchema>(t: T) => Type.Object({ name: Type.String(), from: t, to: t });
 const Side = Type.Object({
   ref: Type.String(),
@@ -105,7 +95,7 @@ const Thresholds = Type.Object({
   jensenShannon: Type.Number(),
 });
 /** The response of the diff route: `DatasetDiff` of src/data/diff. */
-export const DatasetDiffSchema = Type.Object({
+const DatasetDiffSchema = Type.Object({
   reference: Side,
   current: Side,
   rows: Type.Object({
@@ -185,7 +175,7 @@ export const diffRoutes: FastifyPluginAsyncTypebox<{ data: DataService }> = asyn
           'categories, PSI, Jensen–Shannon, KS and Wasserstein (numeric kinds) or chi-squared (categorical ' +
           'kinds), and whether it drifted: test p-value below `pValue` and PSI ≥ `psi` or KS statistic ≥ ' +
           '`ksStatistic` / Jensen–Shannon ≥ `jensenShannon`.',
-        params: Type.Object({ name: Name }),
+        params: NameParams,
         querystring: DiffQuery,
         response: { 200: DatasetDiffSchema },
       },

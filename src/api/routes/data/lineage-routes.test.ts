@@ -4,9 +4,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LatheClient } from '../../../sdk/index.js';
 import { createTestApp, type TestApp } from '../../testing.js';
+import { type DataRouteFixture, dataRouteFixture } from './data-route-fixture.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../../test/fixtures/recipe');
-const bearer = (token: string | null) => ({ authorization: `Bearer ${token}` });
 
 /** A recipe over customers@1 that joins plans@1 in and splits: its outputs are other datasets. */
 const recipe = `
@@ -29,27 +29,16 @@ interface Link {
 describe('lineage API', () => {
   let t: TestApp;
   let admin: Record<string, string>;
-  const get = async (url: string) => {
-    const res = await t.app.inject({ method: 'GET', url, headers: admin });
-    return { status: res.statusCode, body: res.json() };
-  };
-  const upload = async (name: string, file: Buffer, query = '') => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/api/v1/datasets/${name}/versions?${query}`,
-      payload: file,
-      headers: { ...admin, 'content-type': 'text/csv' },
-    });
-    assert.ok(res.statusCode === 201, res.body);
-  };
+  let api: DataRouteFixture;
   const brief = (links: Link[]) => links.map((l) => [l.id, l.kind, l.distance]);
 
   before(async () => {
     t = await createTestApp();
-    admin = bearer(t.adminToken);
+    api = dataRouteFixture(t);
+    admin = api.admin;
     const customers = readFileSync(path.join(fixtures, 'customers.csv'));
-    await upload('customers', customers, 'filename=customers.csv&target=churned');
-    await upload('plans', readFileSync(path.join(fixtures, 'plans.csv')), 'filename=plans.csv');
+    await api.ingest('customers', customers, '?filename=customers.csv&target=churned');
+    await api.ingest('plans', readFileSync(path.join(fixtures, 'plans.csv')), '?filename=plans.csv');
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/datasets/customers/versions/1/transform',
@@ -59,16 +48,16 @@ describe('lineage API', () => {
     assert.equal(res.statusCode, 201, res.body);
     // An appended batch: the same dataset's child, beside the recipe's children in other datasets.
     const lines = customers.toString('utf8').split('\n');
-    await upload(
+    await api.ingest(
       'customers',
       Buffer.from(`${lines[0]}\n${lines.slice(1, 11).join('\n')}\n`),
-      'filename=more.csv&append=true',
+      '?filename=more.csv&append=true',
     );
   });
   after(() => t.close());
 
   it('lists children in other datasets (a recipe’s splits) and in the same one (an append), with their kind', async () => {
-    const res = await get('/api/v1/datasets/customers/versions/1/lineage');
+    const res = await api.get('/api/v1/datasets/customers/versions/1/lineage');
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.ref, 'customers@1');
     assert.equal(res.body.depth, 1);
@@ -91,7 +80,7 @@ describe('lineage API', () => {
   });
 
   it('shows a joined version as a parent of kind join, and the joined version’s children', async () => {
-    const child = await get('/api/v1/datasets/features-train/versions/latest/lineage');
+    const child = await api.get('/api/v1/datasets/features-train/versions/latest/lineage');
     assert.equal(child.status, 200);
     assert.equal(child.body.ref, 'features-train@1', 'latest is resolved');
     assert.deepEqual(brief(child.body.parents).sort(), [
@@ -99,7 +88,7 @@ describe('lineage API', () => {
       ['plans@1', 'join', -1],
     ]);
     assert.deepEqual(child.body.children, []);
-    const plans = await get('/api/v1/datasets/plans/versions/1/lineage');
+    const plans = await api.get('/api/v1/datasets/plans/versions/1/lineage');
     assert.deepEqual(brief(plans.body.children).sort(), [
       ['features-test@1', 'join', 1],
       ['features-train@1', 'join', 1],
@@ -114,9 +103,9 @@ describe('lineage API', () => {
       headers: admin,
     });
     assert.equal(again.statusCode, 201, again.body);
-    const one = await get('/api/v1/datasets/customers/versions/1/lineage');
+    const one = await api.get('/api/v1/datasets/customers/versions/1/lineage');
     assert.ok(!one.body.nodes.some((n: Link) => n.id === 'slim@1'), 'depth 1: children only');
-    const two = await get('/api/v1/datasets/customers/versions/1/lineage?depth=2');
+    const two = await api.get('/api/v1/datasets/customers/versions/1/lineage?depth=2');
     const slim = two.body.nodes.find((n: Link) => n.id === 'slim@1');
     assert.equal(slim.distance, 2);
     assert.ok(
@@ -126,7 +115,7 @@ describe('lineage API', () => {
       ),
     );
     // Upstream from the grandchild: both grandparents at distance -2.
-    const up = await get('/api/v1/datasets/slim/versions/1/lineage?depth=3');
+    const up = await api.get('/api/v1/datasets/slim/versions/1/lineage?depth=3');
     assert.deepEqual(
       up.body.nodes.map((n: Link) => [n.id, n.distance]),
       [
@@ -139,12 +128,12 @@ describe('lineage API', () => {
   });
 
   it('refuses a bad depth and answers 404 for an unknown version', async () => {
-    const bad = await get('/api/v1/datasets/customers/versions/1/lineage?depth=0');
+    const bad = await api.get('/api/v1/datasets/customers/versions/1/lineage?depth=0');
     assert.equal(bad.status, 400);
-    const missing = await get('/api/v1/datasets/customers/versions/9/lineage');
+    const missing = await api.get('/api/v1/datasets/customers/versions/9/lineage');
     assert.equal(missing.status, 404);
     assert.match(missing.body.error.message, /customers has no version 9/);
-    const unknown = await get('/api/v1/datasets/nope/versions/1/lineage');
+    const unknown = await api.get('/api/v1/datasets/nope/versions/1/lineage');
     assert.equal(unknown.status, 404);
   });
 

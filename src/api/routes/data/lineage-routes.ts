@@ -1,39 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { type DataService, maxLineageDepth, parseDatasetRef } from '../../../data/index.js';
+import { type DataService, maxLineageDepth } from '../../../data/index.js';
+import { refOf, tags, Version, VersionParams } from './data-schemas.js';
 
-const tags = ['datasets'];
-const VersionParams = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 128 }),
-  version: Type.String({
-    pattern: '^([1-9][0-9]{0,8}|latest)$',
-    description: 'a version number or `latest`',
-  }),
-});
 const End = Type.Object({
   type: Type.String({ description: '`dataset_version`, `run`, `model_version`…' }),
   id: Type.String({ description: 'for a dataset version, `name@version`' }),
-});
-const Version = Type.Object({
-  name: Type.String(),
-  version: Type.Integer(),
-  ref: Type.String(),
-  digest: Type.String(),
-  rows: Type.Integer(),
-  size: Type.Integer(),
-  columns: Type.Array(
-    Type.Object({
-      name: Type.String(),
-      type: Type.String(),
-      nullable: Type.Boolean(),
-      semantic: Type.String(),
-    }),
-  ),
-  message: Type.String(),
-  source: Type.Unknown(),
-  parents: Type.Array(Type.String()),
-  createdAt: Type.String(),
-  createdBy: Type.String(),
 });
 const nodeFields = {
   ...End.properties,
@@ -89,6 +61,6 @@ export const lineageRoutes: FastifyPluginAsyncTypebox<{ data: DataService }> = a
       },
       config: { permission: 'read' },
     },
-    async (req) => data.lineage(parseDatasetRef(`${req.params.name}@${req.params.version}`), req.query.depth),
+    async (req) => data.lineage(refOf(req.params), req.query.depth),
   );
 };

@@ -5,10 +5,10 @@ import { createLogger } from '../../../core/index.js';
 import { createSourceTable, testPostgres } from '../../../data/sources/postgres/source-fixture.js';
 import { LatheClient, LatheError } from '../../../sdk/index.js';
 import { createTestApp, type TestApp } from '../../testing.js';
+import { dataRouteFixture } from './data-route-fixture.js';
 
 const pgTest = testPostgres();
 const secret = 'api-s3cret-never-shown';
-const bearer = (token: string | null) => ({ authorization: `Bearer ${token}` });
 
 describe('POST /api/v1/datasets/:name/versions/from-sql', { skip: pgTest.skip }, () => {
   let t: TestApp;
@@ -35,20 +35,9 @@ describe('POST /api/v1/datasets/:name/versions/from-sql', { skip: pgTest.skip },
       { data: { sqlSourceHosts: 'db.internal, 127.0.0.1' } },
       { logger: createLogger('debug', sink) },
     );
-    admin = bearer(t.adminToken);
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/users',
-      payload: { name: 'vera', role: 'viewer' },
-      headers: admin,
-    });
-    const tok = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/tokens',
-      payload: { name: 'v', user: 'vera' },
-      headers: admin,
-    });
-    viewer = bearer(tok.json().secret);
+    const api = dataRouteFixture(t);
+    admin = api.admin;
+    viewer = await api.viewer();
     table = await createSourceTable(pgTest.uri!);
   });
   after(async () => {

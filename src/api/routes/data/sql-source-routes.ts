@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { DataService } from '../../../data/index.js';
 import { principalOf } from '../../plugins/auth.js';
-import { VersionDetails } from './data-routes.js';
+import { NameParams, tags, VersionDetails } from './data-schemas.js';
 
 const SqlIngestBody = Type.Object(
   {
@@ -41,7 +41,7 @@ export const sqlSourceRoutes: FastifyPluginAsyncTypebox<{ data: DataService }> =
     '/api/v1/datasets/:name/versions/from-sql',
     {
       schema: {
-        tags: ['datasets'],
+        tags,
         summary: 'Ingest the rows of a PostgreSQL query as a new version',
         description:
           'The server connects to the database, runs the query through a cursor (bounded memory) and ingests the ' +
@@ -50,7 +50,7 @@ export const sqlSourceRoutes: FastifyPluginAsyncTypebox<{ data: DataService }> =
           'that does not read; 422 `DATA_SOURCE_INVALID` when the query fails, writes, times out or returns no ' +
           'rows; 502 `DATA_SOURCE_CONNECTION_FAILED` when the database cannot be reached or refuses the login. ' +
           'Content equal to an existing version answers that version with 200 and `created: false`.',
-        params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }) }),
+        params: NameParams,
         body: SqlIngestBody,
         response: {
           200: Type.Object({ created: Type.Boolean(), version: VersionDetails }),

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { applyFittedRecipe, LatheClient } from '../../../sdk/index.js';
 import { createTestApp, type TestApp } from '../../testing.js';
+import { type DataRouteFixture, dataRouteFixture } from './data-route-fixture.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../../test/fixtures/recipe');
-const bearer = (token: string | null) => ({ authorization: `Bearer ${token}` });
 
 const yaml = `
 version: 1
@@ -25,6 +25,7 @@ output: customers-clean
 describe('transform API', () => {
   let t: TestApp;
   let admin: Record<string, string>;
+  let api: DataRouteFixture;
 
   const inject = async (
     method: 'GET' | 'POST',
@@ -43,14 +44,13 @@ describe('transform API', () => {
 
   before(async () => {
     t = await createTestApp();
-    admin = bearer(t.adminToken);
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/datasets/customers/versions?filename=customers.csv&target=churned',
-      payload: readFileSync(path.join(fixtures, 'customers.csv')),
-      headers: { ...admin, 'content-type': 'text/csv' },
-    });
-    assert.equal(res.statusCode, 201, res.body);
+    api = dataRouteFixture(t);
+    admin = api.admin;
+    await api.ingest(
+      'customers',
+      readFileSync(path.join(fixtures, 'customers.csv')),
+      '?filename=customers.csv&target=churned',
+    );
   });
   after(() => t.close());
 
@@ -155,13 +155,11 @@ describe('transform API', () => {
       steps: [{ drop: ['age'] }],
     });
     assert.equal(missing.status, 404);
-    await inject('POST', '/api/v1/users', { name: 'vera', role: 'viewer' });
-    const tok = await inject('POST', '/api/v1/tokens', { name: 'v', user: 'vera' });
     const denied = await inject(
       'POST',
       '/api/v1/datasets/customers/versions/1/transform',
       { version: 1, steps: [{ drop: ['age'] }] },
-      bearer(tok.body.secret),
+      await api.viewer(),
     );
     assert.equal(denied.status, 403);
   });

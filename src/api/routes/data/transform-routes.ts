@@ -1,38 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { type DataService, parseDatasetRef } from '../../../data/index.js';
+import type { DataService } from '../../../data/index.js';
 import { principalOf } from '../../plugins/auth.js';
+import { refOf, tags, VersionParams, versionFields } from './data-schemas.js';
 
-const tags = ['datasets'];
-const VersionParams = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 128 }),
-  version: Type.String({
-    pattern: '^([1-9][0-9]{0,8}|latest)$',
-    description: 'a version number or `latest`',
-  }),
-});
-const Column = Type.Object({
-  name: Type.String(),
-  type: Type.String(),
-  nullable: Type.Boolean(),
-  semantic: Type.String(),
-});
 const Version = Type.Object({
-  name: Type.String(),
-  version: Type.Integer(),
-  ref: Type.String(),
-  digest: Type.String(),
-  rows: Type.Integer(),
-  size: Type.Integer(),
-  columns: Type.Array(Column),
-  message: Type.String(),
-  source: Type.Unknown(),
-  parents: Type.Array(Type.String()),
+  ...versionFields,
   recipe: Type.Unknown({
     description: 'the fitted recipe artifact, the version it was fitted on, the split',
   }),
-  createdAt: Type.String(),
-  createdBy: Type.String(),
 });
 const Result = Type.Object({
   input: Type.String({ description: 'the version the recipe was fitted on and applied to' }),
@@ -48,8 +24,6 @@ const Result = Type.Object({
     }),
   ),
 });
-
-const refOf = (p: { name: string; version: string }) => parseDatasetRef(`${p.name}@${p.version}`);
 
 /** `/api/v1/datasets/:name/versions/:version/{transform,recipe}`: transform recipes. */
 export const transformRoutes: FastifyPluginAsyncTypebox<{ data: DataService }> = async (app, { data }) => {

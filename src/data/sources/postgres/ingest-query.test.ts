@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AuthService } from '../../../auth/index.js';
 import { LatheError } from '../../../core/index.js';
-import { type BlobStore, openBlobStore } from '../../../storage/blobs/index.js';
-import { type MetaStore, openMetaStore } from '../../../storage/meta/index.js';
+import { openTestData, type TestData } from '../../data-fixture.js';
 import { DataService } from '../../data-service.js';
 import { createSourceTable, expectedRow, fixtureRows, testPostgres } from './source-fixture.js';
 
@@ -14,31 +11,19 @@ const pgTest = testPostgres();
 const secret = 'n0t-in-any-0utput';
 
 describe('DataService.ingestQuery', { skip: pgTest.skip }, () => {
-  let dir: string;
-  let meta: MetaStore;
-  let blobs: BlobStore;
-  let auth: AuthService;
+  let t: TestData;
   let data: DataService;
   let table: Awaited<ReturnType<typeof createSourceTable>>;
   const uri = () => pgTest.uri!.replace('://lathe@', `://lathe:${secret}@`);
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'lathe-ingest-sql-'));
-    meta = await openMetaStore(`sqlite:${path.join(dir, 'lathe.db')}`);
-    blobs = await openBlobStore(`file:${path.join(dir, 'blobs')}`);
-    auth = new AuthService(meta);
-    data = new DataService(meta, blobs, auth.audit, {
-      tmpDir: path.join(dir, 'tmp'),
-      sqlSourceHosts: ['127.0.0.1'],
-    });
+    t = await openTestData({ sqlSourceHosts: ['127.0.0.1'] });
+    data = t.data;
     table = await createSourceTable(pgTest.uri!);
   });
   after(async () => {
     await table?.drop();
-    await data?.close();
-    await blobs?.close();
-    await meta?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await t?.close();
   });
 
   it('makes a version with exact types, every row, a profile, and a source without the password', async () => {
@@ -98,10 +83,10 @@ describe('DataService.ingestQuery', { skip: pgTest.skip }, () => {
     }
     // Nothing anywhere holds the password: the stored version, the audit trail.
     assert.ok(!JSON.stringify(await data.version('orders@1')).includes(secret));
-    const { events } = await auth.audit.list({});
+    const { events } = await t.audit.list({});
     assert.ok(events.some((e) => e.action === 'dataset_version.create'));
     assert.ok(!JSON.stringify(events).includes(secret));
-    assert.deepEqual(readdirSync(path.join(dir, 'tmp')), [], 'the temporary rows are removed');
+    assert.deepEqual(readdirSync(path.join(t.dir, 'tmp')), [], 'the temporary rows are removed');
   });
 
   it('answers the existing version for the same rows, and appends a query batch with lineage', async () => {
@@ -144,7 +129,7 @@ describe('DataService.ingestQuery', { skip: pgTest.skip }, () => {
   });
 
   it('refuses hosts that are not allowed, and by default every host', async () => {
-    const closed = new DataService(meta, blobs, auth.audit, { tmpDir: path.join(dir, 'tmp') });
+    const closed = new DataService(t.meta, t.blobs, t.audit, { tmpDir: path.join(t.dir, 'tmp') });
     try {
       const err = await closed
         .ingestQuery({ uri: uri(), query: 'SELECT 1' }, { name: 'x' }, null)

@@ -1,7 +1,7 @@
 import { LatheError } from '../../../core/index.js';
 
 /** The URI parameters a SQL source accepts; others (file paths for certificates…) are refused. */
-export const sourceUriParams = ['sslmode', 'application_name'] as const;
+const sourceUriParams = ['sslmode', 'application_name'] as const;
 const sslModes = ['disable', 'allow', 'prefer', 'require', 'no-verify', 'verify-ca', 'verify-full'];
 const maxUriLength = 4096;
 

@@ -4,7 +4,7 @@ import { describeValue, LatheError } from '../../../core/index.js';
 const readingKeywords = ['select', 'with', 'values', 'table'] as const;
 
 /** The longest query text accepted, in characters. */
-export const maxQueryLength = 1_000_000;
+const maxQueryLength = 1_000_000;
 
 /**
  * Checks that `text` is one SQL statement that reads rows, and answers it without its trailing

@@ -9,7 +9,7 @@ import { starterSuite } from './starter-recipe.js';
 import { SuiteEditor } from './SuiteEditor.js';
 
 /** A check's (or a run's) status as a coloured word. */
-export function CheckBadge({ status }: { status: string }) {
+function CheckBadge({ status }: { status: string }) {
   return <span className={`check-status check-${status}`}>{status}</span>;
 }
 

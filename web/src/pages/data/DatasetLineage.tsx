@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import type { DataLineageNode, DatasetVersion, DatasetVersionLineage } from '../../../../src/sdk/index.js';
 import { chartPalette } from '../../components/Chart.js';
-import { GraphChart, type GraphChartOption } from '../../components/GraphChart.js';
+import { columnLayout, GraphChart, type GraphChartOption } from '../../components/GraphChart.js';
 import { escapeHtml } from '../../format.js';
 import { formatCount, refUrl, sourceLabel } from './data-format.js';
 
@@ -56,7 +56,7 @@ function nodeUrl(n: DataLineageNode): string | null {
 }
 
 /** The graph's nodes (columns by generation, oldest on the left) and edges, from the lineage API's answer. */
-export function lineageGraph(lineage: DatasetVersionLineage): {
+function lineageGraph(lineage: DatasetVersionLineage): {
   nodes: Node[];
   edges: [string, string, string][];
 } {
@@ -72,27 +72,14 @@ export function lineageGraph(lineage: DatasetVersionLineage): {
 }
 
 function graphOption(nodes: Node[], edges: [string, string, string][]): GraphChartOption {
-  const perColumn = new Map<number, number>();
-  const row = nodes.map((n) => {
-    const r = perColumn.get(n.column) ?? 0;
-    perColumn.set(n.column, r + 1);
-    return r;
-  });
-  const rows = Math.max(...perColumn.values());
-  const columns = Math.max(...nodes.map((n) => n.column)) + 1;
+  const layout = columnLayout(
+    nodes.map((n) => n.column),
+    kinds.filter((_, i) => nodes.some((n) => n.kind === i)).map((k) => k.label),
+    3,
+  );
   const byKey = new Map(nodes.map((n) => [n.key, n]));
   return {
-    legend: {
-      data: kinds.filter((_, i) => nodes.some((n) => n.kind === i)).map((k) => k.label),
-      top: 0,
-      left: 0,
-      itemWidth: 12,
-      itemHeight: 10,
-      selectedMode: false,
-    },
-    grid: { left: 0, right: 0, top: 36, bottom: 12 },
-    xAxis: { type: 'value', show: false, min: -0.5, max: Math.max(columns, 3) - 0.5 },
-    yAxis: { type: 'value', show: false, min: -rows / 2, max: rows / 2, inverse: true },
+    ...layout.option,
     series: [
       {
         type: 'graph',
@@ -149,7 +136,7 @@ function graphOption(nodes: Node[], edges: [string, string, string][]): GraphCha
         },
         data: nodes.map((n, i) => ({
           name: n.key,
-          value: [n.column, row[i]! - ((perColumn.get(n.column) ?? 1) - 1) / 2],
+          value: layout.positions[i],
           category: n.kind,
           cursor: n.kind !== 1 && nodeUrl(n.node) ? 'pointer' : 'default',
         })),

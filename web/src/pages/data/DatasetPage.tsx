@@ -8,7 +8,8 @@ import { useSignedIn } from '../../session.js';
 import { useApi } from '../../use-api.js';
 import { formatBytes } from '../experiments/run-format.js';
 import { DatasetNotFound } from './DatasetNotFound.js';
-import { datasetVersionUrl, diffUrl, formatCount, refUrl, shortDigest, sourceLabel } from './data-format.js';
+import { datasetVersionUrl, diffUrl, formatCount, shortDigest, sourceLabel } from './data-format.js';
+import { ParentRefs } from './RefLink.js';
 import { IngestPanel } from './IngestPanel.js';
 
 /** `/data/:name`: a dataset's versions, newest first; tick two to compare them. */
@@ -188,18 +189,7 @@ function DataVersionsTable({
                 {sourceLabel(v.source)}
               </td>
               <td>
-                {v.parents.length === 0 ? (
-                  <span className="muted">—</span>
-                ) : (
-                  v.parents.map((p) => {
-                    const url = refUrl(p);
-                    return (
-                      <span key={p} className="data-parent">
-                        {url ? <Link to={url}>{p}</Link> : p}
-                      </span>
-                    );
-                  })
-                )}
+                <ParentRefs parents={v.parents} empty="—" />
               </td>
               <td className="nowrap" title={v.createdAt}>
                 {formatTime(v.createdAt)}

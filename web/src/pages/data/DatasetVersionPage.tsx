@@ -16,7 +16,8 @@ import { ChecksPanel } from './ChecksPanel.js';
 import { CorrelationsPanel } from './CorrelationsPanel.js';
 import { DatasetLineage, lineageDepth } from './DatasetLineage.js';
 import { DatasetNotFound } from './DatasetNotFound.js';
-import { datasetUrl, diffUrl, formatCount, refUrl, sourceLabel } from './data-format.js';
+import { datasetUrl, diffUrl, formatCount, sourceLabel } from './data-format.js';
+import { ParentRefs } from './RefLink.js';
 import { ProfileCards } from './ProfileCards.js';
 import { RecipePanel } from './RecipePanel.js';
 import { IngestReportPanel, PiiPanel } from './ReportPanels.js';
@@ -191,18 +192,7 @@ function VersionFacts({ v, versions }: { v: DatasetVersionDetails; versions: Dat
         </Fact>
         <Fact label="Created by">{v.createdBy || '—'}</Fact>
         <Fact label="Parents">
-          {v.parents.length === 0 ? (
-            <span className="muted">none</span>
-          ) : (
-            v.parents.map((p) => {
-              const url = refUrl(p);
-              return (
-                <span key={p} className="data-parent">
-                  {url ? <Link to={url}>{p}</Link> : p}
-                </span>
-              );
-            })
-          )}
+          <ParentRefs parents={v.parents} empty="none" />
         </Fact>
       </Facts>
     </Panel>

@@ -5,7 +5,8 @@ import { PageHeader } from '../../components/Layout.js';
 import { Alert, Fact, Facts, Loading, Panel, useTitle } from '../../components/ui.js';
 import { useApi } from '../../use-api.js';
 import { DiffCharts, DiffTable } from './DiffColumns.js';
-import { datasetUrl, datasetVersionUrl, formatCount, formatShare, refUrl } from './data-format.js';
+import { datasetUrl, datasetVersionUrl, formatCount, formatShare } from './data-format.js';
+import { RefLink } from './RefLink.js';
 
 /** A version given as `3` (of this dataset) or `other@3`, as a full reference. */
 const refOf = (name: string, v: string) => (v.includes('@') ? v : `${name}@${v}`);
@@ -99,17 +100,17 @@ function DiffBody({
   setOnlyDrifted(on: boolean): void;
 }) {
   const s = diff.summary;
-  const link = (ref: string) => {
-    const url = refUrl(ref);
-    return url ? <Link to={url}>{ref}</Link> : ref;
-  };
   const sch = diff.schema;
   return (
     <>
       <Panel title="Summary">
         <Facts>
-          <Fact label="Reference">{link(diff.reference.ref)}</Fact>
-          <Fact label="Current">{link(diff.current.ref)}</Fact>
+          <Fact label="Reference">
+            <RefLink dataRef={diff.reference.ref} />
+          </Fact>
+          <Fact label="Current">
+            <RefLink dataRef={diff.current.ref} />
+          </Fact>
           <Fact label="Rows">
             {formatCount(diff.rows.reference)} → {formatCount(diff.rows.current)}{' '}
             <span className={diff.rows.change === 0 ? 'muted' : 'strong'}>

@@ -9,7 +9,7 @@ import { SemanticBadge } from './SchemaTable.js';
 const quantileKeys = ['p1', 'p5', 'p25', 'p50', 'p75', 'p95', 'p99'] as const;
 
 /** What a column's card draws: its stored histogram, its top values, or its rows per period. */
-export function chartKind(p: ColumnProfile): 'histogram' | 'top' | 'period' | null {
+function chartKind(p: ColumnProfile): 'histogram' | 'top' | 'period' | null {
   if (p.datetime && p.datetime.perPeriod.length > 0) return 'period';
   // Few distinct values, all of them in the top list (a 0/1 target, a small code): bars per value.
   if (p.top && p.top.length > 0 && (!p.histogram || p.distinct <= p.top.length)) return 'top';

@@ -1,10 +1,10 @@
 import { type ReactNode, useCallback } from 'react';
-import { Link } from 'react-router-dom';
 import type { DatasetVersionDetails, FittedStep, LatheClient } from '../../../../src/sdk/index.js';
 import { Alert, CopyButton, Fact, Facts, Loading } from '../../components/ui.js';
 import { formatTime } from '../../format.js';
 import { useApi } from '../../use-api.js';
-import { formatStat, refUrl, shortDigest } from './data-format.js';
+import { formatStat, shortDigest } from './data-format.js';
+import { RefLink } from './RefLink.js';
 import { recipeDocument } from './recipe-document.js';
 
 /** What a produced version records about its recipe. */
@@ -192,10 +192,9 @@ function StepParams({ step }: { step: FittedStep }) {
         </span>
       );
     case 'join': {
-      const url = refUrl(step.with);
       return (
         <span>
-          {step.how} join with {url ? <Link to={url}>{step.with}</Link> : step.with} on{' '}
+          {step.how} join with <RefLink dataRef={step.with} /> on{' '}
           {step.on.map((o) => (o.left === o.right ? o.left : `${o.left} = ${o.right}`)).join(', ')}
           {step.columns && (
             <>
@@ -232,19 +231,16 @@ export function RecipePanel({ version }: { version: DatasetVersionDetails }) {
       <Facts>
         <Fact label="Made from">
           <span className="recipe-names">
-            {version.parents.map((p) => {
-              const url = refUrl(p);
-              return (
-                <span key={p} className="data-parent">
-                  {url ? <Link to={url}>{p}</Link> : p}
-                  {p === f.fittedOn ? (
-                    <span className="muted small"> (fitted on)</span>
-                  ) : (
-                    <span className="muted small"> (joined)</span>
-                  )}
-                </span>
-              );
-            })}
+            {version.parents.map((p) => (
+              <span key={p} className="data-parent">
+                <RefLink dataRef={p} />
+                {p === f.fittedOn ? (
+                  <span className="muted small"> (fitted on)</span>
+                ) : (
+                  <span className="muted small"> (joined)</span>
+                )}
+              </span>
+            ))}
           </span>
         </Fact>
         <Fact label="Split">{meta?.split ?? <span className="muted">none</span>}</Fact>

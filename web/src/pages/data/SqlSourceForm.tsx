@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { isLatheError } from '../../../../src/sdk/index.js';
 import { Alert } from '../../components/ui.js';
 import { errorMessage, useSignedIn } from '../../session.js';
+import { AppendCheck, DatasetNameField, MessageField, TargetField } from './IngestFields.js';
 import { IngestOutcome } from './IngestOutcome.js';
 import type { UploadResult } from './upload-file.js';
 
@@ -123,49 +124,17 @@ export function SqlSourceForm({
         />
       </label>
       <div className="form-row">
-        <label className="field">
-          <span className="field-label">Dataset name</span>
-          <input
-            name="name"
-            value={name}
-            required
-            readOnly={dataset !== undefined}
-            disabled={busy}
-            pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,127}"
-            title="letters, digits, '.', '_' and '-', starting with a letter or digit"
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span className="field-label">Target column (optional)</span>
-          <input
-            name="target"
-            value={target}
-            disabled={busy || append}
-            placeholder={append ? 'kept from the latest version' : ''}
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(e) => setTarget(e.target.value)}
-          />
-        </label>
+        <DatasetNameField value={name} fixed={dataset !== undefined} disabled={busy} onChange={setName} />
+        <TargetField value={target} disabled={busy} append={append} onChange={setTarget} />
       </div>
-      <label className="field">
-        <span className="field-label">Message (optional)</span>
-        <input name="message" value={message} disabled={busy} onChange={(e) => setMessage(e.target.value)} />
-      </label>
-      {dataset && latestVersion != null && (
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={append}
-            disabled={busy}
-            onChange={(e) => setAppend(e.target.checked)}
-          />
-          Append the rows to {dataset}@{latestVersion}
-        </label>
-      )}
+      <MessageField value={message} disabled={busy} onChange={setMessage} />
+      <AppendCheck
+        dataset={dataset}
+        latestVersion={latestVersion}
+        checked={append}
+        disabled={busy}
+        onChange={setAppend}
+      />
       {error && (
         <Alert kind={error.forbidden ? 'warning' : 'error'} title={error.title}>
           <p className="alert-text">{error.message}</p>

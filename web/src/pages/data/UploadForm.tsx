@@ -1,16 +1,17 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { isLatheError, sourceEncodings, sourceFormats } from '../../../../src/sdk/index.js';
 import { Alert } from '../../components/ui.js';
 import { errorMessage, useSignedIn } from '../../session.js';
 import { formatBytes } from '../experiments/run-format.js';
+import { AppendCheck, DatasetNameField, MessageField, TargetField } from './IngestFields.js';
 import { IngestOutcome } from './IngestOutcome.js';
 import { type UploadProgress, type UploadResult, uploadVersion } from './upload-file.js';
 
 /** The file types ingest reads (the extension picks the format unless one is chosen). */
-export const acceptedFiles = '.csv,.tsv,.tab,.txt,.parquet,.pq,.jsonl,.ndjson,.json';
+const acceptedFiles = '.csv,.tsv,.tab,.txt,.parquet,.pq,.jsonl,.ndjson,.json';
 
 /** A dataset name from a file name: `Sales 2024.csv` → `sales-2024`. */
-export function nameFromFile(filename: string): string {
+function nameFromFile(filename: string): string {
   const base = filename.replace(/\.[^.]*$/, '').toLowerCase();
   const clean = base
     .replace(/[^a-z0-9._-]+/g, '-')
@@ -60,7 +61,6 @@ export function UploadForm({
   onIngested(result: UploadResult): void;
 }) {
   const { token, handleError } = useSignedIn();
-  const id = useId();
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState(dataset ?? '');
   const [nameTouched, setNameTouched] = useState(false);
@@ -184,55 +184,23 @@ export function UploadForm({
         )}
       </label>
       <div className="form-row">
-        <label className="field">
-          <span className="field-label">Dataset name</span>
-          <input
-            name="name"
-            value={name}
-            required
-            readOnly={dataset !== undefined}
-            disabled={busy}
-            pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,127}"
-            title="letters, digits, '.', '_' and '-', starting with a letter or digit"
-            onChange={(e) => {
-              setName(e.target.value);
-              setNameTouched(true);
-            }}
-            autoComplete="off"
-            spellCheck={false}
-          />
-        </label>
-        <label className="field">
-          <span className="field-label">Target column (optional)</span>
-          <input
-            name="target"
-            value={target}
-            list={`${id}-columns`}
-            disabled={busy || append}
-            placeholder={
-              append ? 'kept from the latest version' : columns.length ? 'pick or type a column' : ''
-            }
-            onChange={(e) => setTarget(e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-          />
-          <datalist id={`${id}-columns`}>
-            {columns.map((c) => (
-              <option key={c} value={c} />
-            ))}
-          </datalist>
-        </label>
-      </div>
-      <label className="field">
-        <span className="field-label">Message (optional)</span>
-        <input
-          name="message"
-          value={message}
+        <DatasetNameField
+          value={name}
+          fixed={dataset !== undefined}
           disabled={busy}
-          placeholder="what this version holds, e.g. March export"
-          onChange={(e) => setMessage(e.target.value)}
+          onChange={(value) => {
+            setName(value);
+            setNameTouched(true);
+          }}
         />
-      </label>
+        <TargetField value={target} disabled={busy} append={append} columns={columns} onChange={setTarget} />
+      </div>
+      <MessageField
+        value={message}
+        disabled={busy}
+        placeholder="what this version holds, e.g. March export"
+        onChange={setMessage}
+      />
       {!dataset && (
         <label className="field">
           <span className="field-label">Description of the dataset (optional)</span>
@@ -244,17 +212,14 @@ export function UploadForm({
           />
         </label>
       )}
-      {dataset && latestVersion != null && (
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={append}
-            disabled={busy}
-            onChange={(e) => setAppend(e.target.checked)}
-          />
-          Append the rows to {dataset}@{latestVersion} (same columns; the new version holds both)
-        </label>
-      )}
+      <AppendCheck
+        dataset={dataset}
+        latestVersion={latestVersion}
+        checked={append}
+        disabled={busy}
+        note="(same columns; the new version holds both)"
+        onChange={setAppend}
+      />
       <details className="ingest-options">
         <summary>Read options</summary>
         <div className="form-row">

@@ -15,6 +15,40 @@ export interface CountSeries {
 }
 
 const axisLabel = { fontSize: 10, color: '#6b7280' };
+const splitLine = { lineStyle: { color: '#eef0f3' } };
+
+/** The value axis of bar charts: counts, or shares of each version's values. */
+const valueAxis = (shares: boolean) => ({
+  type: 'value' as const,
+  axisLabel: { ...axisLabel, formatter: shares ? (v: number) => formatShare(v) : axisNumber },
+  splitLine,
+});
+
+/** A legend when several versions overlay. */
+const versionsLegend = (series: CountSeries[]) =>
+  series.length > 1 ? { top: 0, itemWidth: 12, itemHeight: 8 } : undefined;
+
+/** The tooltip of bars over `labels`: each version's count and its share of `totals`. */
+function versionsTooltip(labels: string[], series: CountSeries[], totals: number[]) {
+  return {
+    trigger: 'axis' as const,
+    axisPointer: { type: 'shadow' as const },
+    formatter: (params: unknown) => {
+      const items = params as {
+        dataIndex: number;
+        seriesIndex: number;
+        seriesName: string;
+        marker: string;
+      }[];
+      const i = items[0]?.dataIndex ?? 0;
+      const lines = items.map((it) => {
+        const n = series[it.seriesIndex]!.counts[i] ?? 0;
+        return `${it.marker}${escapeHtml(it.seriesName)}: ${formatCount(n)} (${formatShare(n / (totals[it.seriesIndex] || 1))})`;
+      });
+      return [escapeHtml(labels[i] ?? ''), ...lines].join('<br/>');
+    },
+  };
+}
 
 /** How bin edges read: numbers, or (for times compared as epoch milliseconds) UTC dates. */
 export type EdgeFormat = 'number' | 'date';
@@ -30,7 +64,7 @@ const edgeText = (format: EdgeFormat, x: number, short: boolean) =>
       : formatStat(x);
 
 /** Bin labels `[a, b)` (the last bin is closed, as numpy's). */
-export function binLabels(edges: number[], format: EdgeFormat = 'number'): string[] {
+function binLabels(edges: number[], format: EdgeFormat = 'number'): string[] {
   return edges
     .slice(0, -1)
     .map(
@@ -53,36 +87,15 @@ export function histogramOption(
   const totals = series.map((s) => s.counts.reduce((a, b) => a + b, 0) || 1);
   return {
     grid: { top: series.length > 1 ? 28 : 10, bottom: 4, left: 4, right: 8 },
-    legend: series.length > 1 ? { top: 0, itemWidth: 12, itemHeight: 8 } : undefined,
-    tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      formatter: (params: unknown) => {
-        const items = params as {
-          dataIndex: number;
-          seriesIndex: number;
-          seriesName: string;
-          marker: string;
-        }[];
-        const i = items[0]?.dataIndex ?? 0;
-        const lines = items.map((it) => {
-          const n = series[it.seriesIndex]!.counts[i] ?? 0;
-          return `${it.marker}${escapeHtml(it.seriesName)}: ${formatCount(n)} (${formatShare(n / totals[it.seriesIndex]!)})`;
-        });
-        return [escapeHtml(labels[i] ?? ''), ...lines].join('<br/>');
-      },
-    },
+    legend: versionsLegend(series),
+    tooltip: versionsTooltip(labels, series, totals),
     xAxis: {
       type: 'category',
       data: edges.slice(0, -1).map((e) => edgeText(format, e, true)),
       axisLabel: { ...axisLabel, hideOverlap: true },
       axisTick: { alignWithLabel: true },
     },
-    yAxis: {
-      type: 'value',
-      axisLabel: { ...axisLabel, formatter: shares ? (v: number) => formatShare(v) : axisNumber },
-      splitLine: { lineStyle: { color: '#eef0f3' } },
-    },
+    yAxis: valueAxis(shares),
     series: series.map((s, k) => ({
       type: 'bar',
       name: s.name,
@@ -110,30 +123,9 @@ export function topValuesOption(
   const shown = categories.map((c) => (c.length > 18 ? `${c.slice(0, 17)}…` : c));
   return {
     grid: { top: series.length > 1 ? 28 : 4, bottom: 4, left: 4, right: 40 },
-    legend: series.length > 1 ? { top: 0, itemWidth: 12, itemHeight: 8 } : undefined,
-    tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      formatter: (params: unknown) => {
-        const items = params as {
-          dataIndex: number;
-          seriesIndex: number;
-          seriesName: string;
-          marker: string;
-        }[];
-        const i = items[0]?.dataIndex ?? 0;
-        const lines = items.map((it) => {
-          const n = series[it.seriesIndex]!.counts[i] ?? 0;
-          return `${it.marker}${escapeHtml(it.seriesName)}: ${formatCount(n)} (${formatShare(n / (totals[it.seriesIndex] || 1))})`;
-        });
-        return [escapeHtml(categories[i] ?? ''), ...lines].join('<br/>');
-      },
-    },
-    xAxis: {
-      type: 'value',
-      axisLabel: { ...axisLabel, formatter: shares ? (v: number) => formatShare(v) : axisNumber },
-      splitLine: { lineStyle: { color: '#eef0f3' } },
-    },
+    legend: versionsLegend(series),
+    tooltip: versionsTooltip(categories, series, totals),
+    xAxis: valueAxis(shares),
     yAxis: { type: 'category', data: shown, inverse: true, axisLabel: { ...axisLabel, color: '#374151' } },
     series: series.map((s, k) => ({
       type: 'bar',
@@ -183,11 +175,7 @@ export function perPeriodOption(dt: DatetimeProfile): ChartOption {
       data: dt.perPeriod.map((p) => fmt(p.start)),
       axisLabel: { ...axisLabel, hideOverlap: true },
     },
-    yAxis: {
-      type: 'value',
-      axisLabel: { ...axisLabel, formatter: axisNumber },
-      splitLine: { lineStyle: { color: '#eef0f3' } },
-    },
+    yAxis: valueAxis(false),
     series: [
       {
         type: 'bar',
@@ -262,7 +250,7 @@ export function targetCorrelationOption(rows: { column: string; r: number }[]): 
   return {
     grid: { top: 4, bottom: 4, left: 4, right: 40 },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    xAxis: { type: 'value', min: -1, max: 1, axisLabel, splitLine: { lineStyle: { color: '#eef0f3' } } },
+    xAxis: { type: 'value', min: -1, max: 1, axisLabel, splitLine },
     yAxis: {
       type: 'category',
       data: sorted.map((r) => r.column),

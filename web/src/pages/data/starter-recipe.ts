@@ -5,7 +5,7 @@ import type { ColumnProfile, DatasetVersionDetails } from '../../../../src/sdk/i
 const yamlWords = new Set(['true', 'false', 'null', 'yes', 'no', 'on', 'off', 'y', 'n', '~']);
 
 /** A column name as a YAML scalar: plain when safe, else double-quoted (JSON strings are YAML). */
-export function yamlName(name: string): string {
+function yamlName(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !yamlWords.has(name.toLowerCase())
     ? name
     : JSON.stringify(name);

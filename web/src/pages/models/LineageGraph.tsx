@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import type { LineageNode, Run, VersionLineage } from '../../../../src/sdk/index.js';
 import { chartPalette } from '../../components/Chart.js';
-import { GraphChart, type GraphChartOption } from '../../components/GraphChart.js';
+import { columnLayout, GraphChart, type GraphChartOption } from '../../components/GraphChart.js';
 import { escapeHtml } from '../../format.js';
 import { runUrl } from '../experiments/run-format.js';
 import { versionUrl } from './model-links.js';
@@ -116,29 +116,13 @@ function splitVersionId(id: string): [string, number] | [null, null] {
 
 /** The ECharts option: columns left to right, nodes coloured and labelled by type. */
 function graphOption(nodes: Drawn[], edges: [string, string][]): GraphChartOption {
-  const perColumn = new Map<number, number>();
-  const position = nodes.map((n) => {
-    const row = perColumn.get(n.column) ?? 0;
-    perColumn.set(n.column, row + 1);
-    return row;
-  });
+  const layout = columnLayout(
+    nodes.map((n) => n.column),
+    kinds.filter((_, i) => nodes.some((n) => n.kind === i)).map((k) => k.label),
+  );
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const rows = Math.max(...perColumn.values());
-  const columns = Math.max(...nodes.map((n) => n.column)) + 1;
-  // Nodes sit on hidden value axes (column, row) so that their sizes stay in pixels: a graph with
-  // layout "none" scales its nodes with the box of their coordinates instead.
   return {
-    legend: {
-      data: kinds.filter((_, i) => nodes.some((n) => n.kind === i)).map((k) => k.label),
-      top: 0,
-      left: 0,
-      itemWidth: 12,
-      itemHeight: 10,
-      selectedMode: false,
-    },
-    grid: { left: 0, right: 0, top: 36, bottom: 12 },
-    xAxis: { type: 'value', show: false, min: -0.5, max: columns - 0.5 },
-    yAxis: { type: 'value', show: false, min: -rows / 2, max: rows / 2, inverse: true },
+    ...layout.option,
     series: [
       {
         type: 'graph',
@@ -169,7 +153,7 @@ function graphOption(nodes: Drawn[], edges: [string, string][]): GraphChartOptio
         },
         data: nodes.map((n, i) => ({
           name: n.id,
-          value: [n.column, position[i]! - ((perColumn.get(n.column) ?? 1) - 1) / 2],
+          value: layout.positions[i],
           category: n.kind,
           cursor: n.href ? 'pointer' : 'default',
         })),
