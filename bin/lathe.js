@@ -2,6 +2,12 @@
 // Runs the built CLI (dist/); in a development checkout without a build, runs the sources through tsx.
 import { existsSync } from 'node:fs';
 
+// A reader that stops early (`lathe data show x | head`) is not an error.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 const built = new URL('../dist/cli/main.js', import.meta.url);
 let runCli;
 if (existsSync(built)) {

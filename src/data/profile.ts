@@ -202,9 +202,9 @@ async function profileWith(
   await inParallel(lanes, [...tasks, ...later]);
   for (const finish of datetimes) finish();
   issues.push(...mixed.flat());
-  // A profile never repeats personal data: no top values for a column whose values look like PII.
-  for (const f of profile.pii)
-    if (f.evidence.includes('values')) delete profiles.find((p) => p.name === f.column)!.top;
+  // A profile never repeats personal data: no top values for a column flagged as PII, by its
+  // values or by its name alone (a `full_name` column of people's names).
+  for (const f of profile.pii) delete profiles.find((p) => p.name === f.column)!.top;
   const columns: ColumnSchema[] = cols.map((c, i) => ({
     name: c.name,
     type: c.type,

@@ -125,6 +125,12 @@ const symbols = /[^\p{L}\p{M}\p{N} .,;:'"!?()[\]{}&/\\@#%+*=<>$€£¥~^|_-]/u;
 const edgeSpace = /^\s|\s$/u;
 
 type Flaw = 'control' | 'non_printable' | 'symbols' | 'whitespace';
+const flawWords: Record<Flaw, string> = {
+  control: 'control characters',
+  non_printable: 'non-printable characters',
+  symbols: 'unexpected symbols',
+  whitespace: 'leading or trailing spaces',
+};
 
 function flawsOf(v: string, categorical: boolean): Flaw[] {
   const out: Flaw[] = [];
@@ -260,12 +266,7 @@ function examine(
     groups.length ? `${groups.length} value${groups.length === 1 ? '' : 's'} written several ways` : '',
     ...Object.entries(flaws)
       .filter(([, k]) => k > 0)
-      .map(([f, k]) =>
-        `${num(k)} with ${f.replace('_', '-')} characters`.replace(
-          'whitespace characters',
-          'leading or trailing spaces',
-        ),
-      ),
+      .map(([f, k]) => `${num(k)} ${k === 1 ? 'value' : 'values'} with ${flawWords[f as Flaw]}`),
   ].filter(Boolean);
   const result = graded(c.name, share, t, {
     count: n,

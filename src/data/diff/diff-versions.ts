@@ -108,9 +108,8 @@ const sideOf = (v: DatasetVersionDetails): DiffSide => ({
   columns: v.columns.length,
 });
 
-/** Column names whose values the version's profile found to look like personal data. */
-const piiColumns = (v: DatasetVersionDetails) =>
-  new Set((v.profile?.pii ?? []).filter((f) => f.evidence.includes('values')).map((f) => f.column));
+/** Column names the version's profile flags as personal data (by values or by name). */
+const piiColumns = (v: DatasetVersionDetails) => new Set((v.profile?.pii ?? []).map((f) => f.column));
 
 /**
  * The diff of two versions, `reference` (old, expected) against `current` (new, actual): row

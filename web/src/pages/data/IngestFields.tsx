@@ -1,4 +1,14 @@
 import { useId } from 'react';
+import type { UploadResult } from './upload-file.js';
+
+/** What the ingest forms take: the dataset they add to (absent: the user names a new one). */
+export interface IngestFormProps {
+  /** The dataset the version goes into; when absent the user names it. */
+  dataset?: string;
+  /** Its latest version, which "append" extends. */
+  latestVersion?: number | null;
+  onIngested(result: UploadResult): void;
+}
 
 /** The dataset name: typed for a new dataset, shown read-only when the form adds to `fixed`. */
 export function DatasetNameField({

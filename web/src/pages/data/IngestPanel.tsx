@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Panel } from '../../components/ui.js';
+import type { IngestFormProps } from './IngestFields.js';
 import { SqlSourceForm } from './SqlSourceForm.js';
 import { Tabs } from './Tabs.js';
-import type { UploadResult } from './upload-file.js';
 import { UploadForm } from './UploadForm.js';
 
 /**
@@ -14,12 +14,7 @@ export function IngestPanel({
   latestVersion,
   onClose,
   onIngested,
-}: {
-  dataset?: string;
-  latestVersion?: number | null;
-  onClose(): void;
-  onIngested(result: UploadResult): void;
-}) {
+}: IngestFormProps & { onClose(): void }) {
   const [tab, setTab] = useState('upload');
   return (
     <Panel

@@ -2,7 +2,13 @@ import { type FormEvent, useState } from 'react';
 import { isLatheError } from '../../../../src/sdk/index.js';
 import { Alert } from '../../components/ui.js';
 import { errorMessage, useSignedIn } from '../../session.js';
-import { AppendCheck, DatasetNameField, MessageField, TargetField } from './IngestFields.js';
+import {
+  AppendCheck,
+  DatasetNameField,
+  type IngestFormProps,
+  MessageField,
+  TargetField,
+} from './IngestFields.js';
 import { IngestOutcome } from './IngestOutcome.js';
 import type { UploadResult } from './upload-file.js';
 
@@ -41,15 +47,7 @@ function describe(err: unknown): Problem {
  * A version from one read-only query against PostgreSQL, run by the server. The URI is typed into a
  * password field and sent once, to connect: the version records it without its password.
  */
-export function SqlSourceForm({
-  dataset,
-  latestVersion,
-  onIngested,
-}: {
-  dataset?: string;
-  latestVersion?: number | null;
-  onIngested(result: UploadResult): void;
-}) {
+export function SqlSourceForm({ dataset, latestVersion, onIngested }: IngestFormProps) {
   const { client, handleError } = useSignedIn();
   const [uri, setUri] = useState('');
   const [query, setQuery] = useState('');

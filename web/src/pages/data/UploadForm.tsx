@@ -3,7 +3,13 @@ import { isLatheError, sourceEncodings, sourceFormats } from '../../../../src/sd
 import { Alert } from '../../components/ui.js';
 import { errorMessage, useSignedIn } from '../../session.js';
 import { formatBytes } from '../experiments/run-format.js';
-import { AppendCheck, DatasetNameField, MessageField, TargetField } from './IngestFields.js';
+import {
+  AppendCheck,
+  DatasetNameField,
+  type IngestFormProps,
+  MessageField,
+  TargetField,
+} from './IngestFields.js';
 import { IngestOutcome } from './IngestOutcome.js';
 import { type UploadProgress, type UploadResult, uploadVersion } from './upload-file.js';
 
@@ -50,16 +56,7 @@ const progressText = (p: UploadProgress) =>
  * or of `dataset` (then "append" adds the rows to its latest version). The file streams from disk
  * with a progress bar; the answer's ingest report is shown with a link to the version.
  */
-export function UploadForm({
-  dataset,
-  latestVersion,
-  onIngested,
-}: {
-  /** The dataset the version goes into; when absent the user names it. */
-  dataset?: string;
-  latestVersion?: number | null;
-  onIngested(result: UploadResult): void;
-}) {
+export function UploadForm({ dataset, latestVersion, onIngested }: IngestFormProps) {
   const { token, handleError } = useSignedIn();
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState(dataset ?? '');
