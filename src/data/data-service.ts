@@ -86,6 +86,7 @@ export class DataService {
     this.#checks = new DataChecks({
       store,
       blobs,
+      audit,
       engine: () => this.engine(),
       version: (r) => this.version(r),
     });

@@ -1,4 +1,4 @@
-import type { Principal } from '../../auth/index.js';
+import type { AuditLog, Principal } from '../../auth/index.js';
 import { isLatheError, isoTime, LatheError, newId } from '../../core/index.js';
 import type { BlobStore } from '../../storage/blobs/index.js';
 import type { DataCheckRunsTable, MetaStore } from '../../storage/meta/index.js';
@@ -13,6 +13,7 @@ import type { CheckRun, CheckRunSummary, CheckSuite } from './types.js';
 export interface DataChecksDeps {
   store: MetaStore;
   blobs: BlobStore;
+  audit: AuditLog;
   engine: () => Promise<TableEngine>;
   version: (ref: unknown) => Promise<DatasetVersionDetails>;
 }
@@ -57,23 +58,35 @@ export class DataChecks {
       createdAt: isoTime(Date.now()),
       createdBy: actor?.userName ?? 'local',
     };
-    await this.deps.store.db
-      .insertInto('data_check_runs')
-      .values({
-        id: run.id,
-        name: run.name,
-        version: run.version,
-        status: run.status,
-        reference: run.reference,
-        suite: JSON.stringify(run.suite),
-        results: JSON.stringify(run.results),
-        summary: JSON.stringify(run.summary),
-        rows: run.rows,
-        duration_ms: run.durationMs,
-        created_at: Date.parse(run.createdAt),
-        created_by: run.createdBy,
-      })
-      .execute();
+    await this.deps.store.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('data_check_runs')
+        .values({
+          id: run.id,
+          name: run.name,
+          version: run.version,
+          status: run.status,
+          reference: run.reference,
+          suite: JSON.stringify(run.suite),
+          results: JSON.stringify(run.results),
+          summary: JSON.stringify(run.summary),
+          rows: run.rows,
+          duration_ms: run.durationMs,
+          created_at: Date.parse(run.createdAt),
+          created_by: run.createdBy,
+        })
+        .execute();
+      await this.deps.audit.record(
+        {
+          actor,
+          action: 'dataset_check.run',
+          objectType: 'dataset_version',
+          objectId: `${run.name}/${run.version}`,
+          details: { run: run.id, status: run.status, reference: run.reference },
+        },
+        trx,
+      );
+    });
     return run;
   }
 

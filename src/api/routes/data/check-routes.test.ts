@@ -55,6 +55,15 @@ describe('quality checks API', () => {
     const imbalance = run.results.find((r: { check: string }) => r.check === 'class_imbalance');
     assert.deepEqual(imbalance.thresholds, { op: '<', warn: 0.1, fail: 0.01 });
     assert.equal(imbalance.columns[0].column, 'returned');
+    const audit = await t.app.inject({ url: '/api/v1/audit', headers: admin });
+    const entry = audit
+      .json()
+      .events.find(
+        (e: { action: string; details: { run?: string } }) =>
+          e.action === 'dataset_check.run' && e.details.run === run.id,
+      );
+    assert.ok(entry, 'the run is in the audit log');
+    assert.equal(entry.objectId, 'orders/1');
   });
 
   it('answers 200 for a failing run: failures are a result', async () => {
