@@ -10,3 +10,4 @@ export {
   type IsolationTreeJSON,
 } from './isolation-forest/isolation-forest.js';
 export { SeededRandom } from './seeded-random.js';
+export { type Matrix, matrix, matrixFromRows, type SavedModel } from './matrix.js';
