@@ -11,3 +11,51 @@ export {
 } from './isolation-forest/isolation-forest.js';
 export { SeededRandom } from './seeded-random.js';
 export { type Matrix, matrix, matrixFromRows, type SavedModel } from './matrix.js';
+export { KNeighborsClassifier } from './neighbors/k-neighbors-classifier.js';
+export { KNeighborsRegressor } from './neighbors/k-neighbors-regressor.js';
+export type { KNeighborsOptions } from './neighbors/k-neighbors-base.js';
+export {
+  GaussianNaiveBayes,
+  type GaussianNaiveBayesExtra,
+  type GaussianNaiveBayesOptions,
+} from './naive-bayes/gaussian-naive-bayes.js';
+export { KMeans, type KMeansExtra, type KMeansOptions } from './cluster/k-means.js';
+export {
+  DecisionTreeClassifier,
+  DecisionTreeRegressor,
+} from './tree/decision-tree.js';
+export { RandomForestClassifier, RandomForestRegressor } from './tree/random-forest.js';
+export { ExtraTreesClassifier, ExtraTreesRegressor } from './tree/extra-trees.js';
+export type { FitExtra as TreeFitExtra, ForestOptions, TreeOptions } from './tree/options.js';
+export type { ForestArrays } from './tree/forest-arrays.js';
+export { growForestTree, type SamplingParams, treeSeeds } from './tree/forest.js';
+export type {
+  Criterion as TreeCriterion,
+  GrowParams as TreeGrowParams,
+  TreeArrays,
+  TreeData,
+} from './tree/grow-tree.js';
+export * from './metrics/index.js';
+export * from './cv/index.js';
+export {
+  ElasticNet,
+  type ElasticNetOptions,
+  type FitExtra as LinearFitExtra,
+  type InformationCriteria,
+  Lasso,
+  type LassoOptions,
+  LinearRegression,
+  type LinearRegressionOptions,
+  LinearRegressor,
+  type LinearRegressorKind,
+  LogisticRegression,
+  type LogisticRegressionOptions,
+  Ridge,
+  type RidgeOptions,
+} from './linear/index.js';
+export {
+  type LbfgsOptions,
+  type LbfgsResult,
+  minimizeLbfgs,
+  type ObjectiveWithGradient,
+} from './optim/lbfgs.js';

@@ -1,0 +1,237 @@
+/**
+ * Option and input validation shared by the tree and forest estimators (internal to src/ml/tree).
+ * Everything is checked before any work starts; errors are LatheError('INVALID_ARGUMENT') naming
+ * the option or the row and column, the valid range and what arrived.
+ */
+import { describeValue, LatheError } from '../../core/index.js';
+import type { Matrix } from '../matrix.js';
+import type { Criterion, GrowParams, TreeData } from './grow-tree.js';
+import { rankColumns } from './sort.js';
+
+/** Options of a single decision tree (scikit-learn's names in camelCase). */
+export interface TreeOptions {
+  /** `gini` (default) or `entropy` for classifiers; `squared_error` (the only one) for regressors. */
+  criterion?: Criterion;
+  /** Maximum depth (integer >= 1); null or absent grows until leaves are pure or too small. */
+  maxDepth?: number | null;
+  /** Rows a node needs to be split: an integer >= 2 (default 2) or a fraction in (0, 1) of the rows. */
+  minSamplesSplit?: number;
+  /** Rows each child must keep: an integer >= 1 (default 1) or a fraction in (0, 1) of the rows. */
+  minSamplesLeaf?: number;
+  /** A split must decrease the weighted impurity by at least this (>= 0, default 0). */
+  minImpurityDecrease?: number;
+  /**
+   * Features examined per split: `sqrt`, `log2`, an integer count 1..cols, a fraction in (0, 1), or
+   * null for all (the default for single trees).
+   */
+  maxFeatures?: 'sqrt' | 'log2' | number | null;
+  /** Seed of the deterministic PRNG (default 0). */
+  seed?: number;
+}
+
+/** Options of a forest: the tree options plus the ensemble's own. */
+export interface ForestOptions extends TreeOptions {
+  /** Number of trees (default 100). */
+  trees?: number;
+  /** Draw each tree's rows with replacement (default true for random forests, false for extra trees). */
+  bootstrap?: boolean;
+  /** Rows drawn per tree when bootstrapping: an integer 1..rows or a fraction in (0, 1); default all. */
+  maxSamples?: number | null;
+  /** Compute the out-of-bag score (accuracy or R²) after fitting; needs `bootstrap`. */
+  oobScore?: boolean;
+}
+
+/** Extra inputs of `fit`. */
+export interface FitExtra {
+  /** Non-negative weight per row (default 1). */
+  sampleWeight?: Float64Array;
+}
+
+export function invalid(message: string, details?: Record<string, unknown>): LatheError {
+  return new LatheError('INVALID_ARGUMENT', message, details);
+}
+
+const TREE_KEYS = [
+  'criterion',
+  'maxDepth',
+  'minSamplesSplit',
+  'minSamplesLeaf',
+  'minImpurityDecrease',
+  'maxFeatures',
+  'seed',
+];
+const FOREST_KEYS = [...TREE_KEYS, 'trees', 'bootstrap', 'maxSamples', 'oobScore'];
+
+/** Checks that `options` is an object holding only known option names. */
+export function checkOptions(options: object, forest: boolean): void {
+  if (typeof options !== 'object' || options === null)
+    throw invalid(`options must be an object; got ${describeValue(options)}`, { field: 'options' });
+  const allowed = forest ? FOREST_KEYS : TREE_KEYS;
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key))
+      throw invalid(`unknown option ${key}; valid options are ${allowed.join(', ')}`, { field: key });
+  }
+}
+
+function optionError(name: string, range: string, value: unknown): LatheError {
+  return invalid(`options.${name} must be ${range}; got ${describeValue(value)}`, {
+    field: `options.${name}`,
+  });
+}
+
+/** An integer count (>= min) or, when `fraction`, a number in (0, 1) scaled by `rows` and rounded up. */
+function countOrFraction(name: string, value: unknown, min: number, rows: number): number {
+  const range = `an integer >= ${min} or a fraction in (0, 1)`;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw optionError(name, range, value);
+  if (Number.isInteger(value)) {
+    if (value < min) throw optionError(name, range, value);
+    return value;
+  }
+  if (value <= 0 || value >= 1) throw optionError(name, range, value);
+  return Math.max(min, Math.ceil(value * rows));
+}
+
+/** Resolves tree options into growth parameters for `rows` × `cols` data. */
+export function resolveGrowParams(
+  options: TreeOptions,
+  rows: number,
+  cols: number,
+  classification: boolean,
+  defaultMaxFeatures: TreeOptions['maxFeatures'],
+  splitter: 'best' | 'random',
+): GrowParams & { seed: number } {
+  const criterion = options.criterion ?? (classification ? 'gini' : 'squared_error');
+  const valid = classification ? ['gini', 'entropy'] : ['squared_error'];
+  if (!valid.includes(criterion)) throw optionError('criterion', `one of ${valid.join(', ')}`, criterion);
+  const depth = options.maxDepth ?? null;
+  if (depth !== null && (typeof depth !== 'number' || !Number.isSafeInteger(depth) || depth < 1))
+    throw optionError('maxDepth', 'an integer >= 1 or null', depth);
+  const minSamplesSplit = countOrFraction('minSamplesSplit', options.minSamplesSplit ?? 2, 2, rows);
+  const minSamplesLeaf = countOrFraction('minSamplesLeaf', options.minSamplesLeaf ?? 1, 1, rows);
+  const mid = options.minImpurityDecrease ?? 0;
+  if (typeof mid !== 'number' || !Number.isFinite(mid) || mid < 0)
+    throw optionError('minImpurityDecrease', 'a finite number >= 0', mid);
+  const mf = options.maxFeatures === undefined ? defaultMaxFeatures : options.maxFeatures;
+  let maxFeatures: number;
+  if (mf === null || mf === undefined) maxFeatures = cols;
+  else if (mf === 'sqrt') maxFeatures = Math.max(1, Math.floor(Math.sqrt(cols)));
+  else if (mf === 'log2') maxFeatures = Math.max(1, Math.floor(Math.log2(cols)));
+  else if (typeof mf === 'number' && Number.isInteger(mf) && mf >= 1 && mf <= cols) maxFeatures = mf;
+  else if (typeof mf === 'number' && mf > 0 && mf < 1) maxFeatures = Math.max(1, Math.floor(mf * cols));
+  else
+    throw optionError(
+      'maxFeatures',
+      `'sqrt', 'log2', an integer 1..${cols}, a fraction in (0, 1) or null`,
+      mf,
+    );
+  const seed = options.seed ?? 0;
+  if (!Number.isSafeInteger(seed)) throw optionError('seed', 'a safe integer', seed);
+  return {
+    criterion,
+    splitter,
+    maxDepth: depth ?? Number.POSITIVE_INFINITY,
+    minSamplesSplit,
+    minSamplesLeaf,
+    minImpurityDecrease: mid,
+    maxFeatures,
+    seed,
+  };
+}
+
+/** Checks `X` is a Matrix (optionally with `cols` columns) of finite values. */
+export function checkMatrix(X: Matrix, where: string, cols?: number): void {
+  if (
+    typeof X !== 'object' ||
+    X === null ||
+    !(X.data instanceof Float64Array) ||
+    !Number.isInteger(X.rows) ||
+    !Number.isInteger(X.cols) ||
+    X.data.length !== X.rows * X.cols
+  )
+    throw invalid(
+      `${where}: X must be a Matrix (Float64Array of rows × cols values); got ${describeValue(X)}`,
+      {
+        field: 'X',
+      },
+    );
+  if (cols !== undefined && X.cols !== cols)
+    throw invalid(`${where}: X must have ${cols} columns (as when fitted); got ${X.cols}`, { field: 'X' });
+  const d = X.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i]!)) {
+      const row = Math.floor(i / X.cols);
+      const col = i % X.cols;
+      throw invalid(`${where}: X must hold finite numbers; got ${d[i]} at row ${row}, column ${col}`, {
+        row,
+        col,
+      });
+    }
+  }
+}
+
+/** Validates fit inputs and builds the column-major tree data and per-row weights. */
+export function prepareFit(
+  X: Matrix,
+  y: Float64Array,
+  classification: boolean,
+  extra: FitExtra | undefined,
+): { data: TreeData; weights: Float64Array } {
+  checkMatrix(X, 'fit');
+  if (X.rows < 1 || X.cols < 1)
+    throw invalid(`fit: X needs at least 1 row and 1 column; got ${X.rows} × ${X.cols}`, { field: 'X' });
+  if (!(y instanceof Float64Array) || y.length !== X.rows)
+    throw invalid(
+      `fit: y must be a Float64Array of ${X.rows} values (one per row); got ${describeValue(y)}`,
+      {
+        field: 'y',
+      },
+    );
+  let classes = 0;
+  let yClass: Int32Array | undefined;
+  if (classification) {
+    yClass = new Int32Array(X.rows);
+    const seen = new Set<number>();
+    for (let i = 0; i < y.length; i++) {
+      const v = y[i]!;
+      if (!Number.isInteger(v) || v < 0 || v > 1e6)
+        throw invalid(`fit: y must hold class indices 0..k-1; got ${v} at row ${i}`, { row: i, field: 'y' });
+      yClass[i] = v;
+      seen.add(v);
+      if (v + 1 > classes) classes = v + 1;
+    }
+    if (seen.size < 2)
+      throw invalid(`fit: y must hold at least 2 classes; got only class ${y[0]}`, { field: 'y' });
+  } else {
+    for (let i = 0; i < y.length; i++)
+      if (!Number.isFinite(y[i]!))
+        throw invalid(`fit: y must hold finite numbers; got ${y[i]} at row ${i}`, { row: i, field: 'y' });
+  }
+  const weights = new Float64Array(X.rows).fill(1);
+  const sw = extra?.sampleWeight;
+  if (sw !== undefined) {
+    if (!(sw instanceof Float64Array) || sw.length !== X.rows)
+      throw invalid(
+        `fit: sampleWeight must be a Float64Array of ${X.rows} values; got ${describeValue(sw)}`,
+        {
+          field: 'sampleWeight',
+        },
+      );
+    let total = 0;
+    for (let i = 0; i < sw.length; i++) {
+      const w = sw[i]!;
+      if (!Number.isFinite(w) || w < 0)
+        throw invalid(`fit: sampleWeight must be finite and >= 0; got ${w} at row ${i}`, {
+          row: i,
+          field: 'sampleWeight',
+        });
+      total += w;
+    }
+    if (!(total > 0)) throw invalid('fit: sampleWeight must have a positive sum', { field: 'sampleWeight' });
+    weights.set(sw);
+  }
+  const { rows, cols } = X;
+  const columns = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) columns[j * rows + i] = X.data[i * cols + j]!;
+  const ranks = rankColumns(columns, rows, cols);
+  return { data: { columns, rows, cols, yClass, yValue: y, classes, ...ranks }, weights };
+}
