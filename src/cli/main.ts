@@ -20,14 +20,21 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-const isMain =
-  process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
-if (isMain) {
-  // A reader that stops early (`lathe runs list | head`) is not an error.
+/**
+ * Makes a reader that stops early (`lathe runs list | head`) end the process quietly (exit 0)
+ * instead of with an EPIPE error. For the process's entry point only.
+ */
+export function endQuietlyOnClosedPipe(): void {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
+}
+
+const isMain =
+  process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
+if (isMain) {
+  endQuietlyOnClosedPipe();
   runCli(process.argv).then((code) => {
     // `lathe server` keeps running: only leave when a command has finished.
     if (code !== 0 || !process.argv.slice(2).includes('server')) process.exitCode = code;
