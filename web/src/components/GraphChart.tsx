@@ -51,6 +51,33 @@ export function columnLayout(columns: number[], kinds: string[], minColumns = 1)
   };
 }
 
+/**
+ * The parts of a graph series that the lineage charts share: nodes placed on the hidden axes of
+ * `columnLayout`, drawn as rounded boxes coloured by category (`kinds`, in legend order), grey edges,
+ * and a hovered node's neighbours highlighted.
+ */
+export function columnGraphSeries(kinds: readonly { label: string; color: string }[]) {
+  return {
+    type: 'graph',
+    coordinateSystem: 'cartesian2d',
+    categories: kinds.map((k) => ({ name: k.label, itemStyle: { color: k.color } })),
+    symbol: 'roundRect',
+    lineStyle: { color: '#9ca3af', width: 1.5, opacity: 1 },
+    emphasis: { focus: 'adjacency', lineStyle: { width: 2.5 } },
+  } satisfies GraphSeriesOption;
+}
+
+/**
+ * A node's two-line label in ECharts rich text (`{t|TITLE}` over `{n|NAME}`, styled by the series'
+ * `label.rich`): the name cut to `max` characters with `…`, and `{`, `}`, `|` (rich-text markup) in
+ * either line turned into spaces.
+ */
+export function nodeLabel(title: string, name: string, max: number): string {
+  const cut = name.length > max ? `${name.slice(0, max - 1)}…` : name;
+  const plain = (s: string) => s.replace(/[{}|]/g, ' ');
+  return `{t|${plain(title)}}\n{n|${plain(cut)}}`;
+}
+
 /** What a click on a node passes on: the node's `name` and the data item as given in the option. */
 export interface GraphNodeClick {
   name: string;

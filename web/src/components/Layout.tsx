@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
-import { NavLink, Outlet, useNavigate } from 'react-router-dom';
+import { Fragment, type ReactNode } from 'react';
+import { Link, NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { areas } from '../areas.js';
 import { useSignedIn, useSession } from '../session.js';
 import { Icon, type IconName, Logo } from './icons.js';
@@ -97,6 +97,34 @@ export function Layout() {
   );
 }
 
+/**
+ * The trail above a page's header: `links` (label and address) separated by `/`, then the current
+ * page's name (`aria-current`) when given.
+ */
+export function Breadcrumbs({
+  links,
+  current,
+}: {
+  links: [label: string, to: string][];
+  current?: ReactNode;
+}) {
+  return (
+    <nav className="breadcrumbs" aria-label="Breadcrumbs">
+      {links.map(([label, to], i) => (
+        <Fragment key={to}>
+          {i > 0 && <span aria-hidden="true">/</span>}
+          <Link to={to}>{label}</Link>
+        </Fragment>
+      ))}
+      {current !== undefined && (
+        <>
+          <span aria-hidden="true">/</span>
+          <span aria-current="page">{current}</span>
+        </>
+      )}
+    </nav>
+  );
+}
 /** A page's title row: heading, optional description and actions on the right. */
 export function PageHeader({
   title,

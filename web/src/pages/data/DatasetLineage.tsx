@@ -2,8 +2,15 @@ import { useMemo } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import type { DataLineageNode, DatasetVersion, DatasetVersionLineage } from '../../../../src/sdk/index.js';
 import { chartPalette } from '../../components/Chart.js';
-import { columnLayout, GraphChart, type GraphChartOption } from '../../components/GraphChart.js';
+import {
+  columnGraphSeries,
+  columnLayout,
+  GraphChart,
+  type GraphChartOption,
+  nodeLabel,
+} from '../../components/GraphChart.js';
 import { escapeHtml } from '../../format.js';
+import { versionIdUrl } from '../models/model-links.js';
 import { formatCount, refUrl, sourceLabel } from './data-format.js';
 
 /** How many generations up and down the graph follows (the lineage API's `depth`). */
@@ -46,13 +53,7 @@ function nodeUrl(n: DataLineageNode): string | null {
     const url = refUrl(n.id);
     return url ? `${url}?tab=lineage` : null;
   }
-  if (n.type === 'model_version') {
-    const at = n.id.lastIndexOf('/');
-    return at > 0
-      ? `/models/${encodeURIComponent(n.id.slice(0, at))}/versions/${encodeURIComponent(n.id.slice(at + 1))}`
-      : null;
-  }
-  return null;
+  return n.type === 'model_version' ? versionIdUrl(n.id) : null;
 }
 
 /** The graph's nodes (columns by generation, oldest on the left) and edges, from the lineage API's answer. */
@@ -82,10 +83,7 @@ function graphOption(nodes: Node[], edges: [string, string, string][]): GraphCha
     ...layout.option,
     series: [
       {
-        type: 'graph',
-        coordinateSystem: 'cartesian2d',
-        categories: kinds.map((k) => ({ name: k.label, itemStyle: { color: k.color } })),
-        symbol: 'roundRect',
+        ...columnGraphSeries(kinds),
         symbolSize: [184, 44],
         edgeSymbol: ['none', 'arrow'],
         edgeSymbolSize: 8,
@@ -97,8 +95,6 @@ function graphOption(nodes: Node[], edges: [string, string, string][]): GraphCha
           backgroundColor: '#fff',
           padding: [1, 3],
         },
-        lineStyle: { color: '#9ca3af', width: 1.5, opacity: 1 },
-        emphasis: { focus: 'adjacency', lineStyle: { width: 2.5 } },
         label: {
           show: true,
           position: 'inside',
@@ -109,8 +105,7 @@ function graphOption(nodes: Node[], edges: [string, string, string][]): GraphCha
             const sub = v
               ? `${formatCount(v.rows)} rows`
               : (typeWords[n.node.type] ?? n.node.type.replace(/_/g, ' ')).toUpperCase();
-            const name = n.node.id.length > 26 ? `${n.node.id.slice(0, 25)}…` : n.node.id;
-            return `{t|${sub.replace(/[{}|]/g, ' ')}}\n{n|${name.replace(/[{}|]/g, ' ')}}`;
+            return nodeLabel(sub, n.node.id, 26);
           },
           rich: {
             t: { color: 'rgba(255,255,255,0.85)', fontSize: 9, fontWeight: 'bold', lineHeight: 14 },

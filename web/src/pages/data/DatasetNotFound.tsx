@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import { PageHeader } from '../../components/Layout.js';
+import { Breadcrumbs, PageHeader } from '../../components/Layout.js';
 import { Alert, useTitle } from '../../components/ui.js';
 import { datasetUrl } from './data-format.js';
 
@@ -17,9 +17,7 @@ export function DatasetNotFound({
   const what = version === undefined ? `Dataset ${name}` : `Version ${version} of ${name}`;
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/data">Data</Link>
-      </nav>
+      <Breadcrumbs links={[['Data', '/data']]} />
       <PageHeader title="Not found" />
       <Alert kind="warning" title={`${what} is not here`}>
         {message ? `${message}. ` : ''}

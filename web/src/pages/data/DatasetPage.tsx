@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import type { DatasetVersion, LatheClient } from '../../../../src/sdk/index.js';
-import { PageHeader } from '../../components/Layout.js';
+import { Breadcrumbs, PageHeader } from '../../components/Layout.js';
 import { Alert, Fact, Facts, Loading, Panel, useTitle } from '../../components/ui.js';
 import { formatTime } from '../../format.js';
 import { useSignedIn } from '../../session.js';
@@ -37,11 +37,7 @@ export function DatasetPage() {
 
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/data">Data</Link>
-        <span aria-hidden="true">/</span>
-        <span aria-current="page">{name}</span>
-      </nav>
+      <Breadcrumbs links={[['Data', '/data']]} current={name} />
       <PageHeader
         title={name}
         description={d ? d.description || 'No description.' : undefined}

@@ -6,7 +6,7 @@ import type {
   DatasetVersionLineage,
   LatheClient,
 } from '../../../../src/sdk/index.js';
-import { PageHeader } from '../../components/Layout.js';
+import { Breadcrumbs, PageHeader } from '../../components/Layout.js';
 import { Alert, CopyButton, Fact, Facts, Loading, Panel, useTitle } from '../../components/ui.js';
 import { formatTime } from '../../format.js';
 import { errorMessage, useSignedIn } from '../../session.js';
@@ -92,13 +92,13 @@ export function DatasetVersionPage() {
 
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/data">Data</Link>
-        <span aria-hidden="true">/</span>
-        <Link to={datasetUrl(name)}>{name}</Link>
-        <span aria-hidden="true">/</span>
-        <span aria-current="page">Version {v?.version ?? version}</span>
-      </nav>
+      <Breadcrumbs
+        links={[
+          ['Data', '/data'],
+          [name, datasetUrl(name)],
+        ]}
+        current={`Version ${v?.version ?? version}`}
+      />
       <PageHeader
         title={v ? v.ref : `${name}@${version}`}
         description={v ? v.message || 'No message.' : undefined}

@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import type { Dataset, LatheClient } from '../../../../src/sdk/index.js';
 import { PageHeader } from '../../components/Layout.js';
+import { ClearFilterButton, SortSelect, useListQuery } from '../../components/ListQuery.js';
 import { Alert, Loading, Panel, useTitle } from '../../components/ui.js';
 import { formatAgo, formatTime } from '../../format.js';
 import { useSignedIn } from '../../session.js';
@@ -21,11 +22,8 @@ function matches(d: Dataset, filter: string): boolean {
 /** `/data`: every dataset with its latest version, filtered by name or description. */
 export function DatasetsListPage() {
   useTitle('Data');
-  const [params, setParams] = useSearchParams();
-  const filter = params.get('filter') ?? '';
-  const order = params.get('order') === 'updated' ? 'updated' : 'name';
+  const { filter, order, draft, setDraft, apply, clear } = useListQuery({ replace: true });
   const datasets = useApi(loadDatasets);
-  const [draft, setDraft] = useState(filter);
   const canWrite = useSignedIn().me.permissions.includes('write');
   const [ingesting, setIngesting] = useState(false);
 
@@ -33,14 +31,6 @@ export function DatasetsListPage() {
     const all = (datasets.data ?? []).filter((d) => !filter || matches(d, filter));
     return order === 'updated' ? [...all].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)) : all;
   }, [datasets.data, filter, order]);
-
-  function apply(next: { filter?: string; order?: string }) {
-    const merged = { filter, order, ...next };
-    const search = new URLSearchParams();
-    if (merged.filter) search.set('filter', merged.filter);
-    if (merged.order !== 'name') search.set('order', merged.order);
-    setParams(search, { replace: true });
-  }
 
   const total = datasets.data?.length ?? 0;
   return (
@@ -82,25 +72,8 @@ export function DatasetsListPage() {
                 spellCheck={false}
               />
             </label>
-            <label className="field">
-              <span className="field-label">Sort by</span>
-              <select value={order} onChange={(e) => apply({ order: e.target.value })}>
-                <option value="name">Name (A–Z)</option>
-                <option value="updated">Last updated (newest)</option>
-              </select>
-            </label>
-            {filter && (
-              <button
-                type="button"
-                className="btn btn-ghost"
-                onClick={() => {
-                  setDraft('');
-                  apply({ filter: '' });
-                }}
-              >
-                Clear
-              </button>
-            )}
+            <SortSelect value={order} onChange={(o) => apply({ order: o })} />
+            <ClearFilterButton filter={filter} onClear={clear} />
             <span className="muted small data-filter-count" aria-live="polite">
               {filter
                 ? `${rows.length} of ${total} datasets`

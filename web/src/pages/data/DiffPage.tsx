@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import type { DatasetDiff, LatheClient } from '../../../../src/sdk/index.js';
-import { PageHeader } from '../../components/Layout.js';
+import { Breadcrumbs, PageHeader } from '../../components/Layout.js';
 import { Alert, Fact, Facts, Loading, Panel, useTitle } from '../../components/ui.js';
 import { useApi } from '../../use-api.js';
 import { DiffCharts, DiffTable } from './DiffColumns.js';
@@ -43,13 +43,13 @@ export function DiffPage() {
 
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/data">Data</Link>
-        <span aria-hidden="true">/</span>
-        <Link to={datasetUrl(name)}>{name}</Link>
-        <span aria-hidden="true">/</span>
-        <span aria-current="page">Diff</span>
-      </nav>
+      <Breadcrumbs
+        links={[
+          ['Data', '/data'],
+          [name, datasetUrl(name)],
+        ]}
+        current="Diff"
+      />
       <PageHeader
         title={title}
         description="How the current version (right) differs from the reference (left): schema, rows and each column's distribution."

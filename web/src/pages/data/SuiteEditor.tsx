@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import type { CheckRun } from '../../../../src/sdk/index.js';
 import { Alert } from '../../components/ui.js';
 import { errorMessage, useSignedIn } from '../../session.js';
+import { CodeField } from './CodeField.js';
 
 /**
  * A check suite to paste or edit (YAML or JSON) and run on a version: the run is stored like any
@@ -38,19 +39,16 @@ export function SuiteEditor({
 
   return (
     <form className="form suite-editor" aria-label="Check suite" onSubmit={run}>
-      <label className="field">
-        <span className="field-label">Suite (YAML or JSON) to run on {dataRef}</span>
-        <textarea
-          className="code-input"
-          name="suite"
-          rows={Math.min(26, Math.max(10, text.split('\n').length + 1))}
-          value={text}
-          spellCheck={false}
-          disabled={busy}
-          aria-invalid={error !== null}
-          onChange={(e) => setText(e.target.value)}
-        />
-      </label>
+      <CodeField
+        label={`Suite (YAML or JSON) to run on ${dataRef}`}
+        name="suite"
+        value={text}
+        onChange={setText}
+        minRows={10}
+        maxRows={26}
+        disabled={busy}
+        invalid={error !== null}
+      />
       {error && (
         <Alert title="The suite was refused">
           <span data-testid="suite-problem">{error}</span>

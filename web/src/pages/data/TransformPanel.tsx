@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { type DatasetVersionDetails, isLatheError, type TransformResult } from '../../../../src/sdk/index.js';
 import { Alert } from '../../components/ui.js';
 import { errorMessage, useSignedIn } from '../../session.js';
+import { CodeField } from './CodeField.js';
 import { datasetVersionUrl, formatCount } from './data-format.js';
 import { starterRecipe } from './starter-recipe.js';
 
@@ -72,19 +73,16 @@ export function TransformPanel({
         their options are described in the datasets guide (docs/data.md, “Transforms”).
       </p>
       <form className="form" aria-label="Transform recipe" onSubmit={apply}>
-        <label className="field">
-          <span className="field-label">Recipe (YAML or JSON)</span>
-          <textarea
-            className="code-input"
-            name="recipe"
-            rows={Math.min(28, Math.max(12, text.split('\n').length + 1))}
-            value={text}
-            spellCheck={false}
-            disabled={busy}
-            aria-invalid={problem !== null}
-            onChange={(e) => setText(e.target.value)}
-          />
-        </label>
+        <CodeField
+          label="Recipe (YAML or JSON)"
+          name="recipe"
+          value={text}
+          onChange={setText}
+          minRows={12}
+          maxRows={28}
+          disabled={busy}
+          invalid={problem !== null}
+        />
         <label className="field">
           <span className="field-label">Message of the new versions (optional)</span>
           <input

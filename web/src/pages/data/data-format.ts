@@ -13,7 +13,7 @@ export const diffUrl = (name: string, a: number | string, b: number | string) =>
   `${datasetUrl(name)}/diff?a=${encodeURIComponent(String(a))}&b=${encodeURIComponent(String(b))}`;
 
 /** Splits `name@3` into its name and version (`latest` when absent); null when it is not a reference. */
-export function splitRef(ref: string): { name: string; version: string } | null {
+function splitRef(ref: string): { name: string; version: string } | null {
   const at = ref.lastIndexOf('@');
   const name = at < 0 ? ref : ref.slice(0, at);
   const version = at < 0 ? 'latest' : ref.slice(at + 1);

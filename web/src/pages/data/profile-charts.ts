@@ -2,7 +2,7 @@
 // Pure functions of the profile, so the pages only memoise them.
 import type { ColumnProfile } from '../../../../src/sdk/index.js';
 import { type ChartOption, chartPalette } from '../../components/Chart.js';
-import { escapeHtml } from '../../format.js';
+import { escapeHtml, formatMs, utcDay } from '../../format.js';
 import { axisNumber, formatCount, formatShare, formatStat } from './data-format.js';
 
 type DatetimeProfile = NonNullable<ColumnProfile['datetime']>;
@@ -54,14 +54,7 @@ function versionsTooltip(labels: string[], series: CountSeries[], totals: number
 export type EdgeFormat = 'number' | 'date';
 
 const edgeText = (format: EdgeFormat, x: number, short: boolean) =>
-  format === 'date'
-    ? new Date(x)
-        .toISOString()
-        .slice(0, short ? 10 : 16)
-        .replace('T', ' ')
-    : short
-      ? axisNumber(x)
-      : formatStat(x);
+  format === 'date' ? (short ? utcDay(x) : formatMs(x)) : short ? axisNumber(x) : formatStat(x);
 
 /** Bin labels `[a, b)` (the last bin is closed, as numpy's). */
 function binLabels(edges: number[], format: EdgeFormat = 'number'): string[] {

@@ -2,10 +2,16 @@ import { useMemo } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import type { LineageNode, Run, VersionLineage } from '../../../../src/sdk/index.js';
 import { chartPalette } from '../../components/Chart.js';
-import { columnLayout, GraphChart, type GraphChartOption } from '../../components/GraphChart.js';
+import {
+  columnGraphSeries,
+  columnLayout,
+  GraphChart,
+  type GraphChartOption,
+  nodeLabel,
+} from '../../components/GraphChart.js';
 import { escapeHtml } from '../../format.js';
 import { runUrl } from '../experiments/run-format.js';
-import { versionUrl } from './model-links.js';
+import { versionIdUrl } from './model-links.js';
 
 /** Node kinds, in the order of the legend, with their colours (the chart palette). */
 const kinds = [
@@ -30,9 +36,6 @@ interface Drawn {
   href: string | null;
   column: number;
 }
-
-const esc = (s: string) => s.replace(/[{}|]/g, ' ');
-const short = (s: string, n = 22) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** The nodes of a version's lineage: datasets → run → this version → what was made from it. */
 function lineageNodes(
@@ -95,23 +98,15 @@ function lineageNodes(
 }
 
 function otherNode(n: LineageNode, column: number): Drawn {
-  const [model, version] = n.type === 'model_version' ? splitVersionId(n.id) : [null, null];
   return {
     id: `${n.type}:${n.id}`,
     kind: kindIndex(n.type),
     title: n.type.replace(/_/g, ' ').toUpperCase(),
     caption: n.name ?? n.id,
     tooltip: `${escapeHtml(n.type)} ${escapeHtml(n.id)}${n.type === 'model_version' ? '<br/>Click to open' : ''}`,
-    href: model !== null && version !== null ? versionUrl(model, version) : null,
+    href: n.type === 'model_version' ? versionIdUrl(n.id) : null,
     column,
   };
-}
-
-/** `NAME/VERSION` (names may hold `/`) as its parts. */
-function splitVersionId(id: string): [string, number] | [null, null] {
-  const at = id.lastIndexOf('/');
-  const version = Number(id.slice(at + 1));
-  return at > 0 && Number.isInteger(version) ? [id.slice(0, at), version] : [null, null];
 }
 
 /** The ECharts option: columns left to right, nodes coloured and labelled by type. */
@@ -125,22 +120,17 @@ function graphOption(nodes: Drawn[], edges: [string, string][]): GraphChartOptio
     ...layout.option,
     series: [
       {
-        type: 'graph',
-        coordinateSystem: 'cartesian2d',
-        categories: kinds.map((k) => ({ name: k.label, itemStyle: { color: k.color } })),
-        symbol: 'roundRect',
+        ...columnGraphSeries(kinds),
         symbolSize: [168, 44],
         // Edges run centre to centre, so an arrow head would hide under the target: the direction
         // is marked mid-edge instead (everything flows left to right).
         edgeLabel: { show: true, formatter: '▶', color: '#9ca3af', fontSize: 11 },
-        lineStyle: { color: '#9ca3af', width: 1.5, opacity: 1 },
-        emphasis: { focus: 'adjacency', lineStyle: { width: 2.5 } },
         label: {
           show: true,
           position: 'inside',
           formatter: (p: { name: string }) => {
             const n = byId.get(p.name);
-            return n ? `{t|${n.title}}\n{n|${esc(short(n.caption))}}` : '';
+            return n ? nodeLabel(n.title, n.caption, 22) : '';
           },
           rich: {
             t: { color: 'rgba(255,255,255,0.8)', fontSize: 9, fontWeight: 'bold', lineHeight: 14 },

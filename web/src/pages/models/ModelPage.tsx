@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { useParams } from 'react-router-dom';
 import type { LatheClient } from '../../../../src/sdk/index.js';
-import { PageHeader } from '../../components/Layout.js';
+import { Breadcrumbs, PageHeader } from '../../components/Layout.js';
 import { Alert, Fact, Facts, Loading, Panel, useTitle } from '../../components/ui.js';
 import { formatMs, isoMs } from '../../format.js';
 import { useSignedIn } from '../../session.js';
@@ -36,11 +36,7 @@ export function ModelPage() {
 
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/models">Models</Link>
-        <span aria-hidden="true">/</span>
-        <span aria-current="page">{name}</span>
-      </nav>
+      <Breadcrumbs links={[['Models', '/models']]} current={name} />
       <PageHeader title={name} description={m ? m.description || 'No description.' : undefined} />
       {model.error && <Alert title="Could not load the model">{model.error}</Alert>}
       {!m && !model.error && <Loading label="Loading the model…" />}

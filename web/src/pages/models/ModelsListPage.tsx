@@ -1,7 +1,8 @@
 import { type FormEvent, useCallback, useId, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import type { LatheClient, RegisteredModel } from '../../../../src/sdk/index.js';
 import { PageHeader } from '../../components/Layout.js';
+import { ClearFilterButton, type ListOrder, SortSelect, useListQuery } from '../../components/ListQuery.js';
 import { Alert, Loading, Panel, useTitle } from '../../components/ui.js';
 import { formatMs, isoMs } from '../../format.js';
 import { useApi } from '../../use-api.js';
@@ -10,9 +11,9 @@ import { modelUrl, versionUrl } from './model-links.js';
 
 const pageSize = 25;
 
-const orders: Record<string, { label: string; orderBy: string[] }> = {
-  name: { label: 'Name (A–Z)', orderBy: ['name ASC'] },
-  updated: { label: 'Last updated (newest)', orderBy: ['last_updated_timestamp DESC', 'name ASC'] },
+const orderBy: Record<ListOrder, string[]> = {
+  name: ['name ASC'],
+  updated: ['last_updated_timestamp DESC', 'name ASC'],
 };
 
 /** The highest version of a model, from its latest version per stage. */
@@ -24,12 +25,11 @@ function latestVersion(model: RegisteredModel): number | null {
 /** `/models`: every registered model, filtered with MLflow's grammar, sorted and paged. */
 export function ModelsListPage() {
   useTitle('Models');
-  const [params, setParams] = useSearchParams();
-  const filter = params.get('filter') ?? '';
-  const order = params.get('order') === 'updated' ? 'updated' : 'name';
-  const [draft, setDraft] = useState(filter);
   // Tokens of the pages before the current one; the current page's token is the last entry.
   const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
+  const { filter, order, draft, setDraft, apply, clear } = useListQuery({
+    onApply: () => setTokens([undefined]),
+  });
   const pageToken = tokens[tokens.length - 1];
   const hintId = useId();
 
@@ -37,22 +37,13 @@ export function ModelsListPage() {
     (client: LatheClient) =>
       client.registry.listModels({
         filter: filter || undefined,
-        orderBy: orders[order]!.orderBy,
+        orderBy: orderBy[order],
         maxResults: pageSize,
         pageToken,
       }),
     [filter, order, pageToken],
   );
   const models = useApi(load);
-
-  function apply(next: { filter?: string; order?: string }) {
-    const merged = { filter, order, ...next };
-    const search = new URLSearchParams();
-    if (merged.filter) search.set('filter', merged.filter);
-    if (merged.order !== 'name') search.set('order', merged.order);
-    setParams(search);
-    setTokens([undefined]);
-  }
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -85,31 +76,11 @@ export function ModelsListPage() {
               className="mono"
             />
           </label>
-          <label className="field">
-            <span className="field-label">Sort by</span>
-            <select value={order} onChange={(e) => apply({ order: e.target.value })}>
-              {Object.entries(orders).map(([key, o]) => (
-                <option key={key} value={key}>
-                  {o.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SortSelect value={order} onChange={(o) => apply({ order: o })} />
           <button type="submit" className="btn btn-primary">
             Apply filter
           </button>
-          {filter && (
-            <button
-              type="button"
-              className="btn btn-ghost"
-              onClick={() => {
-                setDraft('');
-                apply({ filter: '' });
-              }}
-            >
-              Clear
-            </button>
-          )}
+          <ClearFilterButton filter={filter} onClear={clear} />
         </form>
         <p id={hintId} className="muted small">
           MLflow's search syntax: <code>name LIKE 'fraud%'</code>, <code>name = 'churn'</code>,{' '}

@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { LatheClient, Run } from '../../../../src/sdk/index.js';
-import { PageHeader } from '../../components/Layout.js';
+import { Breadcrumbs, PageHeader } from '../../components/Layout.js';
 import { Alert, CopyButton, Fact, Facts, Loading, Panel, useTitle } from '../../components/ui.js';
 import { formatMs, isoMs } from '../../format.js';
 import { useSignedIn } from '../../session.js';
@@ -49,13 +49,13 @@ export function VersionPage() {
 
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/models">Models</Link>
-        <span aria-hidden="true">/</span>
-        <Link to={modelUrl(name)}>{name}</Link>
-        <span aria-hidden="true">/</span>
-        <span aria-current="page">Version {version}</span>
-      </nav>
+      <Breadcrumbs
+        links={[
+          ['Models', '/models'],
+          [name, modelUrl(name)],
+        ]}
+        current={`Version ${version}`}
+      />
       <PageHeader
         title={`${name} · version ${version}`}
         description={mv ? mv.description || 'No description.' : undefined}

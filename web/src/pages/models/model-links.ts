@@ -10,6 +10,13 @@ export function versionUrl(name: string, version: number): string {
   return `${modelUrl(name)}/versions/${version}`;
 }
 
+/** The page of a lineage node's model version id, `NAME/VERSION` (names may hold `/`); null when it is not one. */
+export function versionIdUrl(id: string): string | null {
+  const at = id.lastIndexOf('/');
+  const version = Number(id.slice(at + 1));
+  return at > 0 && Number.isInteger(version) ? versionUrl(id.slice(0, at), version) : null;
+}
+
 /** The aliases that serve traffic: moving or deleting them asks for a confirmation. */
 export const guardedAliases = new Set(['champion']);
 
