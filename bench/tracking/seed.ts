@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { type Kysely, sql } from 'kysely';
-import { type MetaSchema, type MetricsTable, openMetaStore } from '../../src/storage/meta/index.js';
+import { sql } from 'kysely';
+import { openMetaStore } from '../../src/storage/meta/index.js';
+import { insertLatestPoints } from '../../src/tracking/search/search-fixtures.js';
 
 export interface SeedSpec {
   runs: number;
@@ -118,7 +119,7 @@ export async function seedExperiment(metaUri: string, spec: SeedSpec): Promise<s
           part.flatMap((r) => r.metrics),
           1500,
         )) {
-          await insertPoints(trx, m);
+          await insertLatestPoints(trx, m);
         }
       });
     }
@@ -126,30 +127,6 @@ export async function seedExperiment(metaUri: string, spec: SeedSpec): Promise<s
     await store.close();
   }
   return String(exp);
-}
-
-/**
- * Stores one point per (run, key) as both the metric's latest value and its whole history,
- * writing the tables directly (multi-row inserts, for PostgreSQL). Each (run, key) must be new.
- */
-async function insertPoints(db: Kysely<MetaSchema>, points: MetricsTable[]): Promise<void> {
-  await db.insertInto('latest_metrics').values(points).execute();
-  // RETURNING rows come in no promised order: match them to the points by (run, key).
-  const series = await db
-    .insertInto('metric_series')
-    .values(points.map(({ run_uuid, key }) => ({ run_uuid, key })))
-    .returning(['series_id', 'run_uuid', 'key'])
-    .execute();
-  const idOf = new Map(series.map((r) => [`${r.run_uuid}\u0000${r.key}`, r.series_id]));
-  await db
-    .insertInto('metrics')
-    .values(
-      points.map(({ run_uuid, key, ...point }) => ({
-        ...point,
-        series_id: idOf.get(`${run_uuid}\u0000${key}`)!,
-      })),
-    )
-    .execute();
 }
 
 /** Seeds `points` history points of metric `key` for a new run; returns the run ID. */

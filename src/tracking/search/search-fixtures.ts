@@ -186,7 +186,7 @@ export function runId(n: number): string {
  * the store's tables directly (fixtures; logging goes through `Runs`).
  * Each (run, key) must be new.
  */
-async function insertLatestPoints(db: Kysely<MetaSchema>, points: MetricsTable[]): Promise<void> {
+export async function insertLatestPoints(db: Kysely<MetaSchema>, points: MetricsTable[]): Promise<void> {
   await db.insertInto('latest_metrics').values(points).execute();
   // RETURNING rows come in no promised order: match them to the points by (run, key).
   const series = await db
