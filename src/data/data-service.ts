@@ -85,10 +85,10 @@ export class DataService {
     this.#catalog = new DataCatalog(store, audit);
     this.#checks = new DataChecks({
       store,
-      blobs,
       audit,
       engine: () => this.engine(),
       version: (r) => this.version(r),
+      localPath: (d) => this.#localPath(d),
     });
     this.#transforms = new TransformRunner({
       catalog: this.#catalog,

@@ -3,9 +3,14 @@
  * Rows are Parquet files in the blob store, read and written through the DuckDB table engine.
  */
 export { DataService, type DataServiceOptions, type IngestInput, type IngestResult } from './data-service.js';
-export * from './checks/index.js';
-export * from './diff/index.js';
-export * from './recipe/index.js';
+// The checks, diff and recipe folders' types and constants, and the few functions callers outside
+// the module use; their machinery (runners, parsers) is reached through DataService.
+export { checkCatalog, checkRunToJUnit } from './checks/index.js';
+export * from './checks/types.js';
+export * from './diff/types.js';
+export { type ApplyOptions, applyFittedRecipe, loadOrCreateSalt } from './recipe/index.js';
+export * from './recipe/recipe-types.js';
+export type { TransformOutput, TransformResult, VersionRecipe } from './recipe/index.js';
 export {
   type DataLineageEdge,
   type DataLineageLink,

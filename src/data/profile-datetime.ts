@@ -1,3 +1,4 @@
+import { isoTime } from '../core/index.js';
 import type { TableEngine } from '../storage/tables/index.js';
 import type { TypeFamily } from './semantic.js';
 import type { DatetimeProfile } from './types.js';
@@ -101,9 +102,7 @@ export function profileDatetime(
 ): DatetimeProfile {
   const min = Date.parse(minIso);
   const max = Date.parse(maxIso);
-  const perPeriod = per
-    .slice(0, maxPeriods)
-    .map((r) => ({ start: new Date(Number(r.p)).toISOString(), rows: Number(r.n) }));
+  const perPeriod = per.slice(0, maxPeriods).map((r) => ({ start: isoTime(Number(r.p)), rows: Number(r.n) }));
   if (per.length > maxPeriods) {
     perPeriod[maxPeriods - 1]!.rows += per.slice(maxPeriods).reduce((s, r) => s + Number(r.n), 0);
   }
@@ -115,7 +114,7 @@ export function profileDatetime(
     period,
     perPeriod,
     largestGapDays: gap.gap ? Number(gap.gap) / day : 0,
-    largestGapStart: gap.start === null ? null : new Date(Number(gap.start)).toISOString(),
+    largestGapStart: gap.start === null ? null : isoTime(Number(gap.start)),
     emptyPeriods: Math.max(0, periodsBetween(period, min, max) - per.length),
     seasonalCoverage: {
       months: seen('m') / 12,

@@ -1,3 +1,4 @@
+import { isoTime } from '../core/index.js';
 import {
   quoteIdentifier,
   quoteLiteral,
@@ -266,8 +267,8 @@ function fromAggregates(
     const numeric = Number(agg[`nn${i}`]);
     if (numeric > 0 && numeric < count) p.numericShare = numeric / count;
   } else if (c.family === 'date' || c.family === 'timestamp') {
-    p.min = new Date(num(agg[`tn${i}`])).toISOString();
-    p.max = new Date(num(agg[`tx${i}`])).toISOString();
+    p.min = isoTime(num(agg[`tn${i}`]));
+    p.max = isoTime(num(agg[`tx${i}`]));
   }
   return p;
 }

@@ -1,6 +1,5 @@
 import type { AuditLog, Principal } from '../../auth/index.js';
 import { isLatheError, isoTime, LatheError, newId } from '../../core/index.js';
-import type { BlobStore } from '../../storage/blobs/index.js';
 import type { DataCheckRunsTable, MetaStore } from '../../storage/meta/index.js';
 import type { TableEngine } from '../../storage/tables/index.js';
 import { formatRef, parseDatasetRef } from '../refs.js';
@@ -12,10 +11,11 @@ import type { CheckRun, CheckRunSummary, CheckSuite } from './types.js';
 /** What the checks need from the data service. */
 export interface DataChecksDeps {
   store: MetaStore;
-  blobs: BlobStore;
   audit: AuditLog;
   engine: () => Promise<TableEngine>;
   version: (ref: unknown) => Promise<DatasetVersionDetails>;
+  /** The local file of a stored blob; NOT_IMPLEMENTED when the blob store has none. */
+  localPath: (digest: string) => string;
 }
 
 /**
@@ -38,9 +38,9 @@ export class DataChecks {
     const outcome = await runChecks({
       engine: await this.deps.engine(),
       version,
-      parquet: this.#localPath(version.digest),
+      parquet: this.deps.localPath(version.digest),
       suite: parsed,
-      reference: reference ? { version: reference, parquet: this.#localPath(reference.digest) } : null,
+      reference: reference ? { version: reference, parquet: this.deps.localPath(reference.digest) } : null,
       noReference,
     });
     const run: CheckRun = {
@@ -158,16 +158,6 @@ export class DataChecks {
         );
       throw err;
     }
-  }
-
-  #localPath(digest: string): string {
-    const p = this.deps.blobs.localPath(digest);
-    if (!p)
-      throw new LatheError(
-        'NOT_IMPLEMENTED',
-        'checking dataset rows needs a blob store with local files (file:)',
-      );
-    return p;
   }
 }
 

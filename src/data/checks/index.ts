@@ -6,5 +6,4 @@
 export { checkCatalog } from './check-catalog.js';
 export { DataChecks, type DataChecksDeps } from './data-checks.js';
 export { checkRunToJUnit } from './junit.js';
-export { defaultSuite, parseSuite, previousReference } from './suite.js';
 export * from './types.js';

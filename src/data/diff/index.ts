@@ -2,5 +2,5 @@
  * The diff of two dataset versions: schema changes, row counts, and per column both distributions
  * on the same bins or categories with drift statistics from src/stats.
  */
-export { checkDiffOptions, type DiffInput, diffVersions, schemaDiff } from './diff-versions.js';
+export { checkDiffOptions, diffVersions } from './diff-versions.js';
 export * from './types.js';

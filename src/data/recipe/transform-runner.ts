@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Principal } from '../../auth/index.js';
-import { LatheError, newId } from '../../core/index.js';
+import { isoTime, LatheError, newId } from '../../core/index.js';
 import type { BlobStore } from '../../storage/blobs/index.js';
 import { quoteIdentifier as q, quoteLiteral, type TableEngine } from '../../storage/tables/index.js';
 import type { DataCatalog, NewVersion } from '../catalog.js';
@@ -113,7 +113,7 @@ export class TransformRunner {
         formatVersion: 1,
         recipe,
         fittedOn: v.ref,
-        fittedAt: new Date().toISOString(),
+        fittedAt: isoTime(Date.now()),
         input: fit.input,
         output,
         steps: fit.steps,
