@@ -1,7 +1,8 @@
 /**
- * Input checks shared by the k-nearest-neighbours, naive Bayes and k-means estimators: every check
- * throws LatheError('INVALID_ARGUMENT') naming the option or the row and column, the valid range and
- * what arrived.
+ * Input checks shared by the src/ml estimators (k-nearest-neighbours, naive Bayes and k-means use
+ * the `name`-style checks; the trees, forests and linear models the `where:`-prefixed ones): every
+ * check throws LatheError('INVALID_ARGUMENT') naming the option or the row and column, the valid
+ * range and what arrived.
  */
 import { describeValue, LatheError } from '../core/index.js';
 import type { Matrix, SavedModel } from './matrix.js';
@@ -81,19 +82,100 @@ export function checkMatrix(X: unknown, name: string, minRows: number, cols?: nu
     const want = cols === undefined ? 'at least 1 column' : `${cols} columns (as the data it was fitted on)`;
     throw invalid(`${name} must have ${want}; got ${m.cols}`, { field: name });
   }
-  const { data } = m;
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i]!)) {
-      const row = Math.floor(i / m.cols);
-      const col = i % m.cols;
-      throw invalid(`${name} must hold finite numbers; got ${data[i]} at row ${row}, column ${col}`, {
-        field: name,
-        row,
-        col,
-      });
-    }
+  const bad = firstNonFinite(m.data);
+  if (bad >= 0) {
+    const row = Math.floor(bad / m.cols);
+    const col = bad % m.cols;
+    throw invalid(`${name} must hold finite numbers; got ${m.data[bad]} at row ${row}, column ${col}`, {
+      field: name,
+      row,
+      col,
+    });
   }
   return m;
+}
+
+/** Index of the first NaN or ±Infinity in `data`, or −1. */
+function firstNonFinite(data: Float64Array): number {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
+  return -1;
+}
+
+/*
+ * The `where`-prefixed checks below serve the tree and linear estimators, whose messages start with
+ * the method name ("fit: X must …", "predict: X must have 3 columns …").
+ */
+
+/** Checks `X` is a Matrix of finite values (with `cols` columns when given); messages start `where:`. */
+export function checkMatrixAt(X: Matrix, where: string, cols?: number): void {
+  if (
+    typeof X !== 'object' ||
+    X === null ||
+    !(X.data instanceof Float64Array) ||
+    !Number.isInteger(X.rows) ||
+    !Number.isInteger(X.cols) ||
+    X.data.length !== X.rows * X.cols
+  )
+    throw invalid(
+      `${where}: X must be a Matrix (Float64Array of rows × cols values); got ${describeValue(X)}`,
+      { field: 'X' },
+    );
+  if (cols !== undefined && X.cols !== cols)
+    throw invalid(`${where}: X must have ${cols} columns (as when fitted); got ${X.cols}`, { field: 'X' });
+  const bad = firstNonFinite(X.data);
+  if (bad >= 0) {
+    const row = Math.floor(bad / X.cols);
+    const col = bad % X.cols;
+    throw invalid(`${where}: X must hold finite numbers; got ${X.data[bad]} at row ${row}, column ${col}`, {
+      field: 'X',
+      row,
+      col,
+    });
+  }
+}
+
+/**
+ * Checks fit inputs in the `where:` style: `X` a finite Matrix with at least 1 row and 1 column, `y` a
+ * Float64Array of one value per row (finite values when `finiteY`; class targets check their own).
+ */
+export function checkFitInputsAt(X: Matrix, y: Float64Array, where: string, finiteY: boolean): void {
+  checkMatrixAt(X, where);
+  if (X.rows < 1 || X.cols < 1)
+    throw invalid(`${where}: X needs at least 1 row and 1 column; got ${X.rows} × ${X.cols}`, { field: 'X' });
+  if (!(y instanceof Float64Array) || y.length !== X.rows)
+    throw invalid(
+      `${where}: y must be a Float64Array of ${X.rows} values (one per row); got ${describeValue(y)}`,
+      { field: 'y' },
+    );
+  if (!finiteY) return;
+  for (let i = 0; i < y.length; i++)
+    if (!Number.isFinite(y[i]!))
+      throw invalid(`${where}: y must hold finite numbers; got ${y[i]} at row ${i}`, { row: i, field: 'y' });
+}
+
+/** Checks optional sample weights in the `where:` style: `rows` finite values >= 0 with a positive sum. */
+export function checkSampleWeightAt(sw: unknown, rows: number, where: string): Float64Array | undefined {
+  if (sw === undefined) return undefined;
+  if (!(sw instanceof Float64Array) || sw.length !== rows)
+    throw invalid(
+      `${where}: sampleWeight must be a Float64Array of ${rows} values; got ${describeValue(sw)}`,
+      {
+        field: 'sampleWeight',
+      },
+    );
+  let total = 0;
+  for (let i = 0; i < sw.length; i++) {
+    const w = sw[i]!;
+    if (!Number.isFinite(w) || w < 0)
+      throw invalid(`${where}: sampleWeight must be finite and >= 0; got ${w} at row ${i}`, {
+        row: i,
+        field: 'sampleWeight',
+      });
+    total += w;
+  }
+  if (!(total > 0))
+    throw invalid(`${where}: sampleWeight must have a positive sum`, { field: 'sampleWeight' });
+  return sw;
 }
 
 /** Checks regression targets: a Float64Array of `rows` finite values. */

@@ -43,6 +43,20 @@ export function matrixFromRows(rows: readonly (readonly number[])[]): Matrix {
   return { data, rows: rows.length, cols };
 }
 
+/** The population variance (divided by rows) of each column of row-major `data` (internal). */
+export function columnVariances(data: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(cols);
+  for (let j = 0; j < cols; j++) {
+    let mean = 0;
+    for (let i = 0; i < rows; i++) mean += data[i * cols + j]!;
+    mean /= rows;
+    let ss = 0;
+    for (let i = 0; i < rows; i++) ss += (data[i * cols + j]! - mean) ** 2;
+    out[j] = ss / rows;
+  }
+  return out;
+}
+
 /**
  * What a fitted estimator saves: small JSON metadata (hyperparameters, shapes, class labels) and
  * named typed arrays (weights, tree nodes). The model package (issue 5, src/models) writes the

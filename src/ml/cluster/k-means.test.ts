@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { LatheError } from '../../core/index.js';
-import { KMeans, type Matrix, matrixFromRows } from '../index.js';
+import { KMeans, matrixFromRows } from '../index.js';
+import { assertInvalid, loadFixture, mat } from '../test-fixtures.js';
 
 interface Case {
   name: string;
@@ -17,9 +16,7 @@ interface Case {
   inertia: number;
   nIter: number;
 }
-const fixture = JSON.parse(
-  readFileSync(new URL('../../../test/fixtures/ml/simple/cluster.json', import.meta.url), 'utf8'),
-) as {
+const fixture = loadFixture('simple/cluster.json') as {
   blobs: number[];
   blobsTruth: number[];
   uniform: number[];
@@ -27,23 +24,9 @@ const fixture = JSON.parse(
   cases: Case[];
   plusplus: { k: number; inertia: number; labels: number[] };
 };
-const mat = (values: number[], cols: number): Matrix => ({
-  data: Float64Array.from(values),
-  rows: values.length / cols,
-  cols,
-});
 const blobs = mat(fixture.blobs, 2);
 const uniform = mat(fixture.uniform, 3);
 const uniformWeights = Float64Array.from(fixture.uniformWeights);
-
-function assertInvalid(fn: () => unknown, pattern: RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof LatheError, `expected a LatheError, got ${String(err)}`);
-    assert.equal(err.code, 'INVALID_ARGUMENT');
-    assert.match(err.message, pattern);
-    return true;
-  });
-}
 
 /** Adjusted Rand index of two labelings. */
 function adjustedRand(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -3,7 +3,7 @@
  * several seeded restarts and the best run by inertia kept.
  */
 import { describeValue } from '../../core/index.js';
-import type { Matrix, SavedModel } from '../matrix.js';
+import { columnVariances, type Matrix, type SavedModel } from '../matrix.js';
 import {
   checkMatrix,
   checkOptionKeys,
@@ -185,14 +185,7 @@ export class KMeans {
 /** Mean over columns of the (population) variance of each column: scikit-learn's tolerance scale. */
 function meanColumnVariance(data: Float64Array, rows: number, cols: number): number {
   let total = 0;
-  for (let j = 0; j < cols; j++) {
-    let mean = 0;
-    for (let i = 0; i < rows; i++) mean += data[i * cols + j]!;
-    mean /= rows;
-    let ss = 0;
-    for (let i = 0; i < rows; i++) ss += (data[i * cols + j]! - mean) ** 2;
-    total += ss / rows;
-  }
+  for (const v of columnVariances(data, rows, cols)) total += v;
   return total / cols;
 }
 

@@ -67,7 +67,7 @@ function assignLabels(
 }
 
 /** Σ w_i ‖x_i − c_{label_i}‖². */
-export function inertiaOf(
+function inertiaOf(
   X: Float64Array,
   rows: number,
   cols: number,

@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { LatheError } from '../../core/index.js';
 import { type Fold, groupKFold, holdOut, kFold, stratifiedKFold, timeSeriesSplit } from './index.js';
+import { loadFixture } from '../test-fixtures.js';
 
 interface JsonFold {
   train: number[];
   test: number[];
 }
-const fx = JSON.parse(
-  readFileSync(new URL('../../../test/fixtures/ml/cv/splits.json', import.meta.url), 'utf8'),
-) as {
+const fx = loadFixture('cv/splits.json') as {
   kfold: { n: number; k: number; folds: JsonFold[]; shuffled_sizes: number[] }[];
   stratified: {
     y: (number | string)[];

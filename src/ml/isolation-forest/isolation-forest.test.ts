@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { LatheError } from '../../core/index.js';
 import { spearmanCorrelation } from '../../stats/index.js';
 import { IsolationForest, type IsolationForestJSON, SeededRandom } from '../index.js';
+import { assertInvalid, loadFixture } from '../test-fixtures.js';
 
 /** `inliers` rows from a standard Gaussian in `cols` dimensions, then `outliers` rows 8–12 sd away. */
 function plantedData(inliers: number, outliers: number, cols: number, seed: number): Float64Array {
@@ -59,15 +58,6 @@ function referenceScores(json: IsolationForestJSON, data: Float64Array, rows: nu
       total += depth + c(tree.size[node]!);
     }
     return 2 ** (-total / json.trees.length / c(json.sampleSize));
-  });
-}
-
-function assertInvalid(fn: () => unknown, pattern: RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof LatheError, `expected a LatheError, got ${String(err)}`);
-    assert.equal(err.code, 'INVALID_ARGUMENT');
-    assert.match(err.message, pattern);
-    return true;
   });
 }
 
@@ -308,9 +298,13 @@ describe('IsolationForest', () => {
 });
 
 describe('IsolationForest against scikit-learn', () => {
-  const fixture = JSON.parse(
-    readFileSync(new URL('../../../test/fixtures/ml/isolation-forest.json', import.meta.url), 'utf8'),
-  ) as { rows: number; cols: number; data: number[]; scores: number[]; planted: number[] };
+  const fixture = loadFixture('isolation-forest.json') as {
+    rows: number;
+    cols: number;
+    data: number[];
+    scores: number[];
+    planted: number[];
+  };
   const data = Float64Array.from(fixture.data);
   const reference = Float64Array.from(fixture.scores);
   const ours = IsolationForest.fit(data, fixture.rows, fixture.cols, { trees: 200, seed: 0 }).score(

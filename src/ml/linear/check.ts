@@ -1,5 +1,8 @@
 /** Input and option checks shared by the linear models (internal). */
-import { describeValue, LatheError } from '../../core/index.js';
+import { describeValue, type LatheError } from '../../core/index.js';
+import { checkFitInputsAt, checkSampleWeightAt, invalid as invalidWith } from '../input-checks.js';
+/** Checks `X` is a finite Matrix (with `cols` columns when given); messages start `where:`. */
+export { checkMatrixAt as checkMatrix } from '../input-checks.js';
 import type { Matrix } from '../matrix.js';
 
 /** Extra inputs of a linear model's `fit`. */
@@ -9,7 +12,7 @@ export interface FitExtra {
 }
 
 export function invalid(message: string, field: string): LatheError {
-  return new LatheError('INVALID_ARGUMENT', message, { field });
+  return invalidWith(message, { field });
 }
 
 /** Throws for keys of `options` outside `known`. */
@@ -56,40 +59,6 @@ export function boolOption(value: unknown, fallback: boolean, name: string): boo
   return v;
 }
 
-/** Checks X is a finite Matrix (with `cols` columns when given). */
-export function checkMatrix(X: Matrix, where: string, cols?: number): void {
-  if (
-    typeof X !== 'object' ||
-    X === null ||
-    !(X.data instanceof Float64Array) ||
-    !Number.isInteger(X.rows) ||
-    !Number.isInteger(X.cols) ||
-    X.data.length !== X.rows * X.cols
-  )
-    throw invalid(
-      `${where}: X must be a Matrix (Float64Array of rows × cols values); got ${describeValue(X)}`,
-      'X',
-    );
-  if (cols !== undefined && X.cols !== cols)
-    throw invalid(`${where}: X must have ${cols} columns (as when fitted); got ${X.cols}`, 'X');
-  const d = X.data;
-  for (let i = 0; i < d.length; i++) {
-    if (!Number.isFinite(d[i]!)) {
-      const row = Math.floor(i / X.cols);
-      const col = i % X.cols;
-      throw new LatheError(
-        'INVALID_ARGUMENT',
-        `${where}: X must hold finite numbers; got ${d[i]} at row ${row}, column ${col}`,
-        {
-          field: 'X',
-          row,
-          col,
-        },
-      );
-    }
-  }
-}
-
 /** Checks fit inputs; returns the sample weights (ones when absent). */
 export function checkFit(
   X: Matrix,
@@ -97,35 +66,8 @@ export function checkFit(
   extra: FitExtra | undefined,
   where: string,
 ): Float64Array {
-  checkMatrix(X, where);
-  if (X.rows < 1 || X.cols < 1)
-    throw invalid(`${where}: X needs at least 1 row and 1 column; got ${X.rows} × ${X.cols}`, 'X');
-  if (!(y instanceof Float64Array) || y.length !== X.rows)
-    throw invalid(
-      `${where}: y must be a Float64Array of ${X.rows} values (one per row); got ${describeValue(y)}`,
-      'y',
-    );
-  for (let i = 0; i < y.length; i++)
-    if (!Number.isFinite(y[i]!))
-      throw invalid(`${where}: y must hold finite numbers; got ${y[i]} at row ${i}`, 'y');
-  const sw = extra?.sampleWeight;
-  if (sw === undefined) return new Float64Array(X.rows).fill(1);
-  if (!(sw instanceof Float64Array) || sw.length !== X.rows)
-    throw invalid(
-      `${where}: sampleWeight must be a Float64Array of ${X.rows} values; got ${describeValue(sw)}`,
-      'sampleWeight',
-    );
-  let total = 0;
-  for (let i = 0; i < sw.length; i++) {
-    if (!Number.isFinite(sw[i]!) || sw[i]! < 0)
-      throw invalid(
-        `${where}: sampleWeight must be finite and >= 0; got ${sw[i]} at row ${i}`,
-        'sampleWeight',
-      );
-    total += sw[i]!;
-  }
-  if (!(total > 0)) throw invalid(`${where}: sampleWeight must have a positive sum`, 'sampleWeight');
-  return sw;
+  checkFitInputsAt(X, y, where, true);
+  return checkSampleWeightAt(extra?.sampleWeight, X.rows, where) ?? new Float64Array(X.rows).fill(1);
 }
 
 /** Class targets: integers 0..k-1 (k = max + 1, at least 2 distinct classes). */

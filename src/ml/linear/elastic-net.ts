@@ -186,16 +186,7 @@ export class ElasticNet extends LinearRegressor {
 
   /** Reads a model written by `save`. */
   static override load(saved: SavedModel): ElasticNet {
-    const m = LinearRegressor.load(saved, 'elastic-net');
-    return new ElasticNet(
-      m.kind,
-      m.coef,
-      m.intercept,
-      m.fitIntercept,
-      { ...m.options },
-      m.iterations,
-      m.converged,
-    );
+    return new ElasticNet(...LinearRegressor.savedFields(saved, 'elastic-net'));
   }
 }
 
@@ -216,15 +207,6 @@ export class Lasso extends LinearRegressor {
 
   /** Reads a model written by `save`. */
   static override load(saved: SavedModel): Lasso {
-    const m = LinearRegressor.load(saved, 'lasso');
-    return new Lasso(
-      m.kind,
-      m.coef,
-      m.intercept,
-      m.fitIntercept,
-      { ...m.options },
-      m.iterations,
-      m.converged,
-    );
+    return new Lasso(...LinearRegressor.savedFields(saved, 'lasso'));
   }
 }

@@ -32,7 +32,7 @@ export interface RidgeOptions {
 }
 
 /** Solves the (ridge-)regularised weighted least squares; returns coef and intercept. */
-export function solveLeastSquares(
+function solveLeastSquares(
   X: Matrix,
   y: Float64Array,
   sw: Float64Array,

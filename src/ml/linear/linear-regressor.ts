@@ -22,6 +22,17 @@ export interface InformationCriteria {
 /** The linear regressor kinds, as saved in `SavedModel.kind`. */
 export type LinearRegressorKind = 'linear-regression' | 'ridge' | 'lasso' | 'elastic-net';
 
+/** The arguments of LinearRegressor's constructor, in order. */
+type LinearRegressorFields = [
+  kind: LinearRegressorKind,
+  coef: Float64Array,
+  intercept: number,
+  fitIntercept: boolean,
+  options: Record<string, unknown>,
+  iterations: number,
+  converged: boolean,
+];
+
 /** A fitted linear regressor. Immutable. */
 export class LinearRegressor {
   /** Which model produced it. */
@@ -113,6 +124,12 @@ export class LinearRegressor {
       },
       arrays: { coef: Float64Array.from(this.coef) },
     };
+  }
+
+  /** The constructor arguments of a model written by `save` (for a subclass's `load`). */
+  protected static savedFields(saved: SavedModel, expected: LinearRegressorKind): LinearRegressorFields {
+    const m = LinearRegressor.load(saved, expected);
+    return [m.kind, m.coef, m.intercept, m.fitIntercept, { ...m.options }, m.iterations, m.converged];
   }
 
   /** Reads any linear regressor written by `save`; it predicts exactly as the saved one. */

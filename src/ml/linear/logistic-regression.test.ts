@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { LatheError } from '../../core/index.js';
 import { matrix, matrixFromRows } from '../matrix.js';
 import { LogisticRegression } from './index.js';
+import { loadFixture } from '../test-fixtures.js';
 
 interface ClfModel {
   opts: { C: number; fitIntercept?: boolean; penalty?: 'l1' | 'l2' };
@@ -18,9 +18,7 @@ interface ClfModel {
   proba: number[][];
   pred: number[];
 }
-const fx = JSON.parse(
-  readFileSync(new URL('../../../test/fixtures/ml/linear/linear.json', import.meta.url), 'utf8'),
-) as {
+const fx = loadFixture('linear/linear.json') as {
   classification: {
     X: number[];
     rows: number;

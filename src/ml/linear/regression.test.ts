@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { LatheError } from '../../core/index.js';
 import { matrix, matrixFromRows } from '../matrix.js';
 import { ElasticNet, Lasso, LinearRegression, LinearRegressor, Ridge } from './index.js';
+import { loadFixture } from '../test-fixtures.js';
 
 interface RegModel {
   name: string;
@@ -13,9 +13,7 @@ interface RegModel {
   intercept: number;
   pred: number[];
 }
-const fx = JSON.parse(
-  readFileSync(new URL('../../../test/fixtures/ml/linear/linear.json', import.meta.url), 'utf8'),
-) as {
+const fx = loadFixture('linear/linear.json') as {
   regression: {
     X: number[];
     rows: number;

@@ -75,7 +75,7 @@ function descendingOrder(yScore: Float64Array, weights?: Float64Array): Uint32Ar
 }
 
 /** scikit-learn's `_binary_clf_curve`. Inputs are assumed validated. */
-export function binaryClfCurve(
+function binaryClfCurve(
   yTrue: Float64Array,
   yScore: Float64Array,
   posLabel: number,

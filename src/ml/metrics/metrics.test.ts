@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { LatheError } from '../../core/index.js';
 import { type Matrix, matrix, matrixFromRows } from '../matrix.js';
 import {
   accuracy,
@@ -23,6 +21,7 @@ import {
   rocCurve,
   rootMeanSquaredError,
 } from './index.js';
+import { assertInvalid, loadFixture } from '../test-fixtures.js';
 
 type Prf = { precision: number; recall: number; f1: number };
 interface Case {
@@ -37,9 +36,7 @@ interface Case {
   expected: Record<string, unknown> & Record<'macro' | 'weighted' | 'micro', Prf>;
 }
 
-const fixture = JSON.parse(
-  readFileSync(new URL('../../../test/fixtures/ml/metrics/metrics.json', import.meta.url), 'utf8'),
-) as { cases: Case[] };
+const fixture = loadFixture('metrics/metrics.json') as { cases: Case[] };
 
 const TOL = 1e-12;
 let compared = 0;
@@ -60,15 +57,6 @@ function closeArray(actual: ArrayLike<number>, expected: number[], what: string,
     `${what}: ${actual.length} points, scikit-learn ${expected.length}`,
   );
   for (let i = 0; i < expected.length; i++) close(actual[i]!, expected[i]!, `${what}[${i}]`, tol);
-}
-
-function assertInvalid(fn: () => unknown, pattern: RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof LatheError, `expected a LatheError, got ${String(err)}`);
-    assert.equal(err.code, 'INVALID_ARGUMENT');
-    assert.match(err.message, pattern);
-    return true;
-  });
 }
 
 const f64 = (a: number[]) => Float64Array.from(a);

@@ -18,17 +18,27 @@ function prepare(yTrue: Float64Array, yPred: Float64Array, options: WeightOption
   return checkWeights(options.sampleWeight, yTrue.length);
 }
 
+/** The (weighted) mean over rows of `term(yTrue[i], yPred[i])`, after checking the inputs. */
+function meanOfTerms(
+  yTrue: Float64Array,
+  yPred: Float64Array,
+  options: WeightOptions,
+  term: (t: number, p: number) => number,
+): number {
+  const w = prepare(yTrue, yPred, options);
+  return average(
+    yTrue.map((t, i) => term(t, yPred[i]!)),
+    w,
+  );
+}
+
 /** Mean absolute error (sklearn.metrics.mean_absolute_error). */
 export function meanAbsoluteError(
   yTrue: Float64Array,
   yPred: Float64Array,
   options: WeightOptions = {},
 ): number {
-  const w = prepare(yTrue, yPred, options);
-  return average(
-    yPred.map((p, i) => Math.abs(p - yTrue[i]!)),
-    w,
-  );
+  return meanOfTerms(yTrue, yPred, options, (t, p) => Math.abs(p - t));
 }
 
 /** Mean squared error (sklearn.metrics.mean_squared_error). */
@@ -37,11 +47,7 @@ export function meanSquaredError(
   yPred: Float64Array,
   options: WeightOptions = {},
 ): number {
-  const w = prepare(yTrue, yPred, options);
-  return average(
-    yTrue.map((t, i) => sq(t - yPred[i]!)),
-    w,
-  );
+  return meanOfTerms(yTrue, yPred, options, (t, p) => sq(t - p));
 }
 
 /** Root mean squared error: √MSE (mean_squared_error with squared=False). */
@@ -62,11 +68,7 @@ export function meanAbsolutePercentageError(
   yPred: Float64Array,
   options: WeightOptions = {},
 ): number {
-  const w = prepare(yTrue, yPred, options);
-  return average(
-    yPred.map((p, i) => Math.abs(p - yTrue[i]!) / Math.max(Math.abs(yTrue[i]!), EPS)),
-    w,
-  );
+  return meanOfTerms(yTrue, yPred, options, (t, p) => Math.abs(p - t) / Math.max(Math.abs(t), EPS));
 }
 
 /** scikit-learn's force_finite assembly: 1 for a perfect fit, 0 for a constant target missed. */

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { LatheError } from '../../core/index.js';
-import { GaussianNaiveBayes, type Matrix, matrixFromRows } from '../index.js';
+import { GaussianNaiveBayes, matrixFromRows } from '../index.js';
+import { assertInvalid, loadFixture, mat } from '../test-fixtures.js';
 
 interface Case {
   name: string;
@@ -18,14 +17,15 @@ interface Case {
   proba: number[];
   logProba: number[];
 }
-const fixture = JSON.parse(
-  readFileSync(new URL('../../../test/fixtures/ml/simple/naive-bayes.json', import.meta.url), 'utf8'),
-) as { cols: number; classes: number; X: number[]; y: number[]; w: number[]; Xt: number[]; cases: Case[] };
-const mat = (values: number[], cols: number): Matrix => ({
-  data: Float64Array.from(values),
-  rows: values.length / cols,
-  cols,
-});
+const fixture = loadFixture('simple/naive-bayes.json') as {
+  cols: number;
+  classes: number;
+  X: number[];
+  y: number[];
+  w: number[];
+  Xt: number[];
+  cases: Case[];
+};
 const X = mat(fixture.X, fixture.cols);
 const Xt = mat(fixture.Xt, fixture.cols);
 const y = Float64Array.from(fixture.y);
@@ -38,15 +38,6 @@ function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < b.length; i++)
     worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(b[i]!)));
   return worst;
-}
-
-function assertInvalid(fn: () => unknown, pattern: RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof LatheError, `expected a LatheError, got ${String(err)}`);
-    assert.equal(err.code, 'INVALID_ARGUMENT');
-    assert.match(err.message, pattern);
-    return true;
-  });
 }
 
 describe('GaussianNaiveBayes against scikit-learn 1.2.1', () => {

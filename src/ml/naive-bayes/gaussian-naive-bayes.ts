@@ -2,7 +2,7 @@
  * Gaussian naive Bayes, as scikit-learn's GaussianNB: per class, an independent normal distribution
  * per feature (weighted mean and variance), plus a class prior; prediction by Bayes' rule.
  */
-import type { Matrix, SavedModel } from '../matrix.js';
+import { columnVariances, type Matrix, type SavedModel } from '../matrix.js';
 import {
   checkClassTargets,
   checkMatrix,
@@ -100,14 +100,7 @@ export class GaussianNaiveBayes {
 
     // epsilon: var_smoothing × the largest (unweighted) column variance of X
     let maxVar = 0;
-    for (let j = 0; j < cols; j++) {
-      let mean = 0;
-      for (let i = 0; i < rows; i++) mean += data[i * cols + j]!;
-      mean /= rows;
-      let ss = 0;
-      for (let i = 0; i < rows; i++) ss += (data[i * cols + j]! - mean) ** 2;
-      maxVar = Math.max(maxVar, ss / rows);
-    }
+    for (const v of columnVariances(data, rows, cols)) maxVar = Math.max(maxVar, v);
     if (maxVar === 0)
       throw invalid('X: every column is constant, so no class can be told apart (all variances are 0)', {
         field: 'X',

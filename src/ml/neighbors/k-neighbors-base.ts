@@ -37,7 +37,7 @@ export interface ResolvedKNeighborsOptions {
 
 const OPTION_KEYS = ['k', 'weights', 'metric', 'p', 'algorithm'] as const;
 /** Up to this many columns `auto` builds a KD-tree. */
-export const KD_TREE_MAX_COLS = 15;
+const KD_TREE_MAX_COLS = 15;
 
 /** Validates options against `rows` training rows (k must not exceed it). */
 export function resolveOptions(options: unknown, rows: number, where: string): ResolvedKNeighborsOptions {

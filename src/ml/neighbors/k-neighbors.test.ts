@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { LatheError } from '../../core/index.js';
 import {
   KNeighborsClassifier,
   KNeighborsRegressor,
@@ -9,6 +7,7 @@ import {
   matrixFromRows,
   SeededRandom,
 } from '../index.js';
+import { assertInvalid, loadFixture, mat } from '../test-fixtures.js';
 
 interface Case {
   k: number;
@@ -21,15 +20,16 @@ interface Case {
   neighbors: number[];
   distances: number[];
 }
-const fixture = JSON.parse(
-  readFileSync(new URL('../../../test/fixtures/ml/simple/neighbors.json', import.meta.url), 'utf8'),
-) as { cols: number; classes: number; X: number[]; y: number[]; yr: number[]; Xt: number[]; cases: Case[] };
+const fixture = loadFixture('simple/neighbors.json') as {
+  cols: number;
+  classes: number;
+  X: number[];
+  y: number[];
+  yr: number[];
+  Xt: number[];
+  cases: Case[];
+};
 
-const mat = (values: number[], cols: number): Matrix => ({
-  data: Float64Array.from(values),
-  rows: values.length / cols,
-  cols,
-});
 const X = mat(fixture.X, fixture.cols);
 const Xt = mat(fixture.Xt, fixture.cols);
 const y = Float64Array.from(fixture.y);
@@ -46,15 +46,6 @@ function assertClose(
     const diff = Math.abs(actual[i]! - expected[i]!);
     assert.ok(diff <= tol, `${what}[${i}]: ${actual[i]} vs ${expected[i]} (diff ${diff})`);
   }
-}
-
-function assertInvalid(fn: () => unknown, pattern: RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof LatheError, `expected a LatheError, got ${String(err)}`);
-    assert.equal(err.code, 'INVALID_ARGUMENT');
-    assert.match(err.message, pattern);
-    return true;
-  });
 }
 
 describe('k-nearest neighbours against scikit-learn 1.2.1', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { LatheError } from '../../core/index.js';
 import { DecisionTreeClassifier, DecisionTreeRegressor, matrix, SeededRandom } from '../index.js';
+import { loadFixture } from '../test-fixtures.js';
 
 interface TreeCase {
   name: string;
@@ -21,9 +21,7 @@ interface TreeCase {
   predictions: number[];
   importances: number[];
 }
-const fixture = JSON.parse(
-  readFileSync(new URL('../../../test/fixtures/ml/tree/single-trees.json', import.meta.url), 'utf8'),
-) as {
+const fixture = loadFixture('tree/single-trees.json') as {
   X: number[];
   rows: number;
   cols: number;

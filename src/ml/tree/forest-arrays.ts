@@ -45,7 +45,7 @@ export function concatTrees(trees: readonly TreeArrays[], outputs: number): Fore
 }
 
 /** The global index of the leaf that row `r` of `x` reaches in tree `t`. */
-export function leafOf(forest: ForestArrays, t: number, x: Float64Array, offset: number): number {
+function leafOf(forest: ForestArrays, t: number, x: Float64Array, offset: number): number {
   const { feature, threshold, left, right } = forest;
   const base = forest.treeStart[t]!;
   let node = base;
@@ -75,7 +75,7 @@ export function predictTrees(forest: ForestArrays, X: Matrix, outputs: number): 
 }
 
 /** Mean decrease in impurity of tree `t`, per feature, normalised to sum 1 (all 0 for a stump). */
-export function treeImportances(forest: ForestArrays, t: number, cols: number): Float64Array {
+function treeImportances(forest: ForestArrays, t: number, cols: number): Float64Array {
   const out = new Float64Array(cols);
   const base = forest.treeStart[t]!;
   const end = forest.treeStart[t + 1]!;
@@ -109,11 +109,6 @@ export function forestImportances(forest: ForestArrays, cols: number): Float64Ar
   for (let j = 0; j < cols; j++) total += out[j]!;
   if (total > 0) for (let j = 0; j < cols; j++) out[j]! /= total;
   return out;
-}
-
-/** The saved arrays of a forest, in the names `save()` writes. */
-export function forestToArrays(forest: ForestArrays): Record<string, Float64Array | Int32Array> {
-  return { ...forest };
 }
 
 const INT_KEYS = ['treeStart', 'feature', 'left', 'right', 'count'] as const;

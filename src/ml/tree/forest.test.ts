@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { LatheError } from '../../core/index.js';
 import {
@@ -14,6 +13,7 @@ import { growForestTree, treeSeeds } from './forest.js';
 import { growTree } from './grow-tree.js';
 import { SeededRandom } from '../seeded-random.js';
 import { resolveGrowParams, prepareFit } from './options.js';
+import { loadFixture } from '../test-fixtures.js';
 
 interface ForestFixture {
   X: number[];
@@ -35,9 +35,7 @@ function load(name: string): {
   yTest: Float64Array;
   f: ForestFixture;
 } {
-  const f = JSON.parse(
-    readFileSync(new URL(`../../../test/fixtures/ml/tree/${name}`, import.meta.url), 'utf8'),
-  ) as ForestFixture;
+  const f = loadFixture(`tree/${name}`) as ForestFixture;
   const X = Float64Array.from(f.X);
   const y = Float64Array.from(f.y);
   const n = f.trainRows;

@@ -31,7 +31,7 @@ export interface SamplingParams {
  * How many times each row is drawn for the tree with seed `seed` (all 1 without bootstrap). The
  * same generator then grows the tree, so this is recomputable for out-of-bag predictions.
  */
-export function drawRows(rows: number, sampling: SamplingParams, random: SeededRandom): Int32Array {
+function drawRows(rows: number, sampling: SamplingParams, random: SeededRandom): Int32Array {
   const counts = new Int32Array(rows);
   if (!sampling.bootstrap) return counts.fill(1);
   for (let s = 0; s < sampling.samples; s++) counts[random.int(rows)]!++;
@@ -82,7 +82,7 @@ export interface FittedForest {
 }
 
 /** Fits a forest (random forest or extra trees, classification or regression). */
-export function fitForest(
+function fitForest(
   X: Matrix,
   y: Float64Array,
   options: ForestOptions,
@@ -260,8 +260,59 @@ export abstract class Forest {
   }
 }
 
-/** A forest classifier: probabilities are the mean of the trees' leaf distributions. */
+/** The constructor every concrete forest estimator has (protected on the classes themselves). */
+type ForestConstructor<T> = new (fitted: FittedForest, options: ForestOptions) => T;
+
+/** What a concrete forest class declares as `protected static readonly` fields. */
+interface ForestSpec {
+  /** The saved-model kind, e.g. `random-forest-classifier`. */
+  readonly kind: string;
+  /** `best` (exhaustive search, random forests) or `random` (one random threshold per feature, extra trees). */
+  readonly splitter: 'best' | 'random';
+}
+
+/** The spec of the concrete class `cls` (the class `fit`/`load` was called on). */
+function specOf(cls: unknown): ForestSpec {
+  return cls as ForestSpec;
+}
+
+/** Constructs the concrete estimator `cls`. */
+function construct<T>(cls: { prototype: T }, fitted: FittedForest, options: ForestOptions): T {
+  return new (cls as unknown as ForestConstructor<T>)(fitted, options);
+}
+
+/**
+ * A forest classifier: probabilities are the mean of the trees' leaf distributions. Concrete classes
+ * declare `protected static readonly kind` and `splitter` (see {@link ForestSpec}).
+ */
 export abstract class ForestClassifier extends Forest {
+  /**
+   * Fits `options.trees` (default 100) trees. Targets are class indices 0..k−1.
+   * @throws LatheError INVALID_ARGUMENT for an unknown or out-of-range option, NaN/Inf in X (naming
+   *   row and column), y not class indices, fewer than 2 classes, or bad sample weights.
+   */
+  static fit<T>(
+    this: { prototype: T },
+    X: Matrix,
+    y: Float64Array,
+    options: ForestOptions = {},
+    extra?: FitExtra,
+  ): T {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
+    return construct(this, fitForest(X, y, options, extra, true, specOf(this).splitter), { ...options });
+  }
+
+  /** Reads a forest written by `save`; it predicts exactly as the saved one. */
+  static load<T>(this: { prototype: T }, saved: SavedModel): T {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
+    return construct(this, ...Forest.loadFitted(saved, specOf(this).kind, true));
+  }
+
+  /** The forest as metadata and typed arrays; `load` reads it. */
+  save(): SavedModel {
+    return this.saveAs(specOf(this.constructor).kind);
+  }
+
   /** Class probabilities, `X.rows` × `classes`: the mean of the trees' probabilities. */
   predictProba(X: Matrix): Matrix {
     return { data: this.raw(X), rows: X.rows, cols: this.classes };
@@ -273,8 +324,35 @@ export abstract class ForestClassifier extends Forest {
   }
 }
 
-/** A forest regressor: predictions are the mean of the trees' predictions. */
+/** A forest regressor: predictions are the mean of the trees' predictions (see ForestClassifier). */
 export abstract class ForestRegressor extends Forest {
+  /**
+   * Fits `options.trees` (default 100) trees.
+   * @throws LatheError INVALID_ARGUMENT for an unknown or out-of-range option, NaN/Inf in X or y
+   *   (naming row and column), or bad sample weights.
+   */
+  static fit<T>(
+    this: { prototype: T },
+    X: Matrix,
+    y: Float64Array,
+    options: ForestOptions = {},
+    extra?: FitExtra,
+  ): T {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
+    return construct(this, fitForest(X, y, options, extra, false, specOf(this).splitter), { ...options });
+  }
+
+  /** Reads a forest written by `save`; it predicts exactly as the saved one. */
+  static load<T>(this: { prototype: T }, saved: SavedModel): T {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
+    return construct(this, ...Forest.loadFitted(saved, specOf(this).kind, false));
+  }
+
+  /** The forest as metadata and typed arrays; `load` reads it. */
+  save(): SavedModel {
+    return this.saveAs(specOf(this.constructor).kind);
+  }
+
   /** Predicted value per row. */
   predict(X: Matrix): Float64Array {
     return this.raw(X);

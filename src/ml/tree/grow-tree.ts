@@ -201,18 +201,7 @@ export function growTree(
         const i = samples[p]!;
         keys32[p] = ranks![base + i]! * 65536 + i;
       }
-      if (end - start > 24) keys32.subarray(start, end).sort();
-      else {
-        for (let p = start + 1; p < end; p++) {
-          const key = keys32[p]!;
-          let q = p - 1;
-          while (q >= start && keys32[q]! > key) {
-            keys32[q + 1] = keys32[q]!;
-            q--;
-          }
-          keys32[q + 1] = key;
-        }
-      }
+      sortRange(keys32, start, end);
       for (let p = start; p < end; p++) {
         const key = keys32[p]!;
         samples[p] = key & 0xffff;
@@ -224,18 +213,7 @@ export function growTree(
         const i = samples[p]!;
         keys[p] = ranks[base + i]! * PACK + i;
       }
-      if (end - start > 24) keys.subarray(start, end).sort();
-      else {
-        for (let p = start + 1; p < end; p++) {
-          const key = keys[p]!;
-          let q = p - 1;
-          while (q >= start && keys[q]! > key) {
-            keys[q + 1] = keys[q]!;
-            q--;
-          }
-          keys[q + 1] = key;
-        }
-      }
+      sortRange(keys, start, end);
       for (let p = start; p < end; p++) {
         const key = keys[p]!;
         const rank = Math.floor(key / PACK);
@@ -399,4 +377,21 @@ export function growTree(
     weight: weight.slice(0, nodes),
     count: count.slice(0, nodes),
   };
+}
+
+/** Sorts keys[start:end) ascending: native sort for long runs, insertion sort for short ones. */
+function sortRange(keys: Uint32Array | Float64Array, start: number, end: number): void {
+  if (end - start > 24) {
+    keys.subarray(start, end).sort();
+    return;
+  }
+  for (let p = start + 1; p < end; p++) {
+    const key = keys[p]!;
+    let q = p - 1;
+    while (q >= start && keys[q]! > key) {
+      keys[q + 1] = keys[q]!;
+      q--;
+    }
+    keys[q + 1] = key;
+  }
 }

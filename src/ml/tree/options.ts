@@ -3,7 +3,11 @@
  * Everything is checked before any work starts; errors are LatheError('INVALID_ARGUMENT') naming
  * the option or the row and column, the valid range and what arrived.
  */
-import { describeValue, LatheError } from '../../core/index.js';
+import { describeValue, type LatheError } from '../../core/index.js';
+import { checkFitInputsAt, checkSampleWeightAt, invalid } from '../input-checks.js';
+/** Checks `X` is a finite Matrix (with `cols` columns when given); messages start `where:`. */
+export { checkMatrixAt as checkMatrix } from '../input-checks.js';
+export { invalid } from '../input-checks.js';
 import type { Matrix } from '../matrix.js';
 import type { Criterion, GrowParams, TreeData } from './grow-tree.js';
 import { rankColumns } from './sort.js';
@@ -45,10 +49,6 @@ export interface ForestOptions extends TreeOptions {
 export interface FitExtra {
   /** Non-negative weight per row (default 1). */
   sampleWeight?: Float64Array;
-}
-
-export function invalid(message: string, details?: Record<string, unknown>): LatheError {
-  return new LatheError('INVALID_ARGUMENT', message, details);
 }
 
 const TREE_KEYS = [
@@ -138,37 +138,6 @@ export function resolveGrowParams(
   };
 }
 
-/** Checks `X` is a Matrix (optionally with `cols` columns) of finite values. */
-export function checkMatrix(X: Matrix, where: string, cols?: number): void {
-  if (
-    typeof X !== 'object' ||
-    X === null ||
-    !(X.data instanceof Float64Array) ||
-    !Number.isInteger(X.rows) ||
-    !Number.isInteger(X.cols) ||
-    X.data.length !== X.rows * X.cols
-  )
-    throw invalid(
-      `${where}: X must be a Matrix (Float64Array of rows × cols values); got ${describeValue(X)}`,
-      {
-        field: 'X',
-      },
-    );
-  if (cols !== undefined && X.cols !== cols)
-    throw invalid(`${where}: X must have ${cols} columns (as when fitted); got ${X.cols}`, { field: 'X' });
-  const d = X.data;
-  for (let i = 0; i < d.length; i++) {
-    if (!Number.isFinite(d[i]!)) {
-      const row = Math.floor(i / X.cols);
-      const col = i % X.cols;
-      throw invalid(`${where}: X must hold finite numbers; got ${d[i]} at row ${row}, column ${col}`, {
-        row,
-        col,
-      });
-    }
-  }
-}
-
 /** Validates fit inputs and builds the column-major tree data and per-row weights. */
 export function prepareFit(
   X: Matrix,
@@ -176,16 +145,7 @@ export function prepareFit(
   classification: boolean,
   extra: FitExtra | undefined,
 ): { data: TreeData; weights: Float64Array } {
-  checkMatrix(X, 'fit');
-  if (X.rows < 1 || X.cols < 1)
-    throw invalid(`fit: X needs at least 1 row and 1 column; got ${X.rows} × ${X.cols}`, { field: 'X' });
-  if (!(y instanceof Float64Array) || y.length !== X.rows)
-    throw invalid(
-      `fit: y must be a Float64Array of ${X.rows} values (one per row); got ${describeValue(y)}`,
-      {
-        field: 'y',
-      },
-    );
+  checkFitInputsAt(X, y, 'fit', !classification);
   let classes = 0;
   let yClass: Int32Array | undefined;
   if (classification) {
@@ -201,34 +161,10 @@ export function prepareFit(
     }
     if (seen.size < 2)
       throw invalid(`fit: y must hold at least 2 classes; got only class ${y[0]}`, { field: 'y' });
-  } else {
-    for (let i = 0; i < y.length; i++)
-      if (!Number.isFinite(y[i]!))
-        throw invalid(`fit: y must hold finite numbers; got ${y[i]} at row ${i}`, { row: i, field: 'y' });
   }
   const weights = new Float64Array(X.rows).fill(1);
-  const sw = extra?.sampleWeight;
-  if (sw !== undefined) {
-    if (!(sw instanceof Float64Array) || sw.length !== X.rows)
-      throw invalid(
-        `fit: sampleWeight must be a Float64Array of ${X.rows} values; got ${describeValue(sw)}`,
-        {
-          field: 'sampleWeight',
-        },
-      );
-    let total = 0;
-    for (let i = 0; i < sw.length; i++) {
-      const w = sw[i]!;
-      if (!Number.isFinite(w) || w < 0)
-        throw invalid(`fit: sampleWeight must be finite and >= 0; got ${w} at row ${i}`, {
-          row: i,
-          field: 'sampleWeight',
-        });
-      total += w;
-    }
-    if (!(total > 0)) throw invalid('fit: sampleWeight must have a positive sum', { field: 'sampleWeight' });
-    weights.set(sw);
-  }
+  const sw = checkSampleWeightAt(extra?.sampleWeight, X.rows, 'fit');
+  if (sw !== undefined) weights.set(sw);
   const { rows, cols } = X;
   const columns = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) columns[j * rows + i] = X.data[i * cols + j]!;
