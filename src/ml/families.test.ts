@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MODEL_FAMILIES, loadFitted, modelFamily } from './families.js';
+import type { Task } from './family.js';
+import { matrix } from './matrix.js';
+import { SeededRandom } from './seeded-random.js';
+import { rawTreeOutputs } from './tree-ensemble.js';
+
+function data(task: Task, rows = 120, cols = 4) {
+  const random = new SeededRandom(7);
+  const x = new Float64Array(rows * cols);
+  const y = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let s = 0;
+    for (let j = 0; j < cols; j++) {
+      x[i * cols + j] = random.uniform() * 2 - 1;
+      s += x[i * cols + j]! * (j + 1);
+    }
+    y[i] = task === 'regression' ? s : task === 'binary' ? (s > 0 ? 1 : 0) : s < -1 ? 0 : s < 1 ? 1 : 2;
+  }
+  return { X: matrix(x, rows, cols), y, classes: task === 'regression' ? 0 : task === 'binary' ? 2 : 3 };
+}
+
+describe('model families', () => {
+  for (const family of MODEL_FAMILIES) {
+    for (const task of family.tasks) {
+      it(`${family.name} fits ${task}, saves and loads to the same predictions`, () => {
+        const { X, y, classes } = data(task);
+        const model = family.fit(X, y, family.cheapStart, { task, classes });
+        assert.equal(model.family, family.name);
+        assert.equal(model.task, task);
+        const p = model.predict(X);
+        assert.equal(p.length, X.rows);
+        if (task === 'regression') {
+          let ss = 0;
+          let st = 0;
+          const mean = y.reduce((a, b) => a + b, 0) / y.length;
+          for (let i = 0; i < y.length; i++) {
+            ss += (y[i]! - p[i]!) ** 2;
+            st += (y[i]! - mean) ** 2;
+          }
+          assert.ok(1 - ss / st > 0.5, `${family.name} R² on training data is ${1 - ss / st}`);
+        } else {
+          const correct = p.reduce((a, v, i) => a + (v === y[i] ? 1 : 0), 0);
+          assert.ok(correct / y.length > 0.6, `${family.name} accuracy ${correct / y.length}`);
+          const proba = model.predictProba!(X);
+          assert.equal(proba.cols, classes);
+        }
+        const back = loadFitted(model.save());
+        assert.equal(back.family, family.name);
+        assert.equal(back.task, task);
+        assert.deepEqual(back.predict(X), p);
+        const trees = model.treeEnsemble?.();
+        if (trees) {
+          const raw = rawTreeOutputs(trees, X.data, X.rows);
+          const expected = task === 'regression' ? p : model.predictProba!(X).data;
+          for (let i = 0; i < raw.length; i++) assert.ok(Math.abs(raw[i]! - expected[i]!) < 1e-12);
+        }
+      });
+    }
+  }
+
+  it('refuses an unknown model naming the valid ones', () => {
+    assert.throws(() => modelFamily('xgb'), /unknown model "xgb"; valid models are logistic, linear/);
+  });
+
+  it('refuses a task the family does not do', () => {
+    const { X, y } = data('regression');
+    assert.throws(
+      () => modelFamily('logistic').fit(X, y, {}, { task: 'regression', classes: 0 }),
+      /logistic does not do regression/,
+    );
+  });
+});
