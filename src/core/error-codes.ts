@@ -32,6 +32,11 @@ export const errorCodes = {
     'The server is not allowed to connect to that source (its host is not in data.sqlSourceHosts).',
   DATA_SOURCE_CONNECTION_FAILED:
     'The data source could not be reached or refused the login (host, port, credentials, TLS).',
+  // models
+  MODEL_PACKAGE_INVALID:
+    'A model package cannot be read: a missing or malformed manifest, an array file of the wrong size or digest.',
+  MODEL_INPUT_INVALID:
+    'The rows sent to a model do not match its signature: missing columns, values of the wrong type.',
   // auth
   UNAUTHENTICATED: 'No valid credentials were sent.',
   TOKEN_EXPIRED: 'The API token has expired.',

@@ -28,7 +28,7 @@ import type {
   SemanticType,
   VersionSource,
 } from './types.js';
-import { type RowsQuery, readRows } from './version-rows.js';
+import { type RowsQuery, readColumns, readRows } from './version-rows.js';
 
 export interface DataServiceOptions {
   /** Where uploads and intermediate files are written (default: the OS temp directory). */
@@ -185,6 +185,12 @@ export class DataService {
   async rows(ref: unknown, q: RowsQuery = {}): Promise<RowsPage> {
     const v = await this.version(ref);
     return readRows(await this.engine(), this.#localPath(v.digest), v, q);
+  }
+
+  /** Whole columns of a version in stored row order (for training); see `readColumns`. */
+  async columns(ref: unknown, names: readonly string[]): Promise<Record<string, unknown[]>> {
+    const v = await this.version(ref);
+    return readColumns(await this.engine(), this.#localPath(v.digest), v, names);
   }
 
   /**

@@ -9,6 +9,7 @@ export { checkCatalog, checkRunToJUnit } from './checks/index.js';
 export * from './checks/types.js';
 export * from './diff/types.js';
 export { type ApplyOptions, applyFittedRecipe, loadOrCreateSalt } from './recipe/index.js';
+export { type EncodingPlan, encodeColumns, fitEncoding } from './recipe/encoding.js';
 export * from './recipe/recipe-types.js';
 export type { TransformOutput, TransformResult, VersionRecipe } from './recipe/index.js';
 export {

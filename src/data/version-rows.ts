@@ -91,3 +91,27 @@ function uniqueName(base: string, taken: readonly string[]): string {
   for (let i = 1; taken.includes(name); i++) name = `${base}_${i}`;
   return name;
 }
+
+/**
+ * Whole columns of a version (its Parquet file at `parquet`), in stored row order, values as
+ * `TableEngine.query` converts them (DuckDB keeps a single file's row order). For training.
+ * @throws LatheError INVALID_ARGUMENT naming a column the version lacks and listing its columns.
+ */
+export async function readColumns(
+  engine: TableEngine,
+  parquet: string,
+  v: DatasetVersion,
+  columns: readonly string[],
+): Promise<Record<string, unknown[]>> {
+  const names = v.columns.map((c) => c.name);
+  const unknown = columns.filter((c) => !names.includes(c));
+  if (unknown.length)
+    throw new LatheError(
+      'INVALID_ARGUMENT',
+      `${v.ref} has no column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => JSON.stringify(c)).join(', ')}; its columns are ${names.join(', ')}`,
+      { field: 'columns' },
+    );
+  if (!columns.length) return {};
+  const select = columns.map(quoteIdentifier).join(', ');
+  return engine.queryColumns(`SELECT ${select} FROM read_parquet(${quoteLiteral(parquet)})`);
+}

@@ -94,11 +94,6 @@ export function cartEnsemble(forest: ForestArrays, cols: number, classes: number
   };
 }
 
-function classesOf(saved: SavedModel): number {
-  const c = saved.meta['classes'];
-  return typeof c === 'number' ? c : 0;
-}
-
 function taskOfClasses(classes: number): Task {
   return classes === 0 ? 'regression' : classes === 2 ? 'binary' : 'multiclass';
 }
@@ -437,4 +432,3 @@ export function loadFitted(saved: SavedModel): FittedModel {
   return family.load(saved);
 }
 
-export { classesOf as savedClasses };

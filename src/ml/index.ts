@@ -59,3 +59,7 @@ export {
   minimizeLbfgs,
   type ObjectiveWithGradient,
 } from './optim/lbfgs.js';
+export type { FitContext, FitProgress, FittedModel, ModelFamily, Task } from './family.js';
+export { cartEnsemble, loadFitted, MODEL_FAMILIES, modelFamily } from './families.js';
+export { goesLeft, leafIndex, rawTreeOutputs, type TreeEnsemble } from './tree-ensemble.js';
+export type { ParamDomain, ParamSet, ParamValue, SearchSpace } from './tune/space.js';

@@ -143,7 +143,7 @@ export class ModelVersions {
       .select(['src_type', 'src_id'])
       .where('dst_type', '=', 'run')
       .where('dst_id', '=', runId)
-      .where('src_type', '=', 'dataset')
+      .where('src_type', 'in', ['dataset', 'dataset_version'])
       .execute();
     for (const src of [{ src_type: 'run', src_id: runId }, ...datasets]) {
       await trx

@@ -220,6 +220,19 @@ export class Runs {
   }
 
   /** Links datasets to a run (each dataset stored once per experiment by name and digest). */
+  /**
+   * Records that a run used (or was made from) another object, e.g. a Lathe dataset version
+   * (`{ type: 'dataset_version', id: 'churn@3' }`): a lineage edge into the run. Idempotent.
+   */
+  async linkSource(runId: unknown, src: { type: string; id: string }): Promise<void> {
+    const row = await this.activeRow(runId);
+    await this.store.db
+      .insertInto('lineage_edges')
+      .values({ src_type: src.type, src_id: src.id, dst_type: 'run', dst_id: row.run_uuid, created_at: Date.now() })
+      .onConflict((oc) => oc.columns(['src_type', 'src_id', 'dst_type', 'dst_id']).doNothing())
+      .execute();
+  }
+
   async logInputs(runId: unknown, datasets: DatasetInput[]): Promise<void> {
     const row = await this.activeRow(runId);
     if (datasets.length > 1000) {

@@ -33,6 +33,7 @@ export interface MetaSchema {
   data_sets: DataSetsTable;
   data_versions: DataVersionsTable;
   data_check_runs: DataCheckRunsTable;
+  jobs: JobsTable;
 }
 
 export interface MigrationsTable {
@@ -270,4 +271,24 @@ export interface DataCheckRunsTable {
   duration_ms: number;
   created_at: number;
   created_by: string;
+}
+
+export interface JobsTable {
+  id: string;
+  /** `train` | `tune` | `automl` | … */
+  kind: string;
+  /** `queued` | `running` | `succeeded` | `failed` | `cancelled` */
+  status: string;
+  /** JSON: what was asked. */
+  spec: string;
+  /** JSON: the last progress report. */
+  progress: string | null;
+  /** JSON: what the job produced. */
+  result: string | null;
+  /** JSON `{ code, message }` of a failed job. */
+  error: string | null;
+  created_by: string;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
 }

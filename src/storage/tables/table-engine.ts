@@ -147,6 +147,19 @@ export class TableEngine {
   }
 
   /**
+   * Runs SQL like {@link query} and resolves to its result by column: each column's values in
+   * result order, converted as `query` converts them. Cheaper than row objects for wide reads
+   * (training matrices).
+   */
+  async queryColumns(sql: string, params?: QueryParams): Promise<Record<string, unknown[]>> {
+    const reader = await this.exec(requireSql(sql, 'sql'), params, {
+      action: `The query ${quoteForMessage(sql)}`,
+      sql,
+    });
+    return reader.convertColumnsObject(rowValueConverter) as Record<string, unknown[]>;
+  }
+
+  /**
    * Registers a view over a CSV, JSON (array or JSON Lines) or Parquet file and resolves to the
    * view's generated name (`lathe_view_` + 20 lowercase base-36 characters), safe to splice into
    * SQL. The view reads the file on each query, so the file must stay in place. `auto` picks the

@@ -6,6 +6,7 @@ import { artifacts } from './0004-artifacts.js';
 import { metricSeries } from './0005-metric-series.js';
 import { datasets } from './0006-datasets.js';
 import { dataChecks } from './0007-data-checks.js';
+import { jobs } from './0008-jobs.js';
 
 /**
  * Every migration, in version order. Append only: a released migration is never edited,
@@ -19,4 +20,5 @@ export const migrations: readonly Migration[] = [
   metricSeries,
   datasets,
   dataChecks,
+  jobs,
 ];
