@@ -62,4 +62,4 @@ export {
 export type { FitContext, FitProgress, FittedModel, ModelFamily, Task } from './family.js';
 export { cartEnsemble, loadFitted, MODEL_FAMILIES, modelFamily } from './families.js';
 export { goesLeft, leafIndex, rawTreeOutputs, type TreeEnsemble } from './tree-ensemble.js';
-export type { ParamDomain, ParamSet, ParamValue, SearchSpace } from './tune/space.js';
+export * from './tune/index.js';
