@@ -21,6 +21,28 @@ function data(task: Task, rows = 120, cols = 4) {
   return { X: matrix(x, rows, cols), y, classes: task === 'regression' ? 0 : task === 'binary' ? 2 : 3 };
 }
 
+/** Raw tree outputs through the ensemble's link (boosted models sum margins; forests average probabilities). */
+function linked(link: string, raw: Float64Array, k: number): Float64Array {
+  if (link === 'identity') return raw;
+  if (link === 'logistic') {
+    const out = new Float64Array(raw.length * 2);
+    raw.forEach((m, r) => {
+      out[2 * r + 1] = 1 / (1 + Math.exp(-m));
+      out[2 * r] = 1 - out[2 * r + 1]!;
+    });
+    return out;
+  }
+  const out = new Float64Array(raw.length);
+  for (let r = 0; r < raw.length / k; r++) {
+    const row = raw.subarray(r * k, (r + 1) * k);
+    const max = Math.max(...row);
+    const e = row.map((v) => Math.exp(v - max));
+    const sum = e.reduce((a, b) => a + b, 0);
+    for (let c = 0; c < k; c++) out[r * k + c] = e[c]! / sum;
+  }
+  return out;
+}
+
 describe('model families', () => {
   for (const family of MODEL_FAMILIES) {
     for (const task of family.tasks) {
@@ -52,7 +74,7 @@ describe('model families', () => {
         assert.deepEqual(back.predict(X), p);
         const trees = model.treeEnsemble?.();
         if (trees) {
-          const raw = rawTreeOutputs(trees, X.data, X.rows);
+          const raw = linked(trees.link, rawTreeOutputs(trees, X.data, X.rows), trees.outputs);
           const expected = task === 'regression' ? p : model.predictProba!(X).data;
           for (let i = 0; i < raw.length; i++) assert.ok(Math.abs(raw[i]! - expected[i]!) < 1e-12);
         }

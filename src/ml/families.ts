@@ -4,6 +4,8 @@
  */
 import { LatheError } from '../core/index.js';
 import type { FitContext, FittedModel, ModelFamily, Task } from './family.js';
+import { ensembleFamily } from './ensemble/ensemble-family.js';
+import { gbdtFamily } from './gbdt/gbdt-family.js';
 import { invalid } from './input-checks.js';
 import {
   ElasticNet,
@@ -35,6 +37,7 @@ interface Estimator {
   save(): SavedModel;
   readonly iterations?: number;
   readonly featureImportances?: Float64Array;
+  informationCriteria?(X: Matrix, y: Float64Array): { aic: number; bic: number };
 }
 
 /** Pads probability columns up to `classes` (a fold may lack the highest classes). */
@@ -70,6 +73,13 @@ function fitted(
     out.featureImportances = () => importances;
   }
   if (trees) out.treeEnsemble = trees;
+  if (model.informationCriteria) {
+    const ic = model.informationCriteria.bind(model);
+    out.informationCriteria = (X, y) => {
+      const { aic, bic } = ic(X, y);
+      return { aic, bic };
+    };
+  }
   return out;
 }
 
@@ -121,6 +131,8 @@ const FOREST_PARAMS = {
   bootstrap: 'draw rows with replacement for each tree (true/false)',
   maxSamples: 'rows drawn per tree: an integer or a fraction in (0, 1); default all',
   oobScore: 'compute the out-of-bag score (needs bootstrap)',
+  threads:
+    'worker threads growing the trees, an integer 1..256 (default 1); the forest is the same for any value',
 } as const;
 
 const TREE_PREPROCESS = { scale: false, missing: 'impute', categorical: 'ordinal' } as const;
@@ -133,6 +145,12 @@ type ForestClass = {
     options: object,
     extra?: object,
   ): Estimator & { forest: ForestArrays; classes: number };
+  fitAsync(
+    X: Matrix,
+    y: Float64Array,
+    options: object,
+    extra?: object,
+  ): Promise<Estimator & { forest: ForestArrays; classes: number }>;
   load(saved: SavedModel): Estimator & { forest: ForestArrays; classes: number };
 };
 
@@ -167,6 +185,13 @@ function forestFamily(
       const extra = context.sampleWeight ? { sampleWeight: context.sampleWeight } : undefined;
       if (context.task === 'regression') return wrap('regression', regressor.fit(X, y, params, extra));
       return wrap(context.task, classifier.fit(X, y, params, extra));
+    },
+    async fitAsync(X, y, params, context) {
+      requireTask(family, context);
+      const extra = context.sampleWeight ? { sampleWeight: context.sampleWeight } : undefined;
+      if (context.task === 'regression')
+        return wrap('regression', await regressor.fitAsync(X, y, params, extra));
+      return wrap(context.task, await classifier.fitAsync(X, y, params, extra));
     },
     load(saved) {
       const m = saved.kind === kinds[0] ? classifier.load(saved) : regressor.load(saved);
@@ -230,6 +255,8 @@ const logistic: ModelFamily = {
     fitIntercept: 'fit intercepts (default true)',
     maxIter: 'maximum solver iterations, >= 1 (default 100)',
     tol: 'gradient tolerance (default 1e-4)',
+    threads:
+      'threads evaluating the binary objective, an integer 1..256 (default 1); same model for any value',
   },
   space: {
     C: { type: 'float', low: 1e-3, high: 100, log: true },
@@ -243,6 +270,12 @@ const logistic: ModelFamily = {
     requireTask(logistic, context);
     const extra = context.sampleWeight ? { sampleWeight: context.sampleWeight } : undefined;
     const m = LogisticRegression.fit(X, y, { ...params, classes: context.classes }, extra);
+    return fitted('logistic', context.task, context.classes, m);
+  },
+  async fitAsync(X, y, params, context) {
+    requireTask(logistic, context);
+    const extra = context.sampleWeight ? { sampleWeight: context.sampleWeight } : undefined;
+    const m = await LogisticRegression.fitAsync(X, y, { ...params, classes: context.classes }, extra);
     return fitted('logistic', context.task, context.classes, m);
   },
   load(saved) {
@@ -398,6 +431,12 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
   ),
   knn,
   naiveBayes,
+  gbdtFamily,
+  // Last: AutoML's weighted average of members of the families above.
+  ensembleFamily(
+    (name) => modelFamily(name),
+    (saved) => loadFitted(saved),
+  ),
 ];
 
 /**
@@ -431,4 +470,3 @@ export function loadFitted(saved: SavedModel): FittedModel {
     );
   return family.load(saved);
 }
-

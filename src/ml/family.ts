@@ -52,6 +52,8 @@ export interface FittedModel {
   treeEnsemble?(): TreeEnsemble;
   /** Built-in importance per feature (trees: impurity or gain; linear: |coefficient| on standardized inputs). */
   featureImportances?(): Float64Array;
+  /** AIC and BIC on (X, y), for linear and logistic models (log-likelihood from their own loss). */
+  informationCriteria?(X: Matrix, y: Float64Array): { aic: number; bic: number };
   /** Iterations actually fitted (boosting rounds after early stopping, solver iterations). */
   readonly iterations?: number;
 }
@@ -88,6 +90,14 @@ export interface ModelFamily {
    * before any training.
    */
   fit(X: Matrix, y: Float64Array, params: ParamSet, context: FitContext): FittedModel;
+  /**
+   * Optional asynchronous fit with the same contract as {@link ModelFamily.fit}, for families that
+   * can train on worker threads (their `threads` hyperparameter: rf, extra-trees, logistic). It
+   * returns the same model as `fit` for the same inputs; callers that can await should prefer it
+   * when present (`fit` ignores `threads` and trains on the calling thread). Bad hyperparameters
+   * reject before any training.
+   */
+  fitAsync?(X: Matrix, y: Float64Array, params: ParamSet, context: FitContext): Promise<FittedModel>;
   /** Reads what `save` wrote; predicts exactly as the saved model. */
   load(saved: SavedModel): FittedModel;
 }

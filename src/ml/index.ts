@@ -60,6 +60,24 @@ export {
   type ObjectiveWithGradient,
 } from './optim/lbfgs.js';
 export type { FitContext, FitProgress, FittedModel, ModelFamily, Task } from './family.js';
+export {
+  isShared,
+  type NumericArray,
+  sharedWorkerPool,
+  taskModuleUrl,
+  toShared,
+  WorkerPool,
+} from './parallel/index.js';
 export { cartEnsemble, loadFitted, MODEL_FAMILIES, modelFamily } from './families.js';
+export {
+  type EnsembleMemberSpec,
+  ensembleFamily,
+  MAX_ENSEMBLE_MEMBERS,
+  parseEnsembleParams,
+} from './ensemble/ensemble-family.js';
 export { goesLeft, leafIndex, rawTreeOutputs, type TreeEnsemble } from './tree-ensemble.js';
+export { gbdtFamily } from './gbdt/gbdt-family.js';
+export { GBDT_KIND, type GbdtFitContext, GradientBoosting } from './gbdt/gradient-boosting.js';
+export { GBDT_PARAM_HELP, type GbdtOptions, type RegressionLoss } from './gbdt/options.js';
 export * from './tune/index.js';
+export * from './explain/index.js';

@@ -73,16 +73,18 @@ export function checkFit(
 /** Class targets: integers 0..k-1 (k = max + 1, at least 2 distinct classes). */
 export function checkClasses(y: Float64Array, where: string, classes?: number): number {
   let max = 0;
+  let distinct = false;
+  const first = y[0];
   for (let i = 0; i < y.length; i++) {
     const v = y[i]!;
     if (!Number.isInteger(v) || v < 0)
       throw invalid(`${where}: y must hold class indices 0..k-1; got ${v} at row ${i}`, 'y');
-    max = Math.max(max, v);
+    if (v > max) max = v;
+    if (v !== first) distinct = true;
   }
   const k = classes ?? max + 1;
   if (max >= k) throw invalid(`${where}: y holds class ${max} but options.classes is ${k}`, 'y');
-  const seen = new Set(y);
-  if (seen.size < 2) throw invalid(`${where}: y must hold at least 2 classes; got only class ${y[0]}`, 'y');
+  if (!distinct) throw invalid(`${where}: y must hold at least 2 classes; got only class ${first}`, 'y');
   return k;
 }
 

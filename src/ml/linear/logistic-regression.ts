@@ -6,7 +6,7 @@
  */
 import { describeValue } from '../../core/index.js';
 import type { Matrix, SavedModel } from '../matrix.js';
-import { minimizeLbfgs } from '../optim/lbfgs.js';
+import { minimizeLbfgs, type ObjectiveWithGradient } from '../optim/lbfgs.js';
 import {
   boolOption,
   checkClasses,
@@ -20,7 +20,9 @@ import {
   savedArray,
 } from './check.js';
 import type { InformationCriteria } from './linear-regressor.js';
+import { chunkedObjective } from './logistic-chunks.js';
 import { dot, log1pExp, logisticObjective, sigmoid } from './logistic-loss.js';
+import { localChunks, startChunkWorkers } from './logistic-parallel.js';
 
 /** Options of {@link LogisticRegression.fit}. */
 export interface LogisticRegressionOptions {
@@ -41,9 +43,59 @@ export interface LogisticRegressionOptions {
   ftol?: number;
   /** Number of classes k (default max(y) + 1); k = 2 fits the binary model, k > 2 the multinomial. */
   classes?: number;
+  /**
+   * Threads evaluating the binary objective in `fitAsync` (an integer 1..256, default 1): the
+   * calling thread plus `threads − 1` workers of the process-wide pool. The model is identical for
+   * every value. `fit`, and multinomial models, use the calling thread only.
+   */
+  threads?: number;
 }
 
-const KNOWN = ['penalty', 'C', 'fitIntercept', 'maxIter', 'tol', 'ftol', 'classes'];
+const KNOWN = ['penalty', 'C', 'fitIntercept', 'maxIter', 'tol', 'ftol', 'classes', 'threads'];
+
+/** A validated fit: inputs and resolved options. */
+interface LogisticPlan {
+  X: Matrix;
+  y: Float64Array;
+  sw: Float64Array;
+  k: number;
+  penalty: 'l2' | 'l1' | 'none';
+  C: number;
+  fitIntercept: boolean;
+  maxIter: number;
+  tol: number;
+  ftol: number;
+  threads: number;
+}
+
+/** Checks options and inputs before any work. */
+function planLogistic(
+  X: Matrix,
+  y: Float64Array,
+  options: LogisticRegressionOptions,
+  extra: FitExtra | undefined,
+): LogisticPlan {
+  const where = 'LogisticRegression.fit';
+  checkKnown(options, KNOWN, where);
+  const penalty = options.penalty ?? 'l2';
+  if (penalty !== 'l2' && penalty !== 'l1' && penalty !== 'none')
+    throw invalid(
+      `options.penalty must be 'l2', 'l1' or 'none'; got ${describeValue(penalty)}`,
+      'options.penalty',
+    );
+  const C = numberOption(options.C, 1, 'C', 0, Number.POSITIVE_INFINITY, true);
+  const fitIntercept = boolOption(options.fitIntercept, true, 'fitIntercept');
+  const maxIter = intOption(options.maxIter, 100, 'maxIter', 1);
+  const tol = numberOption(options.tol, 1e-4, 'tol', 0);
+  const ftol = numberOption(options.ftol, 2.220446049250313e-9, 'ftol', 0);
+  const threads = intOption(options.threads, 1, 'threads', 1);
+  if (threads > 256)
+    throw invalid(`options.threads must be an integer 1..256; got ${threads}`, 'options.threads');
+  const classesOpt = options.classes === undefined ? undefined : intOption(options.classes, 2, 'classes', 2);
+  const sw = checkFit(X, y, extra, where);
+  const k = checkClasses(y, where, classesOpt);
+  return { X, y, sw, k, penalty, C, fitIntercept, maxIter, tol, ftol, threads };
+}
 
 /**
  * A fitted logistic regression. Binary models hold one coefficient row (for class 1); multinomial
@@ -86,7 +138,8 @@ export class LogisticRegression {
   }
 
   /**
-   * Fits on `X` and class indices `y` (0..k−1), optionally weighted by `extra.sampleWeight`.
+   * Fits on `X` and class indices `y` (0..k−1), optionally weighted by `extra.sampleWeight`, on
+   * the calling thread.
    * @throws LatheError INVALID_ARGUMENT for an unknown or out-of-range option, NaN/Inf in X or y,
    *   y not class indices or holding a single class, or bad sample weights.
    */
@@ -96,27 +149,46 @@ export class LogisticRegression {
     options: LogisticRegressionOptions = {},
     extra?: FitExtra,
   ): LogisticRegression {
-    const where = 'LogisticRegression.fit';
-    checkKnown(options, KNOWN, where);
-    const penalty = options.penalty ?? 'l2';
-    if (penalty !== 'l2' && penalty !== 'l1' && penalty !== 'none')
-      throw invalid(
-        `options.penalty must be 'l2', 'l1' or 'none'; got ${describeValue(penalty)}`,
-        'options.penalty',
+    const plan = planLogistic(X, y, options, extra);
+    const l2 = plan.penalty === 'l2' ? 1 / plan.C : 0;
+    const fg =
+      plan.k === 2
+        ? chunkedObjective(localChunks(X, y, plan.sw, plan.fitIntercept), l2)
+        : logisticObjective(X, y, plan.sw, plan.k, plan.fitIntercept, l2);
+    return LogisticRegression.solve(plan, fg);
+  }
+
+  /**
+   * As {@link LogisticRegression.fit}, evaluating the binary objective on `options.threads`
+   * threads (the calling thread, blocked while it works, and workers of the process-wide pool,
+   * which join as soon as they have started). Returns the same model as `fit`.
+   * @throws (rejects) as {@link LogisticRegression.fit}, before any thread starts.
+   */
+  static async fitAsync(
+    X: Matrix,
+    y: Float64Array,
+    options: LogisticRegressionOptions = {},
+    extra?: FitExtra,
+  ): Promise<LogisticRegression> {
+    const plan = planLogistic(X, y, options, extra);
+    if (plan.threads === 1 || plan.k !== 2) return LogisticRegression.fit(X, y, options, extra);
+    const session = startChunkWorkers(X, y, plan.sw, plan.fitIntercept, plan.threads);
+    try {
+      return LogisticRegression.solve(
+        plan,
+        chunkedObjective(session.chunks, plan.penalty === 'l2' ? 1 / plan.C : 0),
       );
-    const C = numberOption(options.C, 1, 'C', 0, Number.POSITIVE_INFINITY, true);
-    const fitIntercept = boolOption(options.fitIntercept, true, 'fitIntercept');
-    const maxIter = intOption(options.maxIter, 100, 'maxIter', 1);
-    const tol = numberOption(options.tol, 1e-4, 'tol', 0);
-    const ftol = numberOption(options.ftol, 2.220446049250313e-9, 'ftol', 0);
-    const classesOpt =
-      options.classes === undefined ? undefined : intOption(options.classes, 2, 'classes', 2);
-    const sw = checkFit(X, y, extra, where);
-    const k = checkClasses(y, where, classesOpt);
+    } finally {
+      session.stop();
+    }
+  }
+
+  /** Minimises the objective `fg` of `plan` and builds the model. */
+  private static solve(plan: LogisticPlan, fg: ObjectiveWithGradient): LogisticRegression {
+    const { X, k, fitIntercept, penalty, C, maxIter, tol, ftol, threads } = plan;
     const rowsOfCoef = k === 2 ? 1 : k;
     const nCoef = rowsOfCoef * X.cols;
     const nParams = nCoef + (fitIntercept ? rowsOfCoef : 0);
-    const fg = logisticObjective(X, y, sw, k, fitIntercept, penalty === 'l2' ? 1 / C : 0);
     const mask = new Uint8Array(nParams);
     mask.fill(1, 0, nCoef);
     const r = minimizeLbfgs(fg, new Float64Array(nParams), {
@@ -139,7 +211,7 @@ export class LogisticRegression {
       coef,
       intercept,
       fitIntercept,
-      { penalty, C, fitIntercept, maxIter, tol, ftol, classes: k },
+      { penalty, C, fitIntercept, maxIter, tol, ftol, classes: k, threads },
       r.iterations,
       r.reason !== 'maxIter',
     );

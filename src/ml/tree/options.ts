@@ -43,6 +43,11 @@ export interface ForestOptions extends TreeOptions {
   maxSamples?: number | null;
   /** Compute the out-of-bag score (accuracy or R²) after fitting; needs `bootstrap`. */
   oobScore?: boolean;
+  /**
+   * Worker threads that grow the trees in `fitAsync` (an integer 1..256, default 1: the calling
+   * thread). The forest is identical for every value; `fit` always grows on the calling thread.
+   */
+  threads?: number;
 }
 
 /** Extra inputs of `fit`. */
@@ -60,7 +65,7 @@ const TREE_KEYS = [
   'maxFeatures',
   'seed',
 ];
-const FOREST_KEYS = [...TREE_KEYS, 'trees', 'bootstrap', 'maxSamples', 'oobScore'];
+const FOREST_KEYS = [...TREE_KEYS, 'trees', 'bootstrap', 'maxSamples', 'oobScore', 'threads'];
 
 /** Checks that `options` is an object holding only known option names. */
 export function checkOptions(options: object, forest: boolean): void {

@@ -1,0 +1,199 @@
+/**
+ * Feature binning for histogram boosting (internal): up to `maxBins` quantile bins per numeric
+ * feature from a sample of rows (edges halfway between consecutive distinct sampled values), the
+ * category code as the bin of a categorical feature, and one reserved bin for missing values (NaN)
+ * after the value bins. Bin `b` of a numeric feature holds the values `v` with
+ * `upper[b − 1] < v <= upper[b]`, so "bins <= b go left" is exactly "x <= upper[b]" on raw values.
+ */
+import { invalid } from '../input-checks.js';
+import type { Matrix } from '../matrix.js';
+import { SeededRandom } from '../seeded-random.js';
+
+/** The largest category code a categorical feature may hold. */
+export const MAX_CATEGORY = 254;
+
+/** Binned training data. */
+export interface BinnedData {
+  rows: number;
+  cols: number;
+  /** Column-major bins: the bin of row `r`, feature `f` is `colBins[f * rows + r]`. */
+  colBins: Uint8Array;
+  /** Row-major histogram slot of each cell: `slot[r * cols + f] = offset[f] + bin`. */
+  slot: Uint16Array | Uint32Array;
+  /** Value bins per feature; the missing bin of feature `f` is `nBins[f]`. */
+  nBins: Int32Array;
+  /** First histogram slot of each feature (`cols + 1` values; the last is the total). */
+  offset: Int32Array;
+  /** Upper bounds of the value bins per numeric feature (the last is +Infinity); empty for categorical. */
+  upper: Float64Array[];
+  /** 1 for categorical features. */
+  categorical: Uint8Array;
+}
+
+/** Midpoint of a < b that is >= a and < b. */
+function midpoint(a: number, b: number): number {
+  const m = a + (b - a) / 2;
+  return m < b ? m : a;
+}
+
+/** Upper bin bounds from sorted finite values (at most `maxBins` bins, equal-count quantiles). */
+export function binBounds(sorted: Float64Array, maxBins: number): Float64Array {
+  const n = sorted.length;
+  if (n === 0) return Float64Array.of(Number.POSITIVE_INFINITY);
+  const distinct: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = sorted[i]!;
+    if (distinct.length > 0 && distinct[distinct.length - 1] === v) counts[counts.length - 1]!++;
+    else {
+      distinct.push(v);
+      counts.push(1);
+    }
+  }
+  const d = distinct.length;
+  const bounds: number[] = [];
+  if (d <= maxBins) {
+    for (let i = 0; i + 1 < d; i++) bounds.push(midpoint(distinct[i]!, distinct[i + 1]!));
+  } else {
+    // Greedy equal-count bins: close a bin once the cumulative count reaches its quantile target.
+    let cum = 0;
+    let bin = 0;
+    for (let i = 0; i + 1 < d && bounds.length < maxBins - 1; i++) {
+      cum += counts[i]!;
+      const remainingBins = maxBins - bounds.length;
+      const target = cum >= ((bin + 1) * n) / maxBins || d - i - 1 <= remainingBins - 1;
+      if (target) {
+        bounds.push(midpoint(distinct[i]!, distinct[i + 1]!));
+        bin = Math.max(bin + 1, Math.floor((cum * maxBins) / n));
+      }
+    }
+  }
+  bounds.push(Number.POSITIVE_INFINITY);
+  return Float64Array.from(bounds);
+}
+
+/** The bin of finite value `v` for `upper` bounds (binary search for the first bound >= v). */
+export function binOf(upper: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = upper.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (v <= upper[mid]!) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Allocates a typed array on a SharedArrayBuffer when `shared`. */
+export function alloc<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array>(
+  ctor: { new (b: ArrayBufferLike): T; new (n: number): T; BYTES_PER_ELEMENT: number },
+  length: number,
+  shared: boolean,
+): T {
+  return shared ? new ctor(new SharedArrayBuffer(length * ctor.BYTES_PER_ELEMENT)) : new ctor(length);
+}
+
+/**
+ * Bins `X` (finite values or NaN; categorical columns hold codes 0..254).
+ * @throws LatheError INVALID_ARGUMENT naming the row and column of a bad category code.
+ */
+export function binData(
+  X: Matrix,
+  maxBins: number,
+  sampleRows: number,
+  categoricalFeatures: readonly number[],
+  seed: number,
+  shared: boolean,
+): BinnedData {
+  const { rows, cols, data } = X;
+  const categorical = new Uint8Array(cols);
+  for (const c of categoricalFeatures) categorical[c] = 1;
+  let sample: Int32Array | undefined;
+  if (rows > sampleRows) {
+    // Floyd's algorithm would do too; a partial Fisher–Yates on an index array is simple and exact.
+    const idx = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) idx[i] = i;
+    const random = new SeededRandom(seed ^ 0x5bd1e995);
+    for (let i = 0; i < sampleRows; i++) {
+      const j = i + random.int(rows - i);
+      const t = idx[i]!;
+      idx[i] = idx[j]!;
+      idx[j] = t;
+    }
+    sample = idx.slice(0, sampleRows).sort();
+  }
+  const nBins = new Int32Array(cols);
+  const offset = new Int32Array(cols + 1);
+  const upper: Float64Array[] = [];
+  const colBins = alloc(Uint8Array, rows * cols, shared);
+  // One blocked transpose, so every per-feature pass below reads memory sequentially.
+  const colData = new Float64Array(rows * cols);
+  const BLOCK = 512;
+  for (let r0 = 0; r0 < rows; r0 += BLOCK) {
+    const r1 = Math.min(rows, r0 + BLOCK);
+    for (let f = 0; f < cols; f++) {
+      const o = f * rows;
+      for (let r = r0; r < r1; r++) colData[o + r] = data[r * cols + f]!;
+    }
+  }
+  for (let f = 0; f < cols; f++) {
+    const col = colData.subarray(f * rows, (f + 1) * rows);
+    let missing = false;
+    for (let r = 0; r < rows; r++)
+      if (col[r] !== col[r]) {
+        missing = true;
+        break;
+      }
+    const out = colBins.subarray(f * rows, (f + 1) * rows);
+    if (categorical[f]) {
+      let max = 0;
+      for (let r = 0; r < rows; r++) {
+        const v = col[r]!;
+        if (Number.isNaN(v)) continue;
+        if (!Number.isInteger(v) || v < 0 || v > MAX_CATEGORY)
+          throw invalid(
+            `categorical feature column ${f} must hold integer codes 0..${MAX_CATEGORY} (or NaN); got ${v} at row ${r}`,
+            { field: 'X', row: r, col: f },
+          );
+        if (v > max) max = v;
+      }
+      nBins[f] = max + 1;
+      upper.push(new Float64Array(0));
+      for (let r = 0; r < rows; r++) {
+        const v = col[r]!;
+        out[r] = v !== v ? max + 1 : v;
+      }
+    } else {
+      const count = sample ? sample.length : rows;
+      const values = new Float64Array(count);
+      let k = 0;
+      for (let i = 0; i < count; i++) {
+        const v = col[sample ? sample[i]! : i]!;
+        if (v === v) values[k++] = v;
+      }
+      const sorted = values.subarray(0, k).sort();
+      const bounds = binBounds(sorted, missing ? Math.min(maxBins, 255) : maxBins);
+      upper.push(bounds);
+      const nb = bounds.length;
+      nBins[f] = nb;
+      const last = nb - 1;
+      const top = nb > 1 ? bounds[last - 1]! : Number.NEGATIVE_INFINITY;
+      for (let r = 0; r < rows; r++) {
+        const v = col[r]!;
+        out[r] = v !== v ? nb : v > top ? last : binOf(bounds, v);
+      }
+    }
+    offset[f + 1] = offset[f]! + nBins[f]! + 1;
+  }
+  const total = offset[cols]!;
+  const slot = total <= 65536 ? alloc(Uint16Array, rows * cols, shared) : alloc(Uint32Array, rows * cols, shared);
+  for (let r0 = 0; r0 < rows; r0 += BLOCK) {
+    const r1 = Math.min(rows, r0 + BLOCK);
+    for (let f = 0; f < cols; f++) {
+      const o = offset[f]!;
+      const c = f * rows;
+      for (let r = r0; r < r1; r++) slot[r * cols + f] = o + colBins[c + r]!;
+    }
+  }
+  return { rows, cols, colBins, slot, nBins, offset, upper, categorical };
+}

@@ -1,0 +1,210 @@
+/**
+ * The fitted trees of a boosted model in flat typed arrays (internal): what `save` writes, what
+ * the fast predictor walks and what the TreeEnsemble view exposes. Nodes of a tree are in
+ * breadth-first order, so the right child of a split is always `left + 1`.
+ */
+import type { BinnedData } from './binning.js';
+import type { GrownTree } from './grow.js';
+
+/** Trees in flat arrays; child indices are relative to the tree's first node. */
+export interface FlatTrees {
+  /** First node of each tree (`trees + 1` values). */
+  treeStart: Int32Array;
+  /** The output (class) each tree adds to. */
+  treeClass: Int32Array;
+  /** Split feature, −1 at leaves. */
+  feature: Int32Array;
+  /** Numeric splits send `x <= threshold` left. */
+  threshold: Float64Array;
+  missingLeft: Uint8Array;
+  left: Int32Array;
+  right: Int32Array;
+  /** Leaf value (shrunk weight); internal nodes hold their shrunk weight too. */
+  value: Float64Array;
+  /** Hessian sum per node. */
+  cover: Float64Array;
+  /** Split gain (0 at leaves). */
+  gain: Float64Array;
+  /** 1 for categorical splits. */
+  categorical: Uint8Array;
+  /** Bitset words of each node (`nodes + 1` values). */
+  catStart: Int32Array;
+  catBits: Uint32Array;
+}
+
+/** Collects trees as they are grown. */
+export class FlatTreesBuilder {
+  private treeStart: number[] = [0];
+  private treeClass: number[] = [];
+  private feature: number[] = [];
+  private threshold: number[] = [];
+  private missingLeft: number[] = [];
+  private left: number[] = [];
+  private right: number[] = [];
+  private value: number[] = [];
+  private cover: number[] = [];
+  private gain: number[] = [];
+  private categorical: number[] = [];
+  private catStart: number[] = [0];
+  private catBits: number[] = [];
+
+  /** Number of trees so far. */
+  get trees(): number {
+    return this.treeClass.length;
+  }
+
+  /** Appends a grown tree with leaf values `values` (per node) adding to output `cls`. */
+  add(tree: GrownTree, values: Float64Array, cls: number, data: BinnedData): void {
+    const m = tree.feature.length;
+    for (let i = 0; i < m; i++) {
+      const f = tree.feature[i]!;
+      const bits = tree.catBits[i];
+      this.feature.push(f);
+      this.threshold.push(f >= 0 && !bits ? data.upper[f]![tree.bin[i]!]! : 0);
+      this.missingLeft.push(tree.missingLeft[i]!);
+      this.left.push(tree.left[i]!);
+      this.right.push(tree.right[i]!);
+      this.value.push(values[i]!);
+      this.cover.push(tree.cover[i]!);
+      this.gain.push(tree.gain[i]!);
+      this.categorical.push(bits ? 1 : 0);
+      if (bits) for (const w of bits) this.catBits.push(w);
+      this.catStart.push(this.catBits.length);
+    }
+    this.treeStart.push(this.treeStart[this.treeStart.length - 1]! + m);
+    this.treeClass.push(cls);
+  }
+
+  /** The first `trees` trees as flat arrays. */
+  build(trees = this.trees): FlatTrees {
+    const nodes = this.treeStart[trees]!;
+    const cats = this.catStart[nodes]!;
+    return {
+      treeStart: Int32Array.from(this.treeStart.slice(0, trees + 1)),
+      treeClass: Int32Array.from(this.treeClass.slice(0, trees)),
+      feature: Int32Array.from(this.feature.slice(0, nodes)),
+      threshold: Float64Array.from(this.threshold.slice(0, nodes)),
+      missingLeft: Uint8Array.from(this.missingLeft.slice(0, nodes)),
+      left: Int32Array.from(this.left.slice(0, nodes)),
+      right: Int32Array.from(this.right.slice(0, nodes)),
+      value: Float64Array.from(this.value.slice(0, nodes)),
+      cover: Float64Array.from(this.cover.slice(0, nodes)),
+      gain: Float64Array.from(this.gain.slice(0, nodes)),
+      categorical: Uint8Array.from(this.categorical.slice(0, nodes)),
+      catStart: Int32Array.from(this.catStart.slice(0, nodes + 1)),
+      catBits: Uint32Array.from(this.catBits.slice(0, cats)),
+    };
+  }
+}
+
+const BLOCK = 64;
+
+/** Node arrays laid out for prediction: absolute left child, 1 where NaN goes right. */
+interface Layout {
+  left: Int32Array;
+  nanRight: Int32Array;
+  anyCat: boolean;
+}
+
+const layouts = new WeakMap<FlatTrees, Layout>();
+
+function layoutOf(trees: FlatTrees): Layout {
+  let l = layouts.get(trees);
+  if (!l) {
+    const nodes = trees.feature.length;
+    const left = new Int32Array(nodes);
+    const nanRight = new Int32Array(nodes);
+    for (let t = 0; t + 1 < trees.treeStart.length; t++)
+      for (let g = trees.treeStart[t]!; g < trees.treeStart[t + 1]!; g++) {
+        left[g] = trees.treeStart[t]! + trees.left[g]!;
+        nanRight[g] = 1 - trees.missingLeft[g]!;
+      }
+    l = { left, nanRight, anyCat: trees.categorical.includes(1) };
+    layouts.set(trees, l);
+  }
+  return l;
+}
+
+/**
+ * Adds the trees `t0..t1` of `trees` to `margin` (rows × k, row-major) for row-major raw features
+ * `x` of `cols` columns. Rows are taken in blocks of 64 and the trees one after another inside a
+ * block, so each row's sum runs in tree order (the same order as the TreeEnsemble reference). The
+ * numeric step is branch-free: child = left + (x > threshold) | (x is NaN & NaN goes right).
+ */
+export function addTrees(
+  trees: FlatTrees,
+  t0: number,
+  t1: number,
+  x: Float64Array,
+  rows: number,
+  cols: number,
+  k: number,
+  margin: Float64Array,
+): void {
+  const { left, nanRight, anyCat } = layoutOf(trees);
+  if (anyCat) {
+    addTreesCategorical(trees, left, t0, t1, x, rows, cols, k, margin);
+    return;
+  }
+  const { treeStart, treeClass, feature, threshold, value } = trees;
+  for (let r0 = 0; r0 < rows; r0 += BLOCK) {
+    const r1 = Math.min(rows, r0 + BLOCK);
+    for (let t = t0; t < t1; t++) {
+      const ts = treeStart[t]!;
+      const c = treeClass[t]!;
+      for (let r = r0; r < r1; r++) {
+        const base = r * cols;
+        let n = ts;
+        let f = feature[n]!;
+        while (f >= 0) {
+          const v = x[base + f]!;
+          n = left[n]! + (+(v > threshold[n]!) | (+(v !== v) & nanRight[n]!));
+          f = feature[n]!;
+        }
+        margin[r * k + c]! += value[n]!;
+      }
+    }
+  }
+}
+
+function addTreesCategorical(
+  trees: FlatTrees,
+  left: Int32Array,
+  t0: number,
+  t1: number,
+  x: Float64Array,
+  rows: number,
+  cols: number,
+  k: number,
+  margin: Float64Array,
+): void {
+  const { treeStart, treeClass, feature, threshold, missingLeft, value, categorical, catStart, catBits } = trees;
+  for (let r0 = 0; r0 < rows; r0 += BLOCK) {
+    const r1 = Math.min(rows, r0 + BLOCK);
+    for (let t = t0; t < t1; t++) {
+      const ts = treeStart[t]!;
+      const c = treeClass[t]!;
+      for (let r = r0; r < r1; r++) {
+        const base = r * cols;
+        let n = ts;
+        let f = feature[n]!;
+        while (f >= 0) {
+          const v = x[base + f]!;
+          let goLeft: boolean;
+          if (v !== v) goLeft = missingLeft[n] === 1;
+          else if (categorical[n] === 1) {
+            const s = catStart[n]!;
+            goLeft =
+              v >= 0 &&
+              v < (catStart[n + 1]! - s) * 32 &&
+              (v | 0) === v &&
+              ((catBits[s + (v >>> 5)]! >>> (v & 31)) & 1) === 1;
+          } else goLeft = v <= threshold[n]!;
+          n = left[n]! + (goLeft ? 0 : 1);
+          f = feature[n]!;
+        }
+        margin[r * k + c]! += value[n]!;
+      }
+    }
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Objectives of gradient boosting (internal): gradients and hessians of each loss at the current
+ * margins, the optimal constant start (base score) and the validation metric of each objective.
+ */
+
+/** The loss being boosted. */
+export type Objective = 'logistic' | 'softmax' | 'squared_error' | 'absolute_error' | 'huber';
+
+/** The validation metric reported for each objective (lower is better). */
+export const METRIC_OF: Readonly<Record<Objective, string>> = {
+  logistic: 'logloss',
+  softmax: 'mlogloss',
+  squared_error: 'rmse',
+  absolute_error: 'mae',
+  huber: 'rmse',
+};
+
+/** The weighted `q`-quantile of `values` (weights `w` or 1), lower interpolation as LightGBM. */
+export function weightedQuantile(values: Float64Array, w: Float64Array | undefined, q: number): number {
+  const n = values.length;
+  if (n === 0) return 0;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => values[a]! - values[b]!);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += w ? w[i]! : 1;
+  const target = q * total;
+  let cum = 0;
+  for (let i = 0; i < n; i++) {
+    const j = order[i]!;
+    cum += w ? w[j]! : 1;
+    if (cum >= target) {
+      // An exact half-way point of an unweighted even count takes the mean of the two middles.
+      if (!w && cum === target && i + 1 < n) return (values[j]! + values[order[i + 1]!]!) / 2;
+      return values[j]!;
+    }
+  }
+  return values[order[n - 1]!]!;
+}
+
+/** The optimal constant margin per output: log-odds, log priors, mean or median. */
+export function baseScore(obj: Objective, y: Float64Array, w: Float64Array | undefined, k: number): Float64Array {
+  const n = y.length;
+  let wsum = 0;
+  for (let i = 0; i < n; i++) wsum += w ? w[i]! : 1;
+  if (obj === 'logistic') {
+    let pos = 0;
+    for (let i = 0; i < n; i++) pos += (w ? w[i]! : 1) * y[i]!;
+    const p = Math.min(Math.max(pos / wsum, 1e-15), 1 - 1e-15);
+    return Float64Array.of(Math.log(p / (1 - p)));
+  }
+  if (obj === 'softmax') {
+    const counts = new Float64Array(k);
+    for (let i = 0; i < n; i++) counts[y[i]!]! += w ? w[i]! : 1;
+    const out = new Float64Array(k);
+    for (let c = 0; c < k; c++) out[c] = Math.log(Math.max(counts[c]! / wsum, 1e-15));
+    return out;
+  }
+  if (obj === 'squared_error') {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += (w ? w[i]! : 1) * y[i]!;
+    return Float64Array.of(s / wsum);
+  }
+  return Float64Array.of(weightedQuantile(y, w, 0.5));
+}
+
+/**
+ * Writes gradient/hessian pairs: `grad[c][2r]`, `grad[c][2r + 1]` for row `r` and output `c`
+ * (margins are row-major rows × k).
+ */
+export function computeGradients(
+  obj: Objective,
+  y: Float64Array,
+  w: Float64Array | undefined,
+  margin: Float64Array,
+  k: number,
+  grad: Float64Array[],
+  huberDelta: number,
+): void {
+  const n = y.length;
+  if (obj === 'logistic') {
+    const g = grad[0]!;
+    for (let r = 0; r < n; r++) {
+      const p = 1 / (1 + Math.exp(-margin[r]!));
+      const wt = w ? w[r]! : 1;
+      g[2 * r] = (p - y[r]!) * wt;
+      g[2 * r + 1] = Math.max(p * (1 - p), 1e-16) * wt;
+    }
+  } else if (obj === 'softmax') {
+    const p = new Float64Array(k);
+    for (let r = 0; r < n; r++) {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < k; c++) max = Math.max(max, margin[r * k + c]!);
+      let s = 0;
+      for (let c = 0; c < k; c++) {
+        p[c] = Math.exp(margin[r * k + c]! - max);
+        s += p[c]!;
+      }
+      const wt = w ? w[r]! : 1;
+      const label = y[r]!;
+      for (let c = 0; c < k; c++) {
+        const pc = p[c]! / s;
+        const g = grad[c]!;
+        g[2 * r] = (pc - (c === label ? 1 : 0)) * wt;
+        g[2 * r + 1] = Math.max(2 * pc * (1 - pc), 1e-16) * wt;
+      }
+    }
+  } else {
+    const g = grad[0]!;
+    for (let r = 0; r < n; r++) {
+      const wt = w ? w[r]! : 1;
+      const d = margin[r]! - y[r]!;
+      const gr =
+        obj === 'squared_error'
+          ? d
+          : obj === 'absolute_error'
+            ? Math.sign(d)
+            : Math.abs(d) <= huberDelta
+              ? d
+              : huberDelta * Math.sign(d);
+      g[2 * r] = gr * wt;
+      g[2 * r + 1] = wt;
+    }
+  }
+}
+
+/** The objective's metric (lower is better) of margins `margin` (rows × k) against `y`. */
+export function evalMetric(obj: Objective, y: Float64Array, margin: Float64Array, k: number): number {
+  const n = y.length;
+  let s = 0;
+  const eps = 1e-15;
+  if (obj === 'logistic') {
+    for (let r = 0; r < n; r++) {
+      const p = Math.min(Math.max(1 / (1 + Math.exp(-margin[r]!)), eps), 1 - eps);
+      s -= y[r]! === 1 ? Math.log(p) : Math.log(1 - p);
+    }
+    return s / n;
+  }
+  if (obj === 'softmax') {
+    for (let r = 0; r < n; r++) {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < k; c++) max = Math.max(max, margin[r * k + c]!);
+      let z = 0;
+      for (let c = 0; c < k; c++) z += Math.exp(margin[r * k + c]! - max);
+      const p = Math.exp(margin[r * k + y[r]!]! - max) / z;
+      s -= Math.log(Math.min(Math.max(p, eps), 1 - eps));
+    }
+    return s / n;
+  }
+  if (obj === 'absolute_error') {
+    for (let r = 0; r < n; r++) s += Math.abs(margin[r]! - y[r]!);
+    return s / n;
+  }
+  for (let r = 0; r < n; r++) s += (margin[r]! - y[r]!) ** 2;
+  return Math.sqrt(s / n);
+}
