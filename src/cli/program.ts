@@ -4,10 +4,12 @@ import { registerConfigCommand } from './config-command.js';
 import { registerDataCommand } from './data-command.js';
 import { wantsJson } from './context.js';
 import { registerDbCommand } from './db-command.js';
+import { registerJobsCommand } from './jobs-command.js';
 import { registerModelsCommand } from './models-command.js';
 import { printJson } from './output.js';
 import { registerServerCommand } from './server-command.js';
 import { registerTokensCommand } from './tokens-command.js';
+import { registerTrainCommands } from './train-commands.js';
 import { registerTrackingCommands } from './tracking-commands.js';
 import { registerUsersCommand } from './users-command.js';
 
@@ -43,6 +45,8 @@ export function buildProgram(): Command {
   registerTrackingCommands(program);
   registerModelsCommand(program);
   registerDataCommand(program);
+  registerTrainCommands(program);
+  registerJobsCommand(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

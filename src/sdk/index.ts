@@ -8,6 +8,7 @@ export { type ActiveRun, type RunSearch, type StartRunOptions, TrackingClient } 
 export * from './registry-client.js';
 export type { Experiment, KeyValue, Metric, Run, RunInfo, RunStatus, ViewType } from '../tracking/index.js';
 export * from './data-client.js';
+export * from './training-client.js';
 // The row path of fitted transform recipes, from its pure file (no DuckDB, no Node-only modules).
 export { applyFittedRecipe, type ApplyOptions } from '../data/recipe/row-path.js';
 export type {

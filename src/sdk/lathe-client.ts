@@ -4,6 +4,7 @@ import { LatheError } from '../core/errors.js';
 import { DataClient } from './data-client.js';
 import { RegistryClient } from './registry-client.js';
 import { TrackingClient } from './tracking-client.js';
+import { JobsClient, TrainingClient } from './training-client.js';
 import type { Query, Transport } from './transport.js';
 import type {
   ApiToken,
@@ -58,6 +59,12 @@ export class LatheClient {
 
   /** Datasets: versions (ingest by upload), profiles, rows and exports. */
   readonly data = new DataClient(this.#transport);
+
+  /** Background jobs: start, read, list, cancel, wait for the end (polling). */
+  readonly jobs = new JobsClient(this.#transport);
+
+  /** Training, tuning, AutoML and explanation jobs, and the model families. */
+  readonly training = new TrainingClient(this.#transport, this.jobs);
 
   /** Liveness: resolves when the process answers. */
   health(): Promise<Health> {

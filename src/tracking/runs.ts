@@ -228,7 +228,13 @@ export class Runs {
     const row = await this.activeRow(runId);
     await this.store.db
       .insertInto('lineage_edges')
-      .values({ src_type: src.type, src_id: src.id, dst_type: 'run', dst_id: row.run_uuid, created_at: Date.now() })
+      .values({
+        src_type: src.type,
+        src_id: src.id,
+        dst_type: 'run',
+        dst_id: row.run_uuid,
+        created_at: Date.now(),
+      })
       .onConflict((oc) => oc.columns(['src_type', 'src_id', 'dst_type', 'dst_id']).doNothing())
       .execute();
   }

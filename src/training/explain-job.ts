@@ -1,0 +1,150 @@
+/**
+ * The `explain` job: SHAP values (exact TreeSHAP for tree models, permutation SHAP or KernelSHAP
+ * otherwise), permutation importance and partial dependence of a trained run's model on its own
+ * test rows, computed on a worker thread and stored with the run as `explanations.json`.
+ */
+import { describeValue, LatheError } from '../core/index.js';
+import { encodeColumns } from '../data/index.js';
+import type { JobContext } from '../jobs/index.js';
+import { modelFamily } from '../ml/index.js';
+import { taskModuleUrl, WorkerPool } from '../ml/parallel/index.js';
+import type { ExplainMethod, ExplainTaskArgs, ExplainTaskResult } from './explain-task.js';
+import { chooseFeatures, prepareMatrices } from './prepare.js';
+import { loadRunModel, readRunJson } from './run-artifacts.js';
+import type { TrainingDeps } from './train-job.js';
+import type { TrainSpec } from './train-spec.js';
+
+/** An explanation request. */
+export interface ExplainSpec {
+  runId: string;
+  /** Test rows explained (default 500, at most 10,000). */
+  rows?: number;
+  method?: ExplainMethod;
+}
+
+export interface ExplainResult {
+  runId: string;
+  artifact: 'explanations.json';
+  method: string;
+  rows: number;
+  globalImportance: { feature: string; meanAbs: number }[];
+}
+
+const methods: readonly ExplainMethod[] = ['auto', 'tree', 'kernel', 'permutation'];
+const taskModule = taskModuleUrl(import.meta.url, './explain-task');
+
+/** Checks an explain spec; the run must hold a model package. */
+export async function checkExplainSpec(input: unknown, deps: TrainingDeps): Promise<ExplainSpec> {
+  const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  for (const k of Object.keys(o))
+    if (!['runId', 'rows', 'method'].includes(k))
+      throw new LatheError('INVALID_ARGUMENT', `${k}: unknown field; valid fields are runId, rows, method`, {
+        field: k,
+      });
+  if (typeof o['runId'] !== 'string' || !o['runId'])
+    throw new LatheError(
+      'INVALID_ARGUMENT',
+      `runId: required, the id of a training run; got ${describeValue(o['runId'])}`,
+      {
+        field: 'runId',
+      },
+    );
+  const rows = o['rows'] ?? 500;
+  if (typeof rows !== 'number' || !Number.isInteger(rows) || rows < 1 || rows > 10_000)
+    throw new LatheError(
+      'INVALID_ARGUMENT',
+      `rows: must be an integer 1..10000; got ${describeValue(rows)}`,
+      { field: 'rows' },
+    );
+  const method = o['method'] ?? 'auto';
+  if (!methods.includes(method as ExplainMethod))
+    throw new LatheError(
+      'INVALID_ARGUMENT',
+      `method: must be one of ${methods.join(', ')}; got ${describeValue(method)}`,
+      {
+        field: 'method',
+      },
+    );
+  const model = await loadRunModel(deps.tracking, o['runId']);
+  if (method === 'tree' && !model.model.treeEnsemble)
+    throw new LatheError(
+      'INVALID_ARGUMENT',
+      `method: tree needs a tree model; run ${o['runId']} holds ${model.metadata.family}`,
+      {
+        field: 'method',
+      },
+    );
+  return { runId: o['runId'], rows, method: method as ExplainMethod };
+}
+
+export async function runExplainJob(
+  spec: ExplainSpec,
+  deps: TrainingDeps,
+  context: JobContext,
+): Promise<ExplainResult> {
+  const { tracking, data } = deps;
+  context.progress({ phase: 'loading', message: `loading the model of run ${spec.runId}` });
+  const predictor = await loadRunModel(tracking, spec.runId);
+  const meta = predictor.metadata;
+  const training = await readRunJson<{ spec: TrainSpec }>(tracking, spec.runId, 'training.json');
+  const trainSpec = training.spec;
+  const version = await data.version(meta.training.dataset ?? trainSpec.data);
+  const family = modelFamily(meta.family);
+  const chosen = { inputs: meta.recipe?.input ?? [], excluded: [] };
+  if (!chosen.inputs.length) Object.assign(chosen, chooseFeatures(version, trainSpec));
+  const values = await data.columns(version.ref, [
+    ...chosen.inputs.map((c) => c.name),
+    trainSpec.target,
+    ...(trainSpec.split?.column ? [trainSpec.split.column] : []),
+  ]);
+  // The same split as training (same spec and seed); the rows are encoded with the model's own recipe.
+  const prepared = prepareMatrices(version, values, trainSpec, family, chosen);
+  const encode = (rows: Int32Array) => ({
+    data: meta.recipe ? encodeColumns(meta.recipe, values, rows) : new Float64Array(0),
+    rows: rows.length,
+    cols: meta.features.length,
+  });
+  const n = Math.min(spec.rows ?? 500, prepared.test.rows.length);
+  const testRows = prepared.test.rows.subarray(0, n);
+  const bgRows = prepared.train.rows.subarray(0, Math.min(100, prepared.train.rows.length));
+  context.progress({ phase: 'explaining', message: `explaining ${n} test rows`, done: 0, total: 1 });
+  const args: ExplainTaskArgs = {
+    saved: predictor.model.save(),
+    task: prepared.task,
+    features: meta.features,
+    X: encode(testRows),
+    y: prepared.test.y.subarray(0, n),
+    background: encode(bgRows),
+    method: spec.method ?? 'auto',
+    waterfallRows: 10,
+  };
+  const pool = new WorkerPool(1);
+  let result: ExplainTaskResult;
+  try {
+    result = await pool.run<ExplainTaskResult>(taskModule, 'explainModel', args);
+  } finally {
+    await pool.close();
+  }
+  const inputs = testRows.subarray(0, result.rows.length);
+  const explanations = {
+    ...result,
+    features: meta.features,
+    rowsExplained: n,
+    classes: predictor.signature.classes ?? null,
+    inputRows: Array.from(inputs, (r) =>
+      Object.fromEntries(chosen.inputs.map((c) => [c.name, values[c.name]![r] ?? null])),
+    ),
+  };
+  await tracking.artifacts.logArtifact(
+    spec.runId,
+    'explanations.json',
+    new TextEncoder().encode(JSON.stringify(explanations)),
+  );
+  return {
+    runId: spec.runId,
+    artifact: 'explanations.json',
+    method: result.method,
+    rows: n,
+    globalImportance: result.globalImportance.slice(0, 20),
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Cross-validation folds for searches (tuning, AutoML), encoded once and reused by every trial.
+ *
+ * The input encoding is refitted on each fold's training rows, as cross-validate.ts does, so no
+ * statistic of a fold's held-out rows (imputation values, scaling, category lists) leaks into the
+ * score. The encoding depends on the fold and the family's encoding plan only, never on the
+ * hyperparameters, so the fold matrices are built once per plan and shared by all trials.
+ */
+import { type EncodingPlan, encodeColumns, type FittedRecipe, fitEncoding } from '../data/index.js';
+import type { Matrix, ModelFamily } from '../ml/index.js';
+import type { Prepared } from './prepare.js';
+import { cvFolds } from './splits.js';
+import type { TrainSpec } from './train-spec.js';
+
+/** The encoding plan of `family`: families with equal plans read the same matrices. */
+export function encodingPlan(family: ModelFamily): EncodingPlan {
+  return {
+    impute: family.preprocess.missing === 'impute',
+    scale: family.preprocess.scale,
+    categorical: family.preprocess.categorical === 'one-hot' ? 'one-hot' : 'ordinal',
+  };
+}
+
+/** A short key of a plan, equal for equal plans (e.g. `impute+scale+one-hot`). */
+export function planKey(plan: EncodingPlan): string {
+  return `${plan.impute ? 'impute' : 'native-missing'}+${plan.scale ? 'scale' : 'raw'}+${plan.categorical}`;
+}
+
+/** One fold: its training and held-out matrices (encoded by the fold's own recipe). */
+export interface FoldMatrices {
+  train: { X: Matrix; y: Float64Array };
+  test: { X: Matrix; y: Float64Array };
+  recipe: FittedRecipe;
+}
+
+/** The folds of a plan, and the hold-out test rows encoded by the last fold's recipe (for latency). */
+export interface FoldData {
+  plan: EncodingPlan;
+  folds: FoldMatrices[];
+  /** The hold-out test rows encoded by the last fold's recipe: latency is timed on them. */
+  latencyX: Matrix;
+}
+
+/**
+ * The `spec.cv` folds of the training part of `prepared` (see splits.ts: stratified for
+ * classification, by group or rolling in time when the spec says so), each encoded by a recipe
+ * fitted on its own training rows with `plan`.
+ */
+export function foldData(
+  prepared: Prepared,
+  values: Record<string, unknown[]>,
+  plan: EncodingPlan,
+  spec: Pick<TrainSpec, 'cv' | 'seed' | 'split'>,
+): FoldData {
+  const { y, rows } = prepared.train;
+  const column = spec.split?.column ? values[spec.split.column] : undefined;
+  const splits = cvFolds(spec, rows, y, prepared.task !== 'regression', column);
+  const folds = splits.map((fold) => {
+    const trainRows = Int32Array.from(fold.train, (i) => rows[i]!);
+    const testRows = Int32Array.from(fold.test, (i) => rows[i]!);
+    const recipe = fitEncoding(prepared.inputs, values, trainRows, plan, prepared.version.ref);
+    const cols = recipe.output.length;
+    const encode = (r: Int32Array): Matrix => ({
+      data: encodeColumns(recipe, values, r),
+      rows: r.length,
+      cols,
+    });
+    return {
+      train: { X: encode(trainRows), y: Float64Array.from(fold.train, (i) => y[i]!) },
+      test: { X: encode(testRows), y: Float64Array.from(fold.test, (i) => y[i]!) },
+      recipe,
+    };
+  });
+  const last = folds[folds.length - 1]!.recipe;
+  const latencyX: Matrix = {
+    data: encodeColumns(last, values, prepared.test.rows),
+    rows: prepared.test.rows.length,
+    cols: last.output.length,
+  };
+  return { plan, folds, latencyX };
+}
