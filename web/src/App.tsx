@@ -18,6 +18,10 @@ import { VersionPage } from './pages/models/VersionPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
+import { JobPage } from './pages/training/JobPage.js';
+import { JobsListPage } from './pages/training/JobsListPage.js';
+import { NewTrainingPage } from './pages/training/NewTrainingPage.js';
+import { RunRedirect } from './pages/training/RunRedirect.js';
 import { SessionProvider, useSession } from './session.js';
 
 /** Areas without pages of their own show their empty state; built areas have explicit routes below. */
@@ -77,6 +81,11 @@ export function App() {
             <Route path="/models/:name" element={<ModelPage />} />
             <Route path="/models/:name/versions/:version" element={<VersionPage />} />
             <Route path="/models/:name/*" element={<NotFoundPage />} />
+            <Route path="/training" element={<JobsListPage />} />
+            <Route path="/training/new" element={<NewTrainingPage />} />
+            <Route path="/training/jobs/:id" element={<JobPage />} />
+            <Route path="/training/runs/:runId" element={<RunRedirect />} />
+            <Route path="/training/*" element={<NotFoundPage />} />
             <Route path="/settings" element={<SettingsPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>

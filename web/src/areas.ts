@@ -40,6 +40,12 @@ export const areas: Area[] = [
     icon: 'experiments',
   },
   {
+    path: '/training',
+    built: true,
+    label: 'Training',
+    icon: 'training',
+  },
+  {
     path: '/models',
     built: true,
     label: 'Models',

@@ -5,6 +5,7 @@ import { PageHeader } from '../../components/Layout.js';
 import { Alert, CopyButton, Fact, Facts, Loading, Panel, useTitle } from '../../components/ui.js';
 import { formatMs, isoMs } from '../../format.js';
 import { useApi } from '../../use-api.js';
+import { TrainedRunSections } from '../training/TrainedRunSections.js';
 import { ArtifactsBrowser } from './ArtifactsBrowser.js';
 import { MetricChart, XAxisToggle, type XAxisMode } from './MetricChart.js';
 import { useMetricHistories } from './metric-history.js';
@@ -93,6 +94,7 @@ export function RunPage() {
         <KeyValueTable title="Tags" empty="This run has no tags." rows={r.data.tags} />
         <DatasetInputs run={r} />
       </div>
+      <TrainedRunSections run={r} />
       <RunMetrics run={r} />
       <ArtifactsBrowser runId={r.info.runId} />
     </>
