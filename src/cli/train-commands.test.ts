@@ -32,7 +32,8 @@ describe('training command line parsing', () => {
     assert.equal(durationSeconds('10m'), 600);
     assert.equal(durationSeconds('1.5h'), 5400);
     assert.throws(() => durationSeconds('10 minutes'), /expected a duration like 90s, 10m or 2h/);
-    assert.throws(() => durationSeconds('0s'), /expected a duration > 0/);
+    assert.throws(() => durationSeconds('0s'), /expected a duration of at least 1s/);
+    assert.throws(() => durationSeconds('0.2s'), /expected a duration of at least 1s/);
     assert.deepEqual(columnList('a, b,c'), ['a', 'b', 'c']);
     assert.throws(() => columnList('a,,b'), /expected names separated by commas/);
   });

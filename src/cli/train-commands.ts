@@ -62,9 +62,9 @@ function share(value: string): number {
 export function durationSeconds(value: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$/i.exec(value);
   if (!m) throw new InvalidArgumentError(`expected a duration like 90s, 10m or 2h, got "${value}"`);
-  const seconds = Number(m[1]) * ({ s: 1, m: 60, h: 3600 }[m[2]!.toLowerCase()] ?? 1);
-  if (seconds <= 0) throw new InvalidArgumentError(`expected a duration > 0, got "${value}"`);
-  return Math.round(seconds);
+  const seconds = Math.round(Number(m[1]) * ({ s: 1, m: 60, h: 3600 }[m[2]!.toLowerCase()] ?? 1));
+  if (seconds < 1) throw new InvalidArgumentError(`expected a duration of at least 1s, got "${value}"`);
+  return seconds;
 }
 
 const tasks = ['binary', 'multiclass', 'regression'] as const;

@@ -1,4 +1,11 @@
-import type { AutomlResult, ExplainResult, Job, TrainResult, TuneResult } from '../sdk/index.js';
+import {
+  type AutomlResult,
+  type ExplainResult,
+  isJobFinished,
+  type Job,
+  type TrainResult,
+  type TuneResult,
+} from '../sdk/index.js';
 import { duration, metricText } from './job-follow.js';
 import { exitCodes, printJson, printTable, shortTime } from './output.js';
 
@@ -201,7 +208,7 @@ export function printJob(job: Job): void {
   const took = jobSeconds(job);
   if (took !== null) out(`  took      ${duration(took)}`);
   out(`  spec      ${JSON.stringify(job.spec)}`);
-  if (job.progress && !isDone(job)) {
+  if (job.progress && !isJobFinished(job)) {
     const p = job.progress;
     out(
       `  progress  ${p.phase}${p.total ? ` ${p.done ?? 0}/${p.total}` : ''}${p.message ? `: ${p.message}` : ''}`,
@@ -213,8 +220,6 @@ export function printJob(job: Job): void {
     printJobResult(job);
   }
 }
-
-const isDone = (j: Job) => j.status !== 'queued' && j.status !== 'running';
 
 /** Seconds a job ran (until now when running); null before it started. */
 export function jobSeconds(job: Job): number | null {

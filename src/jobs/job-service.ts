@@ -1,72 +1,23 @@
 /**
  * Background jobs: long work (training, tuning, AutoML) started by a request and run off it, with
  * live progress, cancellation and a clear final status. Jobs are rows in the metadata store; the
- * runner is in this process (one queue, `concurrency` jobs at a time). A job that was queued or
- * running when the process stopped is marked failed (`INTERRUPTED`) at the next start.
+ * runner is in this process (one queue, `concurrency` jobs at a time). `close()` ends the jobs it
+ * stops `cancelled` with error `INTERRUPTED`; a job left queued or running by a process that died is
+ * marked failed (`INTERRUPTED`) by `recover()` at the next start.
  */
 import type { AuditLog, Principal } from '../auth/index.js';
 import { isLatheError, isoTime, LatheError, newId } from '../core/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
-
-/** Where a job is in its life. */
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export const jobStatuses: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
-
-/** A job's last progress report. */
-export interface JobProgress {
-  /** What it is doing, e.g. `loading`, `fitting`, `cross-validating`, `saving`. */
-  phase: string;
-  /** A line for people. */
-  message?: string;
-  /** Units done and planned (rounds, trees, trials). */
-  done?: number;
-  total?: number;
-  /** Latest metrics (validation loss, best score so far…). */
-  metrics?: Record<string, number>;
-  /** Estimated seconds left, when `done` and `total` say. */
-  etaSeconds?: number;
-  /** ISO 8601 UTC. */
-  updatedAt: string;
-}
-
-export interface Job {
-  id: string;
-  kind: string;
-  status: JobStatus;
-  spec: unknown;
-  progress: JobProgress | null;
-  result: unknown;
-  error: { code: string; message: string } | null;
-  createdBy: string;
-  /** ISO 8601 UTC. */
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-}
-
-/** What a running job can do. */
-export interface JobContext {
-  readonly id: string;
-  /** Aborted when the job is cancelled or the service closes. */
-  readonly signal: AbortSignal;
-  readonly actor: Principal | null;
-  /** Reports progress (kept in memory at once, stored at most once a second). */
-  progress(p: Omit<JobProgress, 'updatedAt' | 'etaSeconds'>): void;
-}
-
-/** One kind of job: checks a spec before it is queued, then runs it. */
-export interface JobKind<Spec = unknown> {
-  /**
-   * Checks and normalises a spec; throws LatheError (INVALID_ARGUMENT, NOT_FOUND…) so a bad
-   * request is refused before anything is queued.
-   */
-  validate(spec: unknown, actor: Principal | null): Promise<Spec>;
-  /** Does the work; resolves to the job's result (JSON). Throwing fails the job. */
-  run(spec: Spec, context: JobContext): Promise<unknown>;
-}
-
-/** A listener of a job's changes (status or progress). */
-export type JobListener = (job: Job) => void;
+import {
+  type Job,
+  type JobContext,
+  type JobKind,
+  type JobListener,
+  type JobProgress,
+  type JobStatus,
+  jobStatuses,
+  rowToJob,
+} from './job.js';
 
 interface Live {
   job: Job;
@@ -75,34 +26,6 @@ interface Live {
   lastStored: number;
   started: number;
   actor: Principal | null;
-}
-
-function rowToJob(r: {
-  id: string;
-  kind: string;
-  status: string;
-  spec: string;
-  progress: string | null;
-  result: string | null;
-  error: string | null;
-  created_by: string;
-  created_at: number;
-  started_at: number | null;
-  ended_at: number | null;
-}): Job {
-  return {
-    id: r.id,
-    kind: r.kind,
-    status: r.status as JobStatus,
-    spec: JSON.parse(r.spec),
-    progress: r.progress ? JSON.parse(r.progress) : null,
-    result: r.result ? JSON.parse(r.result) : null,
-    error: r.error ? JSON.parse(r.error) : null,
-    createdBy: r.created_by,
-    createdAt: isoTime(Number(r.created_at)),
-    startedAt: r.started_at === null ? null : isoTime(Number(r.started_at)),
-    endedAt: r.ended_at === null ? null : isoTime(Number(r.ended_at)),
-  };
 }
 
 const jobIdPattern = /^job_[a-z0-9]{6,40}$/;
@@ -152,7 +75,7 @@ export class JobService {
   }
 
   /**
-   * Validates `spec` with its kind and queues the job.
+   * Validates `spec` with its kind and queues the job; answers it as queued (a copy).
    * @throws LatheError INVALID_ARGUMENT for an unknown kind (naming the valid ones) or what the
    *   kind's `validate` refuses.
    */
@@ -198,9 +121,19 @@ export class JobService {
       started: 0,
       actor,
     });
+    if (this.#closed) {
+      // close() ran while this job was being recorded: it is not started.
+      await this.#finish(this.#live.get(id)!, 'cancelled', null, {
+        code: 'INTERRUPTED',
+        message: 'the server shut down',
+      });
+      return structuredClone(job);
+    }
     this.#queue.push(id);
+    // The job as queued (a copy: the live record changes as soon as it starts).
+    const queued = structuredClone(job);
     this.#pump();
-    return job;
+    return queued;
   }
 
   /** One job; live jobs answer their latest progress. NOT_FOUND when unknown. */
@@ -258,8 +191,10 @@ export class JobService {
       );
     await this.audit.record({ actor, action: 'job.cancel', objectType: 'job', objectId: job.id });
     live.controller.abort(new LatheError('CONFLICT', 'the job was cancelled'));
-    if (job.status === 'queued') {
-      this.#queue.splice(this.#queue.indexOf(job.id), 1);
+    // Read the queue now, not the status read before the audit write: the job may have started since.
+    const queued = this.#queue.indexOf(job.id);
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1);
       await this.#finish(live, 'cancelled', null, null);
     }
     return structuredClone(live.job);
@@ -279,7 +214,10 @@ export class JobService {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  /** Cancels what runs, refuses new jobs and waits for running work to return. */
+  /**
+   * Refuses new jobs, ends queued ones `cancelled` and asks running ones to stop (they end
+   * `cancelled`, both with error INTERRUPTED), and waits for running work to return.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     for (const id of this.#queue.splice(0)) {
@@ -309,12 +247,30 @@ export class JobService {
       const live = this.#live.get(id);
       if (!live) continue;
       this.#running++;
-      void this.#run(live).finally(() => {
-        this.#running--;
-        this.#pump();
-        if (!this.#running && !this.#queue.length) for (const r of this.#idle.splice(0)) r();
-      });
+      void this.#run(live)
+        .catch((err: unknown) => this.#lost(live, err))
+        .finally(() => {
+          this.#running--;
+          this.#pump();
+          if (!this.#running && !this.#queue.length) for (const r of this.#idle.splice(0)) r();
+        });
     }
+  }
+
+  /**
+   * The store failed while starting or finishing a job: the job ends failed in memory (listeners
+   * see it end) and is dropped, so nothing waits on it; the next `recover()` settles its row.
+   */
+  #lost(live: Live, err: unknown): void {
+    if (!this.#live.has(live.job.id)) return;
+    live.job.status = 'failed';
+    live.job.error = {
+      code: 'INTERNAL',
+      message: `the job's record could not be written: ${err instanceof Error ? err.message : String(err)}`,
+    };
+    live.job.endedAt = isoTime(Date.now());
+    this.#emit(live);
+    this.#live.delete(live.job.id);
   }
 
   async #run(live: Live): Promise<void> {
@@ -337,10 +293,11 @@ export class JobService {
     };
     try {
       const result = await kind.run(live.job.spec, context);
-      if (live.controller.signal.aborted) await this.#finish(live, 'cancelled', result ?? null, null);
+      if (live.controller.signal.aborted)
+        await this.#finish(live, 'cancelled', result ?? null, this.#abortError(live));
       else await this.#finish(live, 'succeeded', result ?? null, null);
     } catch (err) {
-      if (live.controller.signal.aborted) await this.#finish(live, 'cancelled', null, null);
+      if (live.controller.signal.aborted) await this.#finish(live, 'cancelled', null, this.#abortError(live));
       else
         await this.#finish(live, 'failed', null, {
           code: isLatheError(err) ? err.code : 'INTERNAL',
@@ -349,7 +306,17 @@ export class JobService {
     }
   }
 
+  /** Why an aborted job ended: null for a user's cancel, INTERRUPTED when the service closed. */
+  #abortError(live: Live): Job['error'] {
+    const reason: unknown = live.controller.signal.reason;
+    return isLatheError(reason) && reason.code === 'UNAVAILABLE'
+      ? { code: 'INTERRUPTED', message: 'the server shut down while the job ran' }
+      : null;
+  }
+
   #progress(live: Live, p: Omit<JobProgress, 'updatedAt' | 'etaSeconds'>): void {
+    // Reports after the job ended (a worker's last poll) change nothing.
+    if (live.job.status !== 'running') return;
     const now = Date.now();
     const eta =
       p.done && p.total && p.done < p.total

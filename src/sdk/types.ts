@@ -172,8 +172,9 @@ export interface TrainResult {
   /** Iterations (rounds, trees) fitted, when the family iterates. */
   iterations: number | null;
   fitSeconds: number;
-  /** True when the job was cancelled during the fit and kept what was built. */
+  /** True when the job was cancelled during the fit and kept what was built (on the run, KILLED). */
   stopped: boolean;
+  /** The new model version; null when not asked for or when the job was cancelled. */
   registered: { name: string; version: string } | null;
 }
 
@@ -193,6 +194,8 @@ export interface TuneSpec extends TrainSpec {
   asha?: boolean;
   /** Stop starting trials after this many seconds. */
   timeoutSeconds?: number;
+  /** Cross-validation folds of every trial, 2..20 (default 3; 0 is refused). */
+  cv?: number;
 }
 
 /** One trial of a search. */
@@ -324,14 +327,37 @@ export interface ExplainResult {
   globalImportance: { feature: string; meanAbs: number }[];
 }
 
-/** The run artifact `explanations.json`. */
+/** The run artifact `explanations.json`, as an `explain` job writes it. */
 export interface Explanations {
-  method: string;
-  expectedValue: number | number[];
+  method: 'tree' | 'kernel' | 'permutation';
+  /** What the SHAP values explain: `raw` tree margins (TreeSHAP), `probability` or `value` (regressors). */
+  space: 'raw' | 'probability' | 'value';
+  /** The output summarised: the positive class (1) of a binary model, else 0. */
+  output: number;
+  /** The SHAP base value of that output. */
+  expectedValue: number;
+  /** The model's features (after encoding), in matrix order. */
   features: string[];
+  /** Every feature by mean |SHAP|, largest first. */
   globalImportance: { feature: string; meanAbs: number }[];
-  beeswarm: Record<string, { value: unknown; shap: number }[]>;
-  rows: { index: number; values: Record<string, unknown>; shap: number[]; prediction: unknown }[];
+  /** The top 20 features: (encoded feature value, SHAP value) points. */
+  beeswarm: Record<string, { value: number; shap: number }[]>;
+  /** Waterfalls of the first rows: base + the contributions' SHAP values = output. */
+  rows: {
+    index: number;
+    base: number;
+    output: number;
+    /** Largest |SHAP| first; the rest summed in one `N other features` entry. */
+    contributions: { feature: string; value: number | null; shap: number }[];
+  }[];
+  /** Drop of the task's score when a feature is shuffled, largest first. */
   permutationImportance: { feature: string; mean: number; std: number }[];
-  partialDependence: Record<string, { grid: unknown[]; average: number[] }>;
+  /** The top 6 features: the average prediction over a grid of the feature's values. */
+  partialDependence: Record<string, { grid: number[]; average: number[] }>;
+  /** The number of test rows explained. */
+  rowsExplained: number;
+  /** A classifier's labels in probability order; null for regression. */
+  classes: (string | number | boolean)[] | null;
+  /** The raw input values of the waterfall rows, in `rows` order. */
+  inputRows: Record<string, unknown>[];
 }

@@ -97,6 +97,11 @@ describe('automl jobs', () => {
       f.training.automl({ resume: first.id, cv: 5 }, null),
       /cv: resuming job .* keeps cv the number 3; got the number 5/,
     );
+    // The parent run is looked up in the old job's experiment, so that cannot change.
+    await assert.rejects(
+      f.training.automl({ resume: first.id, experiment: 'elsewhere' }, null),
+      /experiment: resuming job .* keeps experiment/,
+    );
     const second = await f.training.automl({ resume: first.id, budgetSeconds: 12 }, null);
     await f.jobs.whenIdle();
     const done = await f.jobs.get(second.id);

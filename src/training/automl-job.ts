@@ -13,14 +13,15 @@
 import { LatheError } from '../core/index.js';
 import type { JobContext } from '../jobs/index.js';
 import { type Direction, metricInfo, modelFamily, type ParamSet, WorkerPool } from '../ml/index.js';
-import { orderByCost, Proposer } from './automl-search.js';
+import { resumeParent } from './automl-resume.js';
+import { ensembleMembers, orderByCost, Proposer } from './automl-search.js';
 import type { AutomlSpec } from './automl-spec.js';
 import { cvScore } from './cv-score.js';
 import { encodingPlan, type FoldData, foldData, planKey } from './fold-data.js';
-import { chooseFeatures, type Prepared, prepareMatrices } from './prepare.js';
-import { readBackCandidates } from './automl-resume.js';
-import { createTrialRun, endTrialRun, paramsKey, parentRunOfJob } from './search-runs.js';
-import { experimentId, fitEvaluateSave, logDatasetInput, register, type TrainingDeps } from './train-job.js';
+import { createJobRun, experimentId, logDatasetInput, register } from './job-runs.js';
+import { chooseFeatures, columnsToRead, type Prepared, prepareMatrices } from './prepare.js';
+import { createTrialRun, endTrialRun, paramsKey } from './search-runs.js';
+import { fitEvaluateSave, paramsFor, type TrainingDeps } from './train-job.js';
 import type { TrainSpec } from './train-spec.js';
 
 /** One row of the leaderboard. */
@@ -93,7 +94,7 @@ export async function runAutomlJob(
     ...(params ? { params } : {}),
   });
   const chosen = chooseFeatures(version, trainSpec('decision-tree'));
-  const values = await data.columns(version.ref, [...chosen.inputs.map((c) => c.name), spec.target]);
+  const values = await data.columns(version.ref, columnsToRead(trainSpec('decision-tree'), chosen));
   const plans = new Map<string, { prepared: Prepared; folds: FoldData }>();
   const planOf = (model: string) => {
     const family = modelFamily(model);
@@ -108,19 +109,8 @@ export async function runAutomlJob(
     return { key, ...p };
   };
   /** The params a family gets: the seed and the category columns when it takes them. */
-  const withDefaults = (model: string, params: ParamSet): ParamSet => {
-    const family = modelFamily(model);
-    const out: ParamSet = { ...params };
-    if ('seed' in family.params && out['seed'] === undefined) out['seed'] = seed;
-    const { prepared } = planOf(model);
-    if (
-      family.preprocess.categorical === 'native' &&
-      'categoricalFeatures' in family.params &&
-      prepared.categoricalFeatures.length
-    )
-      (out as Record<string, unknown>)['categoricalFeatures'] = prepared.categoricalFeatures;
-    return out;
-  };
+  const withDefaults = (model: string, params: ParamSet): ParamSet =>
+    paramsFor(trainSpec(model, params), planOf(model).prepared);
 
   const expId = await experimentId(tracking, spec.experiment ?? version.name, actor);
   let budgetMs = spec.budgetSeconds * 1000;
@@ -130,44 +120,37 @@ export async function runAutomlJob(
   const proposer = new Proposer(direction, seed);
   let reused = 0;
   if (spec.resume) {
-    const parent = await parentRunOfJob(tracking, expId, spec.resume);
-    if (parent) {
-      parentRunId = parent.info.runId;
-      const ran = (parent.info.endTime ?? Date.now()) - (parent.info.startTime ?? Date.now());
-      budgetMs = Math.max(0, budgetMs - ran);
-      await tracking.runs.update(parentRunId, { status: 'RUNNING' });
-      await tracking.runs.logBatch(parentRunId, {
-        tags: [
-          { key: 'lathe.job', value: context.id },
-          { key: 'lathe.resumed.from', value: spec.resume },
-        ],
-      });
-      for (const c of await readBackCandidates(tracking, expId, parentRunId, metric)) {
-        seen.add(c.key);
-        if (!c.complete) continue;
-        const { complete: _c, ...candidate } = c;
-        candidates.push(candidate);
+    const resumed = await resumeParent(tracking, {
+      experimentId: expId,
+      oldJobId: spec.resume,
+      jobId: context.id,
+      metric,
+    });
+    if (resumed) {
+      parentRunId = resumed.parentRunId;
+      budgetMs = Math.max(0, budgetMs - resumed.spentMs);
+      for (const key of resumed.tried) seen.add(key);
+      for (const c of resumed.candidates) {
+        candidates.push(c);
         reused++;
         if (c.model !== 'ensemble') proposer.tell({ model: c.model, params: c.params, value: c.cv.mean });
       }
     }
   }
   if (!parentRunId) {
-    const parent = await tracking.runs.create(
+    parentRunId = await createJobRun(
+      tracking,
       {
         experimentId: expId,
         runName: spec.runName ?? `automl-${spec.target}`,
-        tags: [
-          { key: 'lathe.job', value: context.id },
-          { key: 'lathe.search', value: 'parent' },
-          { key: 'lathe.model.family', value: 'automl' },
-          { key: 'lathe.dataset', value: version.ref },
-          { key: 'lathe.task', value: spec.task },
-        ],
+        jobId: context.id,
+        family: 'automl',
+        dataset: version.ref,
+        task: spec.task,
+        searchParent: true,
       },
       actor,
     );
-    parentRunId = parent.info.runId;
     await logDatasetInput(tracking, parentRunId, version);
     await tracking.runs.logBatch(parentRunId, {
       params: [
@@ -315,12 +298,7 @@ export async function runAutomlJob(
     let ensemble: AutomlResult['ensemble'] = null;
     const singles = complete().filter((c) => c.model !== 'ensemble');
     if (spec.ensemble && !context.signal.aborted && singles.length >= 2) {
-      // Diversity first: the best of each family sharing the best one's encoding, then the next best.
-      const sharing = singles.filter((c) => c.plan === singles[0]!.plan);
-      const members: Candidate[] = [];
-      for (const c of sharing) if (!members.some((x) => x.model === c.model)) members.push(c);
-      for (const c of sharing) if (!members.includes(c)) members.push(c);
-      members.splice(3);
+      const members = ensembleMembers(singles);
       if (members.length >= 2) {
         const params = {
           members: JSON.stringify(members.map((c) => ({ model: c.model, params: c.params }))),
@@ -390,9 +368,7 @@ export async function runAutomlJob(
       winner.params,
       context,
     );
-    const registered = spec.register
-      ? await register(deps, spec.register, parentId, version.ref, actor)
-      : null;
+    const registered = await register(deps, spec.register, parentId, version.ref, actor, stopped);
     await tracking.runs.update(parentId, { status: stopped ? 'KILLED' : 'FINISHED', endTime: Date.now() });
     return {
       ...base,

@@ -141,3 +141,20 @@ export class Proposer {
     return params;
   }
 }
+
+/**
+ * The members of AutoML's averaged ensemble from candidates ranked best first (single models
+ * only): up to `max` sharing the best one's encoding plan, the best of each family first (for
+ * diversity), then the next best. Fewer than two means no ensemble.
+ */
+export function ensembleMembers<C extends { model: string; plan: string }>(
+  ranked: readonly C[],
+  max = 3,
+): C[] {
+  if (!ranked.length) return [];
+  const sharing = ranked.filter((c) => c.plan === ranked[0]!.plan);
+  const members: C[] = [];
+  for (const c of sharing) if (!members.some((x) => x.model === c.model)) members.push(c);
+  for (const c of sharing) if (!members.includes(c)) members.push(c);
+  return members.slice(0, max);
+}

@@ -1,7 +1,7 @@
 /**
  * The spec of an `automl` job, checked (with the data: target, task, metric, families) before the
  * job is queued. A `resume` spec takes the interrupted job's spec and may only change the budget,
- * the ensemble switch, the registration name and the experiment.
+ * the ensemble switch and the registration name (the experiment is where its parent run is found).
  */
 import { describeValue, LatheError } from '../core/index.js';
 import type { JobService } from '../jobs/index.js';
@@ -58,6 +58,7 @@ const KEYS = [
 /** Fields a resumed job must keep as they were. */
 const FIXED = [
   'data',
+  'experiment',
   'target',
   'task',
   'features',

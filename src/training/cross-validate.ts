@@ -5,7 +5,9 @@
  * deviation over the folds.
  */
 import type { JobContext } from '../jobs/index.js';
-import { evaluate, type Matrix, modelFamily, type ParamSet } from '../ml/index.js';
+import { evaluate, modelFamily, type ParamSet } from '../ml/index.js';
+import { meanStd } from './cv-score.js';
+import { classScores } from './evaluation.js';
 import { fitInWorker } from './fit-in-worker.js';
 import { encodingPlan, foldData } from './fold-data.js';
 import type { Prepared } from './prepare.js';
@@ -14,6 +16,11 @@ import type { TrainSpec } from './train-spec.js';
 /** Metric name → mean and population standard deviation over folds. */
 export type CvSummary = Record<string, { mean: number; std: number }>;
 
+/**
+ * Cross-validates `params` of the spec's family on `spec.cv` folds of the training part, one fold
+ * after the other (progress as phase `cross-validating`); stops between folds when the job's signal
+ * aborts, answering the folds done.
+ */
 export async function crossValidate(
   spec: TrainSpec,
   prepared: Prepared,
@@ -42,24 +49,15 @@ export async function crossValidate(
       classes: prepared.classes.length,
       signal: context.signal,
     });
+    // A fold whose fit was stopped would score a partly built model: it is left out.
+    if (context.signal.aborted) break;
     const { X, y } = fold.test;
-    const pred = model.predict(X);
-    let proba: Float64Array | Matrix | undefined;
-    if (prepared.task !== 'regression') {
-      const p = model.predictProba!(X);
-      proba =
-        prepared.task === 'binary' ? Float64Array.from({ length: p.rows }, (_, r) => p.data[r * 2 + 1]!) : p;
-    }
-    for (const [name, v] of Object.entries(evaluate(prepared.task, y, pred, proba)))
+    const proba = classScores(model, prepared.task, X);
+    for (const [name, v] of Object.entries(evaluate(prepared.task, y, model.predict(X), proba)))
       if (typeof v === 'number') {
         scores[name] ??= [];
         scores[name].push(v);
       }
   }
-  const out: CvSummary = {};
-  for (const [name, vs] of Object.entries(scores)) {
-    const mean = vs.reduce((a, b) => a + b, 0) / vs.length;
-    out[name] = { mean, std: Math.sqrt(vs.reduce((a, b) => a + (b - mean) ** 2, 0) / vs.length) };
-  }
-  return out;
+  return Object.fromEntries(Object.entries(scores).map(([name, vs]) => [name, meanStd(vs)]));
 }

@@ -4,10 +4,17 @@
  * metric. The objective of tuning and AutoML trials.
  */
 import { LatheError } from '../core/index.js';
-import { evaluate, type Matrix, metricInfo, type ParamSet, subsampleRows, type Task } from '../ml/index.js';
-import type { WorkerPool } from '../ml/index.js';
+import {
+  evaluate,
+  metricInfo,
+  type ParamSet,
+  subsampleRows,
+  type Task,
+  type WorkerPool,
+} from '../ml/index.js';
+import { classScores } from './evaluation.js';
 import { fitInWorker } from './fit-in-worker.js';
-import type { FoldData } from './fold-data.js';
+import { type FoldData, takeRows } from './fold-data.js';
 
 /** What {@link cvScore} needs besides the family and params. */
 export interface CvScoreInput {
@@ -44,14 +51,11 @@ export interface CvScore {
   sizeBytes: number;
 }
 
-function takeRows(X: Matrix, y: Float64Array, rows: Int32Array) {
-  const data = new Float64Array(rows.length * X.cols);
-  const yy = new Float64Array(rows.length);
-  rows.forEach((r, i) => {
-    data.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols);
-    yy[i] = y[r]!;
-  });
-  return { X: { data, rows: rows.length, cols: X.cols }, y: yy };
+/** The mean and population standard deviation of `values` (0 and 0 when empty). */
+export function meanStd(values: readonly number[]): { mean: number; std: number } {
+  const n = values.length || 1;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  return { mean, std: Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / n) };
 }
 
 /**
@@ -96,13 +100,8 @@ export async function cvScore(input: CvScoreInput): Promise<CvScore> {
     fitSeconds += fit.fitSeconds;
     const { X, y } = fold.test;
     const pred = fit.model.predict(X);
-    let proba: Float64Array | Matrix | undefined;
-    if (info.proba) {
-      const p = fit.model.predictProba!(X);
-      proba =
-        input.task === 'binary' ? Float64Array.from({ length: p.rows }, (_, r) => p.data[r * 2 + 1]!) : p;
-    }
-    const value = evaluate(input.task, y, pred, proba)[input.metric];
+    const scores = info.proba ? classScores(fit.model, input.task, X) : undefined;
+    const value = evaluate(input.task, y, pred, scores)[input.metric];
     if (typeof value !== 'number' || !Number.isFinite(value))
       throw new LatheError(
         'INVALID_ARGUMENT',
@@ -121,14 +120,12 @@ export async function cvScore(input: CvScoreInput): Promise<CvScore> {
       }
     }
   }
-  const n = values.length || 1;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
+  const { mean, std } = meanStd(values);
   return {
     mean,
     std,
     values,
-    fitSeconds: fitSeconds / n,
+    fitSeconds: fitSeconds / (values.length || 1),
     stopped,
     sizeBytes,
     ...(latencyMsPerRow === undefined ? {} : { latencyMsPerRow }),

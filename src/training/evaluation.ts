@@ -40,6 +40,16 @@ function thin(n: number): number[] {
 const round = (v: number) => Math.round(v * 1e6) / 1e6;
 const pick = (a: Float64Array | number[], idx: number[]) => idx.map((i) => round(Number(a[i])));
 
+/**
+ * The class scores `evaluate` takes: the positive class's probability per row (binary), the
+ * probability matrix (multiclass), nothing for regression.
+ */
+export function classScores(model: FittedModel, task: Task, X: Matrix): Float64Array | Matrix | undefined {
+  if (task === 'regression') return undefined;
+  const p = model.predictProba!(X);
+  return task === 'binary' ? Float64Array.from({ length: p.rows }, (_, r) => p.data[r * 2 + 1]!) : p;
+}
+
 /** Evaluates `model` on `X`, `y` (class indices for classification). */
 export function evaluateModel(
   model: FittedModel,
@@ -58,9 +68,7 @@ export function evaluateModel(
       scatter: { actual: pick(y, idx), predicted: pick(pred, idx) },
     };
   }
-  const proba = model.predictProba!(X);
-  const scores =
-    task === 'binary' ? Float64Array.from({ length: X.rows }, (_, r) => proba.data[r * 2 + 1]!) : proba;
+  const scores = classScores(model, task, X)!;
   const metrics = { ...evaluate(task, y, pred, scores) };
   const cm = confusionMatrix(y, pred, { classes: classes.length });
   const out: Evaluation = {

@@ -6,10 +6,9 @@
 import { describeValue, LatheError } from '../core/index.js';
 import { encodeColumns } from '../data/index.js';
 import type { JobContext } from '../jobs/index.js';
-import { modelFamily } from '../ml/index.js';
-import { taskModuleUrl, WorkerPool } from '../ml/parallel/index.js';
+import { modelFamily, taskModuleUrl, WorkerPool } from '../ml/index.js';
 import type { ExplainMethod, ExplainTaskArgs, ExplainTaskResult } from './explain-task.js';
-import { chooseFeatures, prepareMatrices } from './prepare.js';
+import { chooseFeatures, columnsToRead, prepareMatrices } from './prepare.js';
 import { loadRunModel, readRunJson } from './run-artifacts.js';
 import type { TrainingDeps } from './train-job.js';
 import type { TrainSpec } from './train-spec.js';
@@ -22,6 +21,7 @@ export interface ExplainSpec {
   method?: ExplainMethod;
 }
 
+/** What a finished explain job answers (the full explanations are the run's explanations.json). */
 export interface ExplainResult {
   runId: string;
   artifact: 'explanations.json';
@@ -77,6 +77,11 @@ export async function checkExplainSpec(input: unknown, deps: TrainingDeps): Prom
   return { runId: o['runId'], rows, method: method as ExplainMethod };
 }
 
+/**
+ * Runs a validated explain spec as job `context`: the run's model on the first `rows` of its own
+ * test rows (the training split again, from training.json), the computation on a worker thread;
+ * writes explanations.json to the run.
+ */
 export async function runExplainJob(
   spec: ExplainSpec,
   deps: TrainingDeps,
@@ -92,11 +97,7 @@ export async function runExplainJob(
   const family = modelFamily(meta.family);
   const chosen = { inputs: meta.recipe?.input ?? [], excluded: [] };
   if (!chosen.inputs.length) Object.assign(chosen, chooseFeatures(version, trainSpec));
-  const values = await data.columns(version.ref, [
-    ...chosen.inputs.map((c) => c.name),
-    trainSpec.target,
-    ...(trainSpec.split?.column ? [trainSpec.split.column] : []),
-  ]);
+  const values = await data.columns(version.ref, columnsToRead(trainSpec, chosen));
   // The same split as training (same spec and seed); the rows are encoded with the model's own recipe.
   const prepared = prepareMatrices(version, values, trainSpec, family, chosen);
   const encode = (rows: Int32Array) => ({
@@ -118,11 +119,16 @@ export async function runExplainJob(
     method: spec.method ?? 'auto',
     waterfallRows: 10,
   };
+  // Cancelling ends the worker thread at once (SHAP on many rows has no stopping point of its own).
   const pool = new WorkerPool(1);
+  const stop = () => void pool.close();
+  context.signal.addEventListener('abort', stop, { once: true });
   let result: ExplainTaskResult;
   try {
+    if (context.signal.aborted) throw context.signal.reason;
     result = await pool.run<ExplainTaskResult>(taskModule, 'explainModel', args);
   } finally {
+    context.signal.removeEventListener('abort', stop);
     await pool.close();
   }
   const inputs = testRows.subarray(0, result.rows.length);

@@ -18,8 +18,10 @@ import {
   waterfall,
 } from '../ml/index.js';
 
+/** How SHAP values are computed: `auto` is exact TreeSHAP for tree models, else permutation SHAP. */
 export type ExplainMethod = 'auto' | 'tree' | 'kernel' | 'permutation';
 
+/** A saved model and the encoded rows to explain (X), with their targets and a background sample. */
 export interface ExplainTaskArgs {
   saved: SavedModel;
   task: Task;
@@ -32,6 +34,7 @@ export interface ExplainTaskArgs {
   waterfallRows: number;
 }
 
+/** What the worker answers; the explain job writes it, with the rows' inputs, as explanations.json. */
 export interface ExplainTaskResult {
   method: 'tree' | 'kernel' | 'permutation';
   space: ShapValues['space'];
@@ -52,6 +55,11 @@ export interface ExplainTaskResult {
 
 const round = (v: number) => Math.round(v * 1e6) / 1e6;
 
+/**
+ * Explains a saved model on `args.X`: SHAP values by `args.method`, their global importance (mean
+ * |SHAP|, largest first), a beeswarm of the top 20 features, waterfalls of the first rows,
+ * permutation importance (5 repeats) and partial dependence of the top 6 features.
+ */
 export function explainModel(args: ExplainTaskArgs): ExplainTaskResult {
   const model = loadFitted(args.saved);
   const { X, features } = args;

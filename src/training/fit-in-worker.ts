@@ -2,10 +2,19 @@
  * Fits a model family on a worker thread, off the event loop: progress is polled from shared
  * memory, an AbortSignal asks the fit to stop between iterations (it then returns what it built).
  */
-import { type FitProgress, loadFitted, type Matrix, type ParamSet, type Task } from '../ml/index.js';
-import { taskModuleUrl, toShared, WorkerPool } from '../ml/parallel/index.js';
+import {
+  type FitProgress,
+  loadFitted,
+  type Matrix,
+  type ParamSet,
+  type Task,
+  taskModuleUrl,
+  toShared,
+  WorkerPool,
+} from '../ml/index.js';
 import { CONTROL, type FitTaskArgs, type FitTaskResult, METRICS_BYTES } from './fit-task.js';
 
+/** What {@link fitInWorker} fits: the family, its data and params, progress and stop hooks. */
 export interface WorkerFitInput {
   family: string;
   X: Matrix;
@@ -22,7 +31,11 @@ export interface WorkerFitInput {
 
 const taskModule = taskModuleUrl(import.meta.url, './fit-task');
 
-/** Fits on a fresh one-thread pool; resolves to the fitted model and its fit time. */
+/**
+ * Fits on a worker thread (a fresh one-thread pool, or `input.pool`); resolves to the fitted model,
+ * its saved form, the per-iteration metrics history, iterations and fit seconds. When `signal`
+ * aborts the fit stops at its next check and resolves with what it built.
+ */
 export async function fitInWorker(input: WorkerFitInput) {
   const control = new Int32Array(new SharedArrayBuffer(CONTROL.size * 4));
   const metrics = new Uint8Array(new SharedArrayBuffer(METRICS_BYTES));

@@ -10,6 +10,7 @@ export const CONTROL = { stop: 0, seq: 1, iteration: 2, total: 3, metricsLength:
 /** Bytes of the shared buffer holding the latest progress metrics as JSON. */
 export const METRICS_BYTES = 4096;
 
+/** A fit's inputs as the worker receives them: shared feature arrays and the control block. */
 export interface FitTaskArgs {
   family: string;
   X: Float64Array;
@@ -24,6 +25,7 @@ export interface FitTaskArgs {
   metrics: Uint8Array;
 }
 
+/** A finished fit, as the worker sends it back. */
 export interface FitTaskResult {
   saved: SavedModel;
   /** Every progress report's metrics, by iteration (at most 100,000 kept). */

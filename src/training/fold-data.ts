@@ -26,6 +26,22 @@ export function planKey(plan: EncodingPlan): string {
   return `${plan.impute ? 'impute' : 'native-missing'}+${plan.scale ? 'scale' : 'raw'}+${plan.categorical}`;
 }
 
+/** `values` at `rows`, in that order. */
+export function takeValues(values: Float64Array, rows: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]!]!;
+  return out;
+}
+
+/** The rows `rows` of `X` and their `y`, in that order (copies). */
+export function takeRows(X: Matrix, y: Float64Array, rows: Int32Array): { X: Matrix; y: Float64Array } {
+  const data = new Float64Array(rows.length * X.cols);
+  rows.forEach((r, i) => {
+    data.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols);
+  });
+  return { X: { data, rows: rows.length, cols: X.cols }, y: takeValues(y, rows) };
+}
+
 /** One fold: its training and held-out matrices (encoded by the fold's own recipe). */
 export interface FoldMatrices {
   train: { X: Matrix; y: Float64Array };
@@ -66,8 +82,8 @@ export function foldData(
       cols,
     });
     return {
-      train: { X: encode(trainRows), y: Float64Array.from(fold.train, (i) => y[i]!) },
-      test: { X: encode(testRows), y: Float64Array.from(fold.test, (i) => y[i]!) },
+      train: { X: encode(trainRows), y: takeValues(y, fold.train) },
+      test: { X: encode(testRows), y: takeValues(y, fold.test) },
       recipe,
     };
   });

@@ -5,6 +5,7 @@
  */
 import { LatheError } from '../core/index.js';
 import {
+  type DataService,
   type DatasetVersionDetails,
   encodeColumns,
   type FittedRecipe,
@@ -12,7 +13,8 @@ import {
   type RecipeColumn,
 } from '../data/index.js';
 import type { Matrix, ModelFamily, Task } from '../ml/index.js';
-import { holdOutRows } from './splits.js';
+import { encodingPlan, takeValues } from './fold-data.js';
+import { compareValues, holdOutRows } from './splits.js';
 import type { TrainSpec } from './train-spec.js';
 
 /** A column left out of the default features, and why. */
@@ -156,15 +158,7 @@ export function encodeTarget(
     if (bad >= 0)
       fail(`target ${name} holds ${values[bad]} in row ${bad}; class labels must be finite`, 'target');
   }
-  const classes = [...distinct].sort((a, b) =>
-    typeof a === 'number' && typeof b === 'number'
-      ? a - b
-      : String(a) < String(b)
-        ? -1
-        : String(a) > String(b)
-          ? 1
-          : 0,
-  );
+  const classes = [...distinct].sort(compareValues);
   if (classes.length < 2)
     fail(
       `target ${name} has a single class (${JSON.stringify(classes[0])}); classification needs at least two`,
@@ -180,12 +174,6 @@ export function encodeTarget(
     fail(`task ${task} does not fit target ${name}, which has ${classes.length} classes`, 'task');
   const index = new Map(classes.map((c, i) => [c, i]));
   return { task: finalTask, classes, y: Float64Array.from(values as Label[], (v) => index.get(v)!) };
-}
-
-function take(y: Float64Array, rows: Int32Array): Float64Array {
-  const out = new Float64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = y[rows[i]!]!;
-  return out;
 }
 
 /**
@@ -222,17 +210,14 @@ export function prepareMatrices(
     task !== 'regression',
     spec.split?.column ? values[spec.split.column] : undefined,
   );
-  const recipe = fitEncoding(
-    chosen.inputs,
-    values,
-    split.train,
-    {
-      impute: family.preprocess.missing === 'impute',
-      scale: family.preprocess.scale,
-      categorical: family.preprocess.categorical === 'one-hot' ? 'one-hot' : 'ordinal',
-    },
-    version.ref,
-  );
+  if (!split.train.length || !split.test.length)
+    fail(
+      `the ${spec.split?.kind ?? 'random'} split of ${n} rows left ${split.train.length ? 'no test' : 'no training'} rows` +
+        (spec.split?.column ? ` (column ${spec.split.column} has too few distinct values)` : '') +
+        '; change testSize or the split column',
+      spec.split?.column ? 'split.column' : 'testSize',
+    );
+  const recipe = fitEncoding(chosen.inputs, values, split.train, encodingPlan(family), version.ref);
   const features = recipe.output.map((c) => c.name);
   if (features.length >= split.train.length)
     fail(
@@ -257,7 +242,21 @@ export function prepareMatrices(
       .flatMap((s) => Object.keys(s.columns))
       .map((c) => features.indexOf(c))
       .filter((i) => i >= 0),
-    train: { X: matrix(split.train), y: take(y, split.train), rows: split.train },
-    test: { X: matrix(split.test), y: take(y, split.test), rows: split.test },
+    train: { X: matrix(split.train), y: takeValues(y, split.train), rows: split.train },
+    test: { X: matrix(split.test), y: takeValues(y, split.test), rows: split.test },
   };
+}
+
+/**
+ * Reads what a spec trains on: the dataset version, its chosen input columns, the columns' values
+ * (inputs, target, split column) and the prepared matrices for `family`.
+ * @throws LatheError NOT_FOUND for an unknown version; INVALID_ARGUMENT as {@link chooseFeatures}
+ *   and {@link prepareMatrices} refuse.
+ */
+export async function readPrepared(data: DataService, spec: TrainSpec, family: ModelFamily) {
+  const version = await data.version(spec.data);
+  const chosen = chooseFeatures(version, spec);
+  const values = await data.columns(version.ref, columnsToRead(spec, chosen));
+  const prepared = prepareMatrices(version, values, spec, family, chosen);
+  return { version, chosen, values, prepared };
 }

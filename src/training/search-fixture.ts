@@ -8,11 +8,18 @@ import { RegistryService } from '../registry/index.js';
 import { TrackingService } from '../tracking/index.js';
 import { TrainingService } from './training-service.js';
 
-/** Customers with a usage, a tenure, a region and a plan, and a churn label. */
-export function churnCsv(rows: number, seed: number): string {
+/**
+ * Customers with a usage, a tenure, a region and a plan, and a churn label; with `signup`, a signup
+ * date column after the id, and with `missingUsage`, that share of usage values left empty.
+ */
+export function churnCsv(
+  rows: number,
+  seed: number,
+  options: { signup?: boolean; missingUsage?: number } = {},
+): string {
   const random = new SeededRandom(seed);
   const regions = ['north', 'south', 'east', 'west'];
-  const lines = ['customer_id,usage,tenure,region,plan,churned'];
+  const lines = [`customer_id,${options.signup ? 'signup,' : ''}usage,tenure,region,plan,churned`];
   for (let i = 0; i < rows; i++) {
     const usage = random.uniform() * 100;
     const tenure = Math.floor(random.uniform() * 60);
@@ -21,7 +28,11 @@ export function churnCsv(rows: number, seed: number): string {
     const score =
       -0.04 * usage + 0.05 * tenure - (plan === 'pro' ? 1 : 0) + (region === 'south' ? 1.5 : 0) + 1;
     const churned = random.uniform() < 1 / (1 + Math.exp(-score)) ? 'left' : 'stayed';
-    lines.push(`C${100000 + i},${usage.toFixed(3)},${tenure},${region},${plan},${churned}`);
+    const signup = options.signup ? `2024-03-${String(1 + (i % 28)).padStart(2, '0')},` : '';
+    const missing = options.missingUsage !== undefined && random.uniform() < options.missingUsage;
+    lines.push(
+      `C${100000 + i},${signup}${missing ? '' : usage.toFixed(3)},${tenure},${region},${plan},${churned}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

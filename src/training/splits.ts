@@ -21,7 +21,8 @@ export interface SplitSpec {
   column?: string;
 }
 
-const compare = (a: unknown, b: unknown) =>
+/** Numbers by value, anything else by its string form: the order of class labels and time values. */
+export const compareValues = (a: unknown, b: unknown): number =>
   typeof a === 'number' && typeof b === 'number'
     ? a - b
     : String(a) < String(b)
@@ -64,7 +65,7 @@ function timeOrder(values: unknown[]): number[] {
           : -1
         : b[0] === null
           ? 1
-          : compare(a[0], b[0]) || a[1] - b[1],
+          : compareValues(a[0], b[0]) || a[1] - b[1],
     )
     .map(([, i]) => i);
 }

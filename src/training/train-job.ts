@@ -3,8 +3,6 @@
  * progress) → test metrics → a tracking run holding the params, metrics, per-iteration history,
  * evaluation charts and the model package → optionally a new registry version with lineage.
  */
-import type { Principal } from '../auth/index.js';
-import type { LatheError } from '../core/index.js';
 import type { DataService } from '../data/index.js';
 import type { JobContext } from '../jobs/index.js';
 import { type FittedModel, holdOut, modelFamily, type ParamSet, type SavedModel } from '../ml/index.js';
@@ -13,7 +11,9 @@ import type { RegistryService } from '../registry/index.js';
 import type { TrackingService } from '../tracking/index.js';
 import { type Evaluation, evaluateModel } from './evaluation.js';
 import { fitInWorker } from './fit-in-worker.js';
-import { chooseFeatures, type ExcludedColumn, type Prepared, prepareMatrices } from './prepare.js';
+import { takeRows } from './fold-data.js';
+import { createJobRun, experimentId, logDatasetInput, register } from './job-runs.js';
+import { type ExcludedColumn, type Prepared, readPrepared } from './prepare.js';
 import { crossValidate } from './cross-validate.js';
 import type { TrainSpec } from './train-spec.js';
 
@@ -39,8 +39,9 @@ export interface TrainResult {
   cv: Record<string, { mean: number; std: number }> | null;
   iterations: number | null;
   fitSeconds: number;
-  /** True when the job was cancelled during the fit and kept what was built. */
+  /** True when the job was cancelled during the fit and kept what was built (on the run, KILLED). */
   stopped: boolean;
+  /** The new model version; null when not asked for or when the job was cancelled. */
   registered: { name: string; version: string } | null;
 }
 
@@ -57,20 +58,6 @@ export function paramsFor(spec: TrainSpec, prepared: Prepared): ParamSet {
   )
     (params as Record<string, unknown>)['categoricalFeatures'] = prepared.categoricalFeatures;
   return params;
-}
-
-/** The ID of experiment `name`, created when absent. */
-export async function experimentId(
-  tracking: TrackingService,
-  name: string,
-  actor: Principal | null,
-): Promise<string> {
-  try {
-    return (await tracking.experiments.getByName(name)).experimentId;
-  } catch (err) {
-    if ((err as LatheError).code !== 'NOT_FOUND') throw err;
-    return tracking.experiments.create({ name }, actor);
-  }
 }
 
 /** How the test rows were chosen, in words: `holdout 0.2 stratified seed 0`, `holdout 0.2 by time (signup)`. */
@@ -94,31 +81,22 @@ export async function runTrainJob(
   const actor = context.actor;
   const family = modelFamily(spec.model);
   context.progress({ phase: 'loading', message: `reading ${spec.data}` });
-  const version = await data.version(spec.data);
-  const chosen = chooseFeatures(version, spec);
-  const values = await data.columns(version.ref, [
-    ...chosen.inputs.map((c) => c.name),
-    spec.target,
-    ...(spec.split?.column ? [spec.split.column] : []),
-  ]);
-  const prepared = prepareMatrices(version, values, spec, family, chosen);
+  const { version, values, prepared } = await readPrepared(data, spec, family);
   const params = paramsFor(spec, prepared);
 
   const expId = await experimentId(tracking, spec.experiment ?? version.name, actor);
-  const run = await tracking.runs.create(
+  const runId = await createJobRun(
+    tracking,
     {
       experimentId: expId,
       runName: spec.runName ?? `${family.name}-${spec.target}`,
-      tags: [
-        { key: 'lathe.job', value: context.id },
-        { key: 'lathe.model.family', value: family.name },
-        { key: 'lathe.dataset', value: version.ref },
-        { key: 'lathe.task', value: prepared.task },
-      ],
+      jobId: context.id,
+      family: family.name,
+      dataset: version.ref,
+      task: prepared.task,
     },
     actor,
   );
-  const runId = run.info.runId;
   try {
     await logDatasetInput(tracking, runId, version);
     await tracking.runs.logBatch(runId, {
@@ -144,9 +122,11 @@ export async function runTrainJob(
         ]),
       });
     }
+    // Cancelled while cross-validating: no final fit (the catch below ends the run KILLED).
+    if (context.signal.aborted) throw context.signal.reason;
 
     const { fit, evaluation, stopped } = await fitEvaluateSave(deps, runId, spec, prepared, params, context);
-    const registered = spec.register ? await register(deps, spec.register, runId, version.ref, actor) : null;
+    const registered = await register(deps, spec.register, runId, version.ref, actor, stopped);
     await tracking.runs.update(runId, { status: stopped ? 'KILLED' : 'FINISHED', endTime: Date.now() });
     return {
       runId,
@@ -171,26 +151,6 @@ export async function runTrainJob(
       .catch(() => undefined);
     throw err;
   }
-}
-
-/** Links run `runId` to the dataset version it trains on (MLflow dataset input + Lathe lineage). */
-export async function logDatasetInput(
-  tracking: TrackingService,
-  runId: string,
-  version: Prepared['version'],
-): Promise<void> {
-  await tracking.runs.logInputs(runId, [
-    {
-      tags: [{ key: 'mlflow.data.context', value: 'training' }],
-      dataset: {
-        name: version.name,
-        digest: version.digest.slice(0, 36),
-        sourceType: 'lathe',
-        source: JSON.stringify({ ref: version.ref }),
-      },
-    },
-  ]);
-  await tracking.runs.linkSource(runId, { type: 'dataset_version', id: version.ref });
 }
 
 /**
@@ -295,17 +255,8 @@ function holdOutValidation(prepared: Prepared, params: ParamSet) {
     seed: 1,
     ...(prepared.task === 'regression' ? {} : { stratify: y }),
   });
-  const rows = (idx: Int32Array) => {
-    const data = new Float64Array(idx.length * X.cols);
-    const yy = new Float64Array(idx.length);
-    idx.forEach((r, i) => {
-      data.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols);
-      yy[i] = y[r]!;
-    });
-    return { X: { data, rows: idx.length, cols: X.cols }, y: yy };
-  };
-  const train = rows(split.train);
-  return { trainX: train.X, trainY: train.y, valid: rows(split.test) };
+  const train = takeRows(X, y, split.train);
+  return { trainX: train.X, trainY: train.y, valid: takeRows(X, y, split.test) };
 }
 
 /** Writes the model package and the JSON artifacts of a fitted model to run `runId`. */
@@ -367,23 +318,4 @@ export async function saveArtifacts(
     'training.json',
     json({ spec, features: prepared.features, excluded: prepared.excluded, classes: prepared.classes }),
   );
-}
-
-/** Registers `runs:/<runId>/model` as a new version of model `name` (created when absent). */
-export async function register(
-  deps: TrainingDeps,
-  name: string,
-  runId: string,
-  data: string,
-  actor: Principal | null,
-): Promise<{ name: string; version: string }> {
-  const { registry } = deps;
-  try {
-    await registry.models.get(name);
-  } catch (err) {
-    if ((err as LatheError).code !== 'NOT_FOUND') throw err;
-    await registry.models.create({ name, description: `Trained by Lathe from ${data}` }, actor);
-  }
-  const v = await registry.versions.create({ name, source: `runs:/${runId}/model`, runId }, actor);
-  return { name: v.name, version: String(v.version) };
 }

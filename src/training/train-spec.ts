@@ -6,7 +6,7 @@ import { describeValue, LatheError } from '../core/index.js';
 import { modelFamily, type ParamSet, type Task } from '../ml/index.js';
 import type { SplitSpec } from './splits.js';
 
-/** A training request (`lathe train`, `POST /api/v1/training/jobs`). */
+/** A training request (`lathe train`, `POST /api/v1/jobs` with kind `train`). */
 export interface TrainSpec {
   /** The dataset version, `name@3` or `name@latest`. */
   data: string;

@@ -5,31 +5,11 @@ import { after, before, describe, it } from 'node:test';
 import { applyFittedRecipe } from '../data/index.js';
 import { openTestData, type TestData } from '../data/data-fixture.js';
 import { JobService } from '../jobs/index.js';
-import { SeededRandom } from '../ml/index.js';
 import { RegistryService } from '../registry/index.js';
 import { TrackingService } from '../tracking/index.js';
+import { churnCsv } from './search-fixture.js';
 import type { TrainResult } from './train-job.js';
 import { TrainingService } from './training-service.js';
-
-/** Customers with a plan, a usage, a region (some missing), an id, a signup date and a churn label. */
-function churnCsv(rows: number, seed: number): string {
-  const random = new SeededRandom(seed);
-  const regions = ['north', 'south', 'east', 'west'];
-  const lines = ['customer_id,signup,usage,tenure,region,plan,churned'];
-  for (let i = 0; i < rows; i++) {
-    const usage = random.uniform() * 100;
-    const tenure = Math.floor(random.uniform() * 60);
-    const region = regions[random.int(4)]!;
-    const plan = random.uniform() < 0.5 ? 'basic' : 'pro';
-    const score =
-      -0.04 * usage + 0.05 * tenure - (plan === 'pro' ? 1 : 0) + (region === 'south' ? 1.5 : 0) + 1;
-    const churned = random.uniform() < 1 / (1 + Math.exp(-score)) ? 'left' : 'stayed';
-    const day = String(1 + (i % 28)).padStart(2, '0');
-    const usageText = random.uniform() < 0.05 ? '' : usage.toFixed(3);
-    lines.push(`C${100000 + i},2024-03-${day},${usageText},${tenure},${region},${plan},${churned}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 describe('training jobs', () => {
   let t: TestData;
@@ -47,9 +27,12 @@ describe('training jobs', () => {
   before(async () => {
     t = await openTestData();
     const file = path.join(t.dir, 'churn.csv');
-    writeFileSync(file, churnCsv(1500, 3));
+    writeFileSync(file, churnCsv(1500, 3, { signup: true, missingUsage: 0.05 }));
     await t.data.ingestFile(file, { name: 'churn', filename: 'churn.csv', target: 'churned' }, null);
-    writeFileSync(file, churnCsv(400, 4).replace(/,(left|stayed)\n/g, ',left\n'));
+    writeFileSync(
+      file,
+      churnCsv(400, 4, { signup: true, missingUsage: 0.05 }).replace(/,(left|stayed)\n/g, ',left\n'),
+    );
     await t.data.ingestFile(file, { name: 'one-class', filename: 'churn.csv' }, null);
     tracking = new TrackingService(t.meta, t.blobs, t.audit);
     registry = new RegistryService(t.meta, t.audit, tracking);
@@ -236,9 +219,9 @@ describe('training jobs', () => {
     assert.match(bad.error!.message, /C must be/);
   });
 
-  it('cancels a running job: the run is KILLED and the job cancelled', async () => {
+  it('cancels a running job: the run is KILLED, the job cancelled, nothing registered', async () => {
     const job = await training.train(
-      { data: 'churn@1', target: 'churned', model: 'rf', params: { trees: 3000 } },
+      { data: 'churn@1', target: 'churned', model: 'rf', params: { trees: 3000 }, register: 'never' },
       null,
     );
     for (let i = 0; i < 200 && (await jobs.get(job.id)).status !== 'running'; i++)
@@ -248,6 +231,13 @@ describe('training jobs', () => {
     await jobs.whenIdle();
     const done = await jobs.get(job.id);
     assert.equal(done.status, 'cancelled');
+    const runs = await tracking.search.searchRuns({
+      experimentIds: [(await tracking.experiments.getByName('churn')).experimentId],
+      filter: `tags.\`lathe.job\` = '${job.id}'`,
+    });
+    assert.equal(runs.items.length, 1);
+    assert.equal(runs.items[0]!.info.status, 'KILLED');
+    await assert.rejects(registry.models.get('never'), { code: 'NOT_FOUND' });
     await assert.rejects(jobs.cancel(job.id, null), /only queued or running jobs can be cancelled/);
   });
 });

@@ -25,6 +25,10 @@ export interface ModelFamilyInfo {
   params: Record<string, string>;
 }
 
+/**
+ * Registers the `train`, `tune`, `automl` and `explain` job kinds on `jobs` (each spec validated
+ * against the data before it is queued) and starts them; reads trained models back from runs.
+ */
 export class TrainingService {
   constructor(
     private readonly deps: TrainingDeps,

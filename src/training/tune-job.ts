@@ -21,16 +21,10 @@ import {
 } from '../ml/index.js';
 import { cvScore } from './cv-score.js';
 import { encodingPlan, foldData } from './fold-data.js';
-import { chooseFeatures, columnsToRead, prepareMatrices } from './prepare.js';
+import { createJobRun, experimentId, logDatasetInput, register } from './job-runs.js';
+import { readPrepared } from './prepare.js';
 import { createTrialRun, endTrialRun, paramText } from './search-runs.js';
-import {
-  experimentId,
-  fitEvaluateSave,
-  logDatasetInput,
-  paramsFor,
-  register,
-  type TrainingDeps,
-} from './train-job.js';
+import { fitEvaluateSave, paramsFor, type TrainingDeps } from './train-job.js';
 import { metricForTask, type TuneSpec } from './tune-spec.js';
 
 /** One trial as a tune result lists it. */
@@ -80,10 +74,7 @@ export async function runTuneJob(
   const actor = context.actor;
   const family = modelFamily(spec.model);
   context.progress({ phase: 'loading', message: `reading ${spec.data}` });
-  const version = await data.version(spec.data);
-  const chosen = chooseFeatures(version, spec);
-  const values = await data.columns(version.ref, columnsToRead(spec, chosen));
-  const prepared = prepareMatrices(version, values, spec, family, chosen);
+  const { version, values, prepared } = await readPrepared(data, spec, family);
   const metric = metricForTask(spec.metric, prepared.task);
   const direction = metricInfo(metric).direction;
   const fixed = paramsFor(spec, prepared);
@@ -95,21 +86,19 @@ export async function runTuneJob(
   const pool = new WorkerPool(spec.parallel);
 
   const expId = await experimentId(tracking, spec.experiment ?? version.name, actor);
-  const parent = await tracking.runs.create(
+  const parentRunId = await createJobRun(
+    tracking,
     {
       experimentId: expId,
       runName: spec.runName ?? `tune-${family.name}-${spec.target}`,
-      tags: [
-        { key: 'lathe.job', value: context.id },
-        { key: 'lathe.search', value: 'parent' },
-        { key: 'lathe.model.family', value: family.name },
-        { key: 'lathe.dataset', value: version.ref },
-        { key: 'lathe.task', value: prepared.task },
-      ],
+      jobId: context.id,
+      family: family.name,
+      dataset: version.ref,
+      task: prepared.task,
+      searchParent: true,
     },
     actor,
   );
-  const parentRunId = parent.info.runId;
   const trialRuns = new Map<number, { runId: Promise<string>; rung: number; params: ParamSet }>();
   let finished = 0;
   let best: number | undefined;
@@ -333,9 +322,7 @@ export async function runTuneJob(
       bestParams!,
       context,
     );
-    const registered = spec.register
-      ? await register(deps, spec.register, parentRunId, version.ref, actor)
-      : null;
+    const registered = await register(deps, spec.register, parentRunId, version.ref, actor, stopped);
     await tracking.runs.update(parentRunId, { status: stopped ? 'KILLED' : 'FINISHED', endTime: Date.now() });
     return {
       ...base,
@@ -348,6 +335,7 @@ export async function runTuneJob(
       registered,
     };
   } catch (err) {
+    await pool.close();
     for (const t of trialRuns.values()) {
       const id = await t.runId.catch(() => null);
       if (id) {

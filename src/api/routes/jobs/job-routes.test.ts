@@ -68,6 +68,14 @@ describe('jobs API', () => {
     assert.ok(last.result.runId);
     const got = await call('GET', `/api/v1/jobs/${started.body.id}`);
     assert.equal(got.body.status, 'succeeded');
+    // The stream of a finished job is that job, once.
+    const again = await call('GET', `/api/v1/jobs/${started.body.id}/events`);
+    const finals = String(again.body)
+      .split('\n\n')
+      .filter((e) => e.startsWith('data: '));
+    assert.equal(finals.length, 1);
+    assert.equal(JSON.parse(finals[0]!.slice(6)).status, 'succeeded');
+    assert.equal((await call('GET', '/api/v1/jobs/job_missing00/events')).status, 404);
     const list = await call('GET', '/api/v1/jobs?kind=train');
     assert.equal(list.body.jobs[0].id, started.body.id);
     const artifacts = await call('GET', `/api/v1/runs/${last.result.runId}/artifacts?path=model`);

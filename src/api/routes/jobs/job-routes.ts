@@ -158,29 +158,33 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService; training: 
         connection: 'keep-alive',
         'x-request-id': String(req.id),
       });
-      const send = (job: Job) => res.write(`data: ${JSON.stringify(job)}\n\n`);
+      // Writes after the end (the client left, or the final event was sent) are dropped.
+      const send = (job: Job) => {
+        if (!res.writableEnded && !res.destroyed) res.write(`data: ${JSON.stringify(job)}\n\n`);
+      };
+      const end = () => {
+        unsubscribe();
+        if (!res.writableEnded) res.end();
+      };
+      let unsubscribe = () => {};
       send(first);
-      if (finished(first)) return res.end();
+      if (finished(first)) return end();
       let last = 0;
-      const unsubscribe = jobs.subscribe(first.id, (job) => {
+      unsubscribe = jobs.subscribe(first.id, (job) => {
         const now = Date.now();
         // Progress at most 5 times a second; status changes always.
         if (!finished(job) && job.status === 'running' && now - last < 200) return;
         last = now;
         send(job);
-        if (finished(job)) {
-          unsubscribe();
-          res.end();
-        }
+        if (finished(job)) end();
       });
-      // The job may have finished between get() and subscribe().
-      const now = await jobs.get(first.id);
-      if (finished(now)) {
-        unsubscribe();
-        send(now);
-        res.end();
-      }
       req.raw.on('close', unsubscribe);
+      // The job may have finished between get() and subscribe() (then the listener never fires).
+      const now = await jobs.get(first.id);
+      if (finished(now) && !res.writableEnded) {
+        send(now);
+        end();
+      }
     },
   );
 };
