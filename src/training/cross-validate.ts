@@ -9,7 +9,7 @@ import { evaluate, modelFamily, type ParamSet } from '../ml/index.js';
 import { meanStd } from './cv-score.js';
 import { classScores } from './evaluation.js';
 import { fitInWorker } from './fit-in-worker.js';
-import { encodingPlan, foldData } from './fold-data.js';
+import { earlyStoppingSplit, encodingPlan, foldData } from './fold-data.js';
 import type { Prepared } from './prepare.js';
 import type { TrainSpec } from './train-spec.js';
 
@@ -40,10 +40,12 @@ export async function crossValidate(
       total: folds.length,
     });
     const fold = folds[f]!;
+    const { train, validation } = earlyStoppingSplit(fold.train, prepared.task, params);
     const { model } = await fitInWorker({
       family: family.name,
-      X: fold.train.X,
-      y: fold.train.y,
+      X: train.X,
+      y: train.y,
+      ...(validation ? { validation } : {}),
       params,
       task: prepared.task,
       classes: prepared.classes.length,

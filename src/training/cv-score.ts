@@ -14,7 +14,7 @@ import {
 } from '../ml/index.js';
 import { classScores } from './evaluation.js';
 import { fitInWorker } from './fit-in-worker.js';
-import { type FoldData, takeRows } from './fold-data.js';
+import { earlyStoppingSplit, type FoldData, takeRows } from './fold-data.js';
 
 /** What {@link cvScore} needs besides the family and params. */
 export interface CvScoreInput {
@@ -83,10 +83,12 @@ export async function cvScore(input: CvScoreInput): Promise<CvScore> {
       const all = Int32Array.from({ length: train.y.length }, (_, i) => i);
       train = takeRows(train.X, train.y, subsampleRows(all, fraction, input.seed ?? 0, f));
     }
+    const stopping = earlyStoppingSplit(train, input.task, input.params);
     const fit = await fitInWorker({
       family: input.family,
-      X: train.X,
-      y: train.y,
+      X: stopping.train.X,
+      y: stopping.train.y,
+      ...(stopping.validation ? { validation: stopping.validation } : {}),
       params: input.params,
       task: input.task,
       classes: input.classes,

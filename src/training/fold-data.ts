@@ -7,7 +7,7 @@
  * hyperparameters, so the fold matrices are built once per plan and shared by all trials.
  */
 import { type EncodingPlan, encodeColumns, type FittedRecipe, fitEncoding } from '../data/index.js';
-import type { Matrix, ModelFamily } from '../ml/index.js';
+import { holdOut, type Matrix, type ModelFamily, type ParamSet, type Task } from '../ml/index.js';
 import type { Prepared } from './prepare.js';
 import { cvFolds } from './splits.js';
 import type { TrainSpec } from './train-spec.js';
@@ -94,4 +94,27 @@ export function foldData(
     cols: last.output.length,
   };
   return { plan, folds, latencyX };
+}
+
+/**
+ * The rows a fit trains on and, when `params` ask for early stopping (`earlyStoppingRounds`), the
+ * 10% of them (stratified for classification, seed 1) held out to choose the best iteration. The
+ * same rule for the final fit, each cross-validation fold and each tuning trial, so their scores
+ * mean the same model.
+ */
+export function earlyStoppingSplit(
+  train: { X: Matrix; y: Float64Array },
+  task: Task,
+  params: ParamSet,
+): { train: { X: Matrix; y: Float64Array }; validation?: { X: Matrix; y: Float64Array } } {
+  if (params['earlyStoppingRounds'] === undefined || params['earlyStoppingRounds'] === null) return { train };
+  const split = holdOut(train.X.rows, {
+    testSize: 0.1,
+    seed: 1,
+    ...(task === 'regression' ? {} : { stratify: train.y }),
+  });
+  return {
+    train: takeRows(train.X, train.y, split.train),
+    validation: takeRows(train.X, train.y, split.test),
+  };
 }

@@ -5,13 +5,13 @@
  */
 import type { DataService } from '../data/index.js';
 import type { JobContext } from '../jobs/index.js';
-import { type FittedModel, holdOut, modelFamily, type ParamSet, type SavedModel } from '../ml/index.js';
+import { type FittedModel, modelFamily, type ParamSet, type SavedModel } from '../ml/index.js';
 import { columnTypeOf, writeModelPackage } from '../models/index.js';
 import type { RegistryService } from '../registry/index.js';
 import type { TrackingService } from '../tracking/index.js';
 import { type Evaluation, evaluateModel } from './evaluation.js';
 import { fitInWorker } from './fit-in-worker.js';
-import { takeRows } from './fold-data.js';
+import { earlyStoppingSplit } from './fold-data.js';
 import { createJobRun, experimentId, logDatasetInput, register } from './job-runs.js';
 import { type ExcludedColumn, type Prepared, readPrepared } from './prepare.js';
 import { crossValidate } from './cross-validate.js';
@@ -169,20 +169,20 @@ export async function fitEvaluateSave(
 ) {
   const { tracking } = deps;
   const family = modelFamily(spec.model);
-  const validation = holdOutValidation(prepared, params);
+  const { train, validation } = earlyStoppingSplit(prepared.train, prepared.task, params);
   context.progress({
     phase: 'fitting',
     message: `fitting ${family.name} on ${prepared.train.X.rows} rows`,
   });
   const fit = await fitInWorker({
     family: family.name,
-    X: validation ? validation.trainX : prepared.train.X,
-    y: validation ? validation.trainY : prepared.train.y,
+    X: train.X,
+    y: train.y,
     params,
     task: prepared.task,
     classes: prepared.classes.length,
     // Without early stopping the test rows only feed the progress display, never a choice.
-    validation: validation ? validation.valid : { X: prepared.test.X, y: prepared.test.y },
+    validation: validation ?? { X: prepared.test.X, y: prepared.test.y },
     onProgress: (p) =>
       context.progress({
         phase: 'fitting',
@@ -244,19 +244,6 @@ function informationCriteria(model: FittedModel, prepared: Prepared): [string, n
     ['train_aic', aic],
     ['train_bic', bic],
   ];
-}
-
-/** With early stopping, 10% of the training rows are held out to choose the best iteration. */
-function holdOutValidation(prepared: Prepared, params: ParamSet) {
-  if (params['earlyStoppingRounds'] === undefined || params['earlyStoppingRounds'] === null) return null;
-  const { X, y } = prepared.train;
-  const split = holdOut(X.rows, {
-    testSize: 0.1,
-    seed: 1,
-    ...(prepared.task === 'regression' ? {} : { stratify: y }),
-  });
-  const train = takeRows(X, y, split.train);
-  return { trainX: train.X, trainY: train.y, valid: takeRows(X, y, split.test) };
 }
 
 /** Writes the model package and the JSON artifacts of a fitted model to run `runId`. */
