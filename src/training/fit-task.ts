@@ -3,7 +3,7 @@
  * SharedArrayBuffers (not copied); progress goes back through a shared control block the caller
  * polls, and the caller's stop request comes in through the same block.
  */
-import { modelFamily, type ParamSet, type SavedModel, type Task } from '../ml/index.js';
+import { type ModelFamily, modelFamily, type ParamSet, type SavedModel, type Task } from '../ml/index.js';
 
 /** Slots of the shared Int32Array control block. */
 export const CONTROL = { stop: 0, seq: 1, iteration: 2, total: 3, metricsLength: 4, size: 5 } as const;
@@ -34,14 +34,21 @@ export interface FitTaskResult {
   fitSeconds: number;
 }
 
-/** Fits a family in this worker; see {@link FitTaskArgs}. */
-export function fitFamily(args: FitTaskArgs): FitTaskResult {
+/**
+ * Fits a family in this worker; see {@link FitTaskArgs}. With `threads` > 1 among the params, a
+ * family that has `fitAsync` spreads its work over that many threads (the model is the same).
+ */
+export async function fitFamily(args: FitTaskArgs): Promise<FitTaskResult> {
   const { control, metrics } = args;
   const family = modelFamily(args.family);
   const encoder = new TextEncoder();
   const started = performance.now();
   const history: FitTaskResult['history'] = [];
-  const model = family.fit({ data: args.X, rows: args.rows, cols: args.cols }, args.y, args.params, {
+  const threads = args.params['threads'];
+  const parallel = family.fitAsync !== undefined && typeof threads === 'number' && threads > 1;
+  const fit = (...a: Parameters<ModelFamily['fit']>) =>
+    parallel ? family.fitAsync!(...a) : family.fit(...a);
+  const model = await fit({ data: args.X, rows: args.rows, cols: args.cols }, args.y, args.params, {
     task: args.task,
     classes: args.classes,
     ...(args.validation

@@ -172,6 +172,14 @@ describe('training jobs', () => {
     );
   });
 
+  it('grows a forest on two threads from a job, the same model as on one', async () => {
+    const spec = { data: 'churn@1', target: 'churned', model: 'rf', params: { trees: 12, maxDepth: 5 } };
+    const one = await run(spec);
+    const two = await run({ ...spec, params: { ...spec.params, threads: 2 } });
+    assert.equal(two.status, 'succeeded', JSON.stringify(two.error));
+    assert.deepEqual((two.result as TrainResult).metrics, (one.result as TrainResult).metrics);
+  });
+
   it('holds out the latest rows with a time split and folds forward in time', async () => {
     const job = await run({
       data: 'churn@1',

@@ -11,8 +11,7 @@
  * took are done. A worker that has not started yet costs nothing: the caller does every chunk.
  */
 import type { ObjectiveWithGradient } from '../optim/lbfgs.js';
-import { addL2, binaryLossRange, lossOf, residualOf } from './logistic-loss.js';
-import { kernelsFor, type WasmKernels, type WasmLayout } from './logistic-wasm.js';
+import { addL2, binaryLossRange } from './logistic-loss.js';
 
 /** Rows per chunk (a multiple of 4, the kernel's row block). */
 export const CHUNK_ROWS = 4096;
@@ -45,12 +44,6 @@ export interface BinaryChunks {
   partials: Float64Array;
   /** Control words (generation, next ticket, done count, stop and failure flags). */
   ctrl: Int32Array;
-  /**
-   * When set, `data`, `w` and `partials` are views of this WebAssembly memory and every
-   * participant evaluates with the SIMD kernels (logistic-wasm.ts); `z` is its per-row scratch.
-   */
-  wasm?: WasmLayout & { shared: boolean };
-  z?: Float64Array;
 }
 
 /** Number of chunks of `rows` rows. */
@@ -75,45 +68,11 @@ function chunkViews(s: BinaryChunks): Float64Array[] {
   );
 }
 
-/** Chunk `c` (rows from..to) with the WebAssembly kernels: X·w, then the loss in JS, then Xᵀ·r. */
-function wasmChunk(
-  s: BinaryChunks,
-  k: WasmKernels,
-  c: number,
-  from: number,
-  to: number,
-  view: Float64Array,
-): void {
-  const L = s.wasm!;
-  const z = s.z!;
-  const { cols, y, sw } = s;
-  const n = to - from;
-  const xPtr = L.xOff + from * cols * 8;
-  const zPtr = L.zOff + from * 8;
-  k.dots(xPtr, n, cols, L.wOff, zPtr);
-  const b = s.fitIntercept ? s.w[cols]! : 0;
-  let f = 0;
-  let gb = 0;
-  for (let i = from; i < to; i++) {
-    const zi = z[i]! + b;
-    const e = Math.exp(-Math.abs(zi));
-    const si = sw[i]!;
-    f += si * lossOf(zi, e, y[i]!);
-    const r = si * residualOf(zi, e, y[i]!);
-    z[i] = r;
-    gb += r;
-  }
-  for (let j = 0; j < cols; j++) view[j] = 0;
-  k.axpys(xPtr, n, cols, zPtr, L.pOff + c * (cols + 2) * 8);
-  view[cols] = s.fitIntercept ? gb : 0;
-  view[cols + 1] = f;
-}
-
 /**
  * Claims and computes chunks of the current generation until none is left; returns how many this
  * thread computed.
  */
-function workChunks(s: BinaryChunks, views: Float64Array[], k: WasmKernels | undefined): number {
+function workChunks(s: BinaryChunks, views: Float64Array[]): number {
   const n = views.length;
   const ctrl = s.ctrl;
   let done = 0;
@@ -128,8 +87,7 @@ function workChunks(s: BinaryChunks, views: Float64Array[], k: WasmKernels | und
     const from = c * CHUNK_ROWS;
     const to = Math.min(s.rows, from + CHUNK_ROWS);
     const view = views[c]!;
-    if (k !== undefined) wasmChunk(s, k, c, from, to, view);
-    else view[s.cols + 1] = binaryLossRange(s.data, s.cols, s.y, s.sw, s.w, s.fitIntercept, from, to, view);
+    view[s.cols + 1] = binaryLossRange(s.data, s.cols, s.y, s.sw, s.w, s.fitIntercept, from, to, view);
     Atomics.add(ctrl, DONE, 1);
     Atomics.notify(ctrl, DONE);
     done++;
@@ -143,7 +101,6 @@ function workChunks(s: BinaryChunks, views: Float64Array[], k: WasmKernels | und
  */
 export function chunkedObjective(s: BinaryChunks, l2: number): ObjectiveWithGradient {
   const views = chunkViews(s);
-  const kernels = s.wasm && kernelsFor(s.wasm.memory, s.wasm.shared);
   const n = views.length;
   const { cols, ctrl } = s;
   const width = cols + 2;
@@ -152,7 +109,7 @@ export function chunkedObjective(s: BinaryChunks, l2: number): ObjectiveWithGrad
     const gen = Atomics.load(ctrl, GEN) + 1;
     Atomics.store(ctrl, GEN, gen);
     Atomics.notify(ctrl, GEN);
-    workChunks(s, views, kernels);
+    workChunks(s, views);
     const target = (gen + 1) * n;
     for (;;) {
       const d = Atomics.load(ctrl, DONE);
@@ -183,11 +140,10 @@ export function serveChunks(s: BinaryChunks): number {
   let total = 0;
   Atomics.add(ctrl, SERVING, 1);
   try {
-    const kernels = s.wasm && kernelsFor(s.wasm.memory, s.wasm.shared);
     for (;;) {
       const gen = Atomics.load(ctrl, GEN);
       if (Atomics.load(ctrl, STOP) !== 0) return total;
-      total += workChunks(s, views, kernels);
+      total += workChunks(s, views);
       Atomics.wait(ctrl, GEN, gen);
     }
   } catch (err) {

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chunkCount, chunkedObjective, newControl } from './logistic-chunks.js';
 import { binaryLossRange } from './logistic-loss.js';
-import { localChunks } from './logistic-parallel.js';
 import { data } from './logistic-test-data.js';
 
 describe('binary logistic kernel', () => {
@@ -30,37 +28,6 @@ describe('binary logistic kernel', () => {
         assert.ok(Math.abs(f - fRef) < 1e-12 * Math.max(1, fRef), `${f} vs ${fRef}`);
         for (let j = 0; j < 6; j++) assert.ok(Math.abs(grad[j]! - gRef[j]!) < 1e-12, `grad ${j}`);
       }
-    }
-  });
-});
-
-describe('WebAssembly SIMD kernels', () => {
-  it("give the JavaScript kernel's objective and gradient (odd and even column counts)", () => {
-    for (const cols of [1, 5, 6]) {
-      const { X, y, sw } = data(9001, cols, cols);
-      const wasm = localChunks(X, y, sw, true);
-      assert.ok(wasm.wasm !== undefined, 'WebAssembly SIMD is available in Node 20');
-      const js = {
-        data: X.data,
-        rows: X.rows,
-        cols,
-        y,
-        sw,
-        fitIntercept: true,
-        w: new Float64Array(cols + 1),
-        partials: new Float64Array(chunkCount(X.rows) * (cols + 2)),
-        ctrl: newControl(X.rows, false),
-      };
-      const a = chunkedObjective(wasm, 0.5);
-      const b = chunkedObjective(js, 0.5);
-      const w = Float64Array.from({ length: cols + 1 }, (_, j) => Math.cos(j) / 2);
-      const ga = new Float64Array(cols + 1);
-      const gb = new Float64Array(cols + 1);
-      const fa = a(w, ga);
-      const fb = b(w, gb);
-      assert.ok(Math.abs(fa - fb) <= 1e-12 * fb, `${fa} vs ${fb}`);
-      for (let j = 0; j <= cols; j++)
-        assert.ok(Math.abs(ga[j]! - gb[j]!) <= 1e-9, `grad ${j}: ${ga[j]} vs ${gb[j]}`);
     }
   });
 });

@@ -6,7 +6,6 @@
 import type { Matrix } from '../matrix.js';
 import { sharedWorkerPool, taskModuleUrl, toShared } from '../parallel/index.js';
 import { type BinaryChunks, chunkCount, newControl, stopChunks } from './logistic-chunks.js';
-import { wasmLayout } from './logistic-wasm.js';
 
 const TASKS = taskModuleUrl(import.meta.url, './logistic-chunks');
 
@@ -19,67 +18,29 @@ export interface ChunkSession {
   served: Promise<number[]>;
 }
 
-/**
- * The chunk state over a WebAssembly memory holding a copy of the features (shared when
- * `shared`), or undefined when the SIMD kernels cannot take this problem.
- */
-function wasmChunks(
-  X: Matrix,
-  y: Float64Array,
-  sw: Float64Array,
-  fitIntercept: boolean,
-  shared: boolean,
-): BinaryChunks | undefined {
-  const chunks = chunkCount(X.rows);
-  const layout = wasmLayout(X.rows, X.cols, chunks, shared);
-  if (layout === undefined) return undefined;
-  const buffer = layout.memory.buffer;
-  const data = new Float64Array(buffer, layout.xOff, X.rows * X.cols);
-  data.set(X.data);
-  return {
-    data,
-    rows: X.rows,
-    cols: X.cols,
-    y: shared ? toShared(y) : y,
-    sw: shared ? toShared(sw) : sw,
-    fitIntercept,
-    w: new Float64Array(buffer, layout.wOff, X.cols + 1),
-    partials: new Float64Array(buffer, layout.pOff, chunks * (X.cols + 2)),
-    ctrl: newControl(X.rows, shared),
-    wasm: { ...layout, shared },
-    z: new Float64Array(buffer, layout.zOff, X.rows),
-  };
-}
-
-/**
- * The chunk state for the calling thread alone: over WebAssembly memory with the SIMD kernels
- * when available, else over `X` itself with the JavaScript kernel.
- */
+/** The chunk state for the calling thread alone, over `X` itself. */
 export function localChunks(
   X: Matrix,
   y: Float64Array,
   sw: Float64Array,
   fitIntercept: boolean,
 ): BinaryChunks {
-  return (
-    wasmChunks(X, y, sw, fitIntercept, false) ?? {
-      data: X.data,
-      rows: X.rows,
-      cols: X.cols,
-      y,
-      sw,
-      fitIntercept,
-      w: new Float64Array(X.cols + 1),
-      partials: new Float64Array(chunkCount(X.rows) * (X.cols + 2)),
-      ctrl: newControl(X.rows, false),
-    }
-  );
+  return {
+    data: X.data,
+    rows: X.rows,
+    cols: X.cols,
+    y,
+    sw,
+    fitIntercept,
+    w: new Float64Array(X.cols + 1),
+    partials: new Float64Array(chunkCount(X.rows) * (X.cols + 2)),
+    ctrl: newControl(X.rows, false),
+  };
 }
 
 /**
- * Shares the data and starts `threads − 1` helper workers (threads >= 2). Picks the kernel as
- * {@link localChunks} does (the WebAssembly one when it can take the problem), so the results are
- * the same as on the calling thread alone.
+ * Shares the data and starts `threads − 1` helper workers (threads >= 2). Chunks are summed in
+ * chunk order, so the results are the same as on the calling thread alone.
  */
 export function startChunkWorkers(
   X: Matrix,
@@ -88,7 +49,7 @@ export function startChunkWorkers(
   fitIntercept: boolean,
   threads: number,
 ): ChunkSession {
-  const chunks = wasmChunks(X, y, sw, fitIntercept, true) ?? {
+  const chunks: BinaryChunks = {
     data: toShared(X.data),
     rows: X.rows,
     cols: X.cols,

@@ -123,6 +123,8 @@ export function minimizeLbfgs(
   });
 
   let stalls = 0;
+  let spareS: Float64Array | undefined;
+  let spareY: Float64Array | undefined;
   for (let iter = 0; ; iter++) {
     pseudo();
     let pgMax = 0;
@@ -198,8 +200,11 @@ export function minimizeLbfgs(
       t *= 0.5;
     }
     if (!accepted) return result(iter, 'lineSearch');
-    const s = new Float64Array(n);
-    const yv = new Float64Array(n);
+    // The new correction pair reuses the arrays of the pair it evicts (no allocation once full).
+    const s = spareS ?? new Float64Array(n);
+    const yv = spareY ?? new Float64Array(n);
+    spareS = undefined;
+    spareY = undefined;
     let sy = 0;
     for (let i = 0; i < n; i++) {
       s[i] = xNew[i]! - x[i]!;
@@ -208,13 +213,16 @@ export function minimizeLbfgs(
     }
     if (sy > 1e-16) {
       if (S.length === m) {
-        S.shift();
-        Y.shift();
+        spareS = S.shift();
+        spareY = Y.shift();
         rho.shift();
       }
       S.push(s);
       Y.push(yv);
       rho.push(1 / sy);
+    } else {
+      spareS = s;
+      spareY = yv;
     }
     const FOld = F;
     [x, xNew] = [xNew, x];
