@@ -154,6 +154,17 @@ type ForestClass = {
   load(saved: SavedModel): Estimator & { forest: ForestArrays; classes: number };
 };
 
+/** A forest's fit extras from a family context: weights, progress per tree, the stop request. */
+function forestExtra(context: FitContext) {
+  return {
+    ...(context.sampleWeight ? { sampleWeight: context.sampleWeight } : {}),
+    ...(context.onProgress
+      ? { onTree: (done: number, total: number) => context.onProgress!({ iteration: done, total }) }
+      : {}),
+    ...(context.shouldStop ? { shouldStop: context.shouldStop } : {}),
+  };
+}
+
 function forestFamily(
   name: string,
   summary: string,
@@ -182,13 +193,13 @@ function forestFamily(
     kinds,
     fit(X, y, params, context) {
       requireTask(family, context);
-      const extra = context.sampleWeight ? { sampleWeight: context.sampleWeight } : undefined;
+      const extra = forestExtra(context);
       if (context.task === 'regression') return wrap('regression', regressor.fit(X, y, params, extra));
       return wrap(context.task, classifier.fit(X, y, params, extra));
     },
     async fitAsync(X, y, params, context) {
       requireTask(family, context);
-      const extra = context.sampleWeight ? { sampleWeight: context.sampleWeight } : undefined;
+      const extra = forestExtra(context);
       if (context.task === 'regression')
         return wrap('regression', await regressor.fitAsync(X, y, params, extra));
       return wrap(context.task, await classifier.fitAsync(X, y, params, extra));

@@ -155,7 +155,9 @@ function planForest(
 
 /** Assembles the grown trees (in seed order) into the fitted forest. */
 function finishForest(plan: ForestPlan, grown: TreeArrays[]): FittedForest {
-  const { X, y, data, sampling, seeds, classification } = plan;
+  const { X, y, data, sampling, classification } = plan;
+  // A stopped fit keeps the trees it grew: the first seeds.
+  const seeds = plan.seeds.subarray(0, grown.length);
   const outputs = classification ? data.classes : 1;
   const forest = concatTrees(grown, outputs);
   const oobScore = plan.oob
@@ -164,11 +166,17 @@ function finishForest(plan: ForestPlan, grown: TreeArrays[]): FittedForest {
   return { forest, cols: X.cols, classes: data.classes, oobScore };
 }
 
-/** Grows the trees of `plan` one after the other on this thread. */
-function growAll(plan: ForestPlan): TreeArrays[] {
+/**
+ * Grows the trees of `plan` one after the other on this thread, reporting each to `extra.onTree`
+ * and stopping early (after at least one tree) when `extra.shouldStop` says so.
+ */
+function growAll(plan: ForestPlan, extra: FitExtra | undefined): TreeArrays[] {
   const grown: TreeArrays[] = [];
-  for (const seed of plan.seeds)
+  for (const seed of plan.seeds) {
+    if (grown.length > 0 && extra?.shouldStop?.()) break;
     grown.push(growForestTree(plan.data, plan.weights, plan.params, plan.sampling, seed));
+    extra?.onTree?.(grown.length, plan.seeds.length);
+  }
   return grown;
 }
 
@@ -182,7 +190,7 @@ export function fitForest(
   splitter: 'best' | 'random',
 ): FittedForest {
   const plan = planForest(X, y, options, extra, classification, splitter);
-  return finishForest(plan, growAll(plan));
+  return finishForest(plan, growAll(plan, extra));
 }
 
 /** Fits a forest growing its trees on `options.threads` worker threads (this thread when 1). */
@@ -195,15 +203,18 @@ export async function fitForestAsync(
   splitter: 'best' | 'random',
 ): Promise<FittedForest> {
   const plan = planForest(X, y, options, extra, classification, splitter);
-  if (plan.threads === 1 || plan.seeds.length === 1) return finishForest(plan, growAll(plan));
-  const grown = await growTreesOnPool(
-    plan.data,
-    plan.weights,
-    plan.params,
-    plan.sampling,
-    plan.seeds,
-    plan.threads,
-  );
+  if (plan.threads === 1 || plan.seeds.length === 1) return finishForest(plan, growAll(plan, extra));
+  // Waves of a few trees per thread, so progress is reported and a stop is honoured between waves.
+  const wave = plan.threads * 4;
+  const grown: TreeArrays[] = [];
+  for (let from = 0; from < plan.seeds.length; from += wave) {
+    if (grown.length > 0 && extra?.shouldStop?.()) break;
+    const seeds = plan.seeds.subarray(from, Math.min(plan.seeds.length, from + wave));
+    grown.push(
+      ...(await growTreesOnPool(plan.data, plan.weights, plan.params, plan.sampling, seeds, plan.threads)),
+    );
+    extra?.onTree?.(grown.length, plan.seeds.length);
+  }
   return finishForest(plan, grown);
 }
 

@@ -92,3 +92,63 @@ describe('forests on worker threads (options.threads, fitAsync)', () => {
     );
   });
 });
+
+describe('forest progress and stop', () => {
+  const { X, yClass } = data();
+
+  it('reports each tree and stops between trees with what it grew (one thread and two)', async () => {
+    const seen: number[] = [];
+    let stop = false;
+    const one = RandomForestClassifier.fit(
+      X,
+      yClass,
+      { trees: 20 },
+      {
+        onTree: (done, total) => {
+          seen.push(done);
+          assert.equal(total, 20);
+          stop = done >= 3;
+        },
+        shouldStop: () => stop,
+      },
+    );
+    assert.deepEqual(seen, [1, 2, 3]);
+    assert.equal(one.treeCount, 3);
+    // The three trees are the first three of the full forest: same predictions as trees: 3.
+    const three = RandomForestClassifier.fit(X, yClass, { trees: 3 });
+    assert.deepEqual(one.predictProba(X).data, three.predictProba(X).data);
+
+    let waves = 0;
+    const two = await RandomForestClassifier.fitAsync(
+      X,
+      yClass,
+      { trees: 40, threads: 2 },
+      {
+        onTree: () => {
+          waves++;
+        },
+        shouldStop: () => waves >= 1,
+      },
+    );
+    assert.equal(two.treeCount, 8, 'one wave of 4 trees per thread');
+  });
+
+  it('the rf family reports progress and stops through its context', () => {
+    let calls = 0;
+    const model = modelFamily('rf').fit(
+      X,
+      yClass,
+      { trees: 30 },
+      {
+        task: 'multiclass',
+        classes: 3,
+        onProgress: () => {
+          calls++;
+        },
+        shouldStop: () => calls >= 5,
+      },
+    );
+    assert.equal(calls, 5);
+    assert.equal(model.save().arrays['treeStart']!.length, 6);
+  });
+});

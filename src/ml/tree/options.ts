@@ -54,6 +54,10 @@ export interface ForestOptions extends TreeOptions {
 export interface FitExtra {
   /** Non-negative weight per row (default 1). */
   sampleWeight?: Float64Array;
+  /** Forests: called after each tree is grown with the trees done and planned. */
+  onTree?: (done: number, total: number) => void;
+  /** Forests: polled between trees; true stops the fit with the trees grown so far (at least one). */
+  shouldStop?: () => boolean;
 }
 
 const TREE_KEYS = [
