@@ -140,7 +140,7 @@ export function binData(
     const col = colData.subarray(f * rows, (f + 1) * rows);
     let missing = false;
     for (let r = 0; r < rows; r++)
-      if (col[r] !== col[r]) {
+      if (Number.isNaN(col[r]!)) {
         missing = true;
         break;
       }
@@ -161,7 +161,7 @@ export function binData(
       upper.push(new Float64Array(0));
       for (let r = 0; r < rows; r++) {
         const v = col[r]!;
-        out[r] = v !== v ? max + 1 : v;
+        out[r] = Number.isNaN(v) ? max + 1 : v;
       }
     } else {
       const count = sample ? sample.length : rows;
@@ -169,7 +169,7 @@ export function binData(
       let k = 0;
       for (let i = 0; i < count; i++) {
         const v = col[sample ? sample[i]! : i]!;
-        if (v === v) values[k++] = v;
+        if (!Number.isNaN(v)) values[k++] = v;
       }
       const sorted = values.subarray(0, k).sort();
       const bounds = binBounds(sorted, missing ? Math.min(maxBins, 255) : maxBins);
@@ -180,13 +180,14 @@ export function binData(
       const top = nb > 1 ? bounds[last - 1]! : Number.NEGATIVE_INFINITY;
       for (let r = 0; r < rows; r++) {
         const v = col[r]!;
-        out[r] = v !== v ? nb : v > top ? last : binOf(bounds, v);
+        out[r] = Number.isNaN(v) ? nb : v > top ? last : binOf(bounds, v);
       }
     }
     offset[f + 1] = offset[f]! + nBins[f]! + 1;
   }
   const total = offset[cols]!;
-  const slot = total <= 65536 ? alloc(Uint16Array, rows * cols, shared) : alloc(Uint32Array, rows * cols, shared);
+  const slot =
+    total <= 65536 ? alloc(Uint16Array, rows * cols, shared) : alloc(Uint32Array, rows * cols, shared);
   for (let r0 = 0; r0 < rows; r0 += BLOCK) {
     const r1 = Math.min(rows, r0 + BLOCK);
     for (let f = 0; f < cols; f++) {

@@ -11,7 +11,14 @@ import { addTrees, type FlatTrees, FlatTreesBuilder } from './flat-trees.js';
 import type { GrownTree, HistPool } from './grow.js';
 import { TreeGrower } from './grow.js';
 import { LocalHistPool } from './hist-pool.js';
-import { baseScore, computeGradients, evalMetric, METRIC_OF, type Objective, weightedQuantile } from './objective.js';
+import {
+  baseScore,
+  computeGradients,
+  evalMetric,
+  METRIC_OF,
+  type Objective,
+  weightedQuantile,
+} from './objective.js';
 import type { GbdtParams } from './options.js';
 
 /** What the boosting loop needs besides the data and the parameters. */
@@ -91,7 +98,8 @@ export function boost(X: Matrix, y: Float64Array, p: GbdtParams, ctx: BoostConte
   const builder = new FlatTreesBuilder();
   const val = ctx.validation;
   const valMargin = val ? new Float64Array(val.X.rows * k) : undefined;
-  if (val && valMargin) for (let r = 0; r < val.X.rows; r++) for (let c = 0; c < k; c++) valMargin[r * k + c] = base[c]!;
+  if (val && valMargin)
+    for (let r = 0; r < val.X.rows; r++) for (let c = 0; c < k; c++) valMargin[r * k + c] = base[c]!;
   const history: number[] = [];
   let best = Number.POSITIVE_INFINITY;
   let bestRound = -1;

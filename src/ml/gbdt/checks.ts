@@ -18,9 +18,12 @@ export function checkFeatures(X: Matrix, cols: number | undefined, where: string
     !Number.isInteger(X.cols) ||
     X.data.length !== X.rows * X.cols
   )
-    throw invalid(`${where}: X must be a Matrix (Float64Array of rows × cols values); got ${describeValue(X)}`, {
-      field: 'X',
-    });
+    throw invalid(
+      `${where}: X must be a Matrix (Float64Array of rows × cols values); got ${describeValue(X)}`,
+      {
+        field: 'X',
+      },
+    );
   if (cols !== undefined && X.cols !== cols)
     throw invalid(`${where}: X must have ${cols} columns (as when fitted); got ${X.cols}`, { field: 'X' });
   const d = X.data;
@@ -39,9 +42,12 @@ export function checkFeatures(X: Matrix, cols: number | undefined, where: string
 
 function checkTargets(y: Float64Array, rows: number, context: FitContext, where: string): void {
   if (!(y instanceof Float64Array) || y.length !== rows)
-    throw invalid(`${where}: y must be a Float64Array of ${rows} values (one per row); got ${describeValue(y)}`, {
-      field: 'y',
-    });
+    throw invalid(
+      `${where}: y must be a Float64Array of ${rows} values (one per row); got ${describeValue(y)}`,
+      {
+        field: 'y',
+      },
+    );
   const k = context.classes;
   const seen = new Set<number>();
   for (let i = 0; i < rows; i++) {
@@ -65,9 +71,13 @@ function checkTargets(y: Float64Array, rows: number, context: FitContext, where:
 export function checkFitData(X: Matrix, y: Float64Array, context: FitContext): void {
   const task = context.task;
   if (task !== 'binary' && task !== 'multiclass' && task !== 'regression')
-    throw invalid(`task must be binary, multiclass or regression; got ${describeValue(task)}`, { field: 'task' });
+    throw invalid(`task must be binary, multiclass or regression; got ${describeValue(task)}`, {
+      field: 'task',
+    });
   if (task === 'binary' && context.classes !== 2)
-    throw invalid(`a binary task needs classes = 2; got ${describeValue(context.classes)}`, { field: 'classes' });
+    throw invalid(`a binary task needs classes = 2; got ${describeValue(context.classes)}`, {
+      field: 'classes',
+    });
   if (task === 'multiclass' && !(Number.isInteger(context.classes) && context.classes >= 2))
     throw invalid(`a multiclass task needs classes >= 2; got ${describeValue(context.classes)}`, {
       field: 'classes',

@@ -99,10 +99,13 @@ export class FlatTreesBuilder {
 
 const BLOCK = 64;
 
-/** Node arrays laid out for prediction: absolute left child, 1 where NaN goes right. */
+/**
+ * Node arrays laid out for prediction: `info[2g]` the feature (−1 at leaves), `info[2g + 1]` the
+ * absolute left child with bit 31 set when NaN goes right; `left` the absolute left child.
+ */
 interface Layout {
+  info: Int32Array;
   left: Int32Array;
-  nanRight: Int32Array;
   anyCat: boolean;
 }
 
@@ -113,13 +116,14 @@ function layoutOf(trees: FlatTrees): Layout {
   if (!l) {
     const nodes = trees.feature.length;
     const left = new Int32Array(nodes);
-    const nanRight = new Int32Array(nodes);
+    const info = new Int32Array(2 * nodes);
     for (let t = 0; t + 1 < trees.treeStart.length; t++)
       for (let g = trees.treeStart[t]!; g < trees.treeStart[t + 1]!; g++) {
         left[g] = trees.treeStart[t]! + trees.left[g]!;
-        nanRight[g] = 1 - trees.missingLeft[g]!;
+        info[2 * g] = trees.feature[g]!;
+        info[2 * g + 1] = left[g]! | ((1 - trees.missingLeft[g]!) << 31);
       }
-    l = { left, nanRight, anyCat: trees.categorical.includes(1) };
+    l = { info, left, anyCat: trees.categorical.includes(1) };
     layouts.set(trees, l);
   }
   return l;
@@ -129,7 +133,8 @@ function layoutOf(trees: FlatTrees): Layout {
  * Adds the trees `t0..t1` of `trees` to `margin` (rows × k, row-major) for row-major raw features
  * `x` of `cols` columns. Rows are taken in blocks of 64 and the trees one after another inside a
  * block, so each row's sum runs in tree order (the same order as the TreeEnsemble reference). The
- * numeric step is branch-free: child = left + (x > threshold) | (x is NaN & NaN goes right).
+ * numeric step is branch-free: child = left + ((x > threshold) | (x is NaN & NaN goes right)), from
+ * one packed Int32Array per node pair and the thresholds.
  */
 export function addTrees(
   trees: FlatTrees,
@@ -141,12 +146,12 @@ export function addTrees(
   k: number,
   margin: Float64Array,
 ): void {
-  const { left, nanRight, anyCat } = layoutOf(trees);
+  const { info, left, anyCat } = layoutOf(trees);
   if (anyCat) {
     addTreesCategorical(trees, left, t0, t1, x, rows, cols, k, margin);
     return;
   }
-  const { treeStart, treeClass, feature, threshold, value } = trees;
+  const { treeStart, treeClass, threshold, value } = trees;
   for (let r0 = 0; r0 < rows; r0 += BLOCK) {
     const r1 = Math.min(rows, r0 + BLOCK);
     for (let t = t0; t < t1; t++) {
@@ -155,11 +160,13 @@ export function addTrees(
       for (let r = r0; r < r1; r++) {
         const base = r * cols;
         let n = ts;
-        let f = feature[n]!;
+        let f = info[2 * n]!;
         while (f >= 0) {
           const v = x[base + f]!;
-          n = left[n]! + (+(v > threshold[n]!) | (+(v !== v) & nanRight[n]!));
-          f = feature[n]!;
+          const m = info[2 * n + 1]!;
+          // biome-ignore lint/suspicious/noSelfCompare: v !== v is the branch-free NaN test of the hot loop
+          n = (m & 0x7fffffff) + (+(v > threshold[n]!) | (+(v !== v) & (m >>> 31)));
+          f = info[2 * n]!;
         }
         margin[r * k + c]! += value[n]!;
       }
@@ -178,7 +185,8 @@ function addTreesCategorical(
   k: number,
   margin: Float64Array,
 ): void {
-  const { treeStart, treeClass, feature, threshold, missingLeft, value, categorical, catStart, catBits } = trees;
+  const { treeStart, treeClass, feature, threshold, missingLeft, value, categorical, catStart, catBits } =
+    trees;
   for (let r0 = 0; r0 < rows; r0 += BLOCK) {
     const r1 = Math.min(rows, r0 + BLOCK);
     for (let t = t0; t < t1; t++) {
@@ -191,7 +199,7 @@ function addTreesCategorical(
         while (f >= 0) {
           const v = x[base + f]!;
           let goLeft: boolean;
-          if (v !== v) goLeft = missingLeft[n] === 1;
+          if (Number.isNaN(v)) goLeft = missingLeft[n] === 1;
           else if (categorical[n] === 1) {
             const s = catStart[n]!;
             goLeft =

@@ -45,7 +45,9 @@ export const gbdtFamily: ModelFamily = {
   kinds: [GBDT_KIND],
   fit(X, y, params, context) {
     if (!TASKS.includes(context.task))
-      throw invalid(`model gbdt does not do ${context.task}; it does ${TASKS.join(', ')}`, { field: 'model' });
+      throw invalid(`model gbdt does not do ${context.task}; it does ${TASKS.join(', ')}`, {
+        field: 'model',
+      });
     return gbdtFitted(GradientBoosting.fit(X, y, params, context));
   },
   load: (saved) => gbdtFitted(GradientBoosting.load(saved)),

@@ -58,12 +58,17 @@ describe('GradientBoosting', () => {
   it('shouldStop ends the fit after the current round', () => {
     let rounds = 0;
     const X = normal(200, 3, 5);
-    const m = GradientBoosting.fit(X, binaryLabels(X, 6), { rounds: 50 }, {
-      task: 'binary',
-      classes: 2,
-      onProgress: () => rounds++,
-      shouldStop: () => rounds >= 3,
-    });
+    const m = GradientBoosting.fit(
+      X,
+      binaryLabels(X, 6),
+      { rounds: 50 },
+      {
+        task: 'binary',
+        classes: 2,
+        onProgress: () => rounds++,
+        shouldStop: () => rounds >= 3,
+      },
+    );
     assert.equal(m.iterations, 3);
   });
 
@@ -103,7 +108,12 @@ describe('GradientBoosting', () => {
     const te = make(1000);
     const opts = { rounds: 3, maxDepth: 1, learningRate: 0.5 };
     const ordinal = GradientBoosting.fit(tr.X, tr.y, opts, { task: 'binary', classes: 2 });
-    const cat = GradientBoosting.fit(tr.X, tr.y, { ...opts, categoricalFeatures: [0] }, { task: 'binary', classes: 2 });
+    const cat = GradientBoosting.fit(
+      tr.X,
+      tr.y,
+      { ...opts, categoricalFeatures: [0] },
+      { task: 'binary', classes: 2 },
+    );
     const aucOrdinal = rocAuc(te.y, proba1(ordinal, te.X));
     const aucCat = rocAuc(te.y, proba1(cat, te.X));
     assert.ok(aucCat > aucOrdinal + 0.05, `categorical ${aucCat} vs ordinal ${aucOrdinal}`);
@@ -177,7 +187,10 @@ describe('GradientBoosting', () => {
     const random = new SeededRandom(15);
     const rows = 300;
     const X = { data: Float64Array.from({ length: rows * 3 }, () => random.int(6)), rows, cols: 3 };
-    const y = Float64Array.from({ length: rows }, (_, i) => X.data[3 * i]! + (random.uniform() < 0.5 ? 1 : 0));
+    const y = Float64Array.from(
+      { length: rows },
+      (_, i) => X.data[3 * i]! + (random.uniform() < 0.5 ? 1 : 0),
+    );
     const w = Float64Array.from({ length: rows }, (_, i) => (i < 100 ? 2 : 1));
     const dup = {
       data: Float64Array.from([...X.data, ...X.data.subarray(0, 300)]),

@@ -49,13 +49,17 @@ export class GradientBoosting {
    * @throws LatheError INVALID_ARGUMENT for unknown or out-of-range options, infinite features,
    * NaN/Inf targets, bad class labels or weights — before any training.
    */
-  static fit(X: Matrix, y: Float64Array, options: GbdtOptions | Record<string, unknown>, context: GbdtFitContext): GradientBoosting {
+  static fit(
+    X: Matrix,
+    y: Float64Array,
+    options: GbdtOptions | Record<string, unknown>,
+    context: GbdtFitContext,
+  ): GradientBoosting {
     checkFitData(X, y, context);
     const p = resolveParams(options, X.cols);
     const task = context.task;
     const classes = task === 'regression' ? 0 : context.classes;
-    const objective: Objective =
-      task === 'binary' ? 'logistic' : task === 'multiclass' ? 'softmax' : p.loss;
+    const objective: Objective = task === 'binary' ? 'logistic' : task === 'multiclass' ? 'softmax' : p.loss;
     if (task !== 'regression' && (options as Record<string, unknown>)['loss'] !== undefined)
       throw invalid('loss applies to regression only; classification uses log-loss', { field: 'loss' });
     const ctx: BoostContext = {
@@ -83,7 +87,8 @@ export class GradientBoosting {
 
   /** Class probabilities (rows × classes); classification only. */
   predictProba(X: Matrix): Matrix {
-    if (this.task === 'regression') throw invalid('predictProba needs a classifier; this model does regression');
+    if (this.task === 'regression')
+      throw invalid('predictProba needs a classifier; this model does regression');
     const raw = this.predictRaw(X);
     if (this.task === 'binary') {
       const out = new Float64Array(X.rows * 2);
@@ -214,12 +219,37 @@ export class GradientBoosting {
       catStart: need('catStart', Int32Array),
       catBits: need('catBits', Uint32Array),
     };
+    const nodes = trees.feature.length;
+    const task = m['task'];
+    const classes = m['classes'];
+    const cols = m['cols'];
+    const base = need('base', Float64Array);
+    const outputs = task === 'multiclass' ? classes : 1;
+    const consistent =
+      (task === 'binary' || task === 'multiclass' || task === 'regression') &&
+      typeof classes === 'number' &&
+      typeof cols === 'number' &&
+      base.length === outputs &&
+      trees.treeStart[trees.treeStart.length - 1] === nodes &&
+      trees.treeClass.length === trees.treeStart.length - 1 &&
+      trees.catStart.length === nodes + 1 &&
+      [
+        trees.threshold,
+        trees.missingLeft,
+        trees.left,
+        trees.right,
+        trees.value,
+        trees.cover,
+        trees.gain,
+        trees.categorical,
+      ].every((a) => a.length === nodes);
+    if (!consistent) throw invalid('saved gbdt: meta and arrays do not describe one model (sizes disagree)');
     return new GradientBoosting(
       m['task'] as Task,
       m['classes'] as number,
       m['cols'] as number,
       m['objective'] as Objective,
-      need('base', Float64Array),
+      base,
       trees,
       m['iterations'] as number,
       (m['history'] as number[]) ?? [],

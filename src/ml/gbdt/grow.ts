@@ -16,6 +16,12 @@ export interface HistPool {
   view(id: number): Float64Array;
   /** Builds the histogram of `rows[start..end)` with gradient set `gradSet` into `id`. */
   build(gradSet: number, start: number, end: number, id: number, features: Int32Array): void;
+  /** Level index of each training row (−1: in no node being built), for {@link buildLevel}. */
+  readonly nodeOf: Int32Array;
+  /** Histogram id per level index (−1: none). */
+  readonly targets: Int32Array;
+  /** Builds the histograms `targets[0..count)` of the rows by `nodeOf`, in one pass over all rows. */
+  buildLevel(gradSet: number, count: number, features: Int32Array): void;
 }
 
 /** Growth parameters. */
@@ -63,6 +69,8 @@ interface Node {
   left: number;
   right: number;
   seq: number;
+  /** The parent's `seq` (−1 at the root). */
+  parent: number;
 }
 
 const RT_EPS = 1e-6;
@@ -92,7 +100,15 @@ export class TreeGrower {
       H += grad[2 * r + 1]!;
     }
     const nodes: Node[] = [];
-    const make = (start: number, end: number, g: number, h: number, depth: number, lo: number, up: number) => {
+    const make = (
+      start: number,
+      end: number,
+      g: number,
+      h: number,
+      depth: number,
+      lo: number,
+      up: number,
+    ) => {
       const node: Node = {
         start,
         end,
@@ -107,6 +123,7 @@ export class TreeGrower {
         left: -1,
         right: -1,
         seq: nodes.length,
+        parent: -1,
       };
       nodes.push(node);
       return node;
@@ -114,16 +131,52 @@ export class TreeGrower {
     const canSplit = (depth: number) => p.maxDepth === 0 || depth < p.maxDepth;
     const root = make(0, n, G, H, 0, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
     const queue: Node[] = [];
+    const leafWise = p.maxLeaves > 0;
+    const nodeOf = pool.nodeOf;
     if (canSplit(0) && n > 1) {
       root.hist = pool.acquire();
-      pool.build(gradSet, 0, n, root.hist, features);
+      if (leafWise) pool.build(gradSet, 0, n, root.hist, features);
+      else {
+        nodeOf.fill(-1);
+        for (let k = 0; k < n; k++) nodeOf[rows[k]!] = 0;
+        pool.targets[0] = root.hist;
+        pool.buildLevel(gradSet, 1, features);
+      }
       findBestSplit(pool.view(root.hist), G, H, root.lower, root.upper, features, data, p, root.split);
       queue.push(root);
     }
-    const leafWise = p.maxLeaves > 0;
     let leaves = 1;
     let head = 0;
-    while (head < queue.length) {
+    // Depth-wise: the children of a level are split first, then all their histograms are built in
+    // one pass over the rows (`flush`), then their splits are searched and they join the queue.
+    const pending: Node[] = [];
+    const flush = () => {
+      for (let i = 0; i < pending.length; i += 2) {
+        const l = pending[i]!;
+        const r = pending[i + 1]!;
+        const small = l.end - l.start <= r.end - r.start ? l : r;
+        small.hist = pool.acquire();
+        pool.targets[small === l ? i : i + 1] = small.hist;
+        pool.targets[small === l ? i + 1 : i] = -1;
+      }
+      pool.buildLevel(gradSet, pending.length, features);
+      for (let i = 0; i < pending.length; i += 2) {
+        const l = pending[i]!;
+        const r = pending[i + 1]!;
+        const parent = nodes[l.parent]!;
+        const [small, large] = l.hist >= 0 ? [l, r] : [r, l];
+        this.subtract(parent.hist, small.hist, features);
+        large.hist = parent.hist;
+        parent.hist = -1;
+        this.evaluate(l, r, features, queue);
+      }
+      pending.length = 0;
+    };
+    while (head < queue.length || pending.length > 0) {
+      if (head === queue.length) {
+        flush();
+        continue;
+      }
       let node: Node;
       if (leafWise) {
         let best = head;
@@ -141,12 +194,15 @@ export class TreeGrower {
         }
       } else node = queue[head++]!;
       const s = node.split;
+      const childHists = canSplit(node.depth + 1) && (!leafWise || leaves + 1 < p.maxLeaves);
       if (!(s.gain > RT_EPS)) {
         pool.release(node.hist);
         node.hist = -1;
+        if (!leafWise) for (let k = node.start; k < node.end; k++) nodeOf[rows[k]!] = -1;
         continue;
       }
-      const mid = this.partition(node.start, node.end, s);
+      const li = !leafWise && childHists ? pending.length : -1;
+      const mid = this.partition(node.start, node.end, s, li);
       const f = s.feature;
       const mono = p.monotone.length > 0 ? p.monotone[f]! : 0;
       let lu = node.upper;
@@ -170,26 +226,18 @@ export class TreeGrower {
       node.left = left.seq;
       node.right = right.seq;
       leaves++;
-      if (canSplit(node.depth + 1) && (!leafWise || leaves < p.maxLeaves)) {
+      if (childHists && !leafWise) {
+        left.parent = node.seq;
+        right.parent = node.seq;
+        pending.push(left, right);
+      } else if (childHists) {
         const [small, large] = mid - node.start <= node.end - mid ? [left, right] : [right, left];
         small.hist = pool.acquire();
         pool.build(gradSet, small.start, small.end, small.hist, features);
-        const parent = pool.view(node.hist);
-        const sh = pool.view(small.hist);
-        for (const fj of features) {
-          for (let i = 2 * data.offset[fj]!, e = 2 * data.offset[fj + 1]!; i < e; i++) parent[i]! -= sh[i]!;
-        }
+        this.subtract(node.hist, small.hist, features);
         large.hist = node.hist;
         node.hist = -1;
-        for (const c of [left, right]) {
-          if (c.end - c.start < 2) {
-            pool.release(c.hist);
-            c.hist = -1;
-            continue;
-          }
-          findBestSplit(pool.view(c.hist), c.G, c.H, c.lower, c.upper, features, data, p, c.split);
-          queue.push(c);
-        }
+        this.evaluate(left, right, features, queue);
       } else {
         pool.release(node.hist);
         node.hist = -1;
@@ -197,6 +245,41 @@ export class TreeGrower {
     }
     this.releaseAll(queue, head);
     return this.finish(nodes, root);
+  }
+
+  /** parent −= child over the slots of `features` (the parent's buffer becomes the sibling's). */
+  private subtract(parentId: number, childId: number, features: Int32Array): void {
+    const parent = this.pool.view(parentId);
+    const child = this.pool.view(childId);
+    const offset = this.data.offset;
+    for (const f of features) {
+      for (let i = 2 * offset[f]!, e = 2 * offset[f + 1]!; i < e; i++) parent[i]! -= child[i]!;
+    }
+  }
+
+  /** Searches the best split of both children and queues those with at least 2 rows. */
+  private evaluate(left: Node, right: Node, features: Int32Array, queue: Node[]): void {
+    for (const c of [left, right]) {
+      if (c.end - c.start < 2) {
+        this.pool.release(c.hist);
+        c.hist = -1;
+        if (this.params.maxLeaves === 0)
+          for (let k = c.start; k < c.end; k++) this.pool.nodeOf[this.pool.rows[k]!] = -1;
+        continue;
+      }
+      findBestSplit(
+        this.pool.view(c.hist),
+        c.G,
+        c.H,
+        c.lower,
+        c.upper,
+        features,
+        this.data,
+        this.params,
+        c.split,
+      );
+      queue.push(c);
+    }
   }
 
   private releaseAll(queue: Node[], from: number): void {
@@ -207,8 +290,11 @@ export class TreeGrower {
     }
   }
 
-  /** Stable partition of `rows[start..end)` by the split; returns the first right position. */
-  private partition(start: number, end: number, s: Split): number {
+  /**
+   * Stable partition of `rows[start..end)` by the split; returns the first right position. With
+   * `li >= 0` it also sets `nodeOf` of the left rows to `li` and of the right rows to `li + 1`.
+   */
+  private partition(start: number, end: number, s: Split, li: number): number {
     const { data, lut, tmp } = this;
     const rows = this.pool.rows;
     const f = s.feature;
@@ -217,12 +303,31 @@ export class TreeGrower {
       lut[b] = s.catBits ? (s.catBits[b >>> 5]! >>> (b & 31)) & 1 : b <= s.bin ? 1 : 0;
     lut[nb] = s.missingLeft ? 1 : 0;
     const col = data.colBins.subarray(f * data.rows, (f + 1) * data.rows);
+    // Branch-free: each row is written to both sides and only the matching cursor advances (the
+    // left cursor never passes the read position, so the in-place writes are safe).
     let l = start;
     let t = 0;
-    for (let i = start; i < end; i++) {
-      const r = rows[i]!;
-      if (lut[col[r]!] === 1) rows[l++] = r;
-      else tmp[t++] = r;
+    if (li < 0) {
+      for (let i = start; i < end; i++) {
+        const r = rows[i]!;
+        const bit = lut[col[r]!]!;
+        rows[l] = r;
+        tmp[t] = r;
+        l += bit;
+        t += 1 - bit;
+      }
+    } else {
+      const nodeOf = this.pool.nodeOf;
+      const right = li + 1;
+      for (let i = start; i < end; i++) {
+        const r = rows[i]!;
+        const bit = lut[col[r]!]!;
+        rows[l] = r;
+        tmp[t] = r;
+        l += bit;
+        t += 1 - bit;
+        nodeOf[r] = right - bit;
+      }
     }
     rows.set(tmp.subarray(0, t), l);
     return l;
@@ -250,7 +355,7 @@ export class TreeGrower {
     }
     const m = orderList.length;
     const index = new Map<Node, number>();
-    orderList.forEach((node, i) => index.set(node, i));
+    for (const [i, node] of orderList.entries()) index.set(node, i);
     const out: GrownTree = {
       feature: new Int32Array(m),
       bin: new Int32Array(m),

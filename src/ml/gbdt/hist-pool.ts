@@ -4,11 +4,13 @@
  */
 import type { BinnedData } from './binning.js';
 import type { HistPool } from './grow.js';
-import { buildHistogram } from './histogram.js';
+import { buildHistogram, buildLevelHistograms } from './histogram.js';
 
 /** A {@link HistPool} that builds every histogram on the calling thread. */
 export class LocalHistPool implements HistPool {
   readonly rows: Int32Array;
+  readonly nodeOf: Int32Array;
+  readonly targets: Int32Array;
   private readonly buffers: Float64Array[] = [];
   private readonly free: number[] = [];
   private readonly all: Int32Array;
@@ -18,6 +20,8 @@ export class LocalHistPool implements HistPool {
     private readonly grads: Float64Array[],
   ) {
     this.rows = new Int32Array(data.rows);
+    this.nodeOf = new Int32Array(data.rows);
+    this.targets = new Int32Array(data.rows + 2);
     this.all = Int32Array.from({ length: data.cols }, (_, i) => i);
   }
 
@@ -51,6 +55,25 @@ export class LocalHistPool implements HistPool {
       0,
       list.length,
       this.view(id),
+    );
+  }
+
+  buildLevel(gradSet: number, count: number, features: Int32Array): void {
+    const d = this.data;
+    const list = features.length === d.cols ? this.all : features;
+    buildLevelHistograms(
+      d.slot,
+      d.cols,
+      d.offset,
+      this.grads[gradSet]!,
+      this.nodeOf,
+      this.targets,
+      count,
+      this.buffers,
+      d.rows,
+      list,
+      0,
+      list.length,
     );
   }
 }

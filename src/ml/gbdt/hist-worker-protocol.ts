@@ -14,6 +14,10 @@ export const CTRL = {
   START: 4,
   END: 5,
   HIST: 6,
+  /** Level builds: the number of targets. */
+  COUNT: 7,
+  /** Set to 1 by a worker whose command threw (the error is printed by the worker). */
+  ERROR: 79,
   /** Feature share boundaries into the shared feature list: worker i builds [SHARES+i, SHARES+i+1). */
   SHARES: 8,
   /** Ready flags, one per worker. */
@@ -21,6 +25,7 @@ export const CTRL = {
   /** Commands. */
   SYNC: 1,
   BUILD: 2,
+  BUILD_LEVEL: 3,
   SIZE: 160,
 } as const;
 
@@ -34,6 +39,9 @@ export interface SetupMessage {
   grads: SharedArrayBuffer[];
   rows: SharedArrayBuffer;
   features: SharedArrayBuffer;
+  nodeOf: SharedArrayBuffer;
+  targets: SharedArrayBuffer;
+  n: number;
 }
 
 /** A new shared histogram buffer. */

@@ -18,34 +18,88 @@ const binary: FitContext = { task: 'binary', classes: 2 };
 describe('GradientBoosting input checks', () => {
   it('refuses unknown options and out-of-range values, naming the option and the valid range', () => {
     const { X, y } = data();
-    assertInvalid(() => GradientBoosting.fit(X, y, { depth: 3 }, binary), /unknown option "depth"; valid options are rounds, learningRate/);
-    assertInvalid(() => GradientBoosting.fit(X, y, { maxDepth: 0 }, binary), /maxDepth must be an integer in 1\.\.64; got the number 0/);
-    assertInvalid(() => GradientBoosting.fit(X, y, { learningRate: 0 }, binary), /learningRate must be a finite number > 0 and <= 1/);
-    assertInvalid(() => GradientBoosting.fit(X, y, { maxBins: 300 }, binary), /maxBins must be an integer in 2\.\.256; got the number 300/);
-    assertInvalid(() => GradientBoosting.fit(X, y, { subsample: 1.5 }, binary), /subsample must be a finite number > 0 and <= 1/);
-    assertInvalid(() => GradientBoosting.fit(X, y, { lambda: -1 }, binary), /lambda must be a finite number >= 0/);
-    assertInvalid(() => GradientBoosting.fit(X, y, { maxDepth: null }, binary), /maxDepth may be null .* only with maxLeaves/);
-    assertInvalid(() => GradientBoosting.fit(X, y, { monotone: [1, 0] }, binary), /monotone must hold one value per feature \(3\); got 2/);
-    assertInvalid(() => GradientBoosting.fit(X, y, { monotone: '1,2,0' }, binary), /monotone values must be -1, 0 or 1; got 2/);
-    assertInvalid(() => GradientBoosting.fit(X, y, { categoricalFeatures: [5] }, binary), /categoricalFeatures must hold column indices 0\.\.2; got 5/);
-    assertInvalid(() => GradientBoosting.fit(X, y, { loss: 'absolute_error' }, binary), /loss applies to regression only/);
-    assertInvalid(() => GradientBoosting.fit(X, y, { loss: 'poisson' }, { task: 'regression', classes: 0 }), /loss must be one of squared_error, absolute_error, huber/);
-    assertInvalid(() => GradientBoosting.fit(X, y, { threads: 0 }, binary), /threads must be an integer in 1\.\.64/);
+    assertInvalid(
+      () => GradientBoosting.fit(X, y, { depth: 3 }, binary),
+      /unknown option "depth"; valid options are rounds, learningRate/,
+    );
+    assertInvalid(
+      () => GradientBoosting.fit(X, y, { maxDepth: 0 }, binary),
+      /maxDepth must be an integer in 1\.\.64; got the number 0/,
+    );
+    assertInvalid(
+      () => GradientBoosting.fit(X, y, { learningRate: 0 }, binary),
+      /learningRate must be a finite number > 0 and <= 1/,
+    );
+    assertInvalid(
+      () => GradientBoosting.fit(X, y, { maxBins: 300 }, binary),
+      /maxBins must be an integer in 2\.\.256; got the number 300/,
+    );
+    assertInvalid(
+      () => GradientBoosting.fit(X, y, { subsample: 1.5 }, binary),
+      /subsample must be a finite number > 0 and <= 1/,
+    );
+    assertInvalid(
+      () => GradientBoosting.fit(X, y, { lambda: -1 }, binary),
+      /lambda must be a finite number >= 0/,
+    );
+    assertInvalid(
+      () => GradientBoosting.fit(X, y, { maxDepth: null }, binary),
+      /maxDepth may be null .* only with maxLeaves/,
+    );
+    assertInvalid(
+      () => GradientBoosting.fit(X, y, { monotone: [1, 0] }, binary),
+      /monotone must hold one value per feature \(3\); got 2/,
+    );
+    assertInvalid(
+      () => GradientBoosting.fit(X, y, { monotone: '1,2,0' }, binary),
+      /monotone values must be -1, 0 or 1; got 2/,
+    );
+    assertInvalid(
+      () => GradientBoosting.fit(X, y, { categoricalFeatures: [5] }, binary),
+      /categoricalFeatures must hold column indices 0\.\.2; got 5/,
+    );
+    assertInvalid(
+      () => GradientBoosting.fit(X, y, { loss: 'absolute_error' }, binary),
+      /loss applies to regression only/,
+    );
+    assertInvalid(
+      () => GradientBoosting.fit(X, y, { loss: 'poisson' }, { task: 'regression', classes: 0 }),
+      /loss must be one of squared_error, absolute_error, huber/,
+    );
+    assertInvalid(
+      () => GradientBoosting.fit(X, y, { threads: 0 }, binary),
+      /threads must be an integer in 1\.\.64/,
+    );
   });
 
   it('refuses infinite features and NaN/Inf targets naming the row and column; NaN features are missing values', () => {
     const { X, y } = data();
     const bad = { ...X, data: Float64Array.from(X.data) };
     bad.data[7 * 3 + 2] = Number.POSITIVE_INFINITY;
-    assertInvalid(() => GradientBoosting.fit(bad, y, {}, binary), /X must hold finite numbers or NaN \(missing\); got Infinity at row 7, column 2/);
+    assertInvalid(
+      () => GradientBoosting.fit(bad, y, {}, binary),
+      /X must hold finite numbers or NaN \(missing\); got Infinity at row 7, column 2/,
+    );
     const yNaN = Float64Array.from(y);
     yNaN[4] = Number.NaN;
-    assertInvalid(() => GradientBoosting.fit(X, yNaN, {}, binary), /y must hold finite numbers; got NaN at row 4/);
     assertInvalid(
-      () => GradientBoosting.fit(X, Float64Array.from(y, (v, i) => (i === 3 ? 2 : v)), {}, binary),
+      () => GradientBoosting.fit(X, yNaN, {}, binary),
+      /y must hold finite numbers; got NaN at row 4/,
+    );
+    assertInvalid(
+      () =>
+        GradientBoosting.fit(
+          X,
+          Float64Array.from(y, (v, i) => (i === 3 ? 2 : v)),
+          {},
+          binary,
+        ),
       /y must hold class indices 0\.\.1; got 2 at row 3/,
     );
-    assertInvalid(() => GradientBoosting.fit(X, new Float64Array(60), {}, binary), /at least 2 classes; got only class 0/);
+    assertInvalid(
+      () => GradientBoosting.fit(X, new Float64Array(60), {}, binary),
+      /at least 2 classes; got only class 0/,
+    );
     const missing = { ...X, data: Float64Array.from(X.data) };
     missing.data[5] = Number.NaN;
     assert.doesNotThrow(() => GradientBoosting.fit(missing, y, { rounds: 2 }, binary));

@@ -39,7 +39,12 @@ export function weightedQuantile(values: Float64Array, w: Float64Array | undefin
 }
 
 /** The optimal constant margin per output: log-odds, log priors, mean or median. */
-export function baseScore(obj: Objective, y: Float64Array, w: Float64Array | undefined, k: number): Float64Array {
+export function baseScore(
+  obj: Objective,
+  y: Float64Array,
+  w: Float64Array | undefined,
+  k: number,
+): Float64Array {
   const n = y.length;
   let wsum = 0;
   for (let i = 0; i < n; i++) wsum += w ? w[i]! : 1;

@@ -68,7 +68,8 @@ export const GBDT_PARAM_HELP: Readonly<Record<keyof GbdtOptions, string>> = {
   rounds: 'boosting rounds, an integer >= 1 (default 100)',
   learningRate: 'shrinkage of each tree, in (0, 1] (default 0.1)',
   maxDepth: 'maximum tree depth, an integer >= 1 (default 6; null = unlimited, only with maxLeaves)',
-  maxLeaves: 'leaf-wise (best-first) growth with at most this many leaves, an integer >= 2 (default null: depth-wise)',
+  maxLeaves:
+    'leaf-wise (best-first) growth with at most this many leaves, an integer >= 2 (default null: depth-wise)',
   minChildWeight: 'minimum hessian sum in each child, >= 0 (default 1)',
   lambda: 'L2 regularisation of leaf weights, >= 0 (default 1)',
   alpha: 'L1 regularisation of leaf weights, >= 0 (default 0)',
@@ -79,7 +80,8 @@ export const GBDT_PARAM_HELP: Readonly<Record<keyof GbdtOptions, string>> = {
   binSampleRows: 'rows sampled to compute the bin edges, an integer >= 1 (default 200000)',
   loss: 'regression loss: squared_error (default), absolute_error or huber',
   huberDelta: 'huber loss: residual size where the loss turns linear, > 0 (default 1)',
-  earlyStoppingRounds: 'stop when the validation metric has not improved for this many rounds (default null: off)',
+  earlyStoppingRounds:
+    'stop when the validation metric has not improved for this many rounds (default null: off)',
   categoricalFeatures: 'columns holding integer category codes 0..254, split natively (default none)',
   maxCatThreshold: 'most categories on one side of a categorical split, an integer >= 1 (default 32)',
   catSmooth: 'smoothing of the category ordering G/(H + catSmooth), >= 0 (default 10)',
@@ -113,7 +115,9 @@ export function resolveParams(options: GbdtOptions | Record<string, unknown>, co
   const maxLeaves = maxLeavesRaw === null ? 0 : intOption(maxLeavesRaw, 'maxLeaves', 2, 1 << 20);
   const depthRaw = get('maxDepth', maxLeaves > 0 ? null : 6);
   if (depthRaw === null && maxLeaves === 0)
-    throw invalid('maxDepth may be null (unlimited) only with maxLeaves set; got null', { field: 'maxDepth' });
+    throw invalid('maxDepth may be null (unlimited) only with maxLeaves set; got null', {
+      field: 'maxDepth',
+    });
   const maxDepth = depthRaw === null ? 0 : intOption(depthRaw, 'maxDepth', 1, 64);
   const categoricalFeatures = intList(get('categoricalFeatures', null), 'categoricalFeatures');
   for (const c of categoricalFeatures)

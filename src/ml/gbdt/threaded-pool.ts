@@ -13,7 +13,7 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { BinnedData } from './binning.js';
 import type { HistPool } from './grow.js';
-import { buildHistogram, featureShares } from './histogram.js';
+import { buildHistogram, buildLevelHistograms, featureShares } from './histogram.js';
 import { CTRL, type HistWorkerMessage } from './hist-worker-protocol.js';
 
 interface WorkerSet {
@@ -47,7 +47,8 @@ const { workerData } = require('node:worker_threads');
 
 /** The process-wide worker set, grown to at least `count` workers. */
 function workerSet(count: number): WorkerSet {
-  if (!shared) shared = { ctrl: new Int32Array(new SharedArrayBuffer(CTRL.SIZE * 4)), workers: [], ports: [] };
+  if (!shared)
+    shared = { ctrl: new Int32Array(new SharedArrayBuffer(CTRL.SIZE * 4)), workers: [], ports: [] };
   const set = shared;
   while (set.workers.length < count) {
     const index = set.workers.length + 1;
@@ -56,7 +57,14 @@ function workerSet(count: number): WorkerSet {
     const tsx = url.pathname.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : null;
     const worker = new Worker(BOOTSTRAP, {
       eval: true,
-      workerData: { ctrl: set.ctrl.buffer, port: channel.port2, index, url: url.href, tsx, ready: CTRL.READY + index },
+      workerData: {
+        ctrl: set.ctrl.buffer,
+        port: channel.port2,
+        index,
+        url: url.href,
+        tsx,
+        ready: CTRL.READY + index,
+      },
       transferList: [channel.port2],
     });
     worker.unref();
@@ -78,8 +86,8 @@ function workerSet(count: number): WorkerSet {
   return set;
 }
 
-/** Runs one command on the first `count` workers and waits for them. */
-function command(set: WorkerSet, count: number, cmd: number, during?: () => void): void {
+/** Runs one command on every worker (the caller runs `during` meanwhile) and waits for them. */
+function command(set: WorkerSet, cmd: number, during?: () => void): void {
   const ctrl = set.ctrl;
   ctrl[CTRL.CMD] = cmd;
   Atomics.store(ctrl, CTRL.DONE, 0);
@@ -91,7 +99,10 @@ function command(set: WorkerSet, count: number, cmd: number, during?: () => void
     if (done >= set.workers.length) break;
     Atomics.wait(ctrl, CTRL.DONE, done, 1000);
   }
-  void count;
+  if (Atomics.load(ctrl, CTRL.ERROR) !== 0) {
+    Atomics.store(ctrl, CTRL.ERROR, 0);
+    throw new Error('gbdt: a histogram worker failed (its error is printed above)');
+  }
 }
 
 /** A {@link HistPool} using `threads` threads (the caller plus `threads − 1` workers). */
@@ -106,6 +117,8 @@ export function threadedHistPool(
   const rows = new Int32Array(new SharedArrayBuffer(data.rows * 4));
   const features = new Int32Array(new SharedArrayBuffer(data.cols * 4));
   const offset = new Int32Array(new SharedArrayBuffer(data.offset.length * 4));
+  const nodeOf = new Int32Array(new SharedArrayBuffer(data.rows * 4));
+  const targets = new Int32Array(new SharedArrayBuffer((data.rows + 2) * 4));
   offset.set(data.offset);
   const setup: HistWorkerMessage = {
     type: 'setup',
@@ -116,13 +129,25 @@ export function threadedHistPool(
     grads: grads.map((g) => g.buffer as SharedArrayBuffer),
     rows: rows.buffer as SharedArrayBuffer,
     features: features.buffer as SharedArrayBuffer,
+    nodeOf: nodeOf.buffer as SharedArrayBuffer,
+    targets: targets.buffer as SharedArrayBuffer,
+    n: data.rows,
   };
   for (const port of set.ports) port.postMessage(setup);
-  command(set, threads - 1, CTRL.SYNC);
+  command(set, CTRL.SYNC);
   const buffers: Float64Array[] = [];
   const free: number[] = [];
   let lastFeatures: Int32Array | undefined;
   const ctrl = set.ctrl;
+  /** Publishes the feature list and each thread's share of it (once per list). */
+  const share = (list: Int32Array) => {
+    if (list === lastFeatures) return;
+    features.set(list);
+    const shares = featureShares(list.length, threads);
+    for (let i = 0; i <= set.workers.length + 1; i++)
+      ctrl[CTRL.SHARES + i] = i < shares.length ? shares[i]! : list.length;
+    lastFeatures = list;
+  };
   const histLength = 2 * data.offset[data.cols]!;
   return {
     rows,
@@ -141,25 +166,42 @@ export function threadedHistPool(
     view(id) {
       return buffers[id]!;
     },
+    nodeOf,
+    targets,
+    buildLevel(gradSet, count, list) {
+      share(list);
+      ctrl[CTRL.GRAD] = gradSet;
+      ctrl[CTRL.COUNT] = count;
+      command(set, CTRL.BUILD_LEVEL, () =>
+        buildLevelHistograms(
+          data.slot,
+          data.cols,
+          data.offset,
+          grads[gradSet]!,
+          nodeOf,
+          targets,
+          count,
+          buffers,
+          data.rows,
+          features,
+          ctrl[CTRL.SHARES]!,
+          ctrl[CTRL.SHARES + 1]!,
+        ),
+      );
+    },
     build(gradSet, start, end, id, list) {
-      if (list !== lastFeatures) {
-        features.set(list);
-        const shares = featureShares(list.length, threads);
-        for (let i = 0; i <= set.workers.length + 1; i++)
-          ctrl[CTRL.SHARES + i] = i < shares.length ? shares[i]! : list.length;
-        lastFeatures = list;
-      }
+      share(list);
       ctrl[CTRL.GRAD] = gradSet;
       ctrl[CTRL.START] = start;
       ctrl[CTRL.END] = end;
       ctrl[CTRL.HIST] = id;
-      command(set, threads - 1, CTRL.BUILD, () =>
+      command(set, CTRL.BUILD, () =>
         buildHistogram(
           data.slot,
           data.cols,
           data.offset,
           grads[gradSet]!,
-                rows,
+          rows,
           start,
           end,
           features,

@@ -11,15 +11,26 @@ describe('GradientBoosting on worker threads', () => {
   const X = { data: new Float64Array(rows * cols), rows, cols };
   for (let i = 0; i < rows * cols; i++)
     X.data[i] = i % cols === 6 ? random.int(12) : random.uniform() < 0.03 ? Number.NaN : random.normal();
-  const score = (i: number) => (X.data[i * cols]! || 0) * 2 - (X.data[i * cols + 6]! % 3) + (X.data[i * cols + 2]! || 0);
+  const score = (i: number) =>
+    (X.data[i * cols]! || 0) * 2 - (X.data[i * cols + 6]! % 3) + (X.data[i * cols + 2]! || 0);
   const cases: [Task, number, Float64Array][] = [
     ['binary', 2, Float64Array.from({ length: rows }, (_, i) => (score(i) > 0 ? 1 : 0))],
-    ['multiclass', 3, Float64Array.from({ length: rows }, (_, i) => (score(i) < -1 ? 0 : score(i) < 1 ? 1 : 2))],
+    [
+      'multiclass',
+      3,
+      Float64Array.from({ length: rows }, (_, i) => (score(i) < -1 ? 0 : score(i) < 1 ? 1 : 2)),
+    ],
     ['regression', 0, Float64Array.from({ length: rows }, (_, i) => score(i))],
   ];
   for (const [task, classes, y] of cases) {
     it(`threads 2 and 3 fit the same ${task} model as threads 1`, () => {
-      const options = { rounds: 8, maxDepth: 5, colsampleByTree: 0.9, subsample: 0.9, categoricalFeatures: [6] };
+      const options = {
+        rounds: 8,
+        maxDepth: 5,
+        colsampleByTree: 0.9,
+        subsample: 0.9,
+        categoricalFeatures: [6],
+      };
       const one = GradientBoosting.fit(X, y, { ...options, threads: 1 }, { task, classes });
       for (const threads of [2, 3]) {
         const many = GradientBoosting.fit(X, y, { ...options, threads }, { task, classes });

@@ -87,7 +87,10 @@ describe('gbdt agrees with XGBoost 1.7 hist', () => {
   const all = Float64Array.from(a.X, (v) => (v === null ? Number.NaN : v));
   const train: Matrix = { data: all.subarray(0, a.train * a.cols), rows: a.train, cols: a.cols };
   const test: Matrix = { data: all.subarray(a.train * a.cols), rows: a.rows - a.train, cols: a.cols };
-  const split = (v: number[]) => [Float64Array.from(v.slice(0, a.train)), Float64Array.from(v.slice(a.train))];
+  const split = (v: number[]) => [
+    Float64Array.from(v.slice(0, a.train)),
+    Float64Array.from(v.slice(a.train)),
+  ];
 
   it('binary: test AUC within 0.01 of XGBoost with the same hyperparameters', () => {
     const [ytr, yte] = split(a.binary);
