@@ -39,13 +39,15 @@ export interface Prepared {
   recipe: FittedRecipe;
   /** The encoded feature names, in matrix order. */
   features: string[];
-  /** Indices of features holding category codes (text columns encoded as ordinals). */
+  /** Indices of features holding category codes (text columns encoded as ordinals, at most 255 categories). */
   categoricalFeatures: number[];
   train: { X: Matrix; y: Float64Array; rows: Int32Array };
   test: { X: Matrix; y: Float64Array; rows: Int32Array };
 }
 
 const MAX_CLASSES = 100;
+/** The most categories a native categorical split takes (gbdt's codes 0..254). */
+const MAX_NATIVE_CATEGORIES = 255;
 
 function fail(message: string, field?: string): never {
   throw new LatheError('INVALID_ARGUMENT', message, field ? { field } : undefined);
@@ -237,10 +239,11 @@ export function prepareMatrices(
     excluded: chosen.excluded,
     recipe,
     features,
+    // Native category splits take up to 255 categories; a column with more is split on its codes.
     categoricalFeatures: recipe.steps
-      .filter((s) => s.kind === 'ordinal')
-      .flatMap((s) => Object.keys(s.columns))
-      .map((c) => features.indexOf(c))
+      .flatMap((s) => (s.kind === 'ordinal' ? Object.entries(s.columns) : []))
+      .filter(([, p]) => p.categories.length <= MAX_NATIVE_CATEGORIES)
+      .map(([c]) => features.indexOf(c))
       .filter((i) => i >= 0),
     train: { X: matrix(split.train), y: takeValues(y, split.train), rows: split.train },
     test: { X: matrix(split.test), y: takeValues(y, split.test), rows: split.test },

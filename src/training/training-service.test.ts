@@ -180,6 +180,25 @@ describe('training jobs', () => {
     assert.deepEqual((two.result as TrainResult).metrics, (one.result as TrainResult).metrics);
   });
 
+  it('boosts with native category splits, and reads a text column of more than 255 values as codes', async () => {
+    const job = await run({
+      data: 'churn@1',
+      target: 'churned',
+      model: 'gbdt',
+      features: ['usage', 'tenure', 'region', 'plan', 'customer_id'],
+      params: { rounds: 20 },
+    });
+    assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
+    const stored = await tracking.runs.get((job.result as TrainResult).runId);
+    const cats = stored.data.params.find((p) => p.key === 'categoricalFeatures')?.value;
+    const features = (job.result as TrainResult).features;
+    assert.deepEqual(
+      JSON.parse(cats!).map((i: number) => features[i]),
+      ['region', 'plan'],
+      'region and plan split natively; customer_id (1,500 values) by its codes',
+    );
+  });
+
   it('holds out the latest rows with a time split and folds forward in time', async () => {
     const job = await run({
       data: 'churn@1',
