@@ -28,7 +28,8 @@ export function progressLine(job: Job, barWidth = 24): string {
     parts.push(`[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${p.done}/${p.total}`);
   } else if (p.message) parts.push(p.message);
   for (const [k, v] of Object.entries(p.metrics ?? {}).slice(0, 3)) parts.push(`${k} ${metricText(v)}`);
-  if (p.etaSeconds !== undefined && p.total) parts.push(`ETA ${duration(p.etaSeconds)}`);
+  if (p.etaSeconds !== undefined && p.total)
+    parts.push(`ETA ${p.etaSeconds < 1 ? '<1s' : duration(p.etaSeconds)}`);
   return parts.join('  ');
 }
 
