@@ -3,7 +3,7 @@ import { Chart, type ChartOption } from '../../components/Chart.js';
 import { escapeHtml } from '../../format.js';
 import { formatValue } from '../experiments/run-format.js';
 import { ImportanceBars } from './EvaluationCharts.js';
-import type { ExplainedRow, Explanations } from './training-api.js';
+import type { Explanations } from '../../../../src/sdk/index.js';
 
 const low = '#2563eb';
 const high = '#dc2626';
@@ -20,7 +20,7 @@ export function Beeswarm({ explanations, top = 10 }: { explanations: Explanation
     () =>
       explanations.globalImportance
         .map((g) => g.feature)
-        .filter((f) => explanations.beeswarm?.[f]?.length)
+        .filter((f) => explanations.beeswarm[f]?.length)
         .slice(0, top),
     [explanations, top],
   );
@@ -28,7 +28,7 @@ export function Beeswarm({ explanations, top = 10 }: { explanations: Explanation
     const names = [...features].reverse();
     const data: [number, number, number, string][] = [];
     names.forEach((f, fi) => {
-      const points = explanations.beeswarm?.[f] ?? [];
+      const points = explanations.beeswarm[f] ?? [];
       const nums = points
         .map((p) => (typeof p.value === 'number' ? p.value : Number.NaN))
         .filter(Number.isFinite);
@@ -95,51 +95,32 @@ export function Beeswarm({ explanations, top = 10 }: { explanations: Explanation
   );
 }
 
-/** The base value a row's SHAP values start from (the positive class's, for a binary model). */
-function baseValue(expected: number | number[]): number {
-  if (typeof expected === 'number') return expected;
-  return expected.length === 2 ? (expected[1] ?? 0) : (expected[0] ?? 0);
-}
+/** One waterfall row of explanations.json. */
+type ExplainedRow = Explanations['rows'][number];
 
-/** A waterfall's bars: where it starts, each step (largest |SHAP| first, at most `top`, the rest summed). */
-export function waterfallSteps(
-  x: Explanations,
-  row: ExplainedRow,
-  top: number,
-): { base: number; steps: { label: string; s: number }[] } {
-  if ('contributions' in row) {
-    const steps = row.contributions.map((c) => ({
-      label: c.value === null ? c.feature : `${c.feature} = ${fmt(c.value)}`,
-      s: c.shap,
-    }));
-    return { base: row.base, steps };
-  }
-  const contrib = (x.features ?? []).map((f, i) => ({ f, s: row.shap[i] ?? 0 }));
-  contrib.sort((a, b) => Math.abs(b.s) - Math.abs(a.s));
-  const rest = contrib.slice(top).reduce((t, c) => t + c.s, 0);
-  return {
-    base: baseValue(x.expectedValue),
-    steps: [
-      ...contrib.slice(0, top).map((c) => ({ label: `${c.f} = ${fmt(row.values[c.f])}`, s: c.s })),
-      ...(contrib.length > top ? [{ label: `${contrib.length - top} other features`, s: rest }] : []),
-    ],
-  };
+/**
+ * A waterfall's bars: where it starts and each step, largest |SHAP| first (the explain job keeps
+ * the top contributions and sums the rest into one `N other features` entry).
+ */
+export function waterfallSteps(row: ExplainedRow): { base: number; steps: { label: string; s: number }[] } {
+  const steps = row.contributions.map((c) => ({
+    label: c.value === null ? c.feature : `${c.feature} = ${fmt(c.value)}`,
+    s: c.shap,
+  }));
+  return { base: row.base, steps };
 }
-
-/** A row's predicted output, for the row picker. */
-const rowOutput = (row: ExplainedRow) => ('contributions' in row ? row.output : row.prediction);
 
 /**
  * A single prediction's waterfall: from the expected value, each feature's SHAP value pushes the
  * output up (red) or down (blue), largest first; the rest are summed into one bar.
  */
 export function Waterfall({ explanations, top = 12 }: { explanations: Explanations; top?: number }) {
-  const rows = explanations.rows ?? [];
+  const rows = explanations.rows;
   const [chosen, setChosen] = useState(0);
   const row = rows[Math.min(chosen, rows.length - 1)];
   const option = useMemo<ChartOption | null>(() => {
     if (!row) return null;
-    const { base, steps } = waterfallSteps(explanations, row, top);
+    const { base, steps } = waterfallSteps(row);
     // Bars run from the axis origin: everything is shifted right by -lo (so no bar crosses zero) and
     // the axis labels say the true value. Each step is a coloured bar to where it ends with a bar in
     // the panel's colour over it up to where it starts (ECharts' stacked bars misplace such gaps).
@@ -210,7 +191,7 @@ export function Waterfall({ explanations, top = 12 }: { explanations: Explanatio
         },
       ],
     };
-  }, [explanations, row, top]);
+  }, [row]);
   if (!row || !option) return null;
   return (
     <figure className="metric-chart">
@@ -225,7 +206,7 @@ export function Waterfall({ explanations, top = 12 }: { explanations: Explanatio
           >
             {rows.map((r, i) => (
               <option key={r.index} value={i}>
-                #{r.index} → {fmt(rowOutput(r))}
+                #{r.index} → {fmt(r.output)}
               </option>
             ))}
           </select>
@@ -253,7 +234,7 @@ export function ExplanationCharts({ explanations: x }: { explanations: Explanati
     [x],
   );
   const permutation = useMemo(
-    () => (x.permutationImportance ?? []).map((p) => ({ feature: p.feature, value: p.mean })),
+    () => x.permutationImportance.map((p) => ({ feature: p.feature, value: p.mean })),
     [x],
   );
   return (

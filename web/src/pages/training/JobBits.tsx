@@ -1,5 +1,5 @@
+import type { Job, JobProgress, JobStatus } from '../../../../src/sdk/index.js';
 import { formatDuration } from '../../format.js';
-import type { Job, JobProgress, JobStatus } from './training-api.js';
 
 const statusClass: Record<JobStatus, string> = {
   queued: 'run-scheduled',

@@ -1,5 +1,12 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
+import {
+  type AutomlResult,
+  isJobFinished,
+  type Job,
+  type TrainResult,
+  type TuneResult,
+} from '../../../../src/sdk/index.js';
 import { PageHeader } from '../../components/Layout.js';
 import { Alert, CopyButton, Fact, Facts, Loading, Panel, useTitle } from '../../components/ui.js';
 import { formatDuration, formatTime } from '../../format.js';
@@ -8,18 +15,7 @@ import { JobProgressBar, JobStatusBadge } from './JobBits.js';
 import { LiveMetricChart } from './LiveMetricChart.js';
 import { SearchResultView } from './SearchResult.js';
 import { TrainResultView } from './TrainResult.js';
-import {
-  type AutomlResult,
-  cancelJob,
-  isFinished,
-  type Job,
-  jobSeconds,
-  jobSummary,
-  shortJobId,
-  type TrainResult,
-  type TuneResult,
-  trainingRunUrl,
-} from './training-api.js';
+import { jobSeconds, jobSummary, shortJobId, trainingRunUrl } from './training-api.js';
 import { useJob } from './use-job.js';
 
 /**
@@ -65,7 +61,7 @@ export function JobPage() {
   function cancel() {
     setCancelling(true);
     setCancelError(null);
-    cancelJob(client, id).then(
+    client.jobs.cancel(id).then(
       (j) => {
         watched.update(j);
         setCancelling(false);
@@ -77,7 +73,7 @@ export function JobPage() {
     );
   }
 
-  const finished = isFinished(job.status);
+  const finished = isJobFinished(job);
   const seconds = jobSeconds(job);
   return (
     <>
@@ -151,14 +147,16 @@ export function JobPage() {
 
 function JobResult({ job, watched }: { job: Job; watched: boolean }) {
   if (job.kind === 'train') return <TrainResultView result={job.result as TrainResult} watched={watched} />;
-  if (job.kind === 'tune' || job.kind === 'automl')
+  if (job.kind === 'tune' || job.kind === 'automl') {
+    const { model } = job.spec as { model?: unknown };
     return (
       <SearchResultView
         kind={job.kind}
         result={job.result as TuneResult | AutomlResult}
-        model={typeof job.spec.model === 'string' ? job.spec.model : undefined}
+        model={typeof model === 'string' ? model : undefined}
       />
     );
+  }
   const r = job.result as { runId?: string; method?: string; rows?: number } | null;
   return (
     <Panel title="Result">

@@ -1,22 +1,12 @@
 import { useCallback, useEffect } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import type { LatheClient } from '../../../../src/sdk/index.js';
+import { isJobFinished, type Job, type JobStatus, type LatheClient } from '../../../../src/sdk/index.js';
 import { PageHeader } from '../../components/Layout.js';
 import { Alert, Loading, Panel, useTitle } from '../../components/ui.js';
 import { formatDuration, formatTime } from '../../format.js';
 import { useApi } from '../../use-api.js';
 import { JobProgressBar, JobStatusBadge } from './JobBits.js';
-import {
-  isFinished,
-  type Job,
-  jobKinds,
-  jobSeconds,
-  jobStatuses,
-  jobSummary,
-  jobUrl,
-  listJobs,
-  shortJobId,
-} from './training-api.js';
+import { jobKinds, jobSeconds, jobStatuses, jobSummary, jobUrl, shortJobId } from './training-api.js';
 
 /** `/training`: training, tuning, AutoML and explanation jobs, newest first, filtered by kind and status. */
 export function JobsListPage() {
@@ -25,11 +15,16 @@ export function JobsListPage() {
   const kind = params.get('kind') ?? '';
   const status = params.get('status') ?? '';
   const load = useCallback(
-    (client: LatheClient) => listJobs(client, { kind, status, limit: 200 }),
+    (client: LatheClient) =>
+      client.jobs.list({
+        kind: kind || undefined,
+        status: (status || undefined) as JobStatus | undefined,
+        limit: 200,
+      }),
     [kind, status],
   );
   const jobs = useApi(load);
-  const active = jobs.data?.some((j) => !isFinished(j.status)) ?? false;
+  const active = jobs.data?.some((j) => !isJobFinished(j)) ?? false;
   const { reload } = jobs;
 
   // While something runs, the list follows it (every two seconds).

@@ -1,7 +1,7 @@
 import { Panel } from '../../components/ui.js';
 import { FieldError, TextField } from './FormFields.js';
 import type { FormError } from './NewTrainingPage.js';
-import type { ModelFamily } from './training-api.js';
+import type { ModelFamilyInfo } from '../../../../src/sdk/index.js';
 import type { FormMode, TrainingFormState } from './training-form.js';
 
 interface Props {
@@ -22,7 +22,7 @@ export function ModelFields({
   families,
   family,
   error,
-}: Props & { families: ModelFamily[]; family: ModelFamily | undefined }) {
+}: Props & { families: ModelFamilyInfo[]; family: ModelFamilyInfo | undefined }) {
   if (mode === 'automl') {
     return (
       <Panel title="Models">

@@ -8,7 +8,7 @@ import { useApi } from '../../use-api.js';
 import { Tabs } from '../data/Tabs.js';
 import { FieldError, TextField } from './FormFields.js';
 import { ModelFields, SearchFields } from './ModelFields.js';
-import { jobUrl, listFamilies, startJob } from './training-api.js';
+import { jobUrl } from './training-api.js';
 import { buildSpec, emptyForm, type FormMode, list, type TrainingFormState } from './training-form.js';
 
 const modes: { key: FormMode; label: string }[] = [
@@ -24,6 +24,7 @@ const submitLabels: Record<FormMode, string> = {
 };
 
 const loadDatasets = (client: LatheClient) => client.data.list();
+const loadFamilies = (client: LatheClient) => client.training.models();
 
 /** What the server refused: its message and the field it named. */
 export interface FormError {
@@ -48,7 +49,7 @@ export function NewTrainingPage() {
   }));
   const [error, setError] = useState<FormError | null>(null);
   const [busy, setBusy] = useState(false);
-  const families = useApi(listFamilies);
+  const families = useApi(loadFamilies);
   const datasets = useApi(loadDatasets);
   const set = useCallback((patch: Partial<TrainingFormState>) => setForm((f) => ({ ...f, ...patch })), []);
 
@@ -93,7 +94,7 @@ export function NewTrainingPage() {
     const { kind, spec } = buildSpec(mode, form);
     setBusy(true);
     setError(null);
-    startJob(client, kind, spec).then(
+    client.jobs.start(kind, spec).then(
       (job) => navigate(jobUrl(job.id)),
       (err: unknown) => {
         setBusy(false);

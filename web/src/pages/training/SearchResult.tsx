@@ -6,7 +6,8 @@ import { escapeHtml } from '../../format.js';
 import { formatBytes, formatValue } from '../experiments/run-format.js';
 import { versionUrl } from '../models/model-links.js';
 import { meanStd } from './TrainResult.js';
-import { type AutomlResult, type TuneResult, trainingRunUrl } from './training-api.js';
+import type { AutomlResult, TuneResult } from '../../../../src/sdk/index.js';
+import { trainingRunUrl } from './training-api.js';
 
 /** One leaderboard row, from a tuning trial or an AutoML entry. */
 export interface BoardRow {
@@ -20,7 +21,8 @@ export interface BoardRow {
   fitSeconds?: number;
   latencyMsPerRow?: number;
   sizeBytes?: number;
-  runId: string;
+  /** The row's run; null for a trial that made none. */
+  runId: string | null;
 }
 
 /** A tuning job's trials or an AutoML leaderboard as ranked rows (trials without a score last). */
@@ -53,7 +55,6 @@ export function boardRows(kind: 'tune' | 'automl', r: TuneResult | AutomlResult,
     model,
     params: x.params ?? {},
     mean: x.value ?? null,
-    ...(x.std !== undefined ? { std: x.std } : {}),
     state: x.state,
     fitSeconds: x.durationMs / 1000,
     runId: x.runId,
@@ -81,7 +82,9 @@ export function SearchResultView({
   const rows = useMemo(() => boardRows(kind, result, model), [kind, result, model]);
   const tune = kind === 'tune' ? (result as TuneResult) : null;
   const automl = kind === 'automl' ? (result as AutomlResult) : null;
-  const bestRun = tune ? (tune.final?.runId ?? tune.parentRunId) : (automl?.best.runId ?? result.parentRunId);
+  const bestRun = tune
+    ? (tune.final?.runId ?? tune.parentRunId)
+    : (automl?.best?.runId ?? result.parentRunId);
   return (
     <>
       <Panel
@@ -96,9 +99,9 @@ export function SearchResultView({
           <Fact label="Metric">
             {result.metric} ({result.direction === 'minimize' ? 'lower is better' : 'higher is better'})
           </Fact>
-          {tune && <Fact label="Best score">{formatValue(tune.best.value)}</Fact>}
-          {tune && <Fact label="Best trial">#{tune.best.trial}</Fact>}
-          {automl && <Fact label="Best model">{automl.best.model}</Fact>}
+          {tune?.best && <Fact label="Best score">{formatValue(tune.best.value)}</Fact>}
+          {tune?.best && <Fact label="Best trial">#{tune.best.trial}</Fact>}
+          {automl?.best && <Fact label="Best model">{automl.best.model}</Fact>}
           {automl?.ensemble && <Fact label="Ensemble (cv)">{meanStd(automl.ensemble.cv)}</Fact>}
           <Fact label="Trials">{rows.length}</Fact>
           <Fact label="Parent run">
@@ -116,7 +119,7 @@ export function SearchResultView({
             )}
           </Fact>
         </Facts>
-        {tune && (
+        {tune?.best && (
           <p className="small mono break">Best params: {paramText(tune.best.params) || 'the defaults'}</p>
         )}
       </Panel>

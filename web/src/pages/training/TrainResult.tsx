@@ -4,7 +4,7 @@ import { formatDuration } from '../../format.js';
 import { formatValue, runUrl } from '../experiments/run-format.js';
 import { versionUrl } from '../models/model-links.js';
 import { RunValidationHistory } from './RunValidationHistory.js';
-import type { TrainResult } from './training-api.js';
+import type { TrainResult } from '../../../../src/sdk/index.js';
 
 /** Metric name → value as a two-column table, sorted by name. */
 export function MetricsTable({ label, metrics }: { label: string; metrics: Record<string, number> }) {

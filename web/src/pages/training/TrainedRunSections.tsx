@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { LatheClient, Run } from '../../../../src/sdk/index.js';
+import { isJobFinished, type Job, type LatheClient, type Run } from '../../../../src/sdk/index.js';
 import { Alert, Loading, Panel } from '../../components/ui.js';
 import { errorMessage, useSignedIn } from '../../session.js';
 import { useApi } from '../../use-api.js';
@@ -10,14 +10,10 @@ import { ExplanationCharts } from './ExplanationCharts.js';
 import { JobProgressBar } from './JobBits.js';
 import {
   type Evaluation,
-  type Explanations,
   type FeatureImportance,
   fetchJsonArtifact,
-  getJob,
-  isFinished,
-  type Job,
   jobUrl,
-  startJob,
+  orNotFound,
 } from './training-api.js';
 
 /** True when the run holds a Lathe model (the training job's tag, or a model/lathe-model.json artifact). */
@@ -104,10 +100,7 @@ function MetricStrip({ metrics }: { metrics: Record<string, number> }) {
 
 function ExplanationsSection({ runId }: { runId: string }) {
   const { client, handleError } = useSignedIn();
-  const load = useCallback(
-    (c: LatheClient) => fetchJsonArtifact<Explanations>(c, runId, 'explanations.json'),
-    [runId],
-  );
+  const load = useCallback((c: LatheClient) => orNotFound(c.training.explanations(runId)), [runId]);
   const explanations = useApi(load);
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -116,10 +109,10 @@ function ExplanationsSection({ runId }: { runId: string }) {
 
   // Follows the explain job once a second; reloads explanations.json when it has succeeded.
   useEffect(() => {
-    if (!job || isFinished(job.status)) return;
+    if (!job || isJobFinished(job)) return;
     let live = true;
     const timer = window.setTimeout(() => {
-      getJob(client, job.id).then(
+      client.jobs.get(job.id).then(
         (j) => {
           if (!live) return;
           setJob(j);
@@ -137,7 +130,7 @@ function ExplanationsSection({ runId }: { runId: string }) {
   function explain() {
     setStarting(true);
     setError(null);
-    startJob(client, 'explain', { runId }).then(
+    client.training.explain({ runId }).then(
       (j) => {
         setStarting(false);
         setJob(j);
@@ -149,7 +142,7 @@ function ExplanationsSection({ runId }: { runId: string }) {
     );
   }
 
-  const running = job !== null && !isFinished(job.status);
+  const running = job !== null && !isJobFinished(job);
   return (
     <Panel
       title="Explanations"
@@ -176,9 +169,8 @@ function ExplanationsSection({ runId }: { runId: string }) {
       {explanations.data && (
         <>
           <p className="small muted">
-            Method {explanations.data.method} ·{' '}
-            {explanations.data.features?.length ?? explanations.data.globalImportance.length} features ·{' '}
-            {explanations.data.rows?.length ?? 0} rows with waterfalls
+            Method {explanations.data.method} · {explanations.data.features.length} features ·{' '}
+            {explanations.data.rows.length} rows with waterfalls
           </p>
           <ExplanationCharts explanations={explanations.data} />
         </>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { isJobFinished, type Job } from '../../../../src/sdk/index.js';
 import { errorMessage, useSignedIn } from '../../session.js';
-import { getJob, isFinished, type Job } from './training-api.js';
 
 /** The validation metrics a job reported at iteration `done`. */
 export interface MetricPoint {
@@ -78,10 +78,10 @@ export function useJob(id: string): WatchedJob {
       if (!live) return;
       setMode('poll');
       try {
-        const j = await getJob(client, id);
+        const j = await client.jobs.get(id);
         if (!live) return;
         accept(j);
-        if (isFinished(j.status)) return setMode('done');
+        if (isJobFinished(j)) return setMode('done');
       } catch (err) {
         if (!live || handleError(err)) return;
         const code = (err as { code?: unknown }).code;
@@ -117,7 +117,7 @@ export function useJob(id: string): WatchedJob {
       }
       if (!live) return;
       // The stream ends after the final status; ended early (a proxy, a restart): poll instead.
-      if (last && isFinished(last.status)) setMode('done');
+      if (last && isJobFinished(last)) setMode('done');
       else void poll();
     };
 
