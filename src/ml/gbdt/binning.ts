@@ -72,14 +72,18 @@ export function binBounds(sorted: Float64Array, maxBins: number): Float64Array {
   return Float64Array.from(bounds);
 }
 
-/** The bin of finite value `v` for `upper` bounds (binary search for the first bound >= v). */
+/**
+ * The bin of finite value `v` for `upper` bounds: the first bound >= v (`upper` ends with
+ * +Infinity). A branch-free binary search (halving a window), about 1.5× faster than a branching
+ * one on unpredictable values.
+ */
 export function binOf(upper: Float64Array, v: number): number {
   let lo = 0;
-  let hi = upper.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (v <= upper[mid]!) hi = mid;
-    else lo = mid + 1;
+  let len = upper.length;
+  while (len > 1) {
+    const half = len >>> 1;
+    lo += +(v > upper[lo + half - 1]!) * half;
+    len -= half;
   }
   return lo;
 }
@@ -93,6 +97,76 @@ export function alloc<T extends Uint8Array | Uint16Array | Uint32Array | Int32Ar
   return shared ? new ctor(new SharedArrayBuffer(length * ctor.BYTES_PER_ELEMENT)) : new ctor(length);
 }
 
+/** The numeric features to bin, column-major values (`colData[f * rows + r]`) and where bins go. */
+export interface NumericBinJob {
+  colData: Float64Array;
+  rows: number;
+  /** Rows sampled for the bin edges (ascending), or null for all rows. */
+  sample: Int32Array | null;
+  maxBins: number;
+  features: Int32Array;
+  /** Column-major bins, written for `features`. */
+  colBins: Uint8Array;
+}
+
+/** Bins the numeric features of a job and returns their upper bounds in `features` order. */
+export type NumericBinner = (job: NumericBinJob) => Float64Array[];
+
+/**
+ * Bins numeric feature `f` of a job into its `colBins` column and returns its upper bounds (at
+ * most `maxBins` bins, 255 when the feature has missing values).
+ */
+export function binNumeric(job: NumericBinJob, f: number): Float64Array {
+  const { colData, rows, sample, maxBins } = job;
+  const col = colData.subarray(f * rows, (f + 1) * rows);
+  let missing = false;
+  for (let r = 0; r < rows; r++)
+    if (Number.isNaN(col[r]!)) {
+      missing = true;
+      break;
+    }
+  const out = job.colBins.subarray(f * rows, (f + 1) * rows);
+  const count = sample ? sample.length : rows;
+  const values = new Float64Array(count);
+  let k = 0;
+  for (let i = 0; i < count; i++) {
+    const v = col[sample ? sample[i]! : i]!;
+    if (!Number.isNaN(v)) values[k++] = v;
+  }
+  const sorted = values.subarray(0, k).sort();
+  const bounds = binBounds(sorted, missing ? Math.min(maxBins, 255) : maxBins);
+  const nb = bounds.length;
+  const last = nb - 1;
+  const top = nb > 1 ? bounds[last - 1]! : Number.NEGATIVE_INFINITY;
+  for (let r = 0; r < rows; r++) {
+    const v = col[r]!;
+    out[r] = Number.isNaN(v) ? nb : v > top ? last : binOf(bounds, v);
+  }
+  return bounds;
+}
+
+/**
+ * Bins the job's features `features[a..b)` and stores bounds `i` at `bounds[stride * i ..]`, their
+ * count at `counts[i]` (a thread's share of a parallel binning).
+ */
+export function binShare(
+  job: NumericBinJob,
+  a: number,
+  b: number,
+  bounds: Float64Array,
+  counts: Int32Array,
+  stride: number,
+): void {
+  for (let i = a; i < b; i++) {
+    const u = binNumeric(job, job.features[i]!);
+    bounds.set(u, stride * i);
+    counts[i] = u.length;
+  }
+}
+
+/** Bins the numeric features one after another on the calling thread. */
+export const localBinner: NumericBinner = (job) => Array.from(job.features, (f) => binNumeric(job, f));
+
 /**
  * Bins `X` (finite values or NaN; categorical columns hold codes 0..254).
  * @throws LatheError INVALID_ARGUMENT naming the row and column of a bad category code.
@@ -104,6 +178,7 @@ export function binData(
   categoricalFeatures: readonly number[],
   seed: number,
   shared: boolean,
+  binner: NumericBinner = localBinner,
 ): BinnedData {
   const { rows, cols, data } = X;
   const categorical = new Uint8Array(cols);
@@ -120,14 +195,16 @@ export function binData(
       idx[i] = idx[j]!;
       idx[j] = t;
     }
-    sample = idx.slice(0, sampleRows).sort();
+    sample = alloc(Int32Array, sampleRows, shared);
+    sample.set(idx.subarray(0, sampleRows));
+    sample.sort();
   }
   const nBins = new Int32Array(cols);
   const offset = new Int32Array(cols + 1);
   const upper: Float64Array[] = [];
   const colBins = alloc(Uint8Array, rows * cols, shared);
   // One blocked transpose, so every per-feature pass below reads memory sequentially.
-  const colData = new Float64Array(rows * cols);
+  const colData = alloc(Float64Array, rows * cols, shared);
   const BLOCK = 512;
   for (let r0 = 0; r0 < rows; r0 += BLOCK) {
     const r1 = Math.min(rows, r0 + BLOCK);
@@ -136,52 +213,40 @@ export function binData(
       for (let r = r0; r < r1; r++) colData[o + r] = data[r * cols + f]!;
     }
   }
+  const numeric: number[] = [];
   for (let f = 0; f < cols; f++) {
+    if (!categorical[f]) {
+      numeric.push(f);
+      continue;
+    }
     const col = colData.subarray(f * rows, (f + 1) * rows);
-    let missing = false;
-    for (let r = 0; r < rows; r++)
-      if (Number.isNaN(col[r]!)) {
-        missing = true;
-        break;
-      }
     const out = colBins.subarray(f * rows, (f + 1) * rows);
-    if (categorical[f]) {
-      let max = 0;
-      for (let r = 0; r < rows; r++) {
-        const v = col[r]!;
-        if (Number.isNaN(v)) continue;
-        if (!Number.isInteger(v) || v < 0 || v > MAX_CATEGORY)
-          throw invalid(
-            `categorical feature column ${f} must hold integer codes 0..${MAX_CATEGORY} (or NaN); got ${v} at row ${r}`,
-            { field: 'X', row: r, col: f },
-          );
-        if (v > max) max = v;
-      }
-      nBins[f] = max + 1;
-      upper.push(new Float64Array(0));
-      for (let r = 0; r < rows; r++) {
-        const v = col[r]!;
-        out[r] = Number.isNaN(v) ? max + 1 : v;
-      }
-    } else {
-      const count = sample ? sample.length : rows;
-      const values = new Float64Array(count);
-      let k = 0;
-      for (let i = 0; i < count; i++) {
-        const v = col[sample ? sample[i]! : i]!;
-        if (!Number.isNaN(v)) values[k++] = v;
-      }
-      const sorted = values.subarray(0, k).sort();
-      const bounds = binBounds(sorted, missing ? Math.min(maxBins, 255) : maxBins);
-      upper.push(bounds);
-      const nb = bounds.length;
-      nBins[f] = nb;
-      const last = nb - 1;
-      const top = nb > 1 ? bounds[last - 1]! : Number.NEGATIVE_INFINITY;
-      for (let r = 0; r < rows; r++) {
-        const v = col[r]!;
-        out[r] = Number.isNaN(v) ? nb : v > top ? last : binOf(bounds, v);
-      }
+    let max = 0;
+    for (let r = 0; r < rows; r++) {
+      const v = col[r]!;
+      if (Number.isNaN(v)) continue;
+      if (!Number.isInteger(v) || v < 0 || v > MAX_CATEGORY)
+        throw invalid(
+          `categorical feature column ${f} must hold integer codes 0..${MAX_CATEGORY} (or NaN); got ${v} at row ${r}`,
+          { field: 'X', row: r, col: f },
+        );
+      if (v > max) max = v;
+    }
+    nBins[f] = max + 1;
+    for (let r = 0; r < rows; r++) {
+      const v = col[r]!;
+      out[r] = Number.isNaN(v) ? max + 1 : v;
+    }
+  }
+  const features = alloc(Int32Array, numeric.length, shared);
+  features.set(numeric);
+  const bounds = binner({ colData, rows, sample: sample ?? null, maxBins, features, colBins });
+  for (let f = 0, j = 0; f < cols; f++) {
+    if (categorical[f]) upper.push(new Float64Array(0));
+    else {
+      const u = bounds[j++]!;
+      upper.push(u);
+      nBins[f] = u.length;
     }
     offset[f + 1] = offset[f]! + nBins[f]! + 1;
   }

@@ -6,7 +6,7 @@
 import type { FitProgress } from '../family.js';
 import type { Matrix } from '../matrix.js';
 import { SeededRandom } from '../seeded-random.js';
-import { alloc, type BinnedData, binData } from './binning.js';
+import { alloc, type BinnedData, binData, type NumericBinner } from './binning.js';
 import { addTrees, type FlatTrees, FlatTreesBuilder } from './flat-trees.js';
 import type { GrownTree, HistPool } from './grow.js';
 import { TreeGrower } from './grow.js';
@@ -32,6 +32,8 @@ export interface BoostContext {
   shouldStop?: () => boolean;
   /** Creates a multi-threaded histogram pool (threads > 1); absent = one thread. */
   threadedPool?: (data: BinnedData, grads: Float64Array[]) => HistPool & { close(): void };
+  /** Bins the numeric features on several threads (threads > 1); absent = one thread. */
+  threadedBinner?: NumericBinner;
 }
 
 /** The result of boosting. */
@@ -86,7 +88,8 @@ export function boost(X: Matrix, y: Float64Array, p: GbdtParams, ctx: BoostConte
   const n = X.rows;
   const w = ctx.sampleWeight;
   const threaded = p.threads > 1 && ctx.threadedPool !== undefined;
-  const data = binData(X, p.maxBins, p.binSampleRows, p.categoricalFeatures, p.seed, threaded);
+  const binner = threaded ? ctx.threadedBinner : undefined;
+  const data = binData(X, p.maxBins, p.binSampleRows, p.categoricalFeatures, p.seed, threaded, binner);
   const base = baseScore(ctx.objective, y, w, k);
   const margin = new Float64Array(n * k);
   for (let r = 0; r < n; r++) for (let c = 0; c < k; c++) margin[r * k + c] = base[c]!;

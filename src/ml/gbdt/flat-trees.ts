@@ -100,11 +100,17 @@ export class FlatTreesBuilder {
 const BLOCK = 64;
 
 /**
- * Node arrays laid out for prediction: `info[2g]` the feature (−1 at leaves), `info[2g + 1]` the
- * absolute left child with bit 31 set when NaN goes right; `left` the absolute left child.
+ * Node arrays laid out for prediction. Numeric trees: `feat` the split feature, `link` the absolute
+ * left child with bit 31 set when NaN goes right, `thr` the threshold; a leaf links to itself
+ * (feature 0, threshold +Infinity, NaN left), so a walk of a tree's depth in steps ends on the
+ * row's leaf whatever its depth, with no test per step. `depth` per tree; `left` the absolute left
+ * child (categorical walk).
  */
 interface Layout {
-  info: Int32Array;
+  feat: Int32Array;
+  link: Int32Array;
+  thr: Float64Array;
+  depth: Int32Array;
   left: Int32Array;
   anyCat: boolean;
 }
@@ -115,15 +121,36 @@ function layoutOf(trees: FlatTrees): Layout {
   let l = layouts.get(trees);
   if (!l) {
     const nodes = trees.feature.length;
+    const count = trees.treeStart.length - 1;
     const left = new Int32Array(nodes);
-    const info = new Int32Array(2 * nodes);
-    for (let t = 0; t + 1 < trees.treeStart.length; t++)
-      for (let g = trees.treeStart[t]!; g < trees.treeStart[t + 1]!; g++) {
-        left[g] = trees.treeStart[t]! + trees.left[g]!;
-        info[2 * g] = trees.feature[g]!;
-        info[2 * g + 1] = left[g]! | ((1 - trees.missingLeft[g]!) << 31);
+    const feat = new Int32Array(nodes);
+    const link = new Int32Array(nodes);
+    const thr = new Float64Array(nodes);
+    const depth = new Int32Array(count);
+    const level = new Int32Array(nodes);
+    for (let t = 0; t < count; t++) {
+      const ts = trees.treeStart[t]!;
+      let d = 0;
+      // Breadth-first order: a node's children come after it, so its level is known first.
+      for (let g = ts; g < trees.treeStart[t + 1]!; g++) {
+        const f = trees.feature[g]!;
+        if (f < 0) {
+          left[g] = g;
+          link[g] = g;
+          thr[g] = Number.POSITIVE_INFINITY;
+          d = Math.max(d, level[g]!);
+          continue;
+        }
+        left[g] = ts + trees.left[g]!;
+        feat[g] = f;
+        link[g] = left[g]! | ((1 - trees.missingLeft[g]!) << 31);
+        thr[g] = trees.threshold[g]!;
+        level[left[g]!] = level[g]! + 1;
+        level[left[g]! + 1] = level[g]! + 1;
       }
-    l = { info, left, anyCat: trees.categorical.includes(1) };
+      depth[t] = d;
+    }
+    l = { feat, link, thr, depth, left, anyCat: trees.categorical.includes(1) };
     layouts.set(trees, l);
   }
   return l;
@@ -132,9 +159,10 @@ function layoutOf(trees: FlatTrees): Layout {
 /**
  * Adds the trees `t0..t1` of `trees` to `margin` (rows × k, row-major) for row-major raw features
  * `x` of `cols` columns. Rows are taken in blocks of 64 and the trees one after another inside a
- * block, so each row's sum runs in tree order (the same order as the TreeEnsemble reference). The
- * numeric step is branch-free: child = left + ((x > threshold) | (x is NaN & NaN goes right)), from
- * one packed Int32Array per node pair and the thresholds.
+ * block, so each row's sum runs in tree order (the same order as the TreeEnsemble reference). A
+ * tree walks four rows at once for exactly its depth in steps (leaves link to themselves), each
+ * step branch-free: child = left + ((x > threshold) | (x is NaN & NaN goes right)), so the four
+ * walks overlap in the CPU.
  */
 export function addTrees(
   trees: FlatTrees,
@@ -146,27 +174,60 @@ export function addTrees(
   k: number,
   margin: Float64Array,
 ): void {
-  const { info, left, anyCat } = layoutOf(trees);
-  if (anyCat) {
-    addTreesCategorical(trees, left, t0, t1, x, rows, cols, k, margin);
+  const layout = layoutOf(trees);
+  if (layout.anyCat) {
+    addTreesCategorical(trees, layout.left, t0, t1, x, rows, cols, k, margin);
     return;
   }
-  const { treeStart, treeClass, threshold, value } = trees;
+  const { feat, link, thr, depth } = layout;
+  const { treeStart, treeClass, value } = trees;
   for (let r0 = 0; r0 < rows; r0 += BLOCK) {
     const r1 = Math.min(rows, r0 + BLOCK);
     for (let t = t0; t < t1; t++) {
       const ts = treeStart[t]!;
       const c = treeClass[t]!;
-      for (let r = r0; r < r1; r++) {
+      const steps = depth[t]!;
+      let r = r0;
+      for (; r + 4 <= r1; r += 4) {
+        const b0 = r * cols;
+        const b1 = b0 + cols;
+        const b2 = b1 + cols;
+        const b3 = b2 + cols;
+        let n0 = ts;
+        let n1 = ts;
+        let n2 = ts;
+        let n3 = ts;
+        for (let d = 0; d < steps; d++) {
+          const v0 = x[b0 + feat[n0]!]!;
+          const v1 = x[b1 + feat[n1]!]!;
+          const v2 = x[b2 + feat[n2]!]!;
+          const v3 = x[b3 + feat[n3]!]!;
+          const m0 = link[n0]!;
+          const m1 = link[n1]!;
+          const m2 = link[n2]!;
+          const m3 = link[n3]!;
+          // biome-ignore lint/suspicious/noSelfCompare: v !== v is the branch-free NaN test of the hot loop
+          n0 = (m0 & 0x7fffffff) + (+(v0 > thr[n0]!) | (+(v0 !== v0) & (m0 >>> 31)));
+          // biome-ignore lint/suspicious/noSelfCompare: as above
+          n1 = (m1 & 0x7fffffff) + (+(v1 > thr[n1]!) | (+(v1 !== v1) & (m1 >>> 31)));
+          // biome-ignore lint/suspicious/noSelfCompare: as above
+          n2 = (m2 & 0x7fffffff) + (+(v2 > thr[n2]!) | (+(v2 !== v2) & (m2 >>> 31)));
+          // biome-ignore lint/suspicious/noSelfCompare: as above
+          n3 = (m3 & 0x7fffffff) + (+(v3 > thr[n3]!) | (+(v3 !== v3) & (m3 >>> 31)));
+        }
+        margin[r * k + c]! += value[n0]!;
+        margin[(r + 1) * k + c]! += value[n1]!;
+        margin[(r + 2) * k + c]! += value[n2]!;
+        margin[(r + 3) * k + c]! += value[n3]!;
+      }
+      for (; r < r1; r++) {
         const base = r * cols;
         let n = ts;
-        let f = info[2 * n]!;
-        while (f >= 0) {
-          const v = x[base + f]!;
-          const m = info[2 * n + 1]!;
-          // biome-ignore lint/suspicious/noSelfCompare: v !== v is the branch-free NaN test of the hot loop
-          n = (m & 0x7fffffff) + (+(v > threshold[n]!) | (+(v !== v) & (m >>> 31)));
-          f = info[2 * n]!;
+        for (let d = 0; d < steps; d++) {
+          const v = x[base + feat[n]!]!;
+          const m = link[n]!;
+          // biome-ignore lint/suspicious/noSelfCompare: as above
+          n = (m & 0x7fffffff) + (+(v > thr[n]!) | (+(v !== v) & (m >>> 31)));
         }
         margin[r * k + c]! += value[n]!;
       }

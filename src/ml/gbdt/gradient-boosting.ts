@@ -12,7 +12,7 @@ import { checkFeatures, checkFitData } from './checks.js';
 import { addTrees, type FlatTrees } from './flat-trees.js';
 import type { Objective } from './objective.js';
 import { type GbdtOptions, resolveParams } from './options.js';
-import { threadedHistPool } from './threaded-pool.js';
+import { threadedBinner, threadedHistPool } from './threaded-pool.js';
 
 /** The SavedModel kind of a boosted model. */
 export const GBDT_KIND = 'gbdt';
@@ -70,6 +70,7 @@ export class GradientBoosting {
       ...(context.onProgress ? { onProgress: context.onProgress } : {}),
       ...(context.shouldStop ? { shouldStop: context.shouldStop } : {}),
       threadedPool: (data, grads) => threadedHistPool(data, grads, p.threads),
+      threadedBinner: threadedBinner(p.threads),
     };
     const r = boost(X, y, p, ctx);
     return new GradientBoosting(task, classes, X.cols, objective, r.base, r.trees, r.rounds, r.history);

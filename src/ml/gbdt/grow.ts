@@ -5,6 +5,7 @@
  * partitioning, XGBoost's monotone bound propagation and its post-pruning by `gamma`.
  */
 import type { BinnedData } from './binning.js';
+import { JOB, LUT } from './partition.js';
 import { emptySplit, findBestSplit, leafWeight, type Split, type SplitParams } from './split.js';
 
 /** Where histograms live and how they are built (one thread, or shared with workers). */
@@ -22,6 +23,10 @@ export interface HistPool {
   readonly targets: Int32Array;
   /** Builds the histograms `targets[0..count)` of the rows by `nodeOf`, in one pass over all rows. */
   buildLevel(gradSet: number, count: number, features: Int32Array): void;
+  /** Partition jobs and their lookup tables (see partition.ts), room for at least `count` jobs. */
+  jobTables(count: number): { jobs: Int32Array; luts: Uint8Array };
+  /** Runs the partition jobs `0..count` (writing each job's first right position). */
+  partitionLevel(count: number): void;
 }
 
 /** Growth parameters. */
@@ -77,16 +82,11 @@ const RT_EPS = 1e-6;
 
 /** Grows trees over one binned dataset; reuses its buffers between trees. */
 export class TreeGrower {
-  private readonly tmp: Int32Array;
-  private readonly lut = new Uint8Array(257);
-
   constructor(
     private readonly data: BinnedData,
     private readonly pool: HistPool,
     private readonly params: GrowParams,
-  ) {
-    this.tmp = new Int32Array(data.rows);
-  }
+  ) {}
 
   /** Grows one tree on `rows[0..n)` of the pool with gradient set `gradSet` (`grad` its pairs). */
   grow(gradSet: number, grad: Float64Array, n: number, features: Int32Array): GrownTree {
@@ -147,6 +147,20 @@ export class TreeGrower {
     }
     let leaves = 1;
     let head = 0;
+    // Depth-wise: a level's partitions are queued and run together (possibly on several threads)
+    // before its children's histograms are built; `deferred` holds each job's children.
+    const deferred: Node[] = [];
+    const runSplits = () => {
+      if (deferred.length === 0) return;
+      pool.partitionLevel(deferred.length / 2);
+      const jobs = pool.jobTables(0).jobs;
+      for (let j = 0; 2 * j < deferred.length; j++) {
+        const mid = jobs[JOB * j + 4]!;
+        deferred[2 * j]!.end = mid;
+        deferred[2 * j + 1]!.start = mid;
+      }
+      deferred.length = 0;
+    };
     // Depth-wise: the children of a level are split first, then all their histograms are built in
     // one pass over the rows (`flush`), then their splits are searched and they join the queue.
     const pending: Node[] = [];
@@ -174,6 +188,7 @@ export class TreeGrower {
     };
     while (head < queue.length || pending.length > 0) {
       if (head === queue.length) {
+        runSplits();
         flush();
         continue;
       }
@@ -202,7 +217,13 @@ export class TreeGrower {
         continue;
       }
       const li = !leafWise && childHists ? pending.length : -1;
-      const mid = this.partition(node.start, node.end, s, li);
+      const job = deferred.length / 2;
+      this.queueSplit(job, node.start, node.end, s, li);
+      let mid = node.start;
+      if (leafWise) {
+        pool.partitionLevel(1);
+        mid = pool.jobTables(0).jobs[4]!;
+      }
       const f = s.feature;
       const mono = p.monotone.length > 0 ? p.monotone[f]! : 0;
       let lu = node.upper;
@@ -225,6 +246,7 @@ export class TreeGrower {
       const right = make(mid, node.end, s.GR, s.HR, node.depth + 1, rl, ru);
       node.left = left.seq;
       node.right = right.seq;
+      if (!leafWise) deferred.push(left, right);
       leaves++;
       if (childHists && !leafWise) {
         left.parent = node.seq;
@@ -243,6 +265,7 @@ export class TreeGrower {
         node.hist = -1;
       }
     }
+    runSplits();
     this.releaseAll(queue, head);
     return this.finish(nodes, root);
   }
@@ -290,47 +313,18 @@ export class TreeGrower {
     }
   }
 
-  /**
-   * Stable partition of `rows[start..end)` by the split; returns the first right position. With
-   * `li >= 0` it also sets `nodeOf` of the left rows to `li` and of the right rows to `li + 1`.
-   */
-  private partition(start: number, end: number, s: Split, li: number): number {
-    const { data, lut, tmp } = this;
-    const rows = this.pool.rows;
-    const f = s.feature;
-    const nb = data.nBins[f]!;
+  /** Queues partition job `j`: `rows[start..end)` by the split `s`, left level index `li` (−1: none). */
+  private queueSplit(j: number, start: number, end: number, s: Split, li: number): void {
+    const { jobs, luts } = this.pool.jobTables(j + 1);
+    const nb = this.data.nBins[s.feature]!;
+    const o = LUT * j;
     for (let b = 0; b < nb; b++)
-      lut[b] = s.catBits ? (s.catBits[b >>> 5]! >>> (b & 31)) & 1 : b <= s.bin ? 1 : 0;
-    lut[nb] = s.missingLeft ? 1 : 0;
-    const col = data.colBins.subarray(f * data.rows, (f + 1) * data.rows);
-    // Branch-free: each row is written to both sides and only the matching cursor advances (the
-    // left cursor never passes the read position, so the in-place writes are safe).
-    let l = start;
-    let t = 0;
-    if (li < 0) {
-      for (let i = start; i < end; i++) {
-        const r = rows[i]!;
-        const bit = lut[col[r]!]!;
-        rows[l] = r;
-        tmp[t] = r;
-        l += bit;
-        t += 1 - bit;
-      }
-    } else {
-      const nodeOf = this.pool.nodeOf;
-      const right = li + 1;
-      for (let i = start; i < end; i++) {
-        const r = rows[i]!;
-        const bit = lut[col[r]!]!;
-        rows[l] = r;
-        tmp[t] = r;
-        l += bit;
-        t += 1 - bit;
-        nodeOf[r] = right - bit;
-      }
-    }
-    rows.set(tmp.subarray(0, t), l);
-    return l;
+      luts[o + b] = s.catBits ? (s.catBits[b >>> 5]! >>> (b & 31)) & 1 : b <= s.bin ? 1 : 0;
+    luts[o + nb] = s.missingLeft ? 1 : 0;
+    jobs[JOB * j] = start;
+    jobs[JOB * j + 1] = end;
+    jobs[JOB * j + 2] = s.feature;
+    jobs[JOB * j + 3] = li;
   }
 
   /** Prunes splits with gain < gamma bottom-up (XGBoost's pruner) and renumbers breadth-first. */

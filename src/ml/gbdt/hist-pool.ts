@@ -1,19 +1,33 @@
 /**
  * Histogram storage and building on the calling thread (internal): a free list of histogram
- * buffers, reused from node to node and tree to tree.
+ * buffers, reused from node to node and tree to tree. Both row blocks (see histogram.ts) are built
+ * one after the other and merged, exactly as the threaded pool does in parallel.
  */
 import type { BinnedData } from './binning.js';
 import type { HistPool } from './grow.js';
-import { buildHistogram, buildLevelHistograms } from './histogram.js';
+import {
+  addInto,
+  blockStart,
+  buildHistogram,
+  buildLevelHistograms,
+  mergeLevel,
+  numberScratch,
+} from './histogram.js';
+import { JOB, LUT, partitionJob } from './partition.js';
 
 /** A {@link HistPool} that builds every histogram on the calling thread. */
 export class LocalHistPool implements HistPool {
   readonly rows: Int32Array;
   readonly nodeOf: Int32Array;
   readonly targets: Int32Array;
+  private readonly scratchTargets: Int32Array;
   private readonly buffers: Float64Array[] = [];
+  private readonly scratch: Float64Array[] = [];
   private readonly free: number[] = [];
   private readonly all: Int32Array;
+  private readonly tmp: Int32Array;
+  private jobs = new Int32Array(JOB * 64);
+  private luts = new Uint8Array(LUT * 64);
 
   constructor(
     private readonly data: BinnedData,
@@ -22,13 +36,34 @@ export class LocalHistPool implements HistPool {
     this.rows = new Int32Array(data.rows);
     this.nodeOf = new Int32Array(data.rows);
     this.targets = new Int32Array(data.rows + 2);
+    this.scratchTargets = new Int32Array(data.rows + 2);
     this.all = Int32Array.from({ length: data.cols }, (_, i) => i);
+    this.tmp = new Int32Array(data.rows);
+  }
+
+  jobTables(count: number): { jobs: Int32Array; luts: Uint8Array } {
+    if (JOB * count > this.jobs.length) {
+      const cap = Math.max(count, (2 * this.jobs.length) / JOB);
+      const jobs = new Int32Array(JOB * cap);
+      jobs.set(this.jobs);
+      const luts = new Uint8Array(LUT * cap);
+      luts.set(this.luts);
+      this.jobs = jobs;
+      this.luts = luts;
+    }
+    return { jobs: this.jobs, luts: this.luts };
+  }
+
+  partitionLevel(count: number): void {
+    const d = this.data;
+    for (let j = 0; j < count; j++)
+      partitionJob(this.jobs, this.luts, j, this.rows, this.tmp, d.colBins, d.rows, this.nodeOf);
   }
 
   acquire(): number {
     const id = this.free.pop();
     if (id !== undefined) return id;
-    this.buffers.push(new Float64Array(2 * this.data.offset[this.data.cols]!));
+    this.buffers.push(this.newHist());
     return this.buffers.length - 1;
   }
 
@@ -40,40 +75,65 @@ export class LocalHistPool implements HistPool {
     return this.buffers[id]!;
   }
 
+  private newHist(): Float64Array {
+    return new Float64Array(2 * this.data.offset[this.data.cols]!);
+  }
+
+  private ensureScratch(count: number): void {
+    while (this.scratch.length < count) this.scratch.push(this.newHist());
+  }
+
   build(gradSet: number, start: number, end: number, id: number, features: Int32Array): void {
     const d = this.data;
     const list = features.length === d.cols ? this.all : features;
-    buildHistogram(
-      d.slot,
-      d.cols,
-      d.offset,
-      this.grads[gradSet]!,
-      this.rows,
-      start,
-      end,
-      list,
-      0,
-      list.length,
-      this.view(id),
-    );
+    const mid = blockStart(start, end, 1);
+    const grad = this.grads[gradSet]!;
+    this.ensureScratch(1);
+    const hist = this.view(id);
+    const part = this.scratch[0]!;
+    buildHistogram(d.slot, d.cols, d.offset, grad, this.rows, start, mid, list, 0, list.length, hist);
+    buildHistogram(d.slot, d.cols, d.offset, grad, this.rows, mid, end, list, 0, list.length, part);
+    addInto(hist, part, d.offset, list, 0, list.length);
   }
 
   buildLevel(gradSet: number, count: number, features: Int32Array): void {
     const d = this.data;
     const list = features.length === d.cols ? this.all : features;
+    const grad = this.grads[gradSet]!;
+    const { nodeOf, targets, scratchTargets, buffers, scratch } = this;
+    this.ensureScratch(numberScratch(targets, count, scratchTargets));
+    const mid = blockStart(0, d.rows, 1);
+    const len = list.length;
     buildLevelHistograms(
       d.slot,
       d.cols,
       d.offset,
-      this.grads[gradSet]!,
-      this.nodeOf,
-      this.targets,
+      grad,
+      nodeOf,
+      targets,
       count,
-      this.buffers,
+      buffers,
+      0,
+      mid,
+      list,
+      0,
+      len,
+    );
+    buildLevelHistograms(
+      d.slot,
+      d.cols,
+      d.offset,
+      grad,
+      nodeOf,
+      scratchTargets,
+      count,
+      scratch,
+      mid,
       d.rows,
       list,
       0,
-      list.length,
+      len,
     );
+    mergeLevel(buffers, targets, scratch, scratchTargets, count, d.offset, list, 0, len);
   }
 }

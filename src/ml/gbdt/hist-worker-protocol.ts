@@ -18,14 +18,24 @@ export const CTRL = {
   COUNT: 7,
   /** Set to 1 by a worker whose command threw (the error is printed by the worker). */
   ERROR: 79,
-  /** Feature share boundaries into the shared feature list: worker i builds [SHARES+i, SHARES+i+1). */
-  SHARES: 8,
+  /** The number of threads (the caller plus the workers), for `assignment` in histogram.ts. */
+  THREADS: 8,
+  /** Length of the shared feature list. */
+  FLEN: 9,
   /** Ready flags, one per worker. */
   READY: 80,
   /** Commands. */
   SYNC: 1,
   BUILD: 2,
   BUILD_LEVEL: 3,
+  /** Add the scratch histogram 0 into histogram HIST, each thread its feature share. */
+  MERGE: 4,
+  /** Add each level target's scratch histogram into its histogram, each thread its feature share. */
+  MERGE_LEVEL: 5,
+  /** Partition jobs 0..COUNT (partition.ts), each thread its share of them. */
+  PARTITION: 6,
+  /** Bin a share of the numeric features of the last `bin` message. */
+  BIN: 7,
   SIZE: 160,
 } as const;
 
@@ -41,14 +51,41 @@ export interface SetupMessage {
   features: SharedArrayBuffer;
   nodeOf: SharedArrayBuffer;
   targets: SharedArrayBuffer;
+  scratchTargets: SharedArrayBuffer;
+  colBins: SharedArrayBuffer;
   n: number;
 }
 
-/** A new shared histogram buffer. */
+/** Numeric features to bin (binning.ts `NumericBinJob`) and where the bounds go. */
+export interface BinMessage {
+  type: 'bin';
+  colData: SharedArrayBuffer;
+  rows: number;
+  sample: SharedArrayBuffer | null;
+  maxBins: number;
+  features: SharedArrayBuffer;
+  colBins: SharedArrayBuffer;
+  /** `BOUNDS_STRIDE` float64 per feature of the job. */
+  bounds: SharedArrayBuffer;
+  /** The bound count per feature of the job. */
+  counts: SharedArrayBuffer;
+}
+
+/** Float64 slots per feature in a {@link BinMessage}'s `bounds`. */
+export const BOUNDS_STRIDE = 256;
+
+/** New (larger) shared partition job tables. */
+export interface JobsMessage {
+  type: 'jobs';
+  jobs: SharedArrayBuffer;
+  luts: SharedArrayBuffer;
+}
+
+/** A new shared histogram buffer (`scratch`: a row-block-1 partial histogram). */
 export interface HistMessage {
-  type: 'hist';
+  type: 'hist' | 'scratch';
   id: number;
   buffer: SharedArrayBuffer;
 }
 
-export type HistWorkerMessage = SetupMessage | HistMessage;
+export type HistWorkerMessage = SetupMessage | HistMessage | JobsMessage | BinMessage;

@@ -1,11 +1,23 @@
 /**
  * A histogram worker thread (internal; started by threaded-pool.ts). It waits on a shared control
- * array, builds its share of the features of each requested histogram straight into shared memory,
- * and reports completion through the same array. Setup data (shared bins, gradients, rows and
- * histogram buffers) arrives on its MessagePort and is read synchronously.
+ * array and runs its part of each command straight in shared memory: its row block (and feature
+ * share) of a histogram build, its feature share of the scratch merge, its run of a level's
+ * partition jobs; it reports completion through the same array. Setup data (shared bins,
+ * gradients, rows, histogram and job buffers) arrives on its MessagePort and is read synchronously.
  */
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { buildHistogram, buildLevelHistograms } from './histogram.js';
+import {
+  addInto,
+  assignment,
+  blockStart,
+  buildHistogram,
+  buildLevelHistograms,
+  featureShares,
+  mergeLevel,
+} from './histogram.js';
+import { binShare, type NumericBinJob } from './binning.js';
+import { BOUNDS_STRIDE } from './hist-worker-protocol.js';
+import { jobShare, partitionJob } from './partition.js';
 import { CTRL, type HistWorkerMessage } from './hist-worker-protocol.js';
 
 const {
@@ -23,8 +35,15 @@ let rows: Int32Array = new Int32Array(0);
 let features: Int32Array = new Int32Array(0);
 let nodeOf: Int32Array = new Int32Array(0);
 let targets: Int32Array = new Int32Array(0);
+let scratchTargets: Int32Array = new Int32Array(0);
 let n = 0;
 const hists: Float64Array[] = [];
+const scratch: Float64Array[] = [];
+let colBins: Uint8Array = new Uint8Array(0);
+let tmp = new Int32Array(0);
+let jobs: Int32Array = new Int32Array(0);
+let luts: Uint8Array = new Uint8Array(0);
+let binJob: { job: NumericBinJob; bounds: Float64Array; counts: Int32Array } | undefined;
 
 function drain(): void {
   for (;;) {
@@ -40,9 +59,70 @@ function drain(): void {
       features = new Int32Array(msg.features);
       nodeOf = new Int32Array(msg.nodeOf);
       targets = new Int32Array(msg.targets);
+      scratchTargets = new Int32Array(msg.scratchTargets);
       n = msg.n;
+      colBins = new Uint8Array(msg.colBins);
+      if (tmp.length < n) tmp = new Int32Array(n);
       hists.length = 0;
-    } else hists[msg.id] = new Float64Array(msg.buffer);
+      scratch.length = 0;
+    } else if (msg.type === 'bin') {
+      binJob = {
+        job: {
+          colData: new Float64Array(msg.colData),
+          rows: msg.rows,
+          sample: msg.sample ? new Int32Array(msg.sample) : null,
+          maxBins: msg.maxBins,
+          features: new Int32Array(msg.features),
+          colBins: new Uint8Array(msg.colBins),
+        },
+        bounds: new Float64Array(msg.bounds),
+        counts: new Int32Array(msg.counts),
+      };
+    } else if (msg.type === 'jobs') {
+      jobs = new Int32Array(msg.jobs);
+      luts = new Uint8Array(msg.luts);
+    } else if (msg.type === 'scratch') scratch[msg.id] = new Float64Array(msg.buffer);
+    else hists[msg.id] = new Float64Array(msg.buffer);
+  }
+}
+
+/** Runs this worker's part of command `cmd`: its row block and feature share, or its merge share. */
+function run(cmd: number, threads: number, len: number): void {
+  if (cmd === CTRL.BIN && binJob) {
+    const { job, bounds, counts } = binJob;
+    const shares = featureShares(job.features.length, threads);
+    binShare(job, shares[index]!, shares[index + 1]!, bounds, counts, BOUNDS_STRIDE);
+    binJob = undefined;
+    return;
+  }
+  if (cmd === CTRL.PARTITION) {
+    const [a, b] = jobShare(jobs, ctrl[CTRL.COUNT]!, index, threads);
+    for (let j = a; j < b; j++) partitionJob(jobs, luts, j, rows, tmp, colBins, n, nodeOf);
+    return;
+  }
+  const grad = grads[ctrl[CTRL.GRAD]!]!;
+  if (cmd === CTRL.MERGE || cmd === CTRL.MERGE_LEVEL) {
+    const shares = featureShares(len, threads);
+    const a = shares[index]!;
+    const b = shares[index + 1]!;
+    if (cmd === CTRL.MERGE) addInto(hists[ctrl[CTRL.HIST]!]!, scratch[0]!, offset, features, a, b);
+    else mergeLevel(hists, targets, scratch, scratchTargets, ctrl[CTRL.COUNT]!, offset, features, a, b);
+    return;
+  }
+  const { block, a, b } = assignment(index, threads, len);
+  if (cmd === CTRL.BUILD_LEVEL) {
+    const mid = blockStart(0, n, 1);
+    const [r0, r1] = block === 0 ? [0, mid] : [mid, n];
+    const t = block === 0 ? targets : scratchTargets;
+    const h = block === 0 ? hists : scratch;
+    buildLevelHistograms(slot, cols, offset, grad, nodeOf, t, ctrl[CTRL.COUNT]!, h, r0, r1, features, a, b);
+  } else if (cmd === CTRL.BUILD) {
+    const start = ctrl[CTRL.START]!;
+    const end = ctrl[CTRL.END]!;
+    const mid = blockStart(start, end, 1);
+    const hist = block === 0 ? hists[ctrl[CTRL.HIST]!]! : scratch[0]!;
+    if (block === 0) buildHistogram(slot, cols, offset, grad, rows, start, mid, features, a, b, hist);
+    else buildHistogram(slot, cols, offset, grad, rows, mid, end, features, a, b, hist);
   }
 }
 
@@ -56,38 +136,8 @@ for (;;) {
   last = seq;
   try {
     drain();
-    const a = ctrl[CTRL.SHARES + index]!;
-    const b = ctrl[CTRL.SHARES + index + 1]!;
-    if (ctrl[CTRL.CMD] === CTRL.BUILD_LEVEL)
-      buildLevelHistograms(
-        slot,
-        cols,
-        offset,
-        grads[ctrl[CTRL.GRAD]!]!,
-        nodeOf,
-        targets,
-        ctrl[CTRL.COUNT]!,
-        hists,
-        n,
-        features,
-        a,
-        b,
-      );
-    else if (ctrl[CTRL.CMD] === CTRL.BUILD) {
-      buildHistogram(
-        slot,
-        cols,
-        offset,
-        grads[ctrl[CTRL.GRAD]!]!,
-        rows,
-        ctrl[CTRL.START]!,
-        ctrl[CTRL.END]!,
-        features,
-        a,
-        b,
-        hists[ctrl[CTRL.HIST]!]!,
-      );
-    }
+    const threads = ctrl[CTRL.THREADS]!;
+    if (index < threads) run(ctrl[CTRL.CMD]!, threads, ctrl[CTRL.FLEN]!);
   } catch (err) {
     console.error('gbdt histogram worker failed:', err);
     Atomics.store(ctrl, CTRL.ERROR, 1);

@@ -1,8 +1,14 @@
 /**
  * Gradient histograms (internal, shared by the main thread and the histogram workers): per
  * histogram slot (feature bin) the interleaved float64 sums `hist[2s]` (gradient) and
- * `hist[2s + 1]` (hessian) over a node's rows. Each feature's sums are added in row order, so
- * splitting the features among threads gives bit-identical histograms.
+ * `hist[2s + 1]` (hessian) over a node's rows.
+ *
+ * Determinism: the rows of every histogram are split into {@link ROW_BLOCKS} fixed blocks (whatever
+ * the number of threads); block 0 is summed straight into the histogram, block 1 into a scratch
+ * histogram, in row order, and the scratch is then added slot by slot ({@link addInto}). One
+ * thread builds both blocks one after the other; with more threads the blocks run in parallel
+ * (and a block's features may be split further among threads, which does not change any sum), so
+ * every thread count gives bit-identical histograms.
  *
  * Speed: the row loop over a contiguous feature range is generated once per (columns, range) with
  * the feature loop unrolled (`new Function`), which measured about twice as fast in V8 as the
@@ -11,6 +17,68 @@
 
 /** Widest feature range whose loop is unrolled. */
 export const MAX_UNROLL = 128;
+
+/** Fixed number of row blocks per histogram (independent of the thread count). */
+export const ROW_BLOCKS = 2;
+
+/** The work of thread `i` of `threads`: its row block and its share `[a, b)` of `len` features. */
+export function assignment(i: number, threads: number, len: number): { block: number; a: number; b: number } {
+  if (threads <= 1) return { block: -1, a: 0, b: len };
+  const block = i % ROW_BLOCKS;
+  const members = Math.floor((threads - block + ROW_BLOCKS - 1) / ROW_BLOCKS);
+  const shares = featureShares(len, members);
+  const s = Math.floor(i / ROW_BLOCKS);
+  return { block, a: shares[s]!, b: shares[s + 1]! };
+}
+
+/** The first row position of row block `block` of the range `[start, end)` (`block` ≤ {@link ROW_BLOCKS}). */
+export function blockStart(start: number, end: number, block: number): number {
+  return start + Math.floor(((end - start) * block) / ROW_BLOCKS);
+}
+
+/** `dst += src` over the slots of the features `features[a..b)`. */
+export function addInto(
+  dst: Float64Array,
+  src: Float64Array,
+  offset: Int32Array,
+  features: Int32Array,
+  a: number,
+  b: number,
+): void {
+  for (let j = a; j < b; j++) {
+    const f = features[j]!;
+    for (let i = 2 * offset[f]!, e = 2 * offset[f + 1]!; i < e; i++) dst[i]! += src[i]!;
+  }
+}
+
+/**
+ * Numbers the level targets that have a histogram (`scratchTargets[t]` = 0, 1, … or −1) and
+ * returns how many there are: block 1 of target `t` is built into scratch histogram
+ * `scratchTargets[t]`.
+ */
+export function numberScratch(targets: Int32Array, count: number, scratchTargets: Int32Array): number {
+  let j = 0;
+  for (let t = 0; t < count; t++) scratchTargets[t] = targets[t]! >= 0 ? j++ : -1;
+  return j;
+}
+
+/** Adds each target's scratch histogram (block 1) into its histogram, over `features[a..b)`. */
+export function mergeLevel(
+  hists: Float64Array[],
+  targets: Int32Array,
+  scratch: Float64Array[],
+  scratchTargets: Int32Array,
+  count: number,
+  offset: Int32Array,
+  features: Int32Array,
+  a: number,
+  b: number,
+): void {
+  for (let t = 0; t < count; t++) {
+    const id = targets[t]!;
+    if (id >= 0) addInto(hists[id]!, scratch[scratchTargets[t]!]!, offset, features, a, b);
+  }
+}
 
 type Kernel = (
   slot: Uint16Array | Uint32Array,
@@ -67,10 +135,10 @@ function levelKernel(cols: number, f0: number, f1: number, wide: boolean): Level
   return k;
 }
 
-let scratch = new Int32Array(0);
+let listBuffer = new Int32Array(0);
 
 /**
- * Builds the histograms of a whole tree level: row `r` with `nodeOf[r] = t >= 0` and
+ * Builds the histograms of a whole tree level over the rows `r0 <= r < r1`: row `r` with `nodeOf[r] = t >= 0` and
  * `targets[t] = id >= 0` is added to `hists[id]` (the features `features[a..b)`, whose slots in
  * every target are zeroed first). The rows to add are first listed in ascending order by a
  * branch-free pass over all rows; the build then reads the row data in order however scattered the
@@ -87,7 +155,8 @@ export function buildLevelHistograms(
   targets: Int32Array,
   count: number,
   hists: Float64Array[],
-  n: number,
+  r0: number,
+  r1: number,
   features: Int32Array,
   a: number,
   b: number,
@@ -102,10 +171,10 @@ export function buildLevelHistograms(
       hist.fill(0, 2 * offset[f]!, 2 * offset[f + 1]!);
     }
   }
-  if (scratch.length < n) scratch = new Int32Array(n);
-  const list = scratch;
+  if (listBuffer.length < r1 - r0) listBuffer = new Int32Array(r1 - r0);
+  const list = listBuffer;
   let m = 0;
-  for (let r = 0; r < n; r++) {
+  for (let r = r0; r < r1; r++) {
     const t = nodeOf[r]!;
     list[m] = r;
     // Kept when t >= 0 and targets[t] >= 0 (t < 0 reads targets[0] but is dropped by its sign).

@@ -1,8 +1,10 @@
 /**
- * Multi-threaded histogram building (internal): the features of each histogram are split into
- * `threads` equal shares; the calling thread builds the first and `threads − 1` worker threads the
- * others, straight into SharedArrayBuffers, so the histograms (and the model) are bit-identical to
- * one thread's. Commands and completion go through a shared Int32Array with Atomics.wait/notify,
+ * Multi-threaded histogram building (internal): the rows of each histogram are split into the
+ * fixed row blocks of histogram.ts, which the calling thread and `threads − 1` worker threads build
+ * in parallel (block 0 into the histogram, block 1 into a scratch histogram, a block's features
+ * split further when there are more than two threads), straight into SharedArrayBuffers; then the
+ * threads add the scratch into the histogram, each over its share of the features. The sums are
+ * those of one thread's {@link LocalHistPool}, so the model is bit-identical. Commands and completion go through a shared Int32Array with Atomics.wait/notify,
  * which keeps `fit` synchronous. Workers are started once per process, kept unref'd and reused.
  *
  * The worker file sits next to this module with the same extension: `.js` from dist, `.ts` under
@@ -11,10 +13,20 @@
  * importing a `.ts` worker file; a failed start is flagged in the control array and reported.
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import type { BinnedData } from './binning.js';
+import { type BinnedData, binShare, type NumericBinner } from './binning.js';
 import type { HistPool } from './grow.js';
-import { buildHistogram, buildLevelHistograms, featureShares } from './histogram.js';
-import { CTRL, type HistWorkerMessage } from './hist-worker-protocol.js';
+import {
+  addInto,
+  assignment,
+  blockStart,
+  buildHistogram,
+  buildLevelHistograms,
+  featureShares,
+  mergeLevel,
+  numberScratch,
+} from './histogram.js';
+import { JOB, jobShare, LUT, partitionJob } from './partition.js';
+import { BOUNDS_STRIDE, CTRL, type HistWorkerMessage } from './hist-worker-protocol.js';
 
 interface WorkerSet {
   ctrl: Int32Array;
@@ -105,6 +117,35 @@ function command(set: WorkerSet, cmd: number, during?: () => void): void {
   }
 }
 
+/** A {@link NumericBinner} binning shares of the features on `threads` threads (the job's arrays are shared). */
+export function threadedBinner(threads: number): NumericBinner {
+  return (job) => {
+    if (busy) throw new Error('gbdt: the histogram workers are already in use in this thread');
+    const set = workerSet(threads - 1);
+    const len = job.features.length;
+    const bounds = new Float64Array(new SharedArrayBuffer(Math.max(1, len * BOUNDS_STRIDE) * 8));
+    const counts = new Int32Array(new SharedArrayBuffer(Math.max(1, len) * 4));
+    const msg: HistWorkerMessage = {
+      type: 'bin',
+      colData: job.colData.buffer as SharedArrayBuffer,
+      rows: job.rows,
+      sample: job.sample ? (job.sample.buffer as SharedArrayBuffer) : null,
+      maxBins: job.maxBins,
+      features: job.features.buffer as SharedArrayBuffer,
+      colBins: job.colBins.buffer as SharedArrayBuffer,
+      bounds: bounds.buffer as SharedArrayBuffer,
+      counts: counts.buffer as SharedArrayBuffer,
+    };
+    for (const port of set.ports) port.postMessage(msg);
+    set.ctrl[CTRL.THREADS] = threads;
+    const shares = featureShares(len, threads);
+    command(set, CTRL.BIN, () => binShare(job, 0, shares[1]!, bounds, counts, BOUNDS_STRIDE));
+    return Array.from({ length: len }, (_, i) =>
+      bounds.slice(BOUNDS_STRIDE * i, BOUNDS_STRIDE * i + counts[i]!),
+    );
+  };
+}
+
 /** A {@link HistPool} using `threads` threads (the caller plus `threads − 1` workers). */
 export function threadedHistPool(
   data: BinnedData,
@@ -119,6 +160,7 @@ export function threadedHistPool(
   const offset = new Int32Array(new SharedArrayBuffer(data.offset.length * 4));
   const nodeOf = new Int32Array(new SharedArrayBuffer(data.rows * 4));
   const targets = new Int32Array(new SharedArrayBuffer((data.rows + 2) * 4));
+  const scratchTargets = new Int32Array(new SharedArrayBuffer((data.rows + 2) * 4));
   offset.set(data.offset);
   const setup: HistWorkerMessage = {
     type: 'setup',
@@ -131,34 +173,83 @@ export function threadedHistPool(
     features: features.buffer as SharedArrayBuffer,
     nodeOf: nodeOf.buffer as SharedArrayBuffer,
     targets: targets.buffer as SharedArrayBuffer,
+    scratchTargets: scratchTargets.buffer as SharedArrayBuffer,
+    colBins: data.colBins.buffer as SharedArrayBuffer,
     n: data.rows,
   };
   for (const port of set.ports) port.postMessage(setup);
   command(set, CTRL.SYNC);
   const buffers: Float64Array[] = [];
+  const scratch: Float64Array[] = [];
   const free: number[] = [];
   let lastFeatures: Int32Array | undefined;
   const ctrl = set.ctrl;
-  /** Publishes the feature list and each thread's share of it (once per list). */
+  ctrl[CTRL.THREADS] = threads;
+  /** Publishes the feature list (once per list). */
   const share = (list: Int32Array) => {
     if (list === lastFeatures) return;
     features.set(list);
-    const shares = featureShares(list.length, threads);
-    for (let i = 0; i <= set.workers.length + 1; i++)
-      ctrl[CTRL.SHARES + i] = i < shares.length ? shares[i]! : list.length;
+    ctrl[CTRL.FLEN] = list.length;
     lastFeatures = list;
   };
   const histLength = 2 * data.offset[data.cols]!;
+  const newHist = (type: 'hist' | 'scratch', into: Float64Array[]) => {
+    const buffer = new SharedArrayBuffer(histLength * 8);
+    into.push(new Float64Array(buffer));
+    const msg: HistWorkerMessage = { type, id: into.length - 1, buffer };
+    for (const port of set.ports) port.postMessage(msg);
+    return into.length - 1;
+  };
+  const ensureScratch = (count: number) => {
+    while (scratch.length < count) newHist('scratch', scratch);
+  };
+  /** The calling thread's part (thread 0): row block 0 and its feature share. */
+  const mine = (len: number) => assignment(0, threads, len);
+  const mergeShare = (len: number) => {
+    const shares = featureShares(len, threads);
+    return [shares[0]!, shares[1]!] as const;
+  };
+  let jobs = new Int32Array(new SharedArrayBuffer(0));
+  let luts = new Uint8Array(new SharedArrayBuffer(0));
+  const tmp = new Int32Array(data.rows);
+  /** Below this many rows a level is partitioned on the calling thread alone. */
+  const PARALLEL_ROWS = 16_384;
   return {
     rows,
+    jobTables(count) {
+      if (JOB * count > jobs.length) {
+        const cap = Math.max(count, 64, (2 * jobs.length) / JOB);
+        const j2 = new Int32Array(new SharedArrayBuffer(JOB * cap * 4));
+        j2.set(jobs);
+        const l2 = new Uint8Array(new SharedArrayBuffer(LUT * cap));
+        l2.set(luts);
+        jobs = j2;
+        luts = l2;
+        const msg: HistWorkerMessage = {
+          type: 'jobs',
+          jobs: jobs.buffer,
+          luts: luts.buffer,
+        };
+        for (const port of set.ports) port.postMessage(msg);
+      }
+      return { jobs, luts };
+    },
+    partitionLevel(count) {
+      const run = (a: number, b: number) => {
+        for (let j = a; j < b; j++) partitionJob(jobs, luts, j, rows, tmp, data.colBins, data.rows, nodeOf);
+      };
+      let total = 0;
+      for (let j = 0; j < count; j++) total += jobs[JOB * j + 1]! - jobs[JOB * j]!;
+      if (count < 2 || total < PARALLEL_ROWS) {
+        run(0, count);
+        return;
+      }
+      ctrl[CTRL.COUNT] = count;
+      command(set, CTRL.PARTITION, () => run(...jobShare(jobs, count, 0, threads)));
+    },
     acquire() {
       const id = free.pop();
-      if (id !== undefined) return id;
-      const buffer = new SharedArrayBuffer(histLength * 8);
-      buffers.push(new Float64Array(buffer));
-      const msg: HistWorkerMessage = { type: 'hist', id: buffers.length - 1, buffer };
-      for (const port of set.ports) port.postMessage(msg);
-      return buffers.length - 1;
+      return id !== undefined ? id : newHist('hist', buffers);
     },
     release(id) {
       if (id >= 0) free.push(id);
@@ -170,46 +261,61 @@ export function threadedHistPool(
     targets,
     buildLevel(gradSet, count, list) {
       share(list);
+      ensureScratch(numberScratch(targets, count, scratchTargets));
       ctrl[CTRL.GRAD] = gradSet;
       ctrl[CTRL.COUNT] = count;
+      const { a, b } = mine(list.length);
+      const mid = blockStart(0, data.rows, 1);
+      const grad = grads[gradSet]!;
       command(set, CTRL.BUILD_LEVEL, () =>
         buildLevelHistograms(
           data.slot,
           data.cols,
           data.offset,
-          grads[gradSet]!,
+          grad,
           nodeOf,
           targets,
           count,
           buffers,
-          data.rows,
+          0,
+          mid,
           features,
-          ctrl[CTRL.SHARES]!,
-          ctrl[CTRL.SHARES + 1]!,
+          a,
+          b,
         ),
+      );
+      const [ma, mb] = mergeShare(list.length);
+      command(set, CTRL.MERGE_LEVEL, () =>
+        mergeLevel(buffers, targets, scratch, scratchTargets, count, data.offset, features, ma, mb),
       );
     },
     build(gradSet, start, end, id, list) {
       share(list);
+      ensureScratch(1);
       ctrl[CTRL.GRAD] = gradSet;
       ctrl[CTRL.START] = start;
       ctrl[CTRL.END] = end;
       ctrl[CTRL.HIST] = id;
+      const { a, b } = mine(list.length);
+      const mid = blockStart(start, end, 1);
+      const grad = grads[gradSet]!;
       command(set, CTRL.BUILD, () =>
         buildHistogram(
           data.slot,
           data.cols,
           data.offset,
-          grads[gradSet]!,
+          grad,
           rows,
           start,
-          end,
+          mid,
           features,
-          ctrl[CTRL.SHARES]!,
-          ctrl[CTRL.SHARES + 1]!,
+          a,
+          b,
           buffers[id]!,
         ),
       );
+      const [ma, mb] = mergeShare(list.length);
+      command(set, CTRL.MERGE, () => addInto(buffers[id]!, scratch[0]!, data.offset, features, ma, mb));
     },
     close() {
       busy = false;

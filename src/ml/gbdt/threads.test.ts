@@ -38,4 +38,18 @@ describe('GradientBoosting on worker threads', () => {
       }
     });
   }
+
+  it('threads 2 fit the same model when levels are large enough to partition in parallel', () => {
+    const n = 24_000;
+    const big = { data: new Float64Array(n * 3), rows: n, cols: 3 };
+    for (let i = 0; i < n * 3; i++) big.data[i] = random.uniform() < 0.02 ? Number.NaN : random.normal();
+    const y = Float64Array.from(
+      { length: n },
+      (_, i) => (big.data[3 * i]! || 0) - (big.data[3 * i + 1]! || 0),
+    );
+    const options = { rounds: 3, maxDepth: 4, maxBins: 32 };
+    const one = GradientBoosting.fit(big, y, { ...options, threads: 1 }, { task: 'regression', classes: 0 });
+    const two = GradientBoosting.fit(big, y, { ...options, threads: 2 }, { task: 'regression', classes: 0 });
+    assert.deepEqual(two.save(), one.save());
+  });
 });
