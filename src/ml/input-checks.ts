@@ -106,8 +106,11 @@ function firstNonFinite(data: Float64Array): number {
  * the method name ("fit: X must …", "predict: X must have 3 columns …").
  */
 
-/** Checks `X` is a Matrix of finite values (with `cols` columns when given); messages start `where:`. */
-export function checkMatrixAt(X: Matrix, where: string, cols?: number): void {
+/**
+ * Checks `X` is a Matrix of finite values (with `cols` columns when given); messages start `where:`.
+ * With `allowNaN`, NaN (a missing value) passes and only ±Infinity is refused.
+ */
+export function checkMatrixAt(X: Matrix, where: string, cols?: number, allowNaN = false): void {
   if (
     typeof X !== 'object' ||
     X === null ||
@@ -122,11 +125,17 @@ export function checkMatrixAt(X: Matrix, where: string, cols?: number): void {
     );
   if (cols !== undefined && X.cols !== cols)
     throw invalid(`${where}: X must have ${cols} columns (as when fitted); got ${X.cols}`, { field: 'X' });
-  const bad = firstNonFinite(X.data);
+  const d = X.data;
+  let bad = -1;
+  if (allowNaN) {
+    for (let i = 0; i < d.length && bad < 0; i++)
+      if (d[i] === Number.POSITIVE_INFINITY || d[i] === Number.NEGATIVE_INFINITY) bad = i;
+  } else bad = firstNonFinite(d);
   if (bad >= 0) {
     const row = Math.floor(bad / X.cols);
     const col = bad % X.cols;
-    throw invalid(`${where}: X must hold finite numbers; got ${X.data[bad]} at row ${row}, column ${col}`, {
+    const what = allowNaN ? 'finite numbers or NaN (missing)' : 'finite numbers';
+    throw invalid(`${where}: X must hold ${what}; got ${d[bad]} at row ${row}, column ${col}`, {
       field: 'X',
       row,
       col,

@@ -5,39 +5,12 @@
  */
 import { describeValue } from '../../core/index.js';
 import type { FitContext } from '../family.js';
-import { checkSampleWeightAt, invalid } from '../input-checks.js';
+import { checkMatrixAt, checkSampleWeightAt, invalid } from '../input-checks.js';
 import type { Matrix } from '../matrix.js';
 
 /** Checks a feature matrix: NaN allowed, ±Infinity refused (with its row and column). */
 export function checkFeatures(X: Matrix, cols: number | undefined, where: string): void {
-  if (
-    typeof X !== 'object' ||
-    X === null ||
-    !(X.data instanceof Float64Array) ||
-    !Number.isInteger(X.rows) ||
-    !Number.isInteger(X.cols) ||
-    X.data.length !== X.rows * X.cols
-  )
-    throw invalid(
-      `${where}: X must be a Matrix (Float64Array of rows × cols values); got ${describeValue(X)}`,
-      {
-        field: 'X',
-      },
-    );
-  if (cols !== undefined && X.cols !== cols)
-    throw invalid(`${where}: X must have ${cols} columns (as when fitted); got ${X.cols}`, { field: 'X' });
-  const d = X.data;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i]!;
-    if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
-      const row = Math.floor(i / X.cols);
-      const col = i % X.cols;
-      throw invalid(
-        `${where}: X must hold finite numbers or NaN (missing); got ${v} at row ${row}, column ${col}`,
-        { field: 'X', row, col },
-      );
-    }
-  }
+  checkMatrixAt(X, where, cols, true);
 }
 
 function checkTargets(y: Float64Array, rows: number, context: FitContext, where: string): void {
