@@ -90,10 +90,12 @@ export async function readBenchCsv(
   return { x, y, rows, cols };
 }
 
+/** The number after command-line flag `name` (e.g. `--rows 1000`), or `fallback` when the flag is absent. */
+export function numberArg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const arg = (name: string, fallback: number) => {
-    const i = process.argv.indexOf(name);
-    return i > 0 ? Number(process.argv[i + 1]) : fallback;
-  };
-  console.log(await benchCsv(arg('--rows', 200_000), arg('--test', 50_000)));
+  console.log(await benchCsv(numberArg('--rows', 200_000), numberArg('--test', 50_000)));
 }

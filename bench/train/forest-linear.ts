@@ -18,10 +18,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { LogisticRegression } from '../../src/ml/linear/index.js';
-import type { Matrix } from '../../src/ml/matrix.js';
-import { sharedWorkerPool } from '../../src/ml/parallel/index.js';
-import { RandomForestClassifier } from '../../src/ml/tree/random-forest.js';
+import {
+  LogisticRegression,
+  type Matrix,
+  RandomForestClassifier,
+  sharedWorkerPool,
+} from '../../src/ml/index.js';
 
 interface Measure {
   seconds: number;

@@ -18,19 +18,14 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { GradientBoosting } from '../../src/ml/gbdt/gradient-boosting.js';
-import { rocAuc } from '../../src/ml/metrics/index.js';
-import { benchCsv, readBenchCsv } from './data.js';
+import { GradientBoosting, rocAuc } from '../../src/ml/index.js';
+import { benchCsv, numberArg, readBenchCsv } from './data.js';
 
 const run = promisify(execFile);
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const rows = arg('--rows', 200_000);
-const testRows = arg('--test', 50_000);
-const rounds = arg('--rounds', 200);
-const repeats = arg('--repeats', 2);
+const rows = numberArg('--rows', 200_000);
+const testRows = numberArg('--test', 50_000);
+const rounds = numberArg('--rounds', 200);
+const repeats = numberArg('--repeats', 2);
 const depth = 6;
 const eta = 0.1;
 const maxBins = 256;

@@ -19,22 +19,22 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { type TreeShapOptions, treeShap } from '../../src/ml/explain/tree-shap.js';
 import { type XgbDumpNode, xgboostDumpToEnsemble } from '../../src/ml/explain/xgboost-dump.js';
-import { MODEL_FAMILIES } from '../../src/ml/families.js';
-import type { Matrix } from '../../src/ml/matrix.js';
-import { rawTreeOutputs, type TreeEnsemble } from '../../src/ml/tree-ensemble.js';
-import { benchCsv, readBenchCsv } from './data.js';
+import {
+  MODEL_FAMILIES,
+  type Matrix,
+  rawTreeOutputs,
+  type TreeEnsemble,
+  type TreeShapOptions,
+  treeShap,
+} from '../../src/ml/index.js';
+import { benchCsv, numberArg, readBenchCsv } from './data.js';
 
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const trainRows = arg('--rows', 200_000);
-const explainRows = arg('--explain', 10_000);
-const rounds = arg('--rounds', 200);
-const depth = arg('--depth', 6);
-const repeats = arg('--repeats', 2);
+const trainRows = numberArg('--rows', 200_000);
+const explainRows = numberArg('--explain', 10_000);
+const rounds = numberArg('--rounds', 200);
+const depth = numberArg('--depth', 6);
+const repeats = numberArg('--repeats', 2);
 const eta = 0.1;
 
 interface Peer {

@@ -20,7 +20,7 @@ function paramText(v: unknown): string {
 }
 
 /** `a=1 b=gini`: a parameter set on one line (see --json for exact values). */
-export const paramsText = (p: Record<string, unknown> | undefined): string =>
+const paramsText = (p: Record<string, unknown> | undefined): string =>
   Object.entries(p ?? {})
     .map(([k, v]) => `${k}=${paramText(v)}`)
     .join(' ');
@@ -47,7 +47,7 @@ const bytes = (n: number) =>
   n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} kB` : `${n} B`;
 
 /** A trained model: run, rows, features left out and why, test and cross-validated metrics, registration. */
-export function printTrainResult(r: TrainResult): void {
+function printTrainResult(r: TrainResult): void {
   out(
     `trained ${r.model} on ${r.data} (${r.task}, target ${r.target}) in ${duration(r.fitSeconds)}${r.stopped ? ', stopped early by cancellation' : ''}`,
   );
@@ -70,7 +70,7 @@ export function printTrainResult(r: TrainResult): void {
 }
 
 /** A search: the best trial, the leaderboard of trials (best first, top 10), the final model. */
-export function printTuneResult(r: TuneResult, top = 10): void {
+function printTuneResult(r: TuneResult, top = 10): void {
   const done = r.trials.filter((t) => t.state === 'complete').length;
   out(
     `tuned ${r.model} (${r.task}): ${r.trials.length} trial(s), ${done} complete${r.stopped ? ', stopped early' : ''}; ${r.metric} (${r.direction})`,
@@ -113,7 +113,7 @@ export function printTuneResult(r: TuneResult, top = 10): void {
 }
 
 /** An AutoML leaderboard: rank, family, cross-validated score, fit time, latency and size. */
-export function printAutomlResult(r: AutomlResult, top = 10): void {
+function printAutomlResult(r: AutomlResult, top = 10): void {
   const c = r.candidates;
   out(
     `automl (${r.task}) in ${duration(r.elapsedSeconds)}: ${c.scored} candidate(s) scored${c.reused ? `, ${c.reused} reused` : ''}${c.failed ? `, ${c.failed} failed` : ''}; ranked on cv ${r.metric} (${r.direction})`,
@@ -152,7 +152,7 @@ export function printAutomlResult(r: AutomlResult, top = 10): void {
 }
 
 /** The top features by mean |SHAP| with a text bar scaled to the largest. */
-export function printExplainResult(r: ExplainResult, top = 20, width = 30): void {
+function printExplainResult(r: ExplainResult, top = 20, width = 30): void {
   out(`explained run ${r.runId}: ${r.method} on ${r.rows.toLocaleString()} rows → ${r.artifact}`);
   out('');
   const rows = r.globalImportance.slice(0, top);
@@ -167,7 +167,7 @@ export function printExplainResult(r: ExplainResult, top = 20, width = 30): void
 }
 
 /** The result of a finished job, by kind; other kinds print their result as JSON. */
-export function printJobResult(job: Job, top = 10): void {
+function printJobResult(job: Job, top = 10): void {
   const r = job.result;
   if (r === null || r === undefined) return;
   if (job.kind === 'train') printTrainResult(r as TrainResult);

@@ -2,23 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MODEL_FAMILIES, loadFitted, modelFamily } from './families.js';
 import type { Task } from './family.js';
-import { matrix } from './matrix.js';
-import { SeededRandom } from './seeded-random.js';
+import { linearData } from './test-fixtures.js';
 import { rawTreeOutputs } from './tree-ensemble.js';
 
 function data(task: Task, rows = 120, cols = 4) {
-  const random = new SeededRandom(7);
-  const x = new Float64Array(rows * cols);
-  const y = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let s = 0;
-    for (let j = 0; j < cols; j++) {
-      x[i * cols + j] = random.uniform() * 2 - 1;
-      s += x[i * cols + j]! * (j + 1);
-    }
-    y[i] = task === 'regression' ? s : task === 'binary' ? (s > 0 ? 1 : 0) : s < -1 ? 0 : s < 1 ? 1 : 2;
-  }
-  return { X: matrix(x, rows, cols), y, classes: task === 'regression' ? 0 : task === 'binary' ? 2 : 3 };
+  const classes = task === 'regression' ? 0 : task === 'binary' ? 2 : 3;
+  return { ...linearData(7, rows, cols, classes), classes };
 }
 
 /** Raw tree outputs through the ensemble's link (boosted models sum margins; forests average probabilities). */

@@ -154,10 +154,15 @@ type ForestClass = {
   load(saved: SavedModel): Estimator & { forest: ForestArrays; classes: number };
 };
 
+/** An estimator's fit extras from a family context: the sample weights, when there are any. */
+function weightExtra(context: FitContext): { sampleWeight: Float64Array } | undefined {
+  return context.sampleWeight ? { sampleWeight: context.sampleWeight } : undefined;
+}
+
 /** A forest's fit extras from a family context: weights, progress per tree, the stop request. */
 function forestExtra(context: FitContext) {
   return {
-    ...(context.sampleWeight ? { sampleWeight: context.sampleWeight } : {}),
+    ...weightExtra(context),
     ...(context.onProgress
       ? { onTree: (done: number, total: number) => context.onProgress!({ iteration: done, total }) }
       : {}),
@@ -242,7 +247,7 @@ function linearFamily(
     kinds: [kind],
     fit(X, y, p, context) {
       requireTask(family, context);
-      const extra = context.sampleWeight ? { sampleWeight: context.sampleWeight } : undefined;
+      const extra = weightExtra(context);
       return fitted(name, 'regression', 0, fit(X, y, p, extra));
     },
     load: (saved) => fitted(name, 'regression', 0, LinearRegressor.load(saved)),
@@ -279,13 +284,13 @@ const logistic: ModelFamily = {
   kinds: ['logistic'],
   fit(X, y, params, context) {
     requireTask(logistic, context);
-    const extra = context.sampleWeight ? { sampleWeight: context.sampleWeight } : undefined;
+    const extra = weightExtra(context);
     const m = LogisticRegression.fit(X, y, { ...params, classes: context.classes }, extra);
     return fitted('logistic', context.task, context.classes, m);
   },
   async fitAsync(X, y, params, context) {
     requireTask(logistic, context);
-    const extra = context.sampleWeight ? { sampleWeight: context.sampleWeight } : undefined;
+    const extra = weightExtra(context);
     const m = await LogisticRegression.fitAsync(X, y, { ...params, classes: context.classes }, extra);
     return fitted('logistic', context.task, context.classes, m);
   },
@@ -309,7 +314,7 @@ const decisionTree: ModelFamily = {
   kinds: ['decision-tree-classifier', 'decision-tree-regressor'],
   fit(X, y, params, context) {
     requireTask(decisionTree, context);
-    const extra = context.sampleWeight ? { sampleWeight: context.sampleWeight } : undefined;
+    const extra = weightExtra(context);
     const m =
       context.task === 'regression'
         ? DecisionTreeRegressor.fit(X, y, params, extra)
@@ -377,7 +382,7 @@ const naiveBayes: ModelFamily = {
   kinds: ['gaussian-naive-bayes'],
   fit(X, y, params, context) {
     requireTask(naiveBayes, context);
-    const extra = context.sampleWeight ? { sampleWeight: context.sampleWeight } : undefined;
+    const extra = weightExtra(context);
     const m = GaussianNaiveBayes.fit(X, y, params, extra);
     return fitted('naive-bayes', context.task, context.classes, m);
   },

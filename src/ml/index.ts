@@ -28,7 +28,6 @@ export { RandomForestClassifier, RandomForestRegressor } from './tree/random-for
 export { ExtraTreesClassifier, ExtraTreesRegressor } from './tree/extra-trees.js';
 export type { FitExtra as TreeFitExtra, ForestOptions, TreeOptions } from './tree/options.js';
 export type { ForestArrays } from './tree/forest-arrays.js';
-export { growForestTree, type SamplingParams, treeSeeds } from './tree/forest.js';
 export type {
   Criterion as TreeCriterion,
   GrowParams as TreeGrowParams,
@@ -61,7 +60,6 @@ export {
 } from './optim/lbfgs.js';
 export type { FitContext, FitProgress, FittedModel, ModelFamily, Task } from './family.js';
 export {
-  isShared,
   type NumericArray,
   sharedWorkerPool,
   taskModuleUrl,

@@ -327,6 +327,26 @@ export interface ExplainResult {
   globalImportance: { feature: string; meanAbs: number }[];
 }
 
+/** The run artifact `evaluation.json`: test-set metrics and chart data, thinned to a few hundred points. */
+export interface Evaluation {
+  task: TrainTask;
+  /** Test rows evaluated. */
+  rows: number;
+  metrics: Record<string, number>;
+  /** A classifier's labels in probability order. */
+  classes?: (string | number | boolean)[];
+  /** Rows: actual class, columns: predicted class, in `classes` order. */
+  confusion?: number[][];
+  roc?: { fpr: number[]; tpr: number[] };
+  pr?: { precision: number[]; recall: number[] };
+  calibration?: { predicted: number[]; observed: number[]; counts: number[] };
+  /** Regression: a sample of (actual, predicted) pairs. */
+  scatter?: { actual: number[]; predicted: number[] };
+}
+
+/** The run artifact `feature_importance.json`, most important first (families that report importances). */
+export type FeatureImportance = { feature: string; importance: number }[];
+
 /** The run artifact `explanations.json`, as an `explain` job writes it. */
 export interface Explanations {
   method: 'tree' | 'kernel' | 'permutation';

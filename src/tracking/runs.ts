@@ -219,7 +219,6 @@ export class Runs {
     }
   }
 
-  /** Links datasets to a run (each dataset stored once per experiment by name and digest). */
   /**
    * Records that a run used (or was made from) another object, e.g. a Lathe dataset version
    * (`{ type: 'dataset_version', id: 'churn@3' }`): a lineage edge into the run. Idempotent.
@@ -239,6 +238,7 @@ export class Runs {
       .execute();
   }
 
+  /** Links datasets to a run (each dataset stored once per experiment by name and digest). */
   async logInputs(runId: unknown, datasets: DatasetInput[]): Promise<void> {
     const row = await this.activeRow(runId);
     if (datasets.length > 1000) {

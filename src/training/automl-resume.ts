@@ -19,7 +19,7 @@ const m = (metrics: { key: string; value: number }[], key: string) =>
  * Every child run of `parentRunId` with readable params, as a candidate; `complete` when it
  * FINISHED with a `cv_<metric>_mean`. The others only mark their params as tried.
  */
-export async function readBackCandidates(
+async function readBackCandidates(
   tracking: TrackingService,
   experimentId: string,
   parentRunId: string,

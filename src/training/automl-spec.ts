@@ -150,7 +150,7 @@ export async function checkAutomlSpec(
     throw bad('ensemble', `must be true or false; got ${describeValue(o['ensemble'])}`);
   const version = await deps.data.version(base.data);
   chooseFeatures(version, base);
-  const task = await targetTask(deps.data, base);
+  const task = await targetTask(deps.data, version, base);
   let models = automlFamilies(task);
   if (o['models'] !== undefined) {
     const m = o['models'];

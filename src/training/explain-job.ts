@@ -6,9 +6,10 @@
 import { describeValue, LatheError } from '../core/index.js';
 import { encodeColumns } from '../data/index.js';
 import type { JobContext } from '../jobs/index.js';
-import { modelFamily, taskModuleUrl, WorkerPool } from '../ml/index.js';
+import { taskModuleUrl, WorkerPool } from '../ml/index.js';
 import type { ExplainMethod, ExplainTaskArgs, ExplainTaskResult } from './explain-task.js';
-import { chooseFeatures, columnsToRead, prepareMatrices } from './prepare.js';
+import { takeValues } from './fold-data.js';
+import { chooseFeatures, columnsToRead, targetSplit } from './prepare.js';
 import { loadRunModel, readRunJson } from './run-artifacts.js';
 import type { TrainingDeps } from './train-job.js';
 import type { TrainSpec } from './train-spec.js';
@@ -94,27 +95,26 @@ export async function runExplainJob(
   const training = await readRunJson<{ spec: TrainSpec }>(tracking, spec.runId, 'training.json');
   const trainSpec = training.spec;
   const version = await data.version(meta.training.dataset ?? trainSpec.data);
-  const family = modelFamily(meta.family);
   const chosen = { inputs: meta.recipe?.input ?? [], excluded: [] };
   if (!chosen.inputs.length) Object.assign(chosen, chooseFeatures(version, trainSpec));
   const values = await data.columns(version.ref, columnsToRead(trainSpec, chosen));
   // The same split as training (same spec and seed); the rows are encoded with the model's own recipe.
-  const prepared = prepareMatrices(version, values, trainSpec, family, chosen);
+  const { task, y, split } = targetSplit(version, values, trainSpec);
   const encode = (rows: Int32Array) => ({
     data: meta.recipe ? encodeColumns(meta.recipe, values, rows) : new Float64Array(0),
     rows: rows.length,
     cols: meta.features.length,
   });
-  const n = Math.min(spec.rows ?? 500, prepared.test.rows.length);
-  const testRows = prepared.test.rows.subarray(0, n);
-  const bgRows = prepared.train.rows.subarray(0, Math.min(100, prepared.train.rows.length));
+  const n = Math.min(spec.rows ?? 500, split.test.length);
+  const testRows = split.test.subarray(0, n);
+  const bgRows = split.train.subarray(0, Math.min(100, split.train.length));
   context.progress({ phase: 'explaining', message: `explaining ${n} test rows`, done: 0, total: 1 });
   const args: ExplainTaskArgs = {
     saved: predictor.model.save(),
-    task: prepared.task,
+    task,
     features: meta.features,
     X: encode(testRows),
-    y: prepared.test.y.subarray(0, n),
+    y: takeValues(y, testRows),
     background: encode(bgRows),
     method: spec.method ?? 'auto',
     waterfallRows: 10,

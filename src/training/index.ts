@@ -2,12 +2,12 @@
  * Training: from a dataset version to a tracked, registered model, as background jobs (train;
  * tuning and AutoML build on it). See training-service.ts.
  */
-export { type Evaluation, evaluateModel } from './evaluation.js';
+export type { Evaluation } from './evaluation.js';
 export type { ExcludedColumn, Label, Prepared } from './prepare.js';
 export type { TrainResult, TrainingDeps } from './train-job.js';
-export { checkTrainSpec, type TrainSpec } from './train-spec.js';
+export type { TrainSpec } from './train-spec.js';
 export { type ModelFamilyInfo, TrainingService } from './training-service.js';
 export type { TuneResult, TuneTrial } from './tune-job.js';
-export { checkTuneSpec, defaultMetric, type TuneSpec } from './tune-spec.js';
+export type { TuneSpec } from './tune-spec.js';
 export type { AutomlResult, LeaderboardRow } from './automl-job.js';
-export { type AutomlSpec, automlFamilies } from './automl-spec.js';
+export type { AutomlSpec } from './automl-spec.js';

@@ -12,7 +12,7 @@ import {
   fitEncoding,
   type RecipeColumn,
 } from '../data/index.js';
-import type { Matrix, ModelFamily, Task } from '../ml/index.js';
+import type { Fold, Matrix, ModelFamily, Task } from '../ml/index.js';
 import { encodingPlan, takeValues } from './fold-data.js';
 import { compareValues, holdOutRows } from './splits.js';
 import type { TrainSpec } from './train-spec.js';
@@ -248,6 +248,22 @@ export function prepareMatrices(
     train: { X: matrix(split.train), y: takeValues(y, split.train), rows: split.train },
     test: { X: matrix(split.test), y: takeValues(y, split.test), rows: split.test },
   };
+}
+
+/**
+ * The encoded target and the train/test rows of a spec, split as {@link prepareMatrices} splits
+ * them (same spec and seed, same rows) but without fitting an encoding or building matrices: for
+ * jobs that return to a trained run's own split (explain).
+ */
+export function targetSplit(
+  version: DatasetVersionDetails,
+  values: Record<string, unknown[]>,
+  spec: TrainSpec,
+): { task: Task; y: Float64Array; split: Fold } {
+  const targetType = version.columns.find((c) => c.name === spec.target)!.type;
+  const { task, y } = encodeTarget(values[spec.target]!, targetType, spec.target, spec.task);
+  const column = spec.split?.column ? values[spec.split.column] : undefined;
+  return { task, y, split: holdOutRows(spec, y, task !== 'regression', column) };
 }
 
 /**

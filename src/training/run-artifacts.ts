@@ -4,11 +4,7 @@ import { NativePredictor, readModelPackage } from '../models/index.js';
 import type { TrackingService } from '../tracking/index.js';
 
 /** The bytes of one artifact of a run; NOT_FOUND names the run and the path. */
-export async function readRunArtifact(
-  tracking: TrackingService,
-  runId: string,
-  path: string,
-): Promise<Uint8Array> {
+async function readRunArtifact(tracking: TrackingService, runId: string, path: string): Promise<Uint8Array> {
   try {
     const { stream } = await tracking.artifacts.openArtifact(runId, path);
     const chunks: Buffer[] = [];

@@ -3,7 +3,7 @@
  * `mlflow.parentRunId`), and reading the children of a parent back (AutoML resume).
  */
 import type { Principal } from '../auth/index.js';
-import type { DataService } from '../data/index.js';
+import type { DataService, DatasetVersionDetails } from '../data/index.js';
 import type { ParamSet, Task } from '../ml/index.js';
 import type { Run, TrackingService } from '../tracking/index.js';
 import { encodeTarget } from './prepare.js';
@@ -114,12 +114,15 @@ export async function parentRunOfJob(
   return page.items[0];
 }
 
-/** The task of a spec's target as training would infer it (reads the target column only). */
+/**
+ * The task of a spec's target as training would infer it (reads the target column only of
+ * `version`, the spec's dataset version already resolved).
+ */
 export async function targetTask(
   data: DataService,
-  spec: { data: string; target: string; task?: Task },
+  version: DatasetVersionDetails,
+  spec: { target: string; task?: Task },
 ): Promise<Task> {
-  const version = await data.version(spec.data);
   const column = version.columns.find((c) => c.name === spec.target)!;
   const values = await data.columns(version.ref, [spec.target]);
   return encodeTarget(values[spec.target]!, column.type, spec.target, spec.task).task;

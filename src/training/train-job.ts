@@ -247,7 +247,7 @@ function informationCriteria(model: FittedModel, prepared: Prepared): [string, n
 }
 
 /** Writes the model package and the JSON artifacts of a fitted model to run `runId`. */
-export async function saveArtifacts(
+async function saveArtifacts(
   deps: TrainingDeps,
   runId: string,
   spec: TrainSpec,

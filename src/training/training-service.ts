@@ -46,8 +46,9 @@ export class TrainingService {
     jobs.register<TuneSpec>('tune', {
       validate: async (spec) => {
         const checked = checkTuneSpec(spec);
-        chooseFeatures(await deps.data.version(checked.data), checked);
-        const task = await targetTask(deps.data, checked);
+        const version = await deps.data.version(checked.data);
+        chooseFeatures(version, checked);
+        const task = await targetTask(deps.data, version, checked);
         checked.metric = metricForTask(checked.metric, task);
         return checked;
       },

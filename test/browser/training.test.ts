@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { LatheClient } from '../../src/sdk/index.js';
 import {
   browserSkip,
@@ -37,6 +37,15 @@ function customersCsv(rows: number): string {
     lines.push(`${i + 1},${age},${income},${plan},${rnd() < p ? 1 : 0}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Picks dataset `name` on the New training form and waits for its `churned` target to be offered. */
+async function pickDataset(form: Locator, name: string): Promise<void> {
+  await form.locator('select[name="dataset"]').selectOption(name);
+  await form
+    .locator('select[name="target"]')
+    .locator('option', { hasText: 'churned' })
+    .waitFor({ state: 'attached' });
 }
 
 describe('Training area in a browser', { skip: browserSkip() }, () => {
@@ -178,11 +187,7 @@ describe('Training area in a browser', { skip: browserSkip() }, () => {
   it("shows the server's message next to the form, and a failed job's error", async () => {
     await page.goto(`${server.url}/training/new`);
     const form = page.getByRole('form', { name: 'New training job' });
-    await form.locator('select[name="dataset"]').selectOption('customers');
-    await form
-      .locator('select[name="target"]')
-      .locator('option', { hasText: 'churned' })
-      .waitFor({ state: 'attached' });
+    await pickDataset(form, 'customers');
     await form.locator('select[name="model"]').selectOption('logistic');
     await form.locator('input[name="cv"]').fill('1');
     await form.getByRole('button', { name: 'Start training' }).click();
@@ -213,11 +218,7 @@ describe('Training area in a browser', { skip: browserSkip() }, () => {
     await page.goto(`${server.url}/training/new`);
     await page.getByRole('tab', { name: 'Tune' }).click();
     const form = page.getByRole('form', { name: 'New training job' });
-    await form.locator('select[name="dataset"]').selectOption('customers');
-    await form
-      .locator('select[name="target"]')
-      .locator('option', { hasText: 'churned' })
-      .waitFor({ state: 'attached' });
+    await pickDataset(form, 'customers');
     await form.locator('select[name="model"]').selectOption('rf');
     await form.locator('select[name="sampler"]').selectOption('random');
     await form.locator('input[name="trials"]').fill('5');
@@ -241,11 +242,7 @@ describe('Training area in a browser', { skip: browserSkip() }, () => {
     assert.match(page.url(), /\/experiments\/[^/]+\/runs\/\w+$/);
 
     await page.goto(`${server.url}/training/new?mode=automl`);
-    await form.locator('select[name="dataset"]').selectOption('customers');
-    await form
-      .locator('select[name="target"]')
-      .locator('option', { hasText: 'churned' })
-      .waitFor({ state: 'attached' });
+    await pickDataset(form, 'customers');
     await form.getByRole('checkbox', { name: 'logistic' }).check();
     await form.getByRole('checkbox', { name: 'rf' }).check();
     await form.locator('input[name="budgetSeconds"]').fill('5');
@@ -277,11 +274,7 @@ describe('Training area in a browser', { skip: browserSkip() }, () => {
   it('follows a long job live (progress, ETA, validation metric) and cancels it', async () => {
     await page.goto(`${server.url}/training/new`);
     const form = page.getByRole('form', { name: 'New training job' });
-    await form.locator('select[name="dataset"]').selectOption('events');
-    await form
-      .locator('select[name="target"]')
-      .locator('option', { hasText: 'churned' })
-      .waitFor({ state: 'attached' });
+    await pickDataset(form, 'events');
     await form.locator('select[name="model"]').selectOption('gbdt');
     await form.locator('input[name="params.rounds"]').fill('100000');
     await form.locator('input[name="params.learningRate"]').fill('0.01');

@@ -1,23 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadFitted, modelFamily } from '../families.js';
-import { matrix } from '../matrix.js';
-import { SeededRandom } from '../seeded-random.js';
+import { linearData } from '../test-fixtures.js';
 
-function data(rows: number, classes: number) {
-  const random = new SeededRandom(11);
-  const cols = 3;
-  const x = new Float64Array(rows * cols);
-  const y = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let s = 0;
-    for (let j = 0; j < cols; j++) {
-      x[i * cols + j] = random.uniform() * 2 - 1;
-      s += x[i * cols + j]! * (j + 1);
-    }
-    y[i] = classes === 0 ? s : classes === 2 ? (s > 0 ? 1 : 0) : s < -1 ? 0 : s < 1 ? 1 : 2;
-  }
-  return { X: matrix(x, rows, cols), y };
+function data(rows: number, classes: 0 | 2 | 3) {
+  return linearData(11, rows, 3, classes);
 }
 
 describe('ensemble family', () => {

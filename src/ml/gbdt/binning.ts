@@ -10,7 +10,7 @@ import type { Matrix } from '../matrix.js';
 import { SeededRandom } from '../seeded-random.js';
 
 /** The largest category code a categorical feature may hold. */
-export const MAX_CATEGORY = 254;
+const MAX_CATEGORY = 254;
 
 /** Binned training data. */
 export interface BinnedData {
@@ -37,7 +37,7 @@ function midpoint(a: number, b: number): number {
 }
 
 /** Upper bin bounds from sorted finite values (at most `maxBins` bins, equal-count quantiles). */
-export function binBounds(sorted: Float64Array, maxBins: number): Float64Array {
+function binBounds(sorted: Float64Array, maxBins: number): Float64Array {
   const n = sorted.length;
   if (n === 0) return Float64Array.of(Number.POSITIVE_INFINITY);
   const distinct: number[] = [];
@@ -116,7 +116,7 @@ export type NumericBinner = (job: NumericBinJob) => Float64Array[];
  * Bins numeric feature `f` of a job into its `colBins` column and returns its upper bounds (at
  * most `maxBins` bins, 255 when the feature has missing values).
  */
-export function binNumeric(job: NumericBinJob, f: number): Float64Array {
+function binNumeric(job: NumericBinJob, f: number): Float64Array {
   const { colData, rows, sample, maxBins } = job;
   const col = colData.subarray(f * rows, (f + 1) * rows);
   let missing = false;
@@ -165,7 +165,7 @@ export function binShare(
 }
 
 /** Bins the numeric features one after another on the calling thread. */
-export const localBinner: NumericBinner = (job) => Array.from(job.features, (f) => binNumeric(job, f));
+const localBinner: NumericBinner = (job) => Array.from(job.features, (f) => binNumeric(job, f));
 
 /**
  * Bins `X` (finite values or NaN; categorical columns hold codes 0..254).

@@ -7,7 +7,7 @@ import { GBDT_KIND, GradientBoosting } from './gradient-boosting.js';
 import { GBDT_PARAM_HELP } from './options.js';
 
 /** A FittedModel around a fitted {@link GradientBoosting}. */
-export function gbdtFitted(model: GradientBoosting): FittedModel {
+function gbdtFitted(model: GradientBoosting): FittedModel {
   const out: FittedModel = {
     family: 'gbdt',
     task: model.task,

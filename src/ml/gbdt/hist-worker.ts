@@ -16,9 +16,8 @@ import {
   mergeLevel,
 } from './histogram.js';
 import { binShare, type NumericBinJob } from './binning.js';
-import { BOUNDS_STRIDE } from './hist-worker-protocol.js';
 import { jobShare, partitionJob } from './partition.js';
-import { CTRL, type HistWorkerMessage } from './hist-worker-protocol.js';
+import { BOUNDS_STRIDE, CTRL, type HistWorkerMessage } from './hist-worker-protocol.js';
 
 const {
   ctrl: ctrlBuffer,

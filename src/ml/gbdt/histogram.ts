@@ -16,10 +16,10 @@
  */
 
 /** Widest feature range whose loop is unrolled. */
-export const MAX_UNROLL = 128;
+const MAX_UNROLL = 128;
 
 /** Fixed number of row blocks per histogram (independent of the thread count). */
-export const ROW_BLOCKS = 2;
+const ROW_BLOCKS = 2;
 
 /** The work of thread `i` of `threads`: its row block and its share `[a, b)` of `len` features. */
 export function assignment(i: number, threads: number, len: number): { block: number; a: number; b: number } {
@@ -89,6 +89,13 @@ type Kernel = (
   hist: Float64Array,
 ) => void;
 
+/** The unrolled loop-body tail shared by both kernels: add (g, h) to each feature's slot, close the loop. */
+function unrolledAdds(f0: number, f1: number): string {
+  let body = '';
+  for (let f = f0; f < f1; f++) body += ` s = slot[p + ${f}] << 1; hist[s] += g; hist[s + 1] += h;\n`;
+  return `${body}}\n`;
+}
+
 const kernels = new Map<string, Kernel>();
 
 /** The unrolled kernel adding rows to the slots of features f0..f1−1 of a `cols`-column matrix. */
@@ -96,11 +103,10 @@ function kernel(cols: number, f0: number, f1: number, wide: boolean): Kernel {
   const key = `${cols}:${f0}:${f1}:${wide ? 32 : 16}`;
   let k = kernels.get(key);
   if (!k) {
-    let body =
+    const body =
       'for (let k = start; k < end; k++) {\n const r = rows[k];\n const g = grad[2 * r];\n const h = grad[2 * r + 1];\n' +
-      ` const p = r * ${cols};\n let s = 0;\n`;
-    for (let f = f0; f < f1; f++) body += ` s = slot[p + ${f}] << 1; hist[s] += g; hist[s + 1] += h;\n`;
-    body += '}\n';
+      ` const p = r * ${cols};\n let s = 0;\n` +
+      unrolledAdds(f0, f1);
     k = new Function('slot', 'grad', 'rows', 'start', 'end', 'hist', body) as Kernel;
     kernels.set(key, k);
   }
@@ -124,11 +130,10 @@ function levelKernel(cols: number, f0: number, f1: number, wide: boolean): Level
   const key = `${cols}:${f0}:${f1}:${wide ? 32 : 16}`;
   let k = levelKernels.get(key);
   if (!k) {
-    let body =
+    const body =
       'for (let k = 0; k < m; k++) {\n const r = list[k];\n const hist = hists[targets[nodeOf[r]]];\n' +
-      ` const g = grad[2 * r];\n const h = grad[2 * r + 1];\n const p = r * ${cols};\n let s = 0;\n`;
-    for (let f = f0; f < f1; f++) body += ` s = slot[p + ${f}] << 1; hist[s] += g; hist[s + 1] += h;\n`;
-    body += '}\n';
+      ` const g = grad[2 * r];\n const h = grad[2 * r + 1];\n const p = r * ${cols};\n let s = 0;\n` +
+      unrolledAdds(f0, f1);
     k = new Function('slot', 'grad', 'nodeOf', 'targets', 'hists', 'list', 'm', body) as LevelKernel;
     levelKernels.set(key, k);
   }

@@ -62,7 +62,7 @@ export function leafWeight(G: number, H: number, p: SplitParams, lower: number, 
 }
 
 /** The gain term of sums (G, H) at weight `w` (equals T(G)²/(H + λ) at the optimal weight). */
-export function gainAt(G: number, H: number, w: number, p: SplitParams): number {
+function gainAt(G: number, H: number, w: number, p: SplitParams): number {
   if (H <= 0) return 0;
   return -(2 * (G * w + p.alpha * Math.abs(w)) + (H + p.lambda) * w * w);
 }

@@ -1,3 +1,3 @@
 /** Worker threads for parallel numeric work: a generic pool and shared-memory helpers. */
-export { isShared, type NumericArray, toShared } from './shared.js';
+export { type NumericArray, toShared } from './shared.js';
 export { sharedWorkerPool, taskModuleUrl, WorkerPool } from './worker-pool.js';

@@ -15,7 +15,7 @@ export type NumericArray =
   | Uint8Array;
 
 /** True when `a` is backed by a SharedArrayBuffer (posting it to a worker shares, not copies). */
-export function isShared(a: ArrayBufferView): boolean {
+function isShared(a: ArrayBufferView): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
 }
 

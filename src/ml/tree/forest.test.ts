@@ -9,7 +9,7 @@ import {
   RandomForestClassifier,
   RandomForestRegressor,
 } from '../index.js';
-import { growForestTree, treeSeeds } from './forest.js';
+import { growForestTree, treeSeeds } from './forest-fit.js';
 import { growTree } from './grow-tree.js';
 import { SeededRandom } from '../seeded-random.js';
 import { resolveGrowParams, prepareFit } from './options.js';

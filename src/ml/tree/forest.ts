@@ -8,8 +8,6 @@ import { type ForestArrays, forestImportances, predictTrees } from './forest-arr
 import { type FittedForest, fitForest, fitForestAsync } from './forest-fit.js';
 import { checkMatrix, type FitExtra, type ForestOptions, invalid } from './options.js';
 
-export { type FittedForest, growForestTree, type SamplingParams, treeSeeds } from './forest-fit.js';
-
 /** What every forest estimator shares. */
 export abstract class Forest {
   /** Columns of the training data; predicted rows must have as many. */
@@ -43,9 +41,65 @@ export abstract class Forest {
     return predictTrees(this.forest, X, this.classes > 0 ? this.classes : 1);
   }
 
-  protected saveAs(kind: string): SavedModel {
+  /**
+   * Fits `options.trees` (default 100) trees on the calling thread. Classifiers take class indices
+   * 0..k−1 as targets. `options.threads` is accepted but only `fitAsync` uses it; the forest is the
+   * same either way.
+   * @throws LatheError INVALID_ARGUMENT for an unknown or out-of-range option, NaN/Inf in X or (for
+   *   regressors) y, naming row and column; for classifiers y not class indices or fewer than 2
+   *   classes; bad sample weights.
+   */
+  static fit<T>(
+    this: { prototype: T },
+    X: Matrix,
+    y: Float64Array,
+    options: ForestOptions = {},
+    extra?: FitExtra,
+  ): T {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
+    const { classification, splitter } = specOf(this);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
+    return construct(this, fitForest(X, y, options, extra, classification, splitter), { ...options });
+  }
+
+  /**
+   * As `fit`, growing the trees on `options.threads` worker threads (the process-wide pool of that
+   * size; default 1: this thread). The forest is identical for every thread count. Inputs are
+   * checked before any thread starts (the promise rejects).
+   */
+  static async fitAsync<T>(
+    this: { prototype: T },
+    X: Matrix,
+    y: Float64Array,
+    options: ForestOptions = {},
+    extra?: FitExtra,
+  ): Promise<T> {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
+    const { classification, splitter } = specOf(this);
+    const fitted = await fitForestAsync(X, y, options, extra, classification, splitter);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
+    return construct(this, fitted, { ...options });
+  }
+
+  /** Reads a forest written by `save`; it predicts exactly as the saved one. */
+  static load<T>(this: { prototype: T }, saved: SavedModel): T {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
+    const { kind, classification } = specOf(this);
+    const { cols, classes, forest, meta } = readSaved(saved, kind);
+    if (classification !== classes > 0)
+      throw invalid(`meta.classes must be ${classification ? '>= 2' : '0'} for ${kind}`, {
+        field: 'meta.classes',
+      });
+    const oob = meta['oobScore'];
+    const fitted = { cols, classes, forest, oobScore: typeof oob === 'number' ? oob : undefined };
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
+    return construct(this, fitted, (meta['options'] ?? {}) as ForestOptions);
+  }
+
+  /** The forest as metadata and typed arrays; `load` reads it. */
+  save(): SavedModel {
     return {
-      kind,
+      kind: specOf(this.constructor).kind,
       version: 1,
       meta: {
         cols: this.cols,
@@ -55,23 +109,6 @@ export abstract class Forest {
       },
       arrays: { ...this.forest },
     };
-  }
-
-  protected static loadFitted(
-    saved: SavedModel,
-    kind: string,
-    classifier: boolean,
-  ): [FittedForest, ForestOptions] {
-    const { cols, classes, forest, meta } = readSaved(saved, kind);
-    if (classifier !== classes > 0)
-      throw invalid(`meta.classes must be ${classifier ? '>= 2' : '0'} for ${kind}`, {
-        field: 'meta.classes',
-      });
-    const oob = meta['oobScore'];
-    return [
-      { cols, classes, forest, oobScore: typeof oob === 'number' ? oob : undefined },
-      (meta['options'] ?? {}) as ForestOptions,
-    ];
   }
 }
 
@@ -84,6 +121,8 @@ interface ForestSpec {
   readonly kind: string;
   /** `best` (exhaustive search, random forests) or `random` (one random threshold per feature, extra trees). */
   readonly splitter: 'best' | 'random';
+  /** True for classifiers (declared by ForestClassifier / ForestRegressor). */
+  readonly classification: boolean;
 }
 
 /** The spec of the concrete class `cls` (the class `fit`/`load` was called on). */
@@ -101,53 +140,7 @@ function construct<T>(cls: { prototype: T }, fitted: FittedForest, options: Fore
  * declare `protected static readonly kind` and `splitter` (see {@link ForestSpec}).
  */
 export abstract class ForestClassifier extends Forest {
-  /**
-   * Fits `options.trees` (default 100) trees on the calling thread. Targets are class indices
-   * 0..k−1. `options.threads` is accepted but only {@link ForestClassifier.fitAsync} uses it; the
-   * forest is the same either way.
-   * @throws LatheError INVALID_ARGUMENT for an unknown or out-of-range option, NaN/Inf in X (naming
-   *   row and column), y not class indices, fewer than 2 classes, or bad sample weights.
-   */
-  static fit<T>(
-    this: { prototype: T },
-    X: Matrix,
-    y: Float64Array,
-    options: ForestOptions = {},
-    extra?: FitExtra,
-  ): T {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
-    return construct(this, fitForest(X, y, options, extra, true, specOf(this).splitter), { ...options });
-  }
-
-  /**
-   * As {@link ForestClassifier.fit}, growing the trees on `options.threads` worker threads (the
-   * process-wide pool of that size; default 1: this thread). The forest is identical for every
-   * thread count. Inputs are checked before any thread starts (the promise rejects).
-   */
-  static async fitAsync<T>(
-    this: { prototype: T },
-    X: Matrix,
-    y: Float64Array,
-    options: ForestOptions = {},
-    extra?: FitExtra,
-  ): Promise<T> {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
-    const splitter = specOf(this).splitter;
-    const fitted = await fitForestAsync(X, y, options, extra, true, splitter);
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
-    return construct(this, fitted, { ...options });
-  }
-
-  /** Reads a forest written by `save`; it predicts exactly as the saved one. */
-  static load<T>(this: { prototype: T }, saved: SavedModel): T {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
-    return construct(this, ...Forest.loadFitted(saved, specOf(this).kind, true));
-  }
-
-  /** The forest as metadata and typed arrays; `load` reads it. */
-  save(): SavedModel {
-    return this.saveAs(specOf(this.constructor).kind);
-  }
+  protected static readonly classification = true;
 
   /** Class probabilities, `X.rows` × `classes`: the mean of the trees' probabilities. */
   predictProba(X: Matrix): Matrix {
@@ -162,48 +155,7 @@ export abstract class ForestClassifier extends Forest {
 
 /** A forest regressor: predictions are the mean of the trees' predictions (see ForestClassifier). */
 export abstract class ForestRegressor extends Forest {
-  /**
-   * Fits `options.trees` (default 100) trees on the calling thread (see ForestClassifier.fit for
-   * `options.threads`).
-   * @throws LatheError INVALID_ARGUMENT for an unknown or out-of-range option, NaN/Inf in X or y
-   *   (naming row and column), or bad sample weights.
-   */
-  static fit<T>(
-    this: { prototype: T },
-    X: Matrix,
-    y: Float64Array,
-    options: ForestOptions = {},
-    extra?: FitExtra,
-  ): T {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
-    return construct(this, fitForest(X, y, options, extra, false, specOf(this).splitter), { ...options });
-  }
-
-  /** As {@link ForestRegressor.fit}, on `options.threads` worker threads (see ForestClassifier.fitAsync). */
-  static async fitAsync<T>(
-    this: { prototype: T },
-    X: Matrix,
-    y: Float64Array,
-    options: ForestOptions = {},
-    extra?: FitExtra,
-  ): Promise<T> {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
-    const splitter = specOf(this).splitter;
-    const fitted = await fitForestAsync(X, y, options, extra, false, splitter);
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
-    return construct(this, fitted, { ...options });
-  }
-
-  /** Reads a forest written by `save`; it predicts exactly as the saved one. */
-  static load<T>(this: { prototype: T }, saved: SavedModel): T {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the concrete subclass (RandomForestClassifier, …) called
-    return construct(this, ...Forest.loadFitted(saved, specOf(this).kind, false));
-  }
-
-  /** The forest as metadata and typed arrays; `load` reads it. */
-  save(): SavedModel {
-    return this.saveAs(specOf(this.constructor).kind);
-  }
+  protected static readonly classification = false;
 
   /** Predicted value per row. */
   predict(X: Matrix): Float64Array {

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
+import type { Evaluation, FeatureImportance } from '../../../../src/sdk/index.js';
 import { Chart, type ChartOption } from '../../components/Chart.js';
 import { formatValue } from '../experiments/run-format.js';
-import type { Evaluation, FeatureImportance } from './training-api.js';
 
 const diagonal = {
   name: 'chance',

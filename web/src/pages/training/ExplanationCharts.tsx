@@ -15,7 +15,7 @@ const jitter = (i: number) => ((Math.sin(i * 12.9898) * 43758.5453) % 1) * 0.35;
  * The beeswarm-style summary: one row per top feature, each dot a row of data at x = its SHAP
  * value, coloured by the feature's value from low (blue) to high (red) within that feature.
  */
-export function Beeswarm({ explanations, top = 10 }: { explanations: Explanations; top?: number }) {
+function Beeswarm({ explanations, top = 10 }: { explanations: Explanations; top?: number }) {
   const features = useMemo(
     () =>
       explanations.globalImportance
@@ -102,7 +102,7 @@ type ExplainedRow = Explanations['rows'][number];
  * A waterfall's bars: where it starts and each step, largest |SHAP| first (the explain job keeps
  * the top contributions and sums the rest into one `N other features` entry).
  */
-export function waterfallSteps(row: ExplainedRow): { base: number; steps: { label: string; s: number }[] } {
+function waterfallSteps(row: ExplainedRow): { base: number; steps: { label: string; s: number }[] } {
   const steps = row.contributions.map((c) => ({
     label: c.value === null ? c.feature : `${c.feature} = ${fmt(c.value)}`,
     s: c.shap,
@@ -114,7 +114,7 @@ export function waterfallSteps(row: ExplainedRow): { base: number; steps: { labe
  * A single prediction's waterfall: from the expected value, each feature's SHAP value pushes the
  * output up (red) or down (blue), largest first; the rest are summed into one bar.
  */
-export function Waterfall({ explanations, top = 12 }: { explanations: Explanations; top?: number }) {
+function Waterfall({ explanations, top = 12 }: { explanations: Explanations; top?: number }) {
   const rows = explanations.rows;
   const [chosen, setChosen] = useState(0);
   const row = rows[Math.min(chosen, rows.length - 1)];

@@ -1,17 +1,15 @@
 import type { ReactNode } from 'react';
 
+type FormError = { field?: string; message: string } | null;
+
+/** True when the server's error names `field` or something inside it (`field.x`, `field[0]`). */
+const errorHits = (field: string, error: FormError) =>
+  !!error?.field &&
+  (error.field === field || error.field.startsWith(`${field}.`) || error.field.startsWith(`${field}[`));
+
 /** The server's message under the field it names (the form's alert says it too). */
-export function FieldError({
-  field,
-  error,
-}: {
-  field: string;
-  error: { field?: string; message: string } | null;
-}) {
-  if (!error?.field) return null;
-  const hit =
-    error.field === field || error.field.startsWith(`${field}.`) || error.field.startsWith(`${field}[`);
-  return hit ? <span className="field-error">{error.message}</span> : null;
+export function FieldError({ field, error }: { field: string; error: FormError }) {
+  return errorHits(field, error) ? <span className="field-error">{error!.message}</span> : null;
 }
 
 /** A labelled text or number input with an optional help line and the server's message for it. */
@@ -32,11 +30,10 @@ export function TextField({
   onChange(value: string): void;
   help?: ReactNode;
   placeholder?: string;
-  error: { field?: string; message: string } | null;
+  error: FormError;
   narrow?: boolean;
   required?: boolean;
 }) {
-  const invalid = error?.field === name || error?.field?.startsWith(`${name}.`);
   return (
     <label className={narrow ? 'field field-narrow' : 'field'}>
       <span className="field-label">{label}</span>
@@ -47,7 +44,7 @@ export function TextField({
         autoComplete="off"
         spellCheck={false}
         required={required}
-        aria-invalid={invalid || undefined}
+        aria-invalid={errorHits(name, error) || undefined}
         onChange={(e) => onChange(e.target.value)}
       />
       {help && <span className="field-help">{help}</span>}

@@ -9,13 +9,13 @@ import {
 } from '../../../../src/sdk/index.js';
 import { PageHeader } from '../../components/Layout.js';
 import { Alert, CopyButton, Fact, Facts, Loading, Panel, useTitle } from '../../components/ui.js';
-import { formatDuration, formatTime } from '../../format.js';
+import { formatTime } from '../../format.js';
 import { errorMessage, useSignedIn } from '../../session.js';
 import { JobProgressBar, JobStatusBadge } from './JobBits.js';
 import { LiveMetricChart } from './LiveMetricChart.js';
 import { SearchResultView } from './SearchResult.js';
 import { TrainResultView } from './TrainResult.js';
-import { jobSeconds, jobSummary, shortJobId, trainingRunUrl } from './training-api.js';
+import { jobDuration, jobSummary, shortJobId, trainingRunUrl } from './training-api.js';
 import { useJob } from './use-job.js';
 
 /**
@@ -74,7 +74,6 @@ export function JobPage() {
   }
 
   const finished = isJobFinished(job);
-  const seconds = jobSeconds(job);
   return (
     <>
       {crumbs}
@@ -103,7 +102,7 @@ export function JobPage() {
           <Fact label="Started by">{job.createdBy || '—'}</Fact>
           <Fact label="Created (UTC)">{formatTime(job.createdAt)}</Fact>
           <Fact label="Ended (UTC)">{formatTime(job.endedAt)}</Fact>
-          <Fact label="Duration">{seconds === null ? '—' : formatDuration(seconds)}</Fact>
+          <Fact label="Duration">{jobDuration(job)}</Fact>
           <Fact label="Job ID">
             <span className="ref-row">
               <span className="mono">{job.id}</span>

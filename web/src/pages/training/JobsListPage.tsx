@@ -3,10 +3,10 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { isJobFinished, type Job, type JobStatus, type LatheClient } from '../../../../src/sdk/index.js';
 import { PageHeader } from '../../components/Layout.js';
 import { Alert, Loading, Panel, useTitle } from '../../components/ui.js';
-import { formatDuration, formatTime } from '../../format.js';
+import { formatTime } from '../../format.js';
 import { useApi } from '../../use-api.js';
 import { JobProgressBar, JobStatusBadge } from './JobBits.js';
-import { jobKinds, jobSeconds, jobStatuses, jobSummary, jobUrl, shortJobId } from './training-api.js';
+import { jobKinds, jobDuration, jobStatuses, jobSummary, jobUrl, shortJobId } from './training-api.js';
 
 /** `/training`: training, tuning, AutoML and explanation jobs, newest first, filtered by kind and status. */
 export function JobsListPage() {
@@ -113,38 +113,35 @@ function JobsTable({ jobs }: { jobs: Job[] }) {
           </tr>
         </thead>
         <tbody>
-          {jobs.map((j) => {
-            const seconds = jobSeconds(j);
-            return (
-              <tr key={j.id}>
-                <td>
-                  <Link className="mono strong" to={jobUrl(j.id)}>
-                    {shortJobId(j.id)}
-                  </Link>
-                </td>
-                <td>
-                  <span className="badge">{j.kind}</span>
-                </td>
-                <td className="job-status-cell">
-                  <JobStatusBadge status={j.status} />
-                  {j.status === 'running' && <JobProgressBar job={j} compact />}
-                </td>
-                <td>
-                  {jobSummary(j)}
-                  {j.error && (
-                    <div className="small job-error-line" title={j.error.message}>
-                      {j.error.message}
-                    </div>
-                  )}
-                </td>
-                <td>{j.createdBy || '—'}</td>
-                <td className="nowrap" title={j.createdAt}>
-                  {formatTime(j.createdAt)}
-                </td>
-                <td className="nowrap">{seconds === null ? '—' : formatDuration(seconds)}</td>
-              </tr>
-            );
-          })}
+          {jobs.map((j) => (
+            <tr key={j.id}>
+              <td>
+                <Link className="mono strong" to={jobUrl(j.id)}>
+                  {shortJobId(j.id)}
+                </Link>
+              </td>
+              <td>
+                <span className="badge">{j.kind}</span>
+              </td>
+              <td className="job-status-cell">
+                <JobStatusBadge status={j.status} />
+                {j.status === 'running' && <JobProgressBar job={j} compact />}
+              </td>
+              <td>
+                {jobSummary(j)}
+                {j.error && (
+                  <div className="small job-error-line" title={j.error.message}>
+                    {j.error.message}
+                  </div>
+                )}
+              </td>
+              <td>{j.createdBy || '—'}</td>
+              <td className="nowrap" title={j.createdAt}>
+                {formatTime(j.createdAt)}
+              </td>
+              <td className="nowrap">{jobDuration(j)}</td>
+            </tr>
+          ))}
         </tbody>
       </table>
     </div>

@@ -4,13 +4,12 @@ import { Chart, type ChartOption } from '../../components/Chart.js';
 import { Fact, Facts, Panel } from '../../components/ui.js';
 import { escapeHtml } from '../../format.js';
 import { formatBytes, formatValue } from '../experiments/run-format.js';
-import { versionUrl } from '../models/model-links.js';
-import { meanStd } from './TrainResult.js';
+import { meanStd, RegisteredFact } from './TrainResult.js';
 import type { AutomlResult, TuneResult } from '../../../../src/sdk/index.js';
 import { trainingRunUrl } from './training-api.js';
 
 /** One leaderboard row, from a tuning trial or an AutoML entry. */
-export interface BoardRow {
+interface BoardRow {
   rank: number | null;
   index: number | null;
   model: string;
@@ -26,7 +25,7 @@ export interface BoardRow {
 }
 
 /** A tuning job's trials or an AutoML leaderboard as ranked rows (trials without a score last). */
-export function boardRows(kind: 'tune' | 'automl', r: TuneResult | AutomlResult, model = ''): BoardRow[] {
+function boardRows(kind: 'tune' | 'automl', r: TuneResult | AutomlResult, model = ''): BoardRow[] {
   if (kind === 'automl') {
     const a = r as AutomlResult;
     return [...(a.leaderboard ?? [])]
@@ -109,15 +108,7 @@ export function SearchResultView({
               {result.parentRunId.slice(0, 8)}
             </Link>
           </Fact>
-          <Fact label="Registered">
-            {result.registered ? (
-              <Link to={versionUrl(result.registered.name, Number(result.registered.version))}>
-                {result.registered.name} version {result.registered.version}
-              </Link>
-            ) : (
-              'not registered'
-            )}
-          </Fact>
+          <RegisteredFact registered={result.registered} />
         </Facts>
         {tune?.best && (
           <p className="small mono break">Best params: {paramText(tune.best.params) || 'the defaults'}</p>

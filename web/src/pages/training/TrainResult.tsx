@@ -7,7 +7,7 @@ import { RunValidationHistory } from './RunValidationHistory.js';
 import type { TrainResult } from '../../../../src/sdk/index.js';
 
 /** Metric name → value as a two-column table, sorted by name. */
-export function MetricsTable({ label, metrics }: { label: string; metrics: Record<string, number> }) {
+function MetricsTable({ label, metrics }: { label: string; metrics: Record<string, number> }) {
   const rows = Object.entries(metrics).sort(([a], [b]) => a.localeCompare(b));
   return (
     <div className="table-wrap kv-wrap">
@@ -37,6 +37,21 @@ export function MetricsTable({ label, metrics }: { label: string; metrics: Recor
 export const meanStd = (s: { mean: number; std?: number }) =>
   s.std === undefined ? formatValue(s.mean) : `${formatValue(s.mean)} ± ${formatValue(s.std)}`;
 
+/** The model version a job registered (a link), or `not registered`. */
+export function RegisteredFact({ registered }: { registered: { name: string; version: string } | null }) {
+  return (
+    <Fact label="Registered">
+      {registered ? (
+        <Link to={versionUrl(registered.name, Number(registered.version))}>
+          {registered.name} version {registered.version}
+        </Link>
+      ) : (
+        'not registered'
+      )}
+    </Fact>
+  );
+}
+
 /**
  * A finished training job: what was fitted, its test metrics, cross-validation and links; unless the
  * page `watched` the fit live, the run's validation history too.
@@ -65,15 +80,7 @@ export function TrainResultView({ result: r, watched = false }: { result: TrainR
           <Fact label="Fit time">
             {r.fitSeconds < 1 ? `${Math.round(r.fitSeconds * 1000)} ms` : formatDuration(r.fitSeconds)}
           </Fact>
-          <Fact label="Registered">
-            {r.registered ? (
-              <Link to={versionUrl(r.registered.name, Number(r.registered.version))}>
-                {r.registered.name} version {r.registered.version}
-              </Link>
-            ) : (
-              'not registered'
-            )}
-          </Fact>
+          <RegisteredFact registered={r.registered} />
         </Facts>
         {r.stopped && (
           <p className="muted">Cancelled during the fit: the model keeps what was built by then.</p>

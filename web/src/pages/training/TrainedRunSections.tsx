@@ -1,6 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { isJobFinished, type Job, type LatheClient, type Run } from '../../../../src/sdk/index.js';
+import {
+  type Evaluation,
+  type FeatureImportance,
+  isJobFinished,
+  type Job,
+  type LatheClient,
+  type Run,
+} from '../../../../src/sdk/index.js';
 import { Alert, Loading, Panel } from '../../components/ui.js';
 import { errorMessage, useSignedIn } from '../../session.js';
 import { useApi } from '../../use-api.js';
@@ -8,13 +15,7 @@ import { formatValue } from '../experiments/run-format.js';
 import { EvaluationCharts, FeatureImportanceChart } from './EvaluationCharts.js';
 import { ExplanationCharts } from './ExplanationCharts.js';
 import { JobProgressBar } from './JobBits.js';
-import {
-  type Evaluation,
-  type FeatureImportance,
-  fetchJsonArtifact,
-  jobUrl,
-  orNotFound,
-} from './training-api.js';
+import { fetchJsonArtifact, jobUrl, orNotFound } from './training-api.js';
 
 /** True when the run holds a Lathe model (the training job's tag, or a model/lathe-model.json artifact). */
 function useIsTrained(run: Run): boolean {
@@ -108,24 +109,16 @@ function ExplanationsSection({ runId }: { runId: string }) {
   const { reload } = explanations;
 
   // Follows the explain job once a second; reloads explanations.json when it has succeeded.
+  const jobId = job?.id;
   useEffect(() => {
-    if (!job || isJobFinished(job)) return;
-    let live = true;
-    const timer = window.setTimeout(() => {
-      client.jobs.get(job.id).then(
-        (j) => {
-          if (!live) return;
-          setJob(j);
-          if (j.status === 'succeeded') reload();
-        },
-        (err: unknown) => live && !handleError(err) && setError(errorMessage(err)),
-      );
-    }, 1000);
-    return () => {
-      live = false;
-      window.clearTimeout(timer);
-    };
-  }, [client, handleError, job, reload]);
+    if (!jobId) return;
+    const controller = new AbortController();
+    client.jobs.wait(jobId, { onProgress: setJob, signal: controller.signal, pollMs: 1000 }).then(
+      (j) => j.status === 'succeeded' && reload(),
+      (err: unknown) => !controller.signal.aborted && !handleError(err) && setError(errorMessage(err)),
+    );
+    return () => controller.abort();
+  }, [client, handleError, jobId, reload]);
 
   function explain() {
     setStarting(true);

@@ -1,28 +1,13 @@
 // What the Training UI adds to the SDK's jobs and training clients (`lathe.jobs`, `lathe.training`,
-// whose types it uses): the job filters, page URLs, job summaries, and the training artifacts the
-// SDK has no type for (evaluation.json, feature_importance.json).
+// whose types it uses): the job filters, page URLs, job summaries, and reading a run's JSON artifacts
+// (the SDK types them: `Evaluation`, `FeatureImportance`).
 import type { Job, JobStatus, LatheClient } from '../../../../src/sdk/index.js';
+import { formatDuration } from '../../format.js';
 
 export type JobKind = 'train' | 'tune' | 'automl' | 'explain';
 
 export const jobKinds: JobKind[] = ['train', 'tune', 'automl', 'explain'];
 export const jobStatuses: JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
-
-/** evaluation.json: test-set metrics and chart data. */
-export interface Evaluation {
-  task: 'binary' | 'multiclass' | 'regression';
-  rows: number;
-  metrics: Record<string, number>;
-  classes?: (string | number | boolean)[];
-  confusion?: number[][];
-  roc?: { fpr: number[]; tpr: number[] };
-  pr?: { precision: number[]; recall: number[] };
-  calibration?: { predicted: number[]; observed: number[]; counts: number[] };
-  scatter?: { actual: number[]; predicted: number[] };
-}
-
-/** feature_importance.json, most important first. */
-export type FeatureImportance = { feature: string; importance: number }[];
 
 /** A job's short ID for titles and tables: `job_p6c7sjf9uo…` → `p6c7sjf9`. */
 export const shortJobId = (id: string) => id.replace(/^job_/, '').slice(0, 8);
@@ -66,9 +51,9 @@ export function jobSummary(job: Job): string {
     .join(' ');
 }
 
-/** How long a job ran (or has been running), in seconds; null before it started. */
-export function jobSeconds(job: Job, now = Date.now()): number | null {
-  if (!job.startedAt) return null;
+/** How long a job ran (or has been running) as `2m 5s`, or `—` before it started. */
+export function jobDuration(job: Job, now = Date.now()): string {
+  if (!job.startedAt) return '—';
   const end = job.endedAt ? Date.parse(job.endedAt) : now;
-  return Math.max(0, (end - Date.parse(job.startedAt)) / 1000);
+  return formatDuration(Math.max(0, (end - Date.parse(job.startedAt)) / 1000));
 }

@@ -57,7 +57,7 @@ export const emptyForm: TrainingFormState = {
  * A typed value as JSON would have it: `true`/`false`, `null`, numbers, JSON arrays, objects and
  * quoted strings; anything else is a string. Empty text is undefined (the field is left out).
  */
-export function parseValue(text: string): unknown {
+function parseValue(text: string): unknown {
   const t = text.trim();
   if (!t) return undefined;
   if (t === 'true') return true;

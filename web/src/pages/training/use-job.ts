@@ -21,7 +21,7 @@ export interface WatchedJob {
 }
 
 /** Splits `data:` events out of a text/event-stream buffer; returns the events and the unparsed rest. */
-export function parseEvents(buffer: string): { events: string[]; rest: string } {
+function parseEvents(buffer: string): { events: string[]; rest: string } {
   const events: string[] = [];
   const blocks = buffer.split(/\r?\n\r?\n/);
   const rest = blocks.pop() ?? '';
