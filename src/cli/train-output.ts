@@ -86,13 +86,11 @@ function printTuneResult(r: TuneResult, top = 10): void {
       `  final model ${r.final.runId === r.parentRunId ? 'on the parent run' : `run ${r.final.runId}`} (refitted with the best params on the training part)`,
     );
   out('');
-  const sign = r.direction === 'maximize' ? -1 : 1;
-  const ranked = [...r.trials].sort((a, b) => {
-    if (a.value === undefined || b.value === undefined) return a.value === undefined ? 1 : -1;
-    return sign * (a.value - b.value);
-  });
+  const ranked = [...r.trials].sort(
+    (a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.index - b.index,
+  );
   printTable(ranked.slice(0, top), {
-    rank: (t) => ranked.indexOf(t) + 1,
+    rank: (t) => t.rank ?? '',
     trial: (t) => t.index,
     [r.metric]: (t) => (t.value === undefined ? '' : metricText(t.value)),
     state: (t) => (t.error ? `${t.state}: ${t.error.slice(0, 60)}` : t.state),

@@ -206,6 +206,8 @@ export interface TuneTrial {
   state: string;
   /** The cross-validated metric (complete), or the last rung's (pruned). */
   value?: number;
+  /** 1 for the best: complete trials first by value, then pruned ones; null without a value. */
+  rank: number | null;
   runId: string | null;
   /** Epoch milliseconds. */
   startedAt: number;

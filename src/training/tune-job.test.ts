@@ -80,6 +80,12 @@ describe('tune jobs', () => {
       ),
     );
     assert.ok(overlaps, 'some trials ran at the same time');
+    // Ranks: the best trial first, every complete trial before any pruned one (its value comes
+    // from a smaller budget).
+    const ranked = r.trials.filter((t) => t.rank !== null).sort((a, b) => a.rank! - b.rank!);
+    assert.equal(ranked[0]!.index, r.best!.trial);
+    const lastComplete = ranked.map((t) => t.state).lastIndexOf('complete');
+    assert.ok(ranked.slice(0, lastComplete + 1).every((t) => t.state === 'complete'));
     const children = await childRuns(f.tracking, r.experimentId, r.parentRunId);
     const runOverlap = children.some((a) =>
       children.some(

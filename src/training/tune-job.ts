@@ -35,6 +35,11 @@ export interface TuneTrial {
   state: TrialRecord['state'];
   /** The cross-validated metric (complete), or the last rung's (pruned). */
   value?: number;
+  /**
+   * 1 for the best trial: complete trials first by value (the best is chosen among them), then
+   * pruned trials by the value of the rung they reached; null for trials without a value.
+   */
+  rank: number | null;
   runId: string | null;
   /** Epoch milliseconds. */
   startedAt: number;
@@ -249,6 +254,7 @@ export async function runTuneJob(
         params,
         state: rec.state,
         ...(rec.value === undefined ? {} : { value: rec.value }),
+        rank: null as number | null,
         runId: ended.get(rec.index)?.runId ?? null,
         startedAt: Math.round(ended.get(rec.index)?.startedAt ?? Date.now()),
         durationMs: rec.durationMs,
@@ -262,9 +268,14 @@ export async function runTuneJob(
       ...b.params,
       ...(plan?.kind === 'param' ? { [plan.param]: plan.maxBudget } : {}),
     };
-    const leaderboard = [...trials].sort((x, y) =>
-      x.value === undefined ? 1 : y.value === undefined ? -1 : sign * (x.value - y.value),
+    // A pruned trial's value comes from a smaller budget: it ranks after every complete trial.
+    const tier = (t: TuneTrial) => (t.value === undefined ? 2 : t.state === 'complete' ? 0 : 1);
+    const leaderboard = [...trials].sort(
+      (x, y) => tier(x) - tier(y) || (x.value === undefined ? 0 : sign * (x.value - y.value!)),
     );
+    leaderboard.forEach((t, i) => {
+      if (t.value !== undefined) t.rank = i + 1;
+    });
     await tracking.artifacts.logArtifact(
       parentRunId,
       'trials.json',

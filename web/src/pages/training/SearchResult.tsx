@@ -44,12 +44,12 @@ function boardRows(kind: 'tune' | 'automl', r: TuneResult | AutomlResult, model 
       }));
   }
   const t = r as TuneResult;
-  const sign = t.direction === 'minimize' ? 1 : -1;
-  const scored = t.trials.filter((x) => typeof x.value === 'number' && Number.isFinite(x.value));
-  scored.sort((a, b) => sign * (a.value! - b.value!));
-  const rest = t.trials.filter((x) => !scored.includes(x));
-  return [...scored, ...rest].map((x, i) => ({
-    rank: i < scored.length ? i + 1 : null,
+  // The server ranks trials (complete ones first, as it chooses the best); unranked ones go last.
+  const ranked = [...t.trials].sort(
+    (a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.index - b.index,
+  );
+  return ranked.map((x) => ({
+    rank: x.rank,
     index: x.index,
     model,
     params: x.params ?? {},
