@@ -1,8 +1,10 @@
 /**
- * Models: the native package format (`lathe-model.json` + array files), signatures, and the one
- * Predictor interface serving, validation and batch scoring call. Flavors for imported formats
- * will live in flavors/<flavor>/.
+ * Models: the package format (`lathe-model.json` + array files or imported files), signatures and
+ * their enforcement, the one Predictor interface serving, validation and batch scoring call, and
+ * the flavors models come in (flavors/<flavor>/).
  */
+export * from './conform.js';
+export * from './flavors/index.js';
 export * from './package.js';
 export * from './predictor.js';
 export * from './signature.js';

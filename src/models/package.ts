@@ -37,6 +37,19 @@ export interface ArrayEntry {
   sha256: string;
 }
 
+/** What a model answers: a class (binary, multiclass), a value (regression) or a score to rank by. */
+export type ModelTask = 'binary' | 'multiclass' | 'regression' | 'ranking';
+
+/** One file of an imported model kept as it was given (`files/<path>`). */
+export interface FileEntry {
+  /** Path inside the package, `files/<path>`. */
+  file: string;
+  /** Size in bytes. */
+  size: number;
+  /** SHA-256 of the file's bytes, lowercase hex. */
+  sha256: string;
+}
+
 /** `lathe-model.json`: everything about a model except its arrays. */
 export interface ModelManifest {
   format: typeof packageFormat;
@@ -47,7 +60,7 @@ export interface ModelManifest {
   createdAt: string;
   /** The model family (`gbdt`, `rf`, `logistic`…) and its task. */
   family: string;
-  task: 'binary' | 'multiclass' | 'regression';
+  task: ModelTask;
   /** Input and output schema: what callers send and receive. */
   signature: ModelSignature;
   /**
@@ -63,7 +76,8 @@ export interface ModelManifest {
   training: {
     /** The dataset version (`name@3`), when trained from one. */
     dataset: string | null;
-    rows: number;
+    /** Training rows; null when unknown (imported models). */
+    rows: number | null;
     /** How rows were held out for the reported metrics, e.g. `holdout 0.2 stratified seed 0`. */
     evaluation: string;
   };
@@ -71,12 +85,20 @@ export interface ModelManifest {
   metrics: Record<string, number>;
   /** The tracking run that produced it, when there is one. */
   runId: string | null;
-  /** The estimator's saved form: its kind, format version, metadata and array files. */
+  /** A few input rows the model was checked on (read from the imported model, or training rows). */
+  inputExample?: Record<string, unknown>[];
+  /** For imported models: the file or directory name given and the format it was read as. */
+  imported?: { from: string; format: string };
+  /**
+   * The estimator's saved form: its kind, format version and metadata, with its typed arrays
+   * (native models) or the files it was imported from (other flavors).
+   */
   model: {
     kind: string;
     version: number;
     meta: Record<string, unknown>;
     arrays: Record<string, ArrayEntry>;
+    files?: Record<string, FileEntry>;
   };
 }
 
@@ -163,17 +185,72 @@ export function parseManifest(bytes: Uint8Array): ModelManifest {
     if (!Number.isSafeInteger(e.length) || e.length < 0)
       throw invalid(`${manifestFile}: array ${name} has a bad length`);
   }
+  if (model.files !== undefined && (typeof model.files !== 'object' || model.files === null))
+    throw invalid(`${manifestFile}: model.files must be an object of file entries`);
+  for (const [path, e] of Object.entries(model.files ?? {})) {
+    if (!isSafePackagePath(path) || e?.file !== `files/${path}` || typeof e.sha256 !== 'string')
+      throw invalid(`${manifestFile}: file ${JSON.stringify(path)} has a bad entry`);
+    if (!Number.isSafeInteger(e.size) || e.size < 0)
+      throw invalid(`${manifestFile}: file ${path} has a bad size`);
+  }
   return o as ModelManifest;
 }
 
+/** File paths inside `files/`: relative, `/`-separated, no `.`/`..` segments, printable. */
+const filePathPattern = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9_.@+=-][A-Za-z0-9_.@+= /-]{0,300}$/;
+
+/** Whether `path` may name a file kept in a package (relative, no `..`, no backslashes). */
+export function isSafePackagePath(path: string): boolean {
+  return filePathPattern.test(path) && !path.includes('//') && !path.endsWith('/');
+}
+
 /**
- * Reads a package through `read(path)` (manifest first, then each array file, checking size and
- * digest) and answers the manifest and the estimator's SavedModel.
- * @throws LatheError MODEL_PACKAGE_INVALID for a bad manifest or an array file that does not match it.
+ * Writes the package of an imported model: its files kept as given under `files/`, and the
+ * manifest. Answers the files by path.
+ * @throws LatheError INVALID_ARGUMENT for a file path that is absolute or climbs out (`..`).
  */
-export async function readModelPackage(
-  read: (path: string) => Promise<Uint8Array>,
-): Promise<{ manifest: ModelManifest; saved: SavedModel }> {
+export function writeFlavorPackage(
+  model: {
+    kind: string;
+    version: number;
+    meta: Record<string, unknown>;
+    files: ReadonlyMap<string, Uint8Array>;
+  },
+  rest: Omit<ModelManifest, 'format' | 'formatVersion' | 'model'>,
+): ModelPackageFiles {
+  const files = new Map<string, Uint8Array>();
+  const entries: Record<string, FileEntry> = {};
+  for (const [path, bytes] of model.files) {
+    if (!isSafePackagePath(path))
+      throw new LatheError('INVALID_ARGUMENT', `bad file path ${JSON.stringify(path)}`);
+    const file = `files/${path}`;
+    files.set(file, bytes);
+    entries[path] = { file, size: bytes.byteLength, sha256: sha256Hex(bytes) };
+  }
+  const manifest: ModelManifest = {
+    format: packageFormat,
+    formatVersion: packageFormatVersion,
+    ...rest,
+    model: { kind: model.kind, version: model.version, meta: model.meta, arrays: {}, files: entries },
+  };
+  files.set(manifestFile, new TextEncoder().encode(JSON.stringify(manifest, null, 2)));
+  return { manifest, files };
+}
+
+/** A package read back: the manifest, the estimator's arrays, and the imported files by path. */
+export interface ReadPackage {
+  manifest: ModelManifest;
+  saved: SavedModel;
+  /** Imported files by their path inside `files/` (empty for native models). */
+  files: Map<string, Uint8Array>;
+}
+
+/**
+ * Reads a package through `read(path)` (manifest first, then each array and file, checking size
+ * and digest) and answers the manifest, the estimator's SavedModel and the imported files.
+ * @throws LatheError MODEL_PACKAGE_INVALID for a bad manifest or a file that does not match it.
+ */
+export async function readModelPackage(read: (path: string) => Promise<Uint8Array>): Promise<ReadPackage> {
   const manifest = parseManifest(await read(manifestFile));
   const arrays: SavedModel['arrays'] = {};
   for (const [name, e] of Object.entries(manifest.model.arrays)) {
@@ -187,8 +264,17 @@ export async function readModelPackage(
     copy.set(bytes);
     arrays[name] = new ctor(copy.buffer);
   }
+  const files = new Map<string, Uint8Array>();
+  for (const [path, e] of Object.entries(manifest.model.files ?? {})) {
+    const bytes = await read(e.file);
+    if (bytes.byteLength !== e.size)
+      throw invalid(`${e.file} holds ${bytes.byteLength} bytes; the manifest says ${e.size}`);
+    if (sha256Hex(bytes) !== e.sha256) throw invalid(`${e.file} does not match its sha256 in the manifest`);
+    files.set(path, bytes);
+  }
   return {
     manifest,
     saved: { kind: manifest.model.kind, version: manifest.model.version, meta: manifest.model.meta, arrays },
+    files,
   };
 }

@@ -1,24 +1,49 @@
 /**
- * The one Predictor interface every model answers through (native packages today, imported
- * flavors later), and the native predictor: the fitted recipe applied row by row, then the model.
+ * The one Predictor interface every model answers through (native packages and imported flavors),
+ * and the native predictor: the fitted recipe applied row by row, then the model.
  */
 import { LatheError } from '../core/index.js';
 import { applyFittedRecipe } from '../data/index.js';
-import { type FittedModel, loadFitted, type SavedModel } from '../ml/index.js';
+import { type FittedModel, loadFitted, type SavedModel, type TreeEnsemble } from '../ml/index.js';
+import {
+  type ConformedBatch,
+  type ConformOptions,
+  conformBatch,
+  type InputBatch,
+  rowsToBatch,
+} from './conform.js';
 import type { ModelManifest } from './package.js';
 import { checkRequiredInputs, type ModelSignature } from './signature.js';
 
+type Label = string | number | boolean;
+
 /** What a model answers for a batch of rows, in row order. */
 export interface PredictionResult {
-  /** The class label (classifiers) or the value (regressors) per row. */
-  predictions: (string | number | boolean)[];
+  /** The class label (classifiers) or the value (regressors, rankers) per row. */
+  predictions: Label[];
   /** Classifiers: per row, the probability of each class in `classes` order. */
   probabilities?: number[][];
-  classes?: (string | number | boolean)[];
+  classes?: Label[];
+  /** What signature enforcement tolerated (ignored columns, coerced values). */
+  warnings?: string[];
 }
 
-/** Everything about a model but its weights: the manifest without the array table. */
+/** A batch prediction in columns: cheap to stream into a table. */
+export interface BatchPrediction {
+  rows: number;
+  /** Labels (classifiers) or values (regressors) per row. */
+  predictions: Float64Array | Label[];
+  /** Classifiers: `rows × classes.length`, row-major. */
+  probabilities?: Float64Array;
+  classes?: Label[];
+  warnings: string[];
+}
+
+/** Everything about a model but its weights: the manifest without the array and file tables. */
 export type ModelMetadata = Omit<ModelManifest, 'model'> & { kind: string };
+
+/** Per-call options of a predictor. */
+export type PredictOptions = ConformOptions;
 
 /** A loaded model, ready to predict. */
 export interface Predictor {
@@ -26,11 +51,64 @@ export interface Predictor {
   readonly metadata: ModelMetadata;
   /**
    * Predicts rows given as objects keyed by input column. Columns the model does not read are
-   * ignored; optional columns may be missing or null.
+   * ignored with a warning; optional columns may be missing or null.
    * @throws LatheError MODEL_INPUT_INVALID when a row lacks a required column or holds a value of
    *   the wrong type.
    */
-  predict(rows: readonly Record<string, unknown>[]): Promise<PredictionResult>;
+  predict(rows: readonly Record<string, unknown>[], options?: PredictOptions): Promise<PredictionResult>;
+  /** As `predict`, for a batch given by column; answers columns. */
+  predictBatch(batch: InputBatch, options?: PredictOptions): Promise<BatchPrediction>;
+  /** The trees of tree models (for TreeSHAP), in the input columns' order. */
+  treeEnsemble?(): TreeEnsemble;
+  /** Frees native resources (an inference session); the predictor is unusable afterwards. */
+  close?(): Promise<void>;
+}
+
+/** A batch prediction as rows (what `predict` answers). */
+export function predictionRows(p: BatchPrediction): PredictionResult {
+  const predictions = Array.from(p.predictions as ArrayLike<Label>);
+  const out: PredictionResult = { predictions };
+  if (p.probabilities && p.classes) {
+    const k = p.classes.length;
+    const probabilities: number[][] = new Array(p.rows);
+    for (let r = 0; r < p.rows; r++)
+      probabilities[r] = Array.from(p.probabilities.subarray(r * k, (r + 1) * k));
+    out.probabilities = probabilities;
+    out.classes = p.classes;
+  }
+  if (p.warnings.length) out.warnings = p.warnings;
+  return out;
+}
+
+/**
+ * Class labels from probabilities: the first class of highest probability in each row.
+ */
+export function argmaxLabels(probabilities: Float64Array, rows: number, classes: readonly Label[]): Label[] {
+  const k = classes.length;
+  const out: Label[] = new Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (probabilities[r * k + c]! > probabilities[r * k + best]!) best = c;
+    out[r] = classes[best]!;
+  }
+  return out;
+}
+
+/**
+ * The shared half of every predictor: `predict(rows)` is `predictBatch` over the rows' columns.
+ * Flavors implement `predictBatch` (conforming inputs with `conformBatch`).
+ */
+export abstract class BasePredictor implements Predictor {
+  abstract readonly signature: ModelSignature;
+  abstract readonly metadata: ModelMetadata;
+  abstract predictBatch(batch: InputBatch, options?: PredictOptions): Promise<BatchPrediction>;
+
+  async predict(
+    rows: readonly Record<string, unknown>[],
+    options: PredictOptions = {},
+  ): Promise<PredictionResult> {
+    return predictionRows(await this.predictBatch(rowsToBatch(rows), options));
+  }
 }
 
 /** Options of a native predictor. */
@@ -40,7 +118,7 @@ export interface NativePredictorOptions {
 }
 
 /** A model trained by Lathe, from its package. */
-export class NativePredictor implements Predictor {
+export class NativePredictor extends BasePredictor {
   readonly signature: ModelSignature;
   readonly metadata: ModelMetadata;
   /** The fitted estimator (matrix in, predictions out). */
@@ -51,6 +129,7 @@ export class NativePredictor implements Predictor {
     saved: SavedModel,
     private readonly options: NativePredictorOptions = {},
   ) {
+    super();
     const { model: _arrays, ...rest } = manifest;
     this.signature = manifest.signature;
     this.metadata = { ...rest, kind: manifest.model.kind };
@@ -96,21 +175,42 @@ export class NativePredictor implements Predictor {
     return out;
   }
 
-  async predict(rows: readonly Record<string, unknown>[]): Promise<PredictionResult> {
+  async predictBatch(batch: InputBatch, options: PredictOptions = {}): Promise<BatchPrediction> {
+    const conformed = conformBatch(this.signature, batch, options);
+    const rows = conformedRows(this.signature, conformed);
     const X = { data: this.encode(rows), rows: rows.length, cols: this.metadata.features.length };
-    const classes = this.signature.classes;
-    if (this.metadata.task === 'regression') return { predictions: Array.from(this.model.predict(X)) };
+    const warnings = conformed.warnings;
+    if (this.metadata.task === 'regression' || this.metadata.task === 'ranking')
+      return { rows: X.rows, predictions: this.model.predict(X), warnings };
     const p = this.model.predictProba!(X);
-    const labels = classes ?? Array.from({ length: p.cols }, (_, i) => i);
-    const predictions: (string | number | boolean)[] = [];
-    const probabilities: number[][] = [];
-    for (let r = 0; r < p.rows; r++) {
-      const row: number[] = Array.from(p.data.subarray(r * p.cols, (r + 1) * p.cols));
-      let best = 0;
-      for (let c = 1; c < row.length; c++) if (row[c]! > row[best]!) best = c;
-      predictions.push(labels[best]!);
-      probabilities.push(row);
-    }
-    return { predictions, probabilities, classes: labels };
+    const classes = this.signature.classes ?? Array.from({ length: p.cols }, (_, i) => i);
+    return {
+      rows: X.rows,
+      predictions: argmaxLabels(p.data, p.rows, classes),
+      probabilities: p.data,
+      classes,
+      warnings,
+    };
   }
+
+  treeEnsemble(): TreeEnsemble {
+    const ens = this.model.treeEnsemble?.();
+    if (!ens) throw new LatheError('INVALID_ARGUMENT', `a ${this.metadata.kind} model has no trees`);
+    return ens;
+  }
+}
+
+/** Conformed columns back as rows of raw values (NaN → null, booleans as booleans), for recipes. */
+function conformedRows(signature: ModelSignature, batch: ConformedBatch): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = new Array(batch.rows);
+  for (let i = 0; i < batch.rows; i++) rows[i] = {};
+  signature.inputs.forEach((spec, j) => {
+    const col = batch.columns[j]!;
+    for (let i = 0; i < batch.rows; i++) {
+      const v = col[i]!;
+      rows[i]![spec.name] =
+        typeof v === 'number' ? (Number.isNaN(v) ? null : spec.type === 'boolean' ? v === 1 : v) : v;
+    }
+  });
+  return rows;
 }

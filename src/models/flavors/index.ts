@@ -1,0 +1,5 @@
+/** Model flavors: the formats models come in, one folder each, behind one contract. */
+export * from './flavor.js';
+export { detectFlavor, loadModelPackage, loadPackage, modelFlavor, modelFlavors } from './flavors.js';
+export { exampleRows, mlmodelSignature, parseMlModel } from './mlflow/index.js';
+export { findPickle, pickleRefusal } from './pickle.js';

@@ -1,0 +1,2 @@
+export { mlflowFlavor } from './mlflow-flavor.js';
+export { exampleRows, type MlModel, mlmodelSignature, parseMlModel } from './mlmodel.js';

@@ -1,0 +1,1 @@
+export { nativeFlavor } from './native-flavor.js';
