@@ -131,7 +131,9 @@ export function conformBatch(
   const given = Object.keys(batch.columns);
   // An empty batch has no columns to check: it answers no predictions.
   const missing =
-    batch.rows === 0 ? [] : signature.inputs.filter((c) => c.required && !(c.name in batch.columns)).map((c) => c.name);
+    batch.rows === 0
+      ? []
+      : signature.inputs.filter((c) => c.required && !(c.name in batch.columns)).map((c) => c.name);
   if (missing.length)
     throw inputError(
       `missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the model reads ${signature.inputs.map((c) => `${c.name} (${c.type})`).join(', ')}`,

@@ -61,7 +61,8 @@ function assertPredictions(
     const p = fixture.expected.probabilities?.[r];
     if (p) {
       assert.ok(got.probabilities, 'a classifier answers probabilities');
-      p.forEach((v, c) => close(got.probabilities![i]![c]!, v, tol, `row ${r} class ${c} probability`));
+      for (const [c, v] of p.entries())
+        close(got.probabilities![i]![c]!, v, tol, `row ${r} class ${c} probability`);
     }
   });
 }
