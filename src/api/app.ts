@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthService } from '../auth/index.js';
 import { DataService, loadOrCreateSalt } from '../data/index.js';
 import { JobService } from '../jobs/index.js';
+import { ModelService } from '../models/index.js';
 import { RegistryService } from '../registry/index.js';
 import { TrainingService } from '../training/index.js';
 import { TrackingService } from '../tracking/index.js';
@@ -34,6 +35,7 @@ import { sqlSourceRoutes } from './routes/data/sql-source-routes.js';
 import { transformRoutes } from './routes/data/transform-routes.js';
 import { healthRoutes } from './routes/health/health-routes.js';
 import { jobRoutes } from './routes/jobs/job-routes.js';
+import { modelPackageRoutes } from './routes/models/model-package-routes.js';
 import { systemRoutes } from './routes/system/system-routes.js';
 import { runArtifactRoutes } from './routes/tracking/artifact-routes.js';
 import { trackingRoutes as nativeTrackingRoutes } from './routes/tracking/tracking-routes.js';
@@ -139,6 +141,7 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   await app.register(nativeTrackingRoutes, { tracking });
   await app.register(nativeRegistryRoutes, { registry });
   await app.register(runArtifactRoutes, { runArtifacts: tracking.artifacts });
+  const piiSalt = async () => config.data.piiSalt || loadOrCreateSalt(path.join(config.dataDir, 'pii-salt'));
   const data = new DataService(meta, blobs, auth.audit, {
     tmpDir: path.join(config.dataDir, 'tmp'),
     maxUploadBytes: config.server.uploadLimitBytes,
@@ -147,7 +150,7 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
       .map((h) => h.trim())
       .filter(Boolean),
     sqlTimeoutMs: config.data.sqlTimeoutMs,
-    piiSalt: config.data.piiSalt || (() => loadOrCreateSalt(path.join(config.dataDir, 'pii-salt'))),
+    piiSalt,
   });
   app.addHook('onClose', async () => data.close());
   await app.register(dataRoutes, { data });
@@ -161,6 +164,9 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   app.addHook('onClose', async () => jobs.close());
   const training = new TrainingService({ data, tracking, registry }, jobs);
   await app.register(jobRoutes, { jobs, training });
+  const models = new ModelService({ tracking, registry }, { piiSalt });
+  app.addHook('onClose', async () => models.close());
+  await app.register(modelPackageRoutes, { models, uploadLimitBytes: config.server.modelUploadLimitBytes });
   const webDir = options.webDir ?? webDistDir;
   const uiBuilt = isUiBuilt(webDir);
   await app.register(webUiPlugin, { dir: webDir, built: uiBuilt });

@@ -22,6 +22,8 @@ export interface LatheConfig {
     artifactLimitBytes: number;
     /** Largest dataset file an upload may store, in bytes (uploads stream to disk). */
     uploadLimitBytes: number;
+    /** Largest model file or directory archive an import may upload, in bytes (held in memory). */
+    modelUploadLimitBytes: number;
     /** The URL users reach the server at (used in printed links); derived from host and port when empty. */
     publicUrl: string;
     /** How long SIGTERM waits for in-flight requests before closing, in milliseconds. */
@@ -104,6 +106,15 @@ export const settings: readonly Setting[] = [
     min: 1,
     max: Number.MAX_SAFE_INTEGER,
     doc: 'largest dataset file an upload may store',
+  },
+  {
+    path: 'server.modelUploadLimitBytes',
+    env: 'LATHE_MODEL_UPLOAD_LIMIT_BYTES',
+    kind: 'int',
+    default: 1024 ** 3,
+    min: 1,
+    max: 2 ** 31 - 1,
+    doc: 'largest model file or directory archive an import may upload',
   },
   {
     path: 'server.publicUrl',

@@ -8,3 +8,5 @@ export * from './flavors/index.js';
 export * from './package.js';
 export * from './predictor.js';
 export * from './signature.js';
+export * from './model-service.js';
+export { isTar, readTar, writeTar } from './tar.js';
