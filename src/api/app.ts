@@ -12,6 +12,7 @@ import { AuthService } from '../auth/index.js';
 import { DataService, loadOrCreateSalt } from '../data/index.js';
 import { JobService } from '../jobs/index.js';
 import { ModelService } from '../models/index.js';
+import { BatchScoring } from '../serving/index.js';
 import { RegistryService } from '../registry/index.js';
 import { TrainingService } from '../training/index.js';
 import { TrackingService } from '../tracking/index.js';
@@ -167,6 +168,7 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   const models = new ModelService({ tracking, registry }, { piiSalt });
   app.addHook('onClose', async () => models.close());
   await app.register(modelPackageRoutes, { models, uploadLimitBytes: config.server.modelUploadLimitBytes });
+  new BatchScoring({ data, models, workRoot: path.join(config.dataDir, 'work', 'predict') }, jobs);
   const webDir = options.webDir ?? webDistDir;
   const uiBuilt = isUiBuilt(webDir);
   await app.register(webUiPlugin, { dir: webDir, built: uiBuilt });

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { ModelVersion } from '../sdk/index.js';
 import { clientFor, wantsJson } from './context.js';
+import { printPackage, registerModelImportCommand } from './model-import-command.js';
 import { collectTag, positiveInt } from './options.js';
 import { printJson, printTable, shortTime } from './output.js';
 
@@ -57,9 +58,15 @@ export function registerModelsCommand(program: Command): void {
     )
     .action(async (name: string, _o, cmd: Command) => {
       if (name.includes('@')) {
-        const v = await clientFor(cmd).registry.resolve(name);
-        if (wantsJson(cmd)) return printJson({ modelVersion: v });
-        return printVersion(v);
+        const client = clientFor(cmd);
+        const v = await client.registry.resolve(name);
+        const pkg = await client.models.package(`${v.name}@${v.version}`).catch(() => null);
+        if (wantsJson(cmd)) return printJson({ modelVersion: v, package: pkg });
+        printVersion(v);
+        if (pkg) printPackage(pkg);
+        else
+          process.stdout.write('  package  none Lathe can load (the source is not a Lathe model package)\n');
+        return;
       }
       const m = await clientFor(cmd).registry.getModel(name);
       if (wantsJson(cmd)) return printJson({ model: m });
@@ -165,4 +172,6 @@ export function registerModelsCommand(program: Command): void {
       if (wantsJson(cmd)) return printJson({ modelVersion: v });
       printVersion(v);
     });
+
+  registerModelImportCommand(models);
 }

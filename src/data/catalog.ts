@@ -31,6 +31,8 @@ export interface NewVersion {
   description?: string;
   /** Versions this one was made from (`name@version`). */
   parents: string[];
+  /** Other objects it was made with, recorded as lineage edges into it (a model version…). */
+  links?: { type: string; id: string }[];
 }
 
 /** The columns a dataset is listed with, beside its version count (selected and grouped by). */
@@ -230,12 +232,12 @@ export class DataCatalog {
           };
           await trx.insertInto('data_versions').values(row).execute();
           const ref = formatRef(name, row.version);
-          for (const p of v.parents) {
+          for (const src of [...v.parents.map((id) => ({ type: lineageType, id })), ...(v.links ?? [])]) {
             await trx
               .insertInto('lineage_edges')
               .values({
-                src_type: lineageType,
-                src_id: p,
+                src_type: src.type,
+                src_id: src.id,
                 dst_type: lineageType,
                 dst_id: ref,
                 created_at: now,

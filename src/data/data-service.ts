@@ -13,7 +13,7 @@ import { DataCatalog } from './catalog.js';
 import { type CheckRun, type CheckRunSummary, DataChecks } from './checks/index.js';
 import { checkDiffOptions, type DatasetDiff, type DiffOptions, diffVersions } from './diff/index.js';
 import { checkSourceOptions, type OpenedSource, openSource } from './ingest.js';
-import { checkLineageDepth, type DatasetVersionLineage } from './lineage.js';
+import { checkLineageDepth, type DatasetVersionLineage, type LineageEnd } from './lineage.js';
 import { profileParquet } from './profile.js';
 import { type FittedRecipe, type TransformResult, TransformRunner } from './recipe/index.js';
 import { type FetchedQuery, fetchPostgresQuery, type PostgresQuery } from './sources/postgres/index.js';
@@ -58,6 +58,15 @@ export interface IngestInput {
   read?: Record<string, unknown>;
   /** The file's name as the user knows it (kept in the version's source). */
   filename: string;
+}
+
+/** Where a derived version comes from: its source record and lineage edges into it. */
+export interface DerivedFrom {
+  source: VersionSource;
+  /** Dataset versions it was made from (`name@3`). */
+  parents: string[];
+  /** Other objects it was made with (a model version…). */
+  links?: LineageEnd[];
 }
 
 export interface IngestResult {
@@ -283,6 +292,26 @@ export class DataService {
   }
 
   /**
+   * Ingests a Parquet file Lathe made from other objects (batch predictions) as a new version of
+   * `input.name`, with its source and lineage: `parents` (dataset versions) and `links` (other
+   * objects, e.g. the model version that predicted). Trusted callers only.
+   */
+  async ingestDerived(
+    file: string,
+    input: Omit<IngestInput, 'read' | 'append'>,
+    derived: DerivedFrom,
+    actor: Principal | null,
+  ): Promise<IngestResult> {
+    return this.#ingest(file, 'file', { ...input, read: { format: 'parquet' } }, actor, undefined, derived);
+  }
+
+  /** A version and the local path of its Parquet file, for trusted readers (batch jobs). */
+  async versionFile(ref: unknown): Promise<{ version: DatasetVersionDetails; file: string }> {
+    const version = await this.version(ref);
+    return { version, file: this.#localPath(version.digest) };
+  }
+
+  /**
    * Runs one read-only query against PostgreSQL (see `fetchPostgresQuery`: host allow-list,
    * READ ONLY transaction, cursor, timeout) and ingests its rows like a file, typed from the
    * result's columns. The version's source holds the URI without its password, and the query.
@@ -316,6 +345,7 @@ export class DataService {
     input: IngestInput,
     actor: Principal | null,
     fetched?: FetchedQuery,
+    derived?: DerivedFrom,
   ): Promise<IngestResult> {
     const name = checkDatasetName(input.name);
     const read = checkSourceOptions(input.read ?? {});
@@ -394,7 +424,7 @@ export class DataService {
       const sql = fetched ? { uri: fetched.source.uri, query: fetched.source.query } : {};
       const source: VersionSource = base
         ? { kind: 'append', base: base.ref, filename: input.filename, format: opened.format, ...sql }
-        : (fetched?.source ?? { kind, filename: input.filename, format: opened.format });
+        : (derived?.source ?? fetched?.source ?? { kind, filename: input.filename, format: opened.format });
       const version = await this.#catalog.record(
         name,
         {
@@ -405,7 +435,8 @@ export class DataService {
           profile: profiled.profile,
           report,
           source,
-          parents: base ? [base.ref] : [],
+          parents: base ? [base.ref] : (derived?.parents ?? []),
+          ...(derived?.links ? { links: derived.links } : {}),
           ...(input.message !== undefined ? { message: input.message } : {}),
           ...(input.description !== undefined ? { description: input.description } : {}),
         },

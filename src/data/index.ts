@@ -2,7 +2,13 @@
  * Datasets: immutable versions of tabular data with schema, profile, PII findings and lineage.
  * Rows are Parquet files in the blob store, read and written through the DuckDB table engine.
  */
-export { DataService, type DataServiceOptions, type IngestInput, type IngestResult } from './data-service.js';
+export {
+  DataService,
+  type DataServiceOptions,
+  type DerivedFrom,
+  type IngestInput,
+  type IngestResult,
+} from './data-service.js';
 // The checks, diff and recipe folders' types and constants, and the few functions callers outside
 // the module use; their machinery (runners, parsers) is reached through DataService.
 export { checkCatalog, checkRunToJUnit } from './checks/index.js';
@@ -20,7 +26,7 @@ export {
   type LineageEnd,
   maxLineageDepth,
 } from './lineage.js';
-export { parseDatasetRef } from './refs.js';
+export { checkDatasetName, parseDatasetRef } from './refs.js';
 export type { PostgresQuery } from './sources/postgres/index.js';
 export * from './types.js';
 export { type RowsQuery, rowFilterOps } from './version-rows.js';

@@ -198,5 +198,6 @@ function edgeKind(r: EdgeRow, versions: Map<string, DatasetVersion>): string {
   const source = versions.get(r.dst_id)?.source;
   if (source?.kind === 'append') return 'append';
   if (source?.kind === 'recipe') return source.inputs[0] === r.src_id ? 'recipe' : 'join';
+  if (source?.kind === 'predictions') return 'predictions';
   return 'derived';
 }

@@ -135,7 +135,9 @@ export type VersionSource =
   | { kind: 'postgres'; uri: string; query: string }
   /** `uri` (without password) and `query` when the batch came from a SQL source. */
   | { kind: 'append'; base: string; filename: string; format: string; uri?: string; query?: string }
-  | { kind: 'recipe'; inputs: string[] };
+  | { kind: 'recipe'; inputs: string[] }
+  /** Batch predictions of `model` (`name@3`) on `data` (`name@3`). */
+  | { kind: 'predictions'; model: string; data: string };
 
 export interface Dataset {
   name: string;

@@ -9,4 +9,5 @@ export * from './package.js';
 export * from './predictor.js';
 export * from './signature.js';
 export * from './model-service.js';
-export { isTar, readTar, writeTar } from './tar.js';
+export { isTar, readTar } from './tar.js';
+export { writeTar } from './tar-writer.js';

@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { isTar, readTar, writeTar } from './tar.js';
+import { isTar, readTar } from './tar.js';
+import { writeTar } from './tar-writer.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const invalid = (pattern: RegExp) => (err: unknown) => {

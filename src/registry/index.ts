@@ -2,6 +2,7 @@ export type { LineageNode, VersionLineage } from './lineage.js';
 export { ModelVersions } from './model-versions.js';
 export { RegisteredModels } from './registered-models.js';
 export { RegistryService, type RegistryServiceOptions } from './registry-service.js';
+export { versionLineageId } from './registry-rows.js';
 export {
   canonicalStage,
   parseModelRef,

@@ -9,6 +9,9 @@ export * from './registry-client.js';
 export type { Experiment, KeyValue, Metric, Run, RunInfo, RunStatus, ViewType } from '../tracking/index.js';
 export * from './data-client.js';
 export * from './training-client.js';
+export * from './models-client.js';
+export { writeTar } from '../models/tar-writer.js';
+export type { ColumnSpec, ModelSignature, ModelManifest } from '../models/index.js';
 // The row path of fitted transform recipes, from its pure file (no DuckDB, no Node-only modules).
 export { applyFittedRecipe, type ApplyOptions } from '../data/recipe/row-path.js';
 export type {

@@ -1,4 +1,5 @@
 // The SDK imports only the error class from core (no Node built-ins), so it also runs in browsers.
+import { ModelsClient } from './models-client.js';
 import { isErrorCode } from '../core/error-codes.js';
 import { LatheError } from '../core/errors.js';
 import { DataClient } from './data-client.js';
@@ -45,8 +46,18 @@ export class LatheClient {
   readonly #transport: Transport = {
     request: (method, path, body, query) => this.request(method, path, body, query),
     blob: async (path, query, signal) => (await this.#send('GET', path, { query, signal })).blob(),
-    upload: async <T>(path: string, body: Blob | Uint8Array | ReadableStream<Uint8Array>, query?: Query) => {
-      const res = await this.#send('POST', path, { raw: body, query, accept: 'application/json' });
+    upload: async <T>(
+      path: string,
+      body: Blob | Uint8Array | ReadableStream<Uint8Array>,
+      query?: Query,
+      contentType?: string,
+    ) => {
+      const res = await this.#send('POST', path, {
+        raw: body,
+        query,
+        accept: 'application/json',
+        ...(contentType ? { contentType } : {}),
+      });
       return parseJson(await res.text()) as T;
     },
   };
@@ -56,6 +67,9 @@ export class LatheClient {
 
   /** The model registry: models, versions, aliases, references, lineage, audit, webhooks. */
   readonly registry = new RegistryClient(this.#transport);
+
+  /** Models from any framework: import, package details, predictions by version. */
+  readonly models = new ModelsClient(this.#transport);
 
   /** Datasets: versions (ingest by upload), profiles, rows and exports. */
   readonly data = new DataClient(this.#transport);
@@ -136,8 +150,9 @@ export class LatheClient {
     path: string,
     options: {
       body?: unknown;
-      /** Bytes sent as they are (an upload), as application/octet-stream. */
+      /** Bytes sent as they are (an upload), as `contentType` (default application/octet-stream). */
       raw?: Blob | Uint8Array | ReadableStream<Uint8Array>;
+      contentType?: string;
       query?: Query | undefined;
       signal?: AbortSignal | undefined;
       accept?: string;
@@ -150,7 +165,8 @@ export class LatheClient {
     const headers: Record<string, string> = options.accept ? { accept: options.accept } : {};
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.raw !== undefined) headers['content-type'] = 'application/octet-stream';
+    if (options.raw !== undefined)
+      headers['content-type'] = options.contentType ?? 'application/octet-stream';
     let res: Response;
     try {
       res = await this.#fetch(target, {

@@ -12,8 +12,16 @@ export interface Transport {
   request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T>;
   /** GETs a file's bytes (an artifact), with the same token and error mapping. */
   blob(path: string, query?: Query, signal?: AbortSignal): Promise<Blob>;
-  /** POSTs raw bytes (a Blob, bytes or a stream, sent as they come) and decodes the JSON answer. */
-  upload<T>(path: string, body: Blob | Uint8Array | ReadableStream<Uint8Array>, query?: Query): Promise<T>;
+  /**
+   * POSTs raw bytes (a Blob, bytes or a stream, sent as they come; `application/octet-stream`
+   * unless `contentType` says otherwise) and decodes the JSON answer.
+   */
+  upload<T>(
+    path: string,
+    body: Blob | Uint8Array | ReadableStream<Uint8Array>,
+    query?: Query,
+    contentType?: string,
+  ): Promise<T>;
 }
 
 export const enc = encodeURIComponent;

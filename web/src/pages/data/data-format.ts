@@ -80,6 +80,8 @@ export function sourceLabel(source: DatasetVersion['source']): string {
       return `PostgreSQL ${String(s.uri)}`;
     case 'recipe':
       return `recipe over ${Array.isArray(s.inputs) ? s.inputs.join(', ') : '?'}`;
+    case 'predictions':
+      return `predictions of ${String(s.model)} on ${String(s.data)}`;
     default:
       return s.kind ? String(s.kind) : 'unknown';
   }
