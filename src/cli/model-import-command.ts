@@ -108,7 +108,7 @@ export function registerModelImportCommand(models: Command): void {
         try {
           stat = await lstat(file);
         } catch {
-          throw new InvalidArgumentError(`no file or directory at ${file}`);
+          return cmd.error(`error: no file or directory at ${file}`);
         }
         const body = stat.isDirectory() ? await readDirectory(file) : await readFile(file);
         if (body instanceof Map && body.size === 0)

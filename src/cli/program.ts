@@ -10,6 +10,7 @@ import { printJson } from './output.js';
 import { registerServerCommand } from './server-command.js';
 import { registerTokensCommand } from './tokens-command.js';
 import { registerTrainCommands } from './train-commands.js';
+import { registerPredictCommand } from './predict-command.js';
 import { registerTrackingCommands } from './tracking-commands.js';
 import { registerUsersCommand } from './users-command.js';
 
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerModelsCommand(program);
   registerDataCommand(program);
   registerTrainCommands(program);
+  registerPredictCommand(program);
   registerJobsCommand(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();

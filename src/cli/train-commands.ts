@@ -162,7 +162,7 @@ const modelFields = {
 };
 
 /** Starts a job; follows it unless --no-wait; prints the outcome and sets the exit code. */
-async function startAndFollow(
+export async function startAndFollow(
   cmd: Command,
   kind: string,
   spec: unknown,

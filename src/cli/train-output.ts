@@ -172,7 +172,20 @@ function printJobResult(job: Job, top = 10): void {
   else if (job.kind === 'tune') printTuneResult(r as TuneResult, top);
   else if (job.kind === 'automl') printAutomlResult(r as AutomlResult, top);
   else if (job.kind === 'explain') printExplainResult(r as ExplainResult);
-  else printJson(r);
+  else if (job.kind === 'predict') {
+    const p = r as {
+      output: string;
+      rows: number;
+      model: string;
+      data: string;
+      seconds: number;
+      resumedChunks: number;
+      chunks: number;
+    };
+    out(
+      `wrote ${p.rows} predictions of ${p.model} on ${p.data} to ${p.output} in ${duration(p.seconds)}${p.resumedChunks ? ` (${p.resumedChunks} of ${p.chunks} chunks from the interrupted run)` : ''}`,
+    );
+  } else printJson(r);
 }
 
 /**

@@ -86,6 +86,11 @@ function numberOf(
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'boolean') {
     if (spec.type === 'boolean') return v ? 1 : 0;
+  } else if (typeof v === 'string' && spec.type === 'boolean' && options.numericStrings) {
+    const t = v.trim().toLowerCase();
+    if (t === 'true' || t === '1') return 1;
+    if (t === 'false' || t === '0') return 0;
+    if (t === '') return Number.NaN;
   } else if (typeof v === 'string' && spec.type !== 'boolean') {
     const t = v.trim();
     if (t === '') return Number.NaN;
