@@ -8,10 +8,12 @@ import type { Predictor } from '../predictor.js';
 import type { LoadOptions, ModelFlavor, ModelSource } from './flavor.js';
 import { mlflowFlavor } from './mlflow/index.js';
 import { nativeFlavor } from './native/index.js';
+import { lightgbmFlavor } from './lightgbm/index.js';
 import { findPickle, pickleRefusal } from './pickle.js';
+import { xgboostFlavor } from './xgboost/index.js';
 
 /** The flavors that store and load models, most specific first. */
-const storing: readonly ModelFlavor[] = [nativeFlavor];
+const storing: readonly ModelFlavor[] = [nativeFlavor, xgboostFlavor, lightgbmFlavor];
 
 /** Every flavor, in detection order (MLflow directories before the model files they hold). */
 export const modelFlavors: readonly ModelFlavor[] = [

@@ -10,6 +10,7 @@ import { AliasBadges, StageLabel } from './AliasBadge.js';
 import { LineageGraph } from './LineageGraph.js';
 import { ModelNotFound } from './ModelNotFound.js';
 import { modelUrl } from './model-links.js';
+import { PackageSections } from './PackagePanel.js';
 import { RunLink } from './RunLink.js';
 import { StageControl } from './StageControl.js';
 
@@ -24,7 +25,10 @@ async function loadVersion(client: LatheClient, name: string, version: number) {
   return { mv, lineage, run };
 }
 
-/** `/models/:name/versions/:version`: details, tags, aliases, stage and the lineage graph of a version. */
+/**
+ * `/models/:name/versions/:version`: details, tags, aliases, the model package (flavor, signature,
+ * input example, a try-it form), the lineage graph and the stage of a version.
+ */
 export function VersionPage() {
   const params = useParams();
   const name = params.name ?? '';
@@ -112,6 +116,7 @@ export function VersionPage() {
               </Fact>
             </Facts>
           </Panel>
+          <PackageSections key={ref} name={name} version={version} />
           <Panel title="Lineage">
             <LineageGraph lineage={current.lineage} run={current.run} />
           </Panel>
