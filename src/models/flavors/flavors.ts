@@ -8,12 +8,13 @@ import type { Predictor } from '../predictor.js';
 import type { LoadOptions, ModelFlavor, ModelSource } from './flavor.js';
 import { mlflowFlavor } from './mlflow/index.js';
 import { nativeFlavor } from './native/index.js';
+import { onnxFlavor } from './onnx/index.js';
 import { lightgbmFlavor } from './lightgbm/index.js';
 import { findPickle, pickleRefusal } from './pickle.js';
 import { xgboostFlavor } from './xgboost/index.js';
 
 /** The flavors that store and load models, most specific first. */
-const storing: readonly ModelFlavor[] = [nativeFlavor, xgboostFlavor, lightgbmFlavor];
+const storing: readonly ModelFlavor[] = [nativeFlavor, onnxFlavor, xgboostFlavor, lightgbmFlavor];
 
 /** Every flavor, in detection order (MLflow directories before the model files they hold). */
 export const modelFlavors: readonly ModelFlavor[] = [
