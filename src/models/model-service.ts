@@ -238,6 +238,17 @@ export class ModelService {
     }
   }
 
+  /** The package of a registered version (`NAME@3`, `NAME@champion`…), read and checked. */
+  async readPackage(ref: string): Promise<{ version: ModelVersion; pkg: ReadPackage }> {
+    const version = await this.deps.registry.resolveModelRef(ref);
+    return { version, pkg: await this.#read(version) };
+  }
+
+  /** The PII salt predictors of recipes that hash PII columns need (undefined when none is set up). */
+  async piiSalt(): Promise<string | undefined> {
+    return this.options.piiSalt ? this.options.piiSalt() : undefined;
+  }
+
   /** The package of a version's source, read and checked. */
   async #read(version: ModelVersion): Promise<ReadPackage> {
     const { runId, path } = runSource(version.source);

@@ -7,13 +7,16 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { DataService } from '../data/index.js';
 import type { JobContext } from '../jobs/index.js';
-import type { BatchPrediction, ModelService } from '../models/index.js';
+import { taskModuleUrl, toShared, WorkerPool } from '../ml/index.js';
+import { type BatchPrediction, isNumericColumn, type ModelService } from '../models/index.js';
 import { parseModelRef, versionLineageId } from '../registry/index.js';
 import { quoteIdentifier, quoteLiteral } from '../storage/tables/index.js';
 import { type BatchPredictSpec, outputColumns } from './batch-predict-spec.js';
+import type { SharedPackage } from './predict-tasks.js';
 
 /** What a batch scoring job produced. */
 export interface BatchPredictResult {
@@ -27,6 +30,8 @@ export interface BatchPredictResult {
   resumedChunks: number;
   seconds: number;
   rowsPerSecond: number;
+  /** Where the time went, in seconds: reading and predicting chunks, joining them to the input, storing the version. */
+  timings: { scoring: number; joining: number; storing: number };
 }
 
 /** What batch scoring needs. */
@@ -35,6 +40,8 @@ export interface BatchPredictDeps {
   models: ModelService;
   /** Where chunk checkpoints are kept until the output version is stored. */
   workRoot: string;
+  /** Worker threads predicting chunks (default: up to 2, one per core); 1 predicts in-process. */
+  threads?: number;
 }
 
 type Label = string | number | boolean;
@@ -97,27 +104,91 @@ export async function runBatchPredict(
   const classes = predictor.signature.classes;
   const outputs = outputColumns(classes);
 
-  for (let i = 0; i < chunks; i++) {
-    const first = i * chunkRows;
-    const rows = Math.min(chunkRows, n - first);
-    ctx.progress({ phase: 'predicting', done: first, total: n, message: `chunk ${i + 1} of ${chunks}` });
-    // Stopped between chunks: the chunks written so far stay for the next run to go on from.
-    if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
-    if (done.has(partName(i))) continue;
-    const columns = inputs.length
-      ? await engine.queryColumns(
-          `SELECT ${inputs.map(quoteIdentifier).join(', ')} FROM ${source} WHERE file_row_number >= ${first} AND file_row_number < ${first + rows} ORDER BY file_row_number`,
-        )
-      : {};
-    const p = await predictor.predictBatch(
-      { rows, columns },
-      spec.numericStrings ? { numericStrings: true } : {},
-    );
-    const tmp = path.join(dir, `${partName(i)}.tmp`);
-    await writeFile(tmp, chunkCsv(first, p));
-    await rename(tmp, path.join(dir, partName(i)));
+  // Numeric columns the model reads as numbers come straight from DuckDB's vectors; the others
+  // (strings, dates, numbers stored as text) as values that signature enforcement checks.
+  const dataTypes = new Map(version.columns.map((c) => [c.name, c.type.toUpperCase()]));
+  const numericData =
+    /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|REAL|DOUBLE|DECIMAL.*|BOOLEAN)$/;
+  const fast = predictor.signature.inputs
+    .filter((c) => present.has(c.name) && isNumericColumn(c) && numericData.test(dataTypes.get(c.name)!))
+    .map((c) => c.name);
+  const slow = inputs.filter((c) => !fast.includes(c));
+  const todo = Array.from({ length: chunks }, (_, i) => i).filter((i) => !done.has(partName(i)));
+  const threads = Math.max(1, Math.min(deps.threads ?? Math.min(2, availableParallelism()), todo.length));
+  const pool = threads > 1 ? new WorkerPool(threads) : null;
+  const numericStrings = spec.numericStrings === true;
+  let predict: (rows: number, columns: Record<string, ArrayLike<unknown>>) => Promise<BatchPrediction>;
+  if (pool) {
+    const { pkg: stored } = await models.readPackage(spec.model);
+    const piiSalt = stored.manifest.recipe ? await models.piiSalt() : undefined;
+    const pkg: SharedPackage = {
+      key: spec.model,
+      manifest: stored.manifest,
+      arrays: Object.fromEntries(Object.entries(stored.saved.arrays).map(([k, a]) => [k, toShared(a)])),
+      files: [...stored.files].map(([p, b]) => [p, toShared(b)]),
+    };
+    const tasks = taskModuleUrl(import.meta.url, './predict-tasks');
+    predict = (rows, columns) =>
+      pool.run<BatchPrediction>(tasks, 'predictChunk', {
+        pkg,
+        rows,
+        columns,
+        numericStrings,
+        ...(piiSalt ? { piiSalt } : {}),
+      });
+  } else
+    predict = (rows, columns) =>
+      predictor.predictBatch({ rows, columns }, numericStrings ? { numericStrings } : {});
+
+  // One streamed scan reads the chunks in order (DuckDB decodes on its own threads) while earlier
+  // chunks are predicted on `threads` workers; at most `threads` chunks are in flight, so memory
+  // stays bounded by the chunk size. Chunks a previous run wrote are read past, not predicted.
+  const inflight = new Set<Promise<void>>();
+  let scoredRows = (chunks - todo.length) * chunkRows;
+  const reader = todo.length ? await engine.fork() : null;
+  try {
+    if (reader) {
+      const select = [
+        ...fast.map((c) => `CAST(${quoteIdentifier(c)} AS DOUBLE) AS ${quoteIdentifier(c)}`),
+        ...slow.map(quoteIdentifier),
+      ];
+      const from = todo[0]! * chunkRows;
+      const sql = `SELECT ${select.join(', ') || '1 AS _'} FROM ${source} WHERE file_row_number >= ${from}`;
+      let i = todo[0]!;
+      for await (const batch of reader.streamColumns(sql, chunkRows)) {
+        const chunk = i++;
+        if (done.has(partName(chunk))) continue;
+        const first = chunk * chunkRows;
+        ctx.progress({
+          phase: 'predicting',
+          done: Math.min(n, scoredRows),
+          total: n,
+          message: `chunk ${chunk + 1} of ${chunks}`,
+        });
+        // Stopped between chunks: the chunks written so far stay for the next run to go on from.
+        if (ctx.signal.aborted) {
+          await Promise.allSettled(inflight);
+          throw ctx.signal.reason ?? new Error('cancelled');
+        }
+        const task: Promise<void> = predict(batch.rows, batch.columns).then(async (p) => {
+          const tmp = path.join(dir, `${partName(chunk)}.tmp`);
+          await writeFile(tmp, chunkCsv(first, p));
+          await rename(tmp, path.join(dir, partName(chunk)));
+          scoredRows += batch.rows;
+          inflight.delete(task);
+        });
+        inflight.add(task);
+        if (inflight.size >= threads) await Promise.race(inflight);
+      }
+    }
+    await Promise.all(inflight);
+  } finally {
+    await Promise.allSettled(inflight);
+    await pool?.close();
+    await reader?.close();
   }
 
+  const scored = Date.now();
   ctx.progress({ phase: 'writing', done: n, total: n, message: `storing ${spec.out}` });
   const parts = Array.from({ length: chunks }, (_, i) => quoteLiteral(path.join(dir, partName(i))));
   const types = [
@@ -140,6 +211,7 @@ export async function runBatchPredict(
       `columns = {${types.join(', ')}}, quote = '"', escape = '"', nullstr = '', allow_quoted_nulls = false) p ` +
       `ON p.__row = i.file_row_number ORDER BY i.file_row_number) TO ${quoteLiteral(out)} (FORMAT parquet)`,
   );
+  const joined = Date.now();
   const ref = parseModelRef(spec.model);
   const stored = await data.ingestDerived(
     out,
@@ -166,5 +238,10 @@ export async function runBatchPredict(
     resumedChunks,
     seconds,
     rowsPerSecond: seconds > 0 ? Math.round(n / seconds) : n,
+    timings: {
+      scoring: (scored - started) / 1000,
+      joining: (joined - scored) / 1000,
+      storing: (Date.now() - joined) / 1000,
+    },
   };
 }

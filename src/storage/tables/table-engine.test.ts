@@ -306,4 +306,39 @@ describe('TableEngine', () => {
       await assert.rejects(parent.fork(), hasCode('TABLE_QUERY_FAILED', /closed/));
     });
   });
+
+  describe('streaming columns', () => {
+    it('streams batches in scan order, doubles as Float64Arrays (NULL as NaN), other types as values', async () => {
+      const file = join(dir, 'stream.parquet');
+      await engine.query(
+        `COPY (SELECT i::DOUBLE AS x, CASE WHEN i % 1000 = 7 THEN NULL ELSE i * 0.5 END::DOUBLE AS y, 'r' || i AS id, i % 2 = 0 AS even FROM range(10000) t(i)) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 3000)`,
+      );
+      const forked = await engine.fork();
+      const sizes: number[] = [];
+      let next = 0;
+      for await (const batch of forked.streamColumns(
+        `SELECT x, y, id, even FROM read_parquet('${file}')`,
+        4096,
+      )) {
+        sizes.push(batch.rows);
+        const { x, y, id, even } = batch.columns;
+        assert.ok(x instanceof Float64Array && y instanceof Float64Array);
+        assert.ok(Array.isArray(id) && Array.isArray(even));
+        for (let r = 0; r < batch.rows; r++, next++) {
+          assert.equal(x[r], next);
+          assert.ok(next % 1000 === 7 ? Number.isNaN(y[r]) : y[r] === next * 0.5, `y at ${next}`);
+          assert.equal(id[r], `r${next}`);
+          assert.equal(even[r], next % 2 === 0);
+        }
+      }
+      assert.deepEqual(sizes, [4096, 4096, 1808]);
+      await forked.close();
+      await assert.rejects(
+        (async () => {
+          for await (const _ of engine.streamColumns('SELECT * FROM nowhere', 10));
+        })(),
+        hasCode('TABLE_QUERY_FAILED', /nowhere/),
+      );
+    });
+  });
 });

@@ -2,7 +2,13 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
+import {
+  type DuckDBConnection,
+  DuckDBDoubleVector,
+  DuckDBInstance,
+  DuckDBTypeId,
+  type DuckDBResultReader,
+} from '@duckdb/node-api';
 import { describeValue, LatheError, newId } from '../../core/index.js';
 import { assertDigest, type BlobInfo, type BlobStore } from '../blobs/index.js';
 import { type QueryParams, rowValueConverter, toDuckDBParams } from './duckdb-values.js';
@@ -160,6 +166,91 @@ export class TableEngine {
   }
 
   /**
+   * Streams the result of SQL in batches of `batchRows` rows (the last one shorter), each column as
+   * a Float64Array when it is DOUBLE (copied straight from DuckDB's vectors, NULL as NaN) and as
+   * values converted like `query`'s otherwise. Rows come in result order (a plain scan keeps the
+   * file's order). Run it on a forked engine (`fork()`): the connection is busy until the stream
+   * ends or the loop stops.
+   * @throws LatheError `TABLE_QUERY_FAILED` with DuckDB's message.
+   */
+  async *streamColumns(
+    sql: string,
+    batchRows: number,
+  ): AsyncGenerator<{ rows: number; columns: Record<string, Float64Array | unknown[]> }> {
+    const context = { action: `The query ${quoteForMessage(sql)}`, sql };
+    const result = await this.exec(requireSql(sql, 'sql'), undefined, context, (c, q) => c.stream(q));
+    const names = result.columnNames();
+    const isDouble = result.columnTypes().map((t) => t.typeId === DuckDBTypeId.DOUBLE);
+    const fresh = () =>
+      names.map((_, j) => (isDouble[j] ? new Float64Array(batchRows) : new Array<unknown>(batchRows)));
+    let columns = fresh();
+    let filled = 0;
+    const batch = (rows: number) => ({
+      rows,
+      columns: Object.fromEntries(
+        names.map((name, j) => {
+          const c = columns[j]!;
+          return [
+            name,
+            rows === batchRows ? c : c instanceof Float64Array ? c.slice(0, rows) : c.slice(0, rows),
+          ];
+        }),
+      ),
+    });
+    for (;;) {
+      let chunk: Awaited<ReturnType<typeof result.fetchChunk>>;
+      try {
+        chunk = await result.fetchChunk();
+      } catch (err) {
+        throw new LatheError(
+          'TABLE_QUERY_FAILED',
+          `${context.action} failed: ${errorMessage(err)}`,
+          {},
+          { cause: err },
+        );
+      }
+      if (!chunk || chunk.rowCount === 0) break;
+      const n = chunk.rowCount;
+      const values = names.map((_, j) =>
+        isDouble[j] ? null : chunk!.convertColumnValues(j, rowValueConverter),
+      );
+      let from = 0;
+      while (from < n) {
+        const take = Math.min(n - from, batchRows - filled);
+        for (let j = 0; j < names.length; j++) {
+          const out = columns[j]!;
+          if (out instanceof Float64Array) {
+            const vector = chunk.getColumnVector(j);
+            // The vector's own Float64Array over DuckDB's memory (a field the typings call private).
+            const raw = vector as unknown as {
+              items?: unknown;
+              validity?: { itemValid(i: number): boolean };
+            };
+            if (raw.items instanceof Float64Array && raw.validity) {
+              out.set(raw.items.subarray(from, from + take), filled);
+              for (let i = 0; i < take; i++)
+                if (!raw.validity.itemValid(from + i)) out[filled + i] = Number.NaN;
+            } else
+              for (let i = 0; i < take; i++)
+                out[filled + i] = (vector.getItem(from + i) as number | null) ?? Number.NaN;
+          } else {
+            const src = values[j]!;
+            for (let i = 0; i < take; i++) out[filled + i] = src[from + i];
+          }
+        }
+        filled += take;
+        from += take;
+        if (filled === batchRows) {
+          yield batch(batchRows);
+          columns = fresh();
+          filled = 0;
+        }
+      }
+    }
+    if (filled > 0) yield batch(filled);
+  }
+
+  /**
    * Registers a view over a CSV, JSON (array or JSON Lines) or Parquet file and resolves to the
    * view's generated name (`lathe_view_` + 20 lowercase base-36 characters), safe to splice into
    * SQL. The view reads the file on each query, so the file must stay in place. `auto` picks the
@@ -301,16 +392,28 @@ export class TableEngine {
     sql: string,
     params: QueryParams | undefined,
     context: FailureContext,
-  ): Promise<DuckDBResultReader> {
+  ): Promise<DuckDBResultReader>;
+  private exec<R>(
+    sql: string,
+    params: QueryParams | undefined,
+    context: FailureContext,
+    run: (connection: DuckDBConnection, sql: string) => Promise<R>,
+  ): Promise<R>;
+  private exec<R>(
+    sql: string,
+    params: QueryParams | undefined,
+    context: FailureContext,
+    run?: (connection: DuckDBConnection, sql: string) => Promise<R>,
+  ): Promise<R | DuckDBResultReader> {
     if (this.closed) {
       return Promise.reject(
         new LatheError('TABLE_QUERY_FAILED', `${context.action} failed: the table engine is closed.`),
       );
     }
     const values = toDuckDBParams(params);
-    const task = async (): Promise<DuckDBResultReader> => {
+    const task = async (): Promise<R | DuckDBResultReader> => {
       try {
-        return await this.connection.runAndReadAll(sql, values);
+        return run ? await run(this.connection, sql) : await this.connection.runAndReadAll(sql, values);
       } catch (err) {
         const details: Record<string, unknown> = { duckdbMessage: errorMessage(err) };
         if (context.file !== undefined) details['file'] = context.file;
