@@ -156,6 +156,7 @@ function JobResult({ job, watched }: { job: Job; watched: boolean }) {
       />
     );
   }
+  if (job.kind === 'predict') return <PredictResultView result={job.result as PredictResult} />;
   const r = job.result as { runId?: string; method?: string; rows?: number } | null;
   return (
     <Panel title="Result">
@@ -166,6 +167,51 @@ function JobResult({ job, watched }: { job: Job; watched: boolean }) {
         </p>
       ) : (
         <pre className="code-block">{JSON.stringify(job.result, null, 2)}</pre>
+      )}
+    </Panel>
+  );
+}
+
+/** What a batch scoring job answers (see src/serving BatchPredictResult). */
+interface PredictResult {
+  model: string;
+  data: string;
+  output: string;
+  rows: number;
+  chunks: number;
+  resumedChunks: number;
+  seconds: number;
+  rowsPerSecond: number;
+  timings?: { scoring: number; joining: number; storing: number };
+}
+
+/** A link to a dataset version page from its `name@version` reference. */
+function versionLink(ref: string) {
+  const at = ref.lastIndexOf('@');
+  return <Link to={`/data/${encodeURIComponent(ref.slice(0, at))}/${ref.slice(at + 1)}`}>{ref}</Link>;
+}
+
+function PredictResultView({ result: r }: { result: PredictResult }) {
+  const at = r.model.lastIndexOf('@');
+  return (
+    <Panel title="Result">
+      <p>
+        Wrote {r.rows.toLocaleString('en-US')} predictions of{' '}
+        <Link to={`/models/${encodeURIComponent(r.model.slice(0, at))}/versions/${r.model.slice(at + 1)}`}>
+          {r.model}
+        </Link>{' '}
+        on {versionLink(r.data)} to {versionLink(r.output)} in {r.seconds.toFixed(1)} s (
+        {r.rowsPerSecond.toLocaleString('en-US')} rows/s)
+        {r.resumedChunks > 0
+          ? `, going on from ${r.resumedChunks} of ${r.chunks} chunks an interrupted run had written`
+          : ''}
+        .
+      </p>
+      {r.timings && (
+        <p className="muted">
+          Reading and predicting {r.timings.scoring.toFixed(1)} s, joining to the input{' '}
+          {r.timings.joining.toFixed(1)} s, storing the version {r.timings.storing.toFixed(1)} s.
+        </p>
       )}
     </Panel>
   );
