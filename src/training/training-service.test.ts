@@ -87,7 +87,7 @@ describe('training jobs', () => {
     }
     const missingUsage = await predictor.predict([{ ...rows[0], usage: null }]);
     assert.equal(missingUsage.predictions.length, 1, 'a missing value is imputed');
-    await assert.rejects(predictor.predict([{ usage: 3 }]), /lacks required columns tenure, region, plan/);
+    await assert.rejects(predictor.predict([{ usage: 3 }]), /missing required columns tenure, region, plan/);
   });
 
   it('trains a random forest regressor with cross-validation and records the folds', async () => {

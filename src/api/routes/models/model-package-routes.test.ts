@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -21,7 +22,7 @@ describe('model import, package and predict API', () => {
     });
   const versions = async (name: string) => {
     const res = await t.app.inject({ method: 'GET', url: `/api/v1/models/${name}/versions`, headers: auth });
-    return res.statusCode === 404 ? [] : (res.json().modelVersions as unknown[]);
+    return res.statusCode === 404 ? [] : (res.json().versions as unknown[]);
   };
 
   before(async () => {
@@ -108,7 +109,10 @@ describe('model import, package and predict API', () => {
       headers: auth,
     });
     assert.equal(wrong.statusCode, 400);
-    assert.match(wrong.json().error.message, /row 0: column x0 expects a number \(double\); got the string "high"/);
+    assert.match(
+      wrong.json().error.message,
+      /row 0: column x0 expects a number \(double\); got the string "high"/,
+    );
   });
 
   it('refuses pickles, corrupt files and unknown formats with 422, registering nothing', async () => {
@@ -136,8 +140,47 @@ describe('model import, package and predict API', () => {
     assert.match(badTar.json().error.message, /not a readable tar archive/);
     const flavor = await upload('bad', 'filename=m.tar&flavor=pytorch', tar);
     assert.equal(flavor.statusCode, 400);
-    assert.match(flavor.json().error.message, /unknown model flavor "pytorch"; valid flavors: native, mlflow/);
+    assert.match(
+      flavor.json().error.message,
+      /unknown model flavor "pytorch"; valid flavors: native, mlflow/,
+    );
     assert.deepEqual(await versions('bad'), []);
+  });
+
+  it('imports an MLflow directory, and refuses one whose input example disagrees with its signature', async () => {
+    const fixtures = new URL('../../../../test/fixtures/models/xgboost/', import.meta.url);
+    const model = new Uint8Array(readFileSync(new URL('binary.json', fixtures)));
+    const names = ['age', 'income', 'score', 'tenure', 'visits'];
+    const mlmodel = (example: string) =>
+      new Map([
+        [
+          'MLmodel',
+          new TextEncoder().encode(
+            `flavors:\n  xgboost:\n    data: model.xgb\n    model_format: xgb\nrun_id: 0123abcd\nsaved_input_example_info:\n  artifact_path: input_example.json\n  pandas_orient: split\n  type: dataframe\nsignature:\n  inputs: '${JSON.stringify(names.map((name) => ({ type: 'double', name })))}'\n`,
+          ),
+        ],
+        ['model.xgb', model],
+        ['input_example.json', new TextEncoder().encode(example)],
+      ]);
+    const good = await upload(
+      'mlf',
+      'filename=mlflow-model',
+      writeTar(mlmodel(JSON.stringify({ columns: names, data: [[1, 2, 3, 4, 5]] }))),
+    );
+    assert.equal(good.statusCode, 201, good.body);
+    assert.equal(good.json().flavor, 'xgboost');
+    assert.deepEqual(good.json().example.rows, [{ age: 1, income: 2, score: 3, tenure: 4, visits: 5 }]);
+    const bad = await upload(
+      'mlf',
+      'filename=mlflow-model',
+      writeTar(mlmodel(JSON.stringify({ columns: names.slice(1), data: [[2, 3, 4, 5]] }))),
+    );
+    assert.equal(bad.statusCode, 422);
+    assert.match(
+      bad.json().error.message,
+      /the model's input example disagrees with its signature: missing required column age/,
+    );
+    assert.equal((await versions('mlf')).length, 1, 'the refused import registered nothing');
   });
 
   it('refuses an upload over the limit by its length, before reading it, registering nothing', async () => {
