@@ -28,7 +28,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { onnxFlavor } from '../../src/models/flavors/onnx/index.js';
-import { readModelPackage, writeFlavorPackage } from '../../src/models/index.js';
+import { importedPackage, readPackageFiles } from '../../src/models/index.js';
 
 function arg(name: string, fallback: string): string {
   const at = process.argv.indexOf(name);
@@ -45,23 +45,8 @@ const modelPath = arg(
 
 const bytes = new Uint8Array(readFileSync(modelPath));
 const inspected = await onnxFlavor.inspect({ name: 'model.onnx', files: new Map([['model.onnx', bytes]]) });
-const pkg = writeFlavorPackage(
-  { kind: 'onnx', version: 1, meta: inspected.meta, files: inspected.files },
-  {
-    flavor: 'onnx',
-    createdAt: new Date().toISOString(),
-    family: inspected.family,
-    task: inspected.task,
-    signature: inspected.signature,
-    recipe: null,
-    features: inspected.signature.inputs.map((c) => c.name),
-    params: {},
-    training: { dataset: null, rows: null, evaluation: 'imported' },
-    metrics: {},
-    runId: null,
-  },
-);
-const lathe = await onnxFlavor.load(await readModelPackage(async (p) => pkg.files.get(p)!), { threads: 1 });
+const pkg = importedPackage(onnxFlavor, { name: 'model.onnx', files: new Map() }, inspected);
+const lathe = await onnxFlavor.load(await readPackageFiles(pkg.files), { threads: 1 });
 const session = await ort.InferenceSession.create(bytes, {
   intraOpNumThreads: 1,
   interOpNumThreads: 1,

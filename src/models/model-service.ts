@@ -9,7 +9,8 @@ import type { ModelVersion, RegistryService } from '../registry/index.js';
 import type { TrackingService } from '../tracking/index.js';
 import type { InspectOptions, LoadOptions, ModelSource } from './flavors/flavor.js';
 import { detectFlavor, loadPackage, modelFlavor } from './flavors/flavors.js';
-import { type ModelManifest, type ReadPackage, readModelPackage, writeFlavorPackage } from './package.js';
+import { importedPackage, readPackageFiles } from './flavors/imported-package.js';
+import { type ModelManifest, type ReadPackage, readModelPackage } from './package.js';
 import type { PredictionResult, Predictor } from './predictor.js';
 import type { ModelSignature } from './signature.js';
 
@@ -120,29 +121,8 @@ export class ModelService {
     const inspected = await flavor.inspect(source, input);
     const stored = inspected.loadAs ?? flavor.name;
     if (input.runId) await tracking.runs.get(input.runId);
-    const manifestRest = {
-      flavor: stored,
-      createdAt: new Date().toISOString(),
-      family: inspected.family,
-      task: inspected.task,
-      signature: inspected.signature,
-      recipe: null,
-      features: inspected.signature.inputs.map((c) => c.name),
-      params: inspected.params,
-      training: { dataset: null, rows: null, evaluation: `imported from ${source.name}` },
-      metrics: {},
-      runId: input.runId ?? null,
-      ...(inspected.inputExample ? { inputExample: inspected.inputExample.slice(0, 20) } : {}),
-      imported: { from: source.name, format: flavor.name },
-    };
-    const files =
-      flavor.name === 'native'
-        ? inspected.files
-        : writeFlavorPackage(
-            { kind: stored, version: 1, meta: inspected.meta, files: inspected.files },
-            manifestRest,
-          ).files;
-    const pkg = await readModelPackage(async (p) => files.get(p)!);
+    const { files } = importedPackage(flavor, source, inspected, { runId: input.runId ?? null });
+    const pkg = await readPackageFiles(files);
     const predictor = await loadPackage(pkg, await this.#loadOptions());
     const synthetic = !inspected.inputExample?.length;
     const rows = synthetic ? [syntheticRow(inspected.signature)] : inspected.inputExample!.slice(0, 20);

@@ -14,9 +14,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LatheError } from '../../core/index.js';
-import { manifestFile, type ReadPackage, readModelPackage, writeFlavorPackage } from '../package.js';
+import { manifestFile, type ReadPackage } from '../package.js';
 import type { Predictor } from '../predictor.js';
 import type { InspectedModel, InspectOptions, ModelFlavor, ModelSource } from './flavor.js';
+import { importedPackage, readPackageFiles } from './imported-package.js';
 
 /** A committed model and what its peer library answered. */
 export interface FlavorFixture {
@@ -67,39 +68,6 @@ function assertPredictions(
   });
 }
 
-/** The package of an inspected model, as import stores it, read back. */
-async function storeAndRead(
-  flavor: ModelFlavor,
-  source: ModelSource,
-  inspected: InspectedModel,
-): Promise<ReadPackage> {
-  const files =
-    flavor.name === 'native'
-      ? inspected.files
-      : writeFlavorPackage(
-          { kind: inspected.loadAs ?? flavor.name, version: 1, meta: inspected.meta, files: inspected.files },
-          {
-            flavor: inspected.loadAs ?? flavor.name,
-            createdAt: new Date(0).toISOString(),
-            family: inspected.family,
-            task: inspected.task,
-            signature: inspected.signature,
-            recipe: null,
-            features: inspected.signature.inputs.map((c) => c.name),
-            params: inspected.params,
-            training: { dataset: null, rows: null, evaluation: 'imported' },
-            metrics: {},
-            runId: null,
-            imported: { from: source.name, format: flavor.name },
-          },
-        ).files;
-  return readModelPackage(async (p) => {
-    const bytes = files.get(p);
-    if (!bytes) throw new Error(`no ${p}`);
-    return bytes;
-  });
-}
-
 /** Registers the conformance tests of one flavor (see the file comment). */
 export function runFlavorConformance(
   flavor: ModelFlavor,
@@ -125,7 +93,7 @@ export function runFlavorConformance(
         fx.expected.probabilities !== undefined,
         `task ${inspected.task} matches the fixture`,
       );
-      model = await load(await storeAndRead(flavor, fx.source, inspected));
+      model = await load(await readPackageFiles(importedPackage(flavor, fx.source, inspected).files));
     });
 
     it('does not claim files of other formats', () => {

@@ -10,7 +10,7 @@ import { matrix, rawTreeOutputs, treeShap } from '../../../ml/index.js';
 import { runFlavorConformance } from '../flavor.conformance.js';
 import { predictScores, rawScores } from './evaluate.js';
 import { lightgbmEnsemble } from './lgb-ensemble.js';
-import { readModelPackage, writeFlavorPackage } from '../../package.js';
+import { importedPackage, readPackageFiles } from '../imported-package.js';
 import type { InspectOptions } from '../flavor.js';
 import { lightgbmFlavor } from './lightgbm-flavor.js';
 import { type LightgbmModel, parseModelText } from './model-text.js';
@@ -181,23 +181,8 @@ describe('lightgbm flavor', () => {
   /** Inspects `src`, stores the package as import does, reads it back and loads it. */
   async function importAndLoad(src: ReturnType<typeof source>, options: InspectOptions = {}) {
     const inspected = await lightgbmFlavor.inspect(src, options);
-    const pkg = writeFlavorPackage(
-      { kind: 'lightgbm', version: 1, meta: inspected.meta, files: inspected.files },
-      {
-        flavor: 'lightgbm',
-        createdAt: new Date(0).toISOString(),
-        family: inspected.family,
-        task: inspected.task,
-        signature: inspected.signature,
-        recipe: null,
-        features: inspected.signature.inputs.map((c) => c.name),
-        params: inspected.params,
-        training: { dataset: null, rows: null, evaluation: 'imported' },
-        metrics: {},
-        runId: null,
-      },
-    );
-    return lightgbmFlavor.load(await readModelPackage(async (p) => pkg.files.get(p)!));
+    const pkg = importedPackage(lightgbmFlavor, src, inspected);
+    return lightgbmFlavor.load(await readPackageFiles(pkg.files));
   }
 
   it('a loaded binary model answers probabilities of both classes, labels and its trees', async () => {

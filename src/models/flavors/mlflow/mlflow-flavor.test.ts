@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { LatheError } from '../../../core/index.js';
-import { readModelPackage, writeFlavorPackage } from '../../package.js';
 import { runFlavorConformance } from '../flavor.conformance.js';
 import type { ModelSource } from '../flavor.js';
 import { detectFlavor, loadPackage, modelFlavor } from '../flavors.js';
+import { importedPackage, readPackageFiles } from '../imported-package.js';
 import { exampleRows, parseMlModel } from './mlmodel.js';
 
 const fixtures = new URL('../../../../test/fixtures/models/', import.meta.url);
@@ -95,28 +95,8 @@ runFlavorConformance(mlflow, async () => ({
 async function load(source: ModelSource) {
   const flavor = detectFlavor(source);
   const inspected = await flavor.inspect(source);
-  const kind = inspected.loadAs ?? flavor.name;
-  const pkg = writeFlavorPackage(
-    { kind, version: 1, meta: inspected.meta, files: inspected.files },
-    {
-      flavor: kind,
-      createdAt: new Date(0).toISOString(),
-      family: inspected.family,
-      task: inspected.task,
-      signature: inspected.signature,
-      recipe: null,
-      features: [],
-      params: {},
-      training: { dataset: null, rows: null, evaluation: '' },
-      metrics: {},
-      runId: null,
-    },
-  );
-  return {
-    flavor,
-    inspected,
-    predictor: await loadPackage(await readModelPackage(async (p) => pkg.files.get(p)!)),
-  };
+  const pkg = await readPackageFiles(importedPackage(flavor, source, inspected).files);
+  return { flavor, inspected, predictor: await loadPackage(pkg) };
 }
 
 const refusal = (pattern: RegExp) => (err: unknown) => {

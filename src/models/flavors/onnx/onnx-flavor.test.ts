@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { LatheError } from '../../../core/index.js';
-import { type ReadPackage, readModelPackage, writeFlavorPackage } from '../../package.js';
+import type { ReadPackage } from '../../package.js';
+import { importedPackage, readPackageFiles } from '../imported-package.js';
 import type { InspectedModel, InspectOptions, ModelSource } from '../flavor.js';
 import { type FlavorFixture, runFlavorConformance } from '../flavor.conformance.js';
 import { type OnnxMeta, type OnnxPredictor, onnxFlavor } from './index.js';
@@ -61,23 +62,9 @@ const fixtures = [
 for (const name of fixtures) runFlavorConformance(onnxFlavor, async () => fixture(name));
 
 async function stored(inspected: InspectedModel): Promise<ReadPackage> {
-  const { files } = writeFlavorPackage(
-    { kind: 'onnx', version: 1, meta: inspected.meta, files: inspected.files },
-    {
-      flavor: 'onnx',
-      createdAt: new Date(0).toISOString(),
-      family: inspected.family,
-      task: inspected.task,
-      signature: inspected.signature,
-      recipe: null,
-      features: inspected.signature.inputs.map((c) => c.name),
-      params: inspected.params,
-      training: { dataset: null, rows: null, evaluation: 'imported' },
-      metrics: {},
-      runId: null,
-    },
+  return readPackageFiles(
+    importedPackage(onnxFlavor, { name: 'model.onnx', files: new Map() }, inspected).files,
   );
-  return readModelPackage(async (p) => files.get(p)!);
 }
 
 async function loaded(name: string, options?: InspectOptions, threads?: number) {
