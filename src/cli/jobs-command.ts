@@ -12,7 +12,7 @@ const statuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as co
 export function registerJobsCommand(program: Command): void {
   const jobs = program
     .command('jobs')
-    .description('background jobs (train, tune, automl, explain): list, show, watch, cancel');
+    .description('background jobs (train, tune, automl, explain, predict): list, show, watch, cancel');
 
   jobs
     .command('list')

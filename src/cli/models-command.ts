@@ -30,7 +30,7 @@ function printVersion(v: ModelVersion): void {
 export function registerModelsCommand(program: Command): void {
   const models = program
     .command('models')
-    .description('model registry: registered models, versions, aliases and references');
+    .description('model registry: registered models, versions, aliases, references; import models from ONNX, XGBoost, LightGBM, MLflow');
 
   models
     .command('list')
