@@ -15,6 +15,7 @@ import { checkDiffOptions, type DatasetDiff, type DiffOptions, diffVersions } fr
 import { checkSourceOptions, type OpenedSource, openSource } from './ingest.js';
 import { checkLineageDepth, type DatasetVersionLineage, type LineageEnd } from './lineage.js';
 import { profileParquet } from './profile.js';
+import { profileDerived } from './profile-derived.js';
 import { type FittedRecipe, type TransformResult, TransformRunner } from './recipe/index.js';
 import { type FetchedQuery, fetchPostgresQuery, type PostgresQuery } from './sources/postgres/index.js';
 import { checkDatasetName, parseDatasetRef } from './refs.js';
@@ -67,6 +68,11 @@ export interface DerivedFrom {
   parents: string[];
   /** Other objects it was made with (a model version…). */
   links?: LineageEnd[];
+  /**
+   * Columns that hold exactly the rows of `base`, unchanged and in its order (columns copied
+   * beside batch predictions): their profiles are taken from `base` instead of scanned again.
+   */
+  reuse?: { base: DatasetVersionDetails; columns: string[] };
 }
 
 export interface IngestResult {
@@ -354,13 +360,22 @@ export class DataService {
     const opened = fetched?.opened ?? (await openSource(engine, file, read));
     const dir = await this.#tmp();
     try {
-      const parquet = path.join(dir, 'data.parquet');
-      const select = base ? await this.#appendSelect(engine, base, opened) : opened.select;
-      const [copied] = await engine.query<{ Count: number }>(
-        `copy (${select}) to ${quoteLiteral(parquet)} (format parquet)`,
-      );
+      // A derived version's file is Parquet Lathe wrote itself: stored as it is, not copied again.
+      const parquet = derived ? file : path.join(dir, 'data.parquet');
+      let rows: number;
+      if (derived) {
+        const [counted] = await engine.query<{ n: number }>(
+          `select count(*) as n from read_parquet(${quoteLiteral(file)})`,
+        );
+        rows = Number(counted?.n ?? 0);
+      } else {
+        const select = base ? await this.#appendSelect(engine, base, opened) : opened.select;
+        const [copied] = await engine.query<{ Count: number }>(
+          `copy (${select}) to ${quoteLiteral(parquet)} (format parquet)`,
+        );
+        rows = Number(copied?.Count ?? 0);
+      }
       const rejects = await opened.finish();
-      const rows = Number(copied?.Count ?? 0);
       if (rows === (base?.rows ?? 0)) {
         throw new LatheError(
           'DATA_SOURCE_INVALID',
@@ -388,11 +403,21 @@ export class DataService {
       // once, and that version is the answer. The profile starts while the file is hashed and
       // stored, and stops after its first scan when the content is not new.
       const stop = new AbortController();
-      const profiling = profileParquet(engine, parquet, physical, {
+      const profileOptions = {
         ...(target !== undefined ? { target } : {}),
         semantic: semantic as Record<string, SemanticType>,
         signal: stop.signal,
-      });
+      };
+      const profiling = derived?.reuse
+        ? profileDerived(
+            engine,
+            parquet,
+            physical,
+            derived.reuse.base,
+            new Set(derived.reuse.columns),
+            profileOptions,
+          )
+        : profileParquet(engine, parquet, physical, profileOptions);
       const settled = profiling.then(
         () => undefined,
         () => undefined,

@@ -114,6 +114,12 @@ export async function topValues(
   for (const r of rows) wanted[Number(r.g)]!.p.top!.push({ value: r.v, count: Number(r.n) });
 }
 
+/**
+ * Pearson correlations between numeric columns (each pair once, in column order, at most
+ * `maxCorrelated` columns) and with a numeric or boolean target, into `out`. `known` holds pairs
+ * (`a\u0000b`) and target correlations (`\u0000column`) already measured on the same rows
+ * (a derived version's kept columns): those are taken as they are, the rest is computed in one scan.
+ */
 export async function correlations(
   engine: TableEngine,
   from: string,
@@ -121,36 +127,53 @@ export async function correlations(
   profiles: ColumnProfile[],
   target: string | undefined,
   out: DatasetProfile,
+  known?: ReadonlyMap<string, number | null>,
 ): Promise<void> {
   const numeric = cols
     .map((c, i) => ({ c, p: profiles[i]! }))
     .filter(({ c, p }) => isNumericFamily(c.family) && p.semantic !== 'identifier' && p.count > 1)
     .slice(0, maxCorrelated);
-  const pairs: [string, string][] = [];
+  const values = new Map<string, number | null | undefined>();
   const parts: string[] = [];
+  const ask = (key: string, sql: string) => {
+    if (known?.has(key)) values.set(key, known.get(key));
+    else {
+      parts.push(`${sql} as r${parts.length}`);
+      values.set(key, undefined);
+    }
+  };
+  const pairs: [string, string][] = [];
   for (let a = 0; a < numeric.length; a++)
     for (let b = a + 1; b < numeric.length; b++) {
-      parts.push(`corr(${numeric[a]!.c.q}::double, ${numeric[b]!.c.q}::double) as r${pairs.length}`);
-      pairs.push([numeric[a]!.c.name, numeric[b]!.c.name]);
+      const [x, y] = [numeric[a]!.c, numeric[b]!.c];
+      pairs.push([x.name, y.name]);
+      ask(`${x.name}\u0000${y.name}`, `corr(${x.q}::double, ${y.q}::double)`);
     }
   const t = target === undefined ? undefined : cols.find((c) => c.name === target);
   const targetable = t && (isNumericFamily(t.family) || t.family === 'boolean');
   const others = targetable ? numeric.filter(({ c }) => c.name !== target) : [];
-  others.forEach(({ c }, k) => {
-    parts.push(`corr(${c.q}::double, ${t!.q}::integer::double) as t${k}`);
-  });
-  if (!parts.length) return;
-  const [row] = await engine.query<Record<string, number | null>>(`select ${parts.join(', ')} from ${from}`);
-  out.correlations = pairs.flatMap(([a, b], k) => {
-    const r = row![`r${k}`];
-    return r === null || r === undefined || Number.isNaN(r) ? [] : [{ a, b, r }];
-  });
-  if (targetable) {
-    out.targetCorrelations = others.flatMap(({ c }, k) => {
-      const r = row![`t${k}`];
-      return r === null || r === undefined || Number.isNaN(r) ? [] : [{ column: c.name, r }];
-    });
+  for (const { c } of others) ask(`\u0000${c.name}`, `corr(${c.q}::double, ${t!.q}::integer::double)`);
+  if (!pairs.length && !others.length) return;
+  if (parts.length) {
+    const [row] = await engine.query<Record<string, number | null>>(
+      `select ${parts.join(', ')} from ${from}`,
+    );
+    let k = 0;
+    for (const [key, v] of values) if (v === undefined) values.set(key, row![`r${k++}`] ?? null);
   }
+  const r = (key: string) => {
+    const v = values.get(key);
+    return v === null || v === undefined || Number.isNaN(v) ? null : v;
+  };
+  out.correlations = pairs.flatMap(([a, b]) => {
+    const v = r(`${a}\u0000${b}`);
+    return v === null ? [] : [{ a, b, r: v }];
+  });
+  if (targetable)
+    out.targetCorrelations = others.flatMap(({ c }) => {
+      const v = r(`\u0000${c.name}`);
+      return v === null ? [] : [{ column: c.name, r: v }];
+    });
 }
 
 /** A few rows whose value is text in a column of mostly numbers. */

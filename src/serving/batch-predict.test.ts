@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openTestData, type TestData } from '../data/data-fixture.js';
+import { profileParquet } from '../data/profile.js';
 import { type JobContext, JobService } from '../jobs/index.js';
 import { ModelService } from '../models/index.js';
 import { RegistryService } from '../registry/index.js';
@@ -99,6 +100,20 @@ describe('batch scoring', () => {
       for (const [i, r] of scored.entries())
         assert.ok(Math.abs((r['probability_left'] as number) - expected.probabilities![i]![0]!) < 1e-12);
     }
+    // The kept columns' profiles carry over from the input; a full profile of the file agrees.
+    const { file } = await t.data.versionFile('churn-scored@1');
+    const engine = await t.data.engine();
+    const full = await profileParquet(
+      engine,
+      file,
+      await engine.describe(`select * from read_parquet('${file}')`),
+      {
+        target: 'churned',
+      },
+    );
+    assert.deepEqual(out.profile, full.profile);
+    assert.deepEqual(out.columns, full.columns);
+    assert.ok(out.profile.correlations.some((c) => c.a === 'usage' && c.b === 'probability_left'));
     const lineage = await t.data.lineage('churn-scored@1');
     assert.deepEqual(lineage.parents.map((p) => `${p.type}:${p.id}:${p.kind}`).sort(), [
       'dataset_version:churn@1:predictions',

@@ -213,17 +213,21 @@ export async function runBatchPredict(
   );
   const joined = Date.now();
   const ref = parseModelRef(spec.model);
+  const target = version.columns.find((c) => c.semantic === 'target')?.name;
   const stored = await data.ingestDerived(
     out,
     {
       name: spec.out,
       filename: 'predictions.parquet',
       message: `predictions of ${spec.model} on ${spec.data}`,
+      ...(target && keep.includes(target) ? { target } : {}),
     },
     {
       source: { kind: 'predictions', model: spec.model, data: spec.data },
       parents: [spec.data],
       links: [{ type: 'model_version', id: versionLineageId(ref.name, mv.version) }],
+      // The kept columns are the input's rows, unchanged and in order: their profiles carry over.
+      ...(keep.length ? { reuse: { base: version, columns: keep } } : {}),
     },
     ctx.actor,
   );
