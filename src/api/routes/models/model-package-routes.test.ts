@@ -115,6 +115,35 @@ describe('model import, package and predict API', () => {
     );
   });
 
+  it('answers null with a warning where a model answers NaN (missing values it cannot handle)', async () => {
+    const onnx = new Uint8Array(
+      readFileSync(
+        new URL('../../../../test/fixtures/models/onnx/sklearn-linear-zipmap.onnx', import.meta.url),
+      ),
+    );
+    assert.equal(
+      (await upload('lin', 'filename=linear.onnx', onnx, 'application/octet-stream')).statusCode,
+      201,
+    );
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/models/lin/versions/1/predict',
+      payload: {
+        rows: [
+          { x0: null, x1: null, x2: null, x3: null },
+          { x0: 5.1, x1: 3.5, x2: 1.4, x3: 0.2 },
+        ],
+      },
+      headers: auth,
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const out = res.json();
+    assert.equal(out.predictions[0], null);
+    assert.ok(out.probabilities[0].every((p: unknown) => p === null));
+    assert.equal(out.predictions[1], 'setosa');
+    assert.match(out.warnings.join(' '), /the model answered NaN for 1 row \(sent as null\)/);
+  });
+
   it('refuses pickles, corrupt files and unknown formats with 422, registering nothing', async () => {
     const pickle = await upload(
       'bad',

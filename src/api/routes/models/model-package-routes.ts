@@ -2,7 +2,13 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
 import { LatheError } from '../../../core/index.js';
-import { type ModelService, type ModelSource, type ModelTask, readTar } from '../../../models/index.js';
+import {
+  type ModelService,
+  type ModelSource,
+  type ModelTask,
+  type PredictionResult,
+  readTar,
+} from '../../../models/index.js';
 import { principalOf } from '../../plugins/auth.js';
 import { ModelVersion } from '../registry/registry-schemas.js';
 
@@ -20,8 +26,10 @@ const Signature = Type.Object({
 });
 const Label = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
 const Prediction = Type.Object({
-  predictions: Type.Array(Label),
-  probabilities: Type.Optional(Type.Array(Type.Array(Type.Number()))),
+  predictions: Type.Array(
+    Type.Union([Label, Type.Null()], { description: 'null where the model answered NaN' }),
+  ),
+  probabilities: Type.Optional(Type.Array(Type.Array(Type.Union([Type.Number(), Type.Null()])))),
   classes: Type.Optional(Type.Array(Label)),
   warnings: Type.Optional(Type.Array(Type.String())),
 });
@@ -122,6 +130,29 @@ function bodyRows(body: Static<typeof PredictBody>): Record<string, unknown>[] {
   );
 }
 
+/**
+ * A prediction JSON can carry: NaN (a model that cannot handle the missing values it was sent)
+ * becomes null, with a warning counting the rows.
+ */
+function jsonSafe<T extends PredictionResult>(r: T): T {
+  const nan = (v: unknown) => typeof v === 'number' && !Number.isFinite(v);
+  const bad = r.predictions.map((p, i) => nan(p) || r.probabilities?.[i]?.some(nan) === true);
+  const rows = bad.filter(Boolean).length;
+  if (!rows) return r;
+  return {
+    ...r,
+    // A class picked from NaN probabilities means nothing: null too.
+    predictions: r.predictions.map((p, i) => (bad[i] ? null : p)),
+    ...(r.probabilities
+      ? { probabilities: r.probabilities.map((row) => row.map((v) => (nan(v) ? null : v))) }
+      : {}),
+    warnings: [
+      ...(r.warnings ?? []),
+      `the model answered NaN for ${rows} row${rows > 1 ? 's' : ''} (sent as null): it does not handle the missing values it was given`,
+    ],
+  } as T;
+}
+
 /** Reads a request body into memory, refusing it past `max` bytes (by its length header first). */
 async function readBody(body: Readable, declared: string | undefined, max: number): Promise<Uint8Array> {
   const tooLarge = (what: string) =>
@@ -189,9 +220,11 @@ export const modelPackageRoutes: FastifyPluginAsyncTypebox<{
       config: { permission: 'read' },
     },
     async (req) =>
-      models.predict(`${req.params.name}@${req.params.version}`, bodyRows(req.body), {
-        numericStrings: req.body.numericStrings === true,
-      }),
+      jsonSafe(
+        await models.predict(`${req.params.name}@${req.params.version}`, bodyRows(req.body), {
+          numericStrings: req.body.numericStrings === true,
+        }),
+      ),
   );
 
   await app.register(async (scope) => {
