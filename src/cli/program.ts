@@ -11,6 +11,7 @@ import { registerServerCommand } from './server-command.js';
 import { registerTokensCommand } from './tokens-command.js';
 import { registerTrainCommands } from './train-commands.js';
 import { registerPredictCommand } from './predict-command.js';
+import { registerValidateCommand } from './validate-command.js';
 import { registerTrackingCommands } from './tracking-commands.js';
 import { registerUsersCommand } from './users-command.js';
 
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerDataCommand(program);
   registerTrainCommands(program);
   registerPredictCommand(program);
+  registerValidateCommand(program);
   registerJobsCommand(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();

@@ -6,3 +6,4 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './logging.js';
 export { version } from './version.js';
+export { xmlAttr, xmlText } from './xml.js';

@@ -22,3 +22,12 @@ export type {
   TransformOutput,
   TransformResult,
 } from '../data/index.js';
+// Validation reports as JUnit XML, from its pure file (the CLI writes it for CI).
+export { reportToJUnit } from '../validation/junit.js';
+export type {
+  CheckResult as ValidationCheckResult,
+  CheckStatus,
+  ValidateResult,
+  ValidateSpec,
+  ValidationReport,
+} from '../validation/index.js';

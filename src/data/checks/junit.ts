@@ -1,3 +1,4 @@
+import { xmlAttr as attr, xmlText as text } from '../../core/xml.js';
 import type { CheckResult, CheckRun, ColumnCheckResult, Thresholds } from './types.js';
 
 /**
@@ -102,24 +103,4 @@ function testcase(
   else if (status === 'pass' && message) lines.push(`      <system-out>${text(message)}</system-out>`);
   lines.push('    </testcase>');
   return { status, xml: lines.join('\n') };
-}
-
-/** Characters XML 1.0 cannot hold, even escaped. */
-const invalidXml = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-function clean(s: string): string {
-  return s.replace(invalidXml, (ch) => `\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`);
-}
-
-function text(s: string): string {
-  return clean(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function attr(s: string): string {
-  return text(s)
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\r/g, '&#13;')
-    .replace(/\t/g, '&#9;');
 }
