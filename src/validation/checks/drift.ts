@@ -1,0 +1,207 @@
+/**
+ * The `drift` check: does the test set look like the data the model was trained on? Per feature,
+ * numeric columns are compared with the two-sample Kolmogorov–Smirnov test and the population
+ * stability index, categorical columns with the chi-squared homogeneity test and the
+ * Jensen–Shannon distance.
+ */
+import { LatheError } from '../../core/index.js';
+import type { ChartData, CheckResult, ValidationCheck, ValidationContext } from '../check.js';
+import { numberIn, readParams, statusOf } from '../check.js';
+import {
+  categoricalDrift,
+  type DriftParams,
+  distributionChart,
+  type FeatureDrift,
+  numericDrift,
+} from './drift-features.js';
+import {
+  type Column,
+  integerIn,
+  numericValues,
+  round,
+  sampleIndices,
+  takeColumn,
+} from './sensitivity-frame.js';
+
+export type { DriftParams } from './drift-features.js';
+
+const PARAMS = {
+  psiWarn: { help: 'PSI above which a numeric feature is reported as a moderate shift', default: 0.1 },
+  psiFail: {
+    help: 'PSI above which a numeric feature drifted (0.2: the common "significant shift")',
+    default: 0.2,
+  },
+  ksPValue: { help: 'KS p-value below which a numeric feature may have drifted', default: 0.01 },
+  ksMinStatistic: {
+    help: 'smallest KS statistic (CDF gap) that counts as drift, so large samples do not flag tiny shifts',
+    default: 0.1,
+  },
+  chiPValue: {
+    help: 'chi-squared p-value below which a categorical feature may have drifted',
+    default: 0.01,
+  },
+  jsMinDistance: {
+    help: 'smallest Jensen–Shannon distance (base 2) that counts as categorical drift',
+    default: 0.1,
+  },
+  bins: { help: 'PSI bins: quantiles of the training values', default: 10 },
+  maxDrifted: {
+    help: 'share of drifted features above which the check fails (any drifted feature warns)',
+    default: 0.3,
+  },
+} as const;
+
+/** Feature distribution train vs test: the share of features that drifted. */
+export const driftCheck: ValidationCheck<DriftParams> = {
+  name: 'drift',
+  title: 'Feature distribution: train vs test',
+  description:
+    'Compares each input feature between the training and the test set: numeric features with the ' +
+    'two-sample Kolmogorov–Smirnov test and the population stability index (PSI over training deciles), ' +
+    'categorical features with the chi-squared homogeneity test and the Jensen–Shannon distance. A numeric ' +
+    'feature drifted when PSI > 0.2 (the usual "significant shift") or KS p < 0.01 with a CDF gap of at ' +
+    'least 0.1; a categorical one when chi-squared p < 0.01 and JS distance >= 0.1 (the minimum effects keep ' +
+    'large samples from flagging negligible shifts). Any drifted feature warns: test metrics then describe ' +
+    'other data than the model learned from. More than 30% drifted fails: the test set (or the world) no ' +
+    'longer resembles the training data, so the validation results say little about either (stricter ' +
+    "than Evidently's 50% dataset-drift share, since this is a launch gate).",
+  tasks: ['binary', 'multiclass', 'regression'],
+  params: PARAMS,
+  parseParams(raw) {
+    const p = readParams<DriftParams>('drift', PARAMS, raw, {
+      psiWarn: numberIn(0, 100),
+      psiFail: numberIn(0, 100),
+      ksPValue: numberIn(0, 1),
+      ksMinStatistic: numberIn(0, 1),
+      chiPValue: numberIn(0, 1),
+      jsMinDistance: numberIn(0, 1),
+      bins: integerIn(2, 100),
+      maxDrifted: numberIn(0, 1),
+    });
+    if (p.psiWarn > p.psiFail)
+      throw new LatheError(
+        'INVALID_ARGUMENT',
+        `check drift: psiWarn must be <= psiFail (${p.psiFail}); got ${p.psiWarn}`,
+        { field: 'drift.psiWarn' },
+      );
+    return p;
+  },
+  async run(ctx: ValidationContext, p: DriftParams): Promise<Omit<CheckResult, 'seconds'>> {
+    const head = {
+      check: 'drift',
+      title: this.title,
+      measure: 'share of features that drifted between train and test',
+    };
+    if (!ctx.train)
+      return {
+        ...head,
+        status: 'skip',
+        value: null,
+        threshold: null,
+        message: 'Skipped: no training set was given (pass --train to compare distributions).',
+        tables: [],
+        charts: [],
+      };
+    const train = ctx.train;
+    const trainIdx = sampleIndices(train.rows, ctx.sampleSize, ctx.seed);
+    const testIdx = sampleIndices(ctx.test.rows, ctx.sampleSize, ctx.seed + 1);
+    const rows: FeatureDrift[] = [];
+    const cols = new Map<string, [Column, Column]>();
+    for (const f of ctx.features) {
+      const ta = train.columns[f];
+      const tb = ctx.test.columns[f];
+      if (!ta || !tb) {
+        rows.push({
+          feature: f,
+          kind: 'categorical',
+          statistic: 'none',
+          value: null,
+          threshold: null,
+          ks: null,
+          pValue: null,
+          drifted: true,
+          score: Number.POSITIVE_INFINITY,
+          note: `column missing from ${ta ? 'test' : 'train'}`,
+        });
+        continue;
+      }
+      const a = takeColumn(ta, trainIdx);
+      const b = takeColumn(tb, testIdx);
+      cols.set(f, [a, b]);
+      const na = numericValues(a);
+      const nb = numericValues(b);
+      rows.push(na && nb ? numericDrift(f, na, nb, p) : categoricalDrift(f, a, b, p));
+    }
+    rows.sort((x, y) => Number(y.drifted) - Number(x.drifted) || y.score - x.score);
+    const drifted = rows.filter((r) => r.drifted);
+    const share = rows.length ? drifted.length / rows.length : 0;
+    const threshold = { bad: 'above' as const, warn: 0, fail: p.maxDrifted };
+    const status = statusOf(share, threshold);
+    const named = drifted
+      .slice(0, 5)
+      .map(
+        (r) =>
+          `${r.feature} (${r.statistic === 'none' ? r.note : `${r.statistic.toUpperCase()} ${r.value}`})`,
+      )
+      .join(', ');
+    const message = drifted.length
+      ? `${drifted.length} of ${rows.length} features drifted (${Math.round(share * 100)}%): ${named}` +
+        `${drifted.length > 5 ? ', …' : ''}. ${status === 'fail' ? `More than ${Math.round(p.maxDrifted * 100)}% of features drifted.` : ''}`.trimEnd()
+      : `No feature drifted among ${rows.length}: every PSI <= ${p.psiFail}, JS distance < ${p.jsMinDistance} ` +
+        'or differences not significant.';
+    const charts: ChartData[] = [
+      {
+        kind: 'bar',
+        title: 'Drift statistic per feature',
+        xLabel: 'feature',
+        yLabel: 'PSI (numeric) / JS distance (categorical)',
+        labels: rows.map((r) => r.feature),
+        series: [
+          { name: 'PSI', values: rows.map((r) => (r.statistic === 'psi' ? r.value : null)) },
+          { name: 'JS distance', values: rows.map((r) => (r.statistic === 'js' ? r.value : null)) },
+        ],
+        marks: [
+          { name: 'PSI limit', value: p.psiFail, axis: 'y' },
+          { name: 'JS limit', value: p.jsMinDistance, axis: 'y' },
+        ],
+      },
+    ];
+    const top = rows.find((r) => cols.has(r.feature));
+    if (top) {
+      const [a, b] = cols.get(top.feature)!;
+      charts.push(distributionChart(top, a, b));
+    }
+    const sampled = train.rows > ctx.sampleSize || ctx.test.rows > ctx.sampleSize;
+    return {
+      ...head,
+      status,
+      value: round(share),
+      threshold,
+      message,
+      tables: [
+        {
+          title: 'Drift per feature (drifted first)',
+          columns: ['feature', 'kind', 'statistic', 'value', 'threshold', 'ks', 'pValue', 'drifted', 'note'],
+          rows: rows.map((r) => [
+            r.feature,
+            r.kind,
+            r.statistic,
+            r.value,
+            r.threshold,
+            r.ks,
+            r.pValue,
+            r.drifted,
+            r.note,
+          ]),
+        },
+      ],
+      charts,
+      // The test side when it was sampled, otherwise the training side.
+      ...(sampled
+        ? {
+            sample: { rows: ctx.sampleSize, of: ctx.test.rows > ctx.sampleSize ? ctx.test.rows : train.rows },
+          }
+        : {}),
+    };
+  },
+};
