@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { LatheClient } from '../../src/sdk/index.js';
+import { churnCsv } from '../../src/training/search-fixture.js';
+import { assertExit, type CliServer, startCliServer } from '../support/cli-server.js';
+
+describe('lathe validate against a running server', { concurrency: 1 }, () => {
+  let t: CliServer;
+  let sdk: LatheClient;
+  const lathe = (args: string[]) => t.lathe(args);
+
+  before(async () => {
+    t = await startCliServer();
+    sdk = new LatheClient({ url: t.server.url, token: t.server.adminToken });
+    const csv = new TextEncoder().encode(churnCsv(800, 4, { signup: true }));
+    await sdk.data.ingest('churn', csv, { filename: 'churn.csv', target: 'churned' });
+    for (const model of ['logistic', 'rf']) {
+      const job = await sdk.training.train({ data: 'churn@1', target: 'churned', model, register: 'churn' });
+      assert.equal((await sdk.jobs.wait(job.id)).status, 'succeeded');
+    }
+    writeFileSync(
+      path.join(t.dir, 'release.yaml'),
+      'name: release\nchecks:\n  - pipeline-consistency\n  - check: backtesting\n    params: { timeColumn: signup, windows: 4, warn: 0.5, fail: 0.9 }\n',
+    );
+    writeFileSync(
+      path.join(t.dir, 'strict.yaml'),
+      'checks:\n  - check: importance\n    params: { warn: 0, fail: 0, rows: 400 }\n',
+    );
+  });
+  after(() => t?.stop());
+
+  it('runs a suite, prints each check, writes JUnit, stores the report and exits 0 when it passes', async () => {
+    const run = await lathe([
+      'validate',
+      '--model',
+      'churn@1',
+      '--test',
+      'churn@1',
+      '--suite',
+      'release.yaml',
+      '--junit',
+      'out.xml',
+    ]);
+    assertExit(run, 0);
+    assert.match(run.stderr, /^started validate job job_\w+$/m);
+    assert.match(run.stdout, /^(PASS|WARN): churn@1 on churn@1, suite release, [\d.]+s$/m);
+    assert.match(run.stdout, /^pipeline-consistency +pass +0 /m);
+    assert.match(run.stdout, /^backtesting +(pass|warn) /m);
+    assert.match(run.stdout, /^report: runs:\/[0-9a-f]{32}\/validation\/job_\w+\/report\.json$/m);
+    const xml = readFileSync(path.join(t.dir, 'out.xml'), 'utf8');
+    assert.match(xml, /<testsuites name="lathe validate" tests="2" failures="0" errors="0" skipped="0"/);
+    const version = await sdk.registry.getVersion('churn', 1);
+    assert.ok(version.tags.some((tag) => tag.key === 'lathe.validation.status'));
+  });
+
+  it('exits 1 when a required check fails (against a baseline), and refuses a bad suite before running', async () => {
+    const run = await lathe([
+      'validate',
+      '--model',
+      'churn@2',
+      '--test',
+      'churn@1',
+      '--baseline',
+      'churn@1',
+      '--suite',
+      'strict.yaml',
+    ]);
+    assertExit(run, 1);
+    assert.match(run.stdout, /^FAIL: churn@2 on churn@1 against churn@1, suite custom/m);
+    assert.match(run.stdout, /^importance +fail /m);
+    writeFileSync(path.join(t.dir, 'bad.yaml'), 'checks:\n  - nope\n');
+    const bad = await lathe(['validate', '--model', 'churn@1', '--test', 'churn@1', '--suite', 'bad.yaml']);
+    assertExit(bad, 1);
+    assert.match(
+      bad.stderr,
+      /error INVALID_ARGUMENT: suite: checks\[0\]: unknown check "nope"; valid checks: /,
+    );
+    const missing = await lathe(['validate', '--model', 'churn@1', '--test', 'churn@1', '--target', 'nope']);
+    assertExit(missing, 1);
+    assert.match(missing.stderr, /target "nope" is not a column of churn@1/);
+  });
+});
