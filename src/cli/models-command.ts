@@ -30,7 +30,9 @@ function printVersion(v: ModelVersion): void {
 export function registerModelsCommand(program: Command): void {
   const models = program
     .command('models')
-    .description('model registry: registered models, versions, aliases, references; import models from ONNX, XGBoost, LightGBM, MLflow');
+    .description(
+      'model registry: registered models, versions, aliases, references; import models from ONNX, XGBoost, LightGBM, MLflow',
+    );
 
   models
     .command('list')

@@ -4,7 +4,11 @@ import { backtestingCheck } from './backtesting.js';
 import { baselineCheck } from './baseline.js';
 import { calibrationCheck } from './calibration.js';
 import { driftCheck } from './drift.js';
+import { fairnessCheck } from './fairness.js';
 import { importanceCheck } from './importance.js';
+import { labelErrorsCheck } from './label-errors.js';
+import { leakageCheck } from './leakage.js';
+import { overfittingCheck } from './overfitting.js';
 import { performanceCheck } from './performance.js';
 import { pipelineConsistencyCheck } from './pipeline-consistency.js';
 import { sensitivityCheck } from './sensitivity.js';
@@ -17,6 +21,10 @@ export const VALIDATION_CHECKS: readonly ValidationCheck[] = [
   baselineCheck,
   calibrationCheck,
   driftCheck,
+  leakageCheck,
+  overfittingCheck,
+  labelErrorsCheck,
+  fairnessCheck,
   importanceCheck,
   sensitivityCheck,
   stressCheck,
