@@ -84,12 +84,19 @@ export function parseSuite(input: unknown, checks: readonly ValidationCheck[]): 
   return { name: typeof o['name'] === 'string' ? o['name'] : 'custom', entries };
 }
 
-/** The default suite of a task: every check that applies to it, with its default parameters. */
+/**
+ * The default suite of a task: every check that applies to it and runs on its defaults (checks
+ * that need a parameter, such as fairness's protected attribute, run only when a suite names them).
+ */
 export function defaultSuite(task: ValidationTask, checks: readonly ValidationCheck[]): Suite {
-  return {
-    name: `default ${task}`,
-    entries: checks
-      .filter((c) => c.tasks.includes(task) && Object.values(c.params).every((p) => p.default !== undefined))
-      .map((c) => ({ check: c.name, params: c.parseParams({}), required: true })),
-  };
+  const entries: SuiteEntry[] = [];
+  for (const c of checks) {
+    if (!c.tasks.includes(task)) continue;
+    try {
+      entries.push({ check: c.name, params: c.parseParams({}), required: true });
+    } catch {
+      // Needs a parameter no default can give.
+    }
+  }
+  return { name: `default ${task}`, entries };
 }

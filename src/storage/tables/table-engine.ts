@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import {
   type DuckDBConnection,
-  DuckDBDoubleVector,
   DuckDBInstance,
   DuckDBTypeId,
   type DuckDBResultReader,
