@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { ModelVersion } from '../sdk/index.js';
 import { clientFor, wantsJson } from './context.js';
+import { registerModelGateCommands } from './model-gate-command.js';
 import { printPackage, registerModelImportCommand } from './model-import-command.js';
 import { collectTag, positiveInt } from './options.js';
 import { printJson, printTable, shortTime } from './output.js';
@@ -176,4 +177,5 @@ export function registerModelsCommand(program: Command): void {
     });
 
   registerModelImportCommand(models);
+  registerModelGateCommands(models);
 }

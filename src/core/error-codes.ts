@@ -35,6 +35,8 @@ export const errorCodes = {
   // models
   MODEL_PACKAGE_INVALID:
     'A model package cannot be read: a missing or malformed manifest, an array file of the wrong size or digest.',
+  GATE_REFUSED:
+    'The registry policy refuses this promotion: the version has not passed its validation suite or lacks approvals.',
   MODEL_INPUT_INVALID:
     'The rows sent to a model do not match its signature: missing columns, values of the wrong type.',
   // auth

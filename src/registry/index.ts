@@ -20,3 +20,4 @@ export {
   type WebhooksOptions,
   type WebhookSubscription,
 } from './webhooks.js';
+export { type Approval, checkPolicy, type GatePolicy, Gates, type GateStatus } from './gates.js';

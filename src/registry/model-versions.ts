@@ -26,6 +26,7 @@ import {
   type ModelVersion,
   type ModelVersionSearchInput,
 } from './types.js';
+import type { Gates } from './gates.js';
 import type { Webhooks } from './webhooks.js';
 
 const createAttempts = 3;
@@ -46,6 +47,7 @@ export class ModelVersions {
     private readonly audit: AuditLog,
     private readonly tracking: TrackingService,
     private readonly webhooks: Webhooks,
+    private readonly gates?: Gates,
   ) {}
 
   /**
@@ -248,6 +250,7 @@ export class ModelVersions {
     let archived: number[] = [];
     await this.store.transaction(async (trx) => {
       const row = await versionRow(trx, n, v);
+      await this.gates?.assertAllowed(trx, n, v, { stage: to });
       from = row.current_stage;
       const now = Date.now();
       if (archiveExisting) {

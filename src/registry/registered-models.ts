@@ -31,6 +31,7 @@ import type {
   RegisteredModel,
   RegistrySearchInput,
 } from './types.js';
+import type { Gates } from './gates.js';
 import type { Webhooks } from './webhooks.js';
 
 /** Registered models: create, read, rename, describe, delete, tags, aliases, search. */
@@ -39,6 +40,7 @@ export class RegisteredModels {
     private readonly store: MetaStore,
     private readonly audit: AuditLog,
     private readonly webhooks: Webhooks,
+    private readonly gates?: Gates,
   ) {}
 
   /** Creates a model; ALREADY_EXISTS when the name is taken. */
@@ -273,6 +275,7 @@ export class RegisteredModels {
     let previous: number | null = null;
     await this.store.transaction(async (trx) => {
       await versionRow(trx, n, v);
+      await this.gates?.assertAllowed(trx, n, v, { alias: a });
       previous = await aliasVersion(trx, n, a);
       await trx
         .insertInto('registered_model_aliases')

@@ -2,6 +2,7 @@ import type { AuditEvent, AuditLog } from '../auth/index.js';
 import { LatheError } from '../core/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
 import type { TrackingService } from '../tracking/index.js';
+import { Gates } from './gates.js';
 import { type VersionLineage, versionLineage } from './lineage.js';
 import { ModelVersions } from './model-versions.js';
 import { RegisteredModels } from './registered-models.js';
@@ -25,6 +26,8 @@ export class RegistryService {
   readonly models: RegisteredModels;
   readonly versions: ModelVersions;
   readonly webhooks: Webhooks;
+  /** Policies that guard aliases and stages, validation outcomes, approvals. */
+  readonly gates: Gates;
 
   constructor(
     readonly store: MetaStore,
@@ -33,8 +36,9 @@ export class RegistryService {
     options: RegistryServiceOptions = {},
   ) {
     this.webhooks = options.webhooks ?? new Webhooks(store, audit, options.webhookOptions);
-    this.models = new RegisteredModels(store, audit, this.webhooks);
-    this.versions = new ModelVersions(store, audit, tracking, this.webhooks);
+    this.gates = new Gates(store, audit);
+    this.models = new RegisteredModels(store, audit, this.webhooks, this.gates);
+    this.versions = new ModelVersions(store, audit, tracking, this.webhooks, this.gates);
   }
 
   /** Where a live version came from (its run, the run's datasets) and what was made from it. */

@@ -1,6 +1,7 @@
 import type { ImportResult, PackageInfo, PredictionResult } from '../models/index.js';
 // The tar writer from its pure file (no Node-only modules): directories upload as one archive.
 import { writeTar } from '../models/tar-writer.js';
+import { splitRef } from './registry-client.js';
 import { enc, type Query, type Transport } from './transport.js';
 
 export type { ImportResult, PackageInfo, PredictionResult } from '../models/index.js';
@@ -26,14 +27,6 @@ export interface ImportModelOptions {
 
 /** What a registered version answered, and which version it was. */
 export type VersionPrediction = PredictionResult & { model: { name: string; version: number } };
-
-/** `NAME@VERSION|ALIAS|latest` split at its last `@`. */
-function splitRef(ref: string): [string, string] {
-  const at = ref.lastIndexOf('@');
-  if (at <= 0 || at === ref.length - 1)
-    throw new TypeError(`expected a model reference NAME@VERSION or NAME@ALIAS; got ${JSON.stringify(ref)}`);
-  return [ref.slice(0, at), ref.slice(at + 1)];
-}
 
 /** Models from any framework: import, describe a version's package, predict with a version. */
 export class ModelsClient {

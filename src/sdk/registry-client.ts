@@ -1,5 +1,8 @@
 import type { AuditEvent } from '../auth/index.js';
 import type {
+  Approval,
+  GatePolicy,
+  GateStatus,
   ModelVersion,
   RegisteredModel,
   VersionLineage,
@@ -9,6 +12,9 @@ import type {
 } from '../registry/index.js';
 
 export type {
+  Approval,
+  GatePolicy,
+  GateStatus,
   LineageNode,
   ModelAlias,
   ModelVersion,
@@ -23,6 +29,14 @@ import { enc, kv, type Transport } from './transport.js';
 
 const modelPath = (name: string) => `/api/v1/models/${enc(name)}`;
 const versionPath = (name: string, version: number) => `${modelPath(name)}/versions/${version}`;
+
+/** `NAME@VERSION|ALIAS|latest` split at its last `@`. */
+export function splitRef(ref: string): [string, string] {
+  const at = ref.lastIndexOf('@');
+  if (at <= 0 || at === ref.length - 1)
+    throw new TypeError(`expected a model reference NAME@VERSION or NAME@ALIAS; got ${JSON.stringify(ref)}`);
+  return [ref.slice(0, at), ref.slice(at + 1)];
+}
 
 /** One line of a model's version summary. */
 export interface VersionSummary {
@@ -188,6 +202,50 @@ export class RegistryClient {
   async lineage(name: string, version: number): Promise<VersionLineage> {
     return (await this.request<{ lineage: VersionLineage }>('GET', `${versionPath(name, version)}/lineage`))
       .lineage;
+  }
+
+  /** A model's gate policy, or null when it has none. */
+  async getPolicy(name: string): Promise<GatePolicy | null> {
+    return (await this.request<{ policy: GatePolicy | null }>('GET', `${modelPath(name)}/policy`)).policy;
+  }
+
+  /**
+   * Sets a model's gate policy: the aliases and stages it guards, the validation suite and the
+   * approvals a version needs before they may point at it (GATE_REFUSED otherwise).
+   */
+  async setPolicy(name: string, policy: Partial<GatePolicy>): Promise<GatePolicy> {
+    return (await this.request<{ policy: GatePolicy }>('PUT', `${modelPath(name)}/policy`, policy)).policy;
+  }
+
+  /** Removes a model's gate policy. */
+  async deletePolicy(name: string): Promise<void> {
+    await this.request('DELETE', `${modelPath(name)}/policy`);
+  }
+
+  /** Where a version (`NAME@3`, `NAME@challenger`) stands against its model's policy, with the reasons. */
+  async gate(ref: string): Promise<GateStatus> {
+    const [name, version] = splitRef(ref);
+    return this.request('GET', `${modelPath(name)}/versions/${enc(version)}/gate`);
+  }
+
+  /** Approves or rejects a version (a rejection needs a comment). */
+  async review(ref: string, decision: 'approve' | 'reject', comment?: string): Promise<Approval> {
+    const [name, version] = splitRef(ref);
+    return this.request('POST', `${modelPath(name)}/versions/${enc(version)}/reviews`, {
+      decision,
+      ...(comment !== undefined ? { comment } : {}),
+    });
+  }
+
+  /** A version's approvals and rejections, oldest first. */
+  async reviews(ref: string): Promise<Approval[]> {
+    const [name, version] = splitRef(ref);
+    return (
+      await this.request<{ reviews: Approval[] }>(
+        'GET',
+        `${modelPath(name)}/versions/${enc(version)}/reviews`,
+      )
+    ).reviews;
   }
 
   /** Audit entries of the model and its versions, newest first. */

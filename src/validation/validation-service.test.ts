@@ -118,7 +118,11 @@ describe('validation suites, runs and reports', () => {
     assert.match(report.results[2]!.message, /does not apply to binary models/);
     assert.equal(report.status, 'warn', 'an optional check that broke warns; it does not fail the suite');
     const version = await registry.versions.get('churn', 1);
-    assert.ok(version.tags.some((tag) => tag.key === 'lathe.validation.status' && tag.value === 'warn'));
+    const gate = await registry.gates.status('churn', 1);
+    assert.deepEqual(
+      gate.validation && [gate.validation.suite, gate.validation.status, gate.validation.job],
+      ['release', 'warn', job.id],
+    );
     assert.equal(stored, `runs:/${version.runId}/validation/${job.id}/report.json`);
     const { stream } = await tracking.artifacts.openArtifact(
       version.runId!,

@@ -2,7 +2,8 @@
  * Validation as a service: the `validate` job kind. A spec names the candidate, the test (and
  * training) data, an optional baseline and a suite; everything is checked before the job is
  * queued; the job builds the context, runs the suite and stores the report as an artifact of the
- * candidate's run (`validation/<job>/report.json`), tagging the version with the outcome.
+ * candidate's run (`validation/<job>/report.json`), and records the outcome with the version
+ * (registry gates read it).
  */
 import type { Principal } from '../auth/index.js';
 import { describeValue, LatheError } from '../core/index.js';
@@ -171,29 +172,29 @@ export class ValidationService {
     return { report, stored: await this.#store(report, job) };
   }
 
-  /** Stores the report on the candidate's run and tags the version; null when it has no run. */
+  /**
+   * Stores the report on the candidate's run (when it has one) and records the outcome with the
+   * version in the registry, where gates read it. Answers where the report is stored, or null.
+   */
   async #store(report: ValidationReport, job: JobContext): Promise<string | null> {
     const { registry, tracking } = this.deps;
     const version = await registry.resolveModelRef(report.model);
-    await registry.versions.setTag(
+    let stored: string | null = null;
+    if (version.runId) {
+      const path = `validation/${job.id}/report.json`;
+      await tracking.artifacts.logArtifact(
+        version.runId,
+        path,
+        new TextEncoder().encode(JSON.stringify(report)),
+      );
+      stored = `runs:/${version.runId}/${path}`;
+    }
+    await registry.gates.recordValidation(
       version.name,
       version.version,
-      { key: 'lathe.validation.status', value: report.status },
+      { job: job.id, suite: report.suite, status: report.status, report: stored },
       job.actor,
     );
-    await registry.versions.setTag(
-      version.name,
-      version.version,
-      { key: 'lathe.validation.job', value: job.id },
-      job.actor,
-    );
-    if (!version.runId) return null;
-    const path = `validation/${job.id}/report.json`;
-    await tracking.artifacts.logArtifact(
-      version.runId,
-      path,
-      new TextEncoder().encode(JSON.stringify(report)),
-    );
-    return `runs:/${version.runId}/${path}`;
+    return stored;
   }
 }

@@ -51,8 +51,8 @@ describe('lathe validate against a running server', { concurrency: 1 }, () => {
     assert.match(run.stdout, /^report: runs:\/[0-9a-f]{32}\/validation\/job_\w+\/report\.json$/m);
     const xml = readFileSync(path.join(t.dir, 'out.xml'), 'utf8');
     assert.match(xml, /<testsuites name="lathe validate" tests="2" failures="0" errors="0" skipped="0"/);
-    const version = await sdk.registry.getVersion('churn', 1);
-    assert.ok(version.tags.some((tag) => tag.key === 'lathe.validation.status'));
+    const gate = await sdk.registry.gate('churn@1');
+    assert.equal(gate.validation?.suite, 'release');
   });
 
   it('exits 1 when a required check fails (against a baseline), and refuses a bad suite before running', async () => {
@@ -80,5 +80,49 @@ describe('lathe validate against a running server', { concurrency: 1 }, () => {
     const missing = await lathe(['validate', '--model', 'churn@1', '--test', 'churn@1', '--target', 'nope']);
     assertExit(missing, 1);
     assert.match(missing.stderr, /target "nope" is not a column of churn@1/);
+  });
+
+  it('a gate policy refuses to move champion to a version until it passed the suite and another user approved it', async () => {
+    const policy = await lathe([
+      'models',
+      'policy',
+      'churn',
+      '--aliases',
+      'champion',
+      '--suite',
+      'release',
+      '--approvals',
+      '1',
+      '--allow-warnings',
+    ]);
+    assertExit(policy, 0);
+    assert.match(policy.stdout, /^ {2}guards +alias champion$/m);
+    const early = await lathe(['models', 'alias', 'churn', 'champion', '2']);
+    assertExit(early, 1);
+    assert.match(
+      early.stderr,
+      /error GATE_REFUSED: the policy of churn refuses to move alias champion to version 2: churn@2 has no validation with suite release/,
+    );
+    assertExit(
+      await lathe(['validate', '--model', 'churn@2', '--test', 'churn@1', '--suite', 'release.yaml']),
+      0,
+    );
+    const unapproved = await lathe(['models', 'alias', 'churn', 'champion', '2']);
+    assertExit(unapproved, 1);
+    assert.match(
+      unapproved.stderr,
+      /churn@2 has 0 of the 1 approval it needs \(its creator admin does not count\)/,
+    );
+    // A reviewer other than the creator approves.
+    await sdk.users.create({ name: 'rita', role: 'editor' });
+    const { secret } = await sdk.tokens.create({ name: 'rita', user: 'rita' });
+    const approve = await t.lathe(['models', 'approve', 'churn@2', '--comment', 'slices look fine'], {
+      LATHE_TOKEN: secret,
+    });
+    assertExit(approve, 0);
+    assert.match(approve.stdout, /^approved churn@2 as rita$/m);
+    assert.match(approve.stdout, /^churn@2: may be promoted$/m);
+    assertExit(await lathe(['models', 'alias', 'churn', 'champion', '2']), 0);
+    assert.equal((await sdk.registry.resolve('churn@champion')).version, 2);
   });
 });

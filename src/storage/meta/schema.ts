@@ -34,6 +34,9 @@ export interface MetaSchema {
   data_versions: DataVersionsTable;
   data_check_runs: DataCheckRunsTable;
   jobs: JobsTable;
+  registry_policies: RegistryPoliciesTable;
+  model_version_validations: ModelVersionValidationsTable;
+  model_version_approvals: ModelVersionApprovalsTable;
 }
 
 export interface MigrationsTable {
@@ -291,4 +294,37 @@ export interface JobsTable {
   created_at: number;
   started_at: number | null;
   ended_at: number | null;
+}
+
+/** A registered model's gate policy (JSON). */
+export interface RegistryPoliciesTable {
+  name: string;
+  policy: string;
+  updated_at: number;
+  updated_by: string;
+}
+
+/** The outcome of one validation job of a model version. */
+export interface ModelVersionValidationsTable {
+  name: string;
+  version: number;
+  job_id: string;
+  suite: string;
+  /** `pass` | `warn` | `fail` */
+  status: string;
+  /** Where the report is stored (`runs:/…`), when it is. */
+  report: string | null;
+  created_at: number;
+}
+
+/** A reviewer's decision on a model version. */
+export interface ModelVersionApprovalsTable {
+  id: string;
+  name: string;
+  version: number;
+  reviewer: string;
+  /** `approve` | `reject` */
+  decision: string;
+  comment: string;
+  created_at: number;
 }

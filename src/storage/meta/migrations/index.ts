@@ -7,6 +7,7 @@ import { metricSeries } from './0005-metric-series.js';
 import { datasets } from './0006-datasets.js';
 import { dataChecks } from './0007-data-checks.js';
 import { jobs } from './0008-jobs.js';
+import { gates } from './0009-gates.js';
 
 /**
  * Every migration, in version order. Append only: a released migration is never edited,
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   datasets,
   dataChecks,
   jobs,
+  gates,
 ];
