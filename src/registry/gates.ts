@@ -199,6 +199,26 @@ export class Gates {
     });
   }
 
+  /** A version's validations, newest first. */
+  async validations(name: unknown, version: unknown): Promise<NonNullable<GateStatus['validation']>[]> {
+    const [n, v] = [validateModelName(name), validateVersion(version)];
+    await versionRow(this.store.db, n, v);
+    const rows = await this.store.db
+      .selectFrom('model_version_validations')
+      .selectAll()
+      .where('name', '=', n)
+      .where('version', '=', v)
+      .orderBy('created_at', 'desc')
+      .execute();
+    return rows.map((r) => ({
+      job: r.job_id,
+      suite: r.suite,
+      status: r.status,
+      report: r.report,
+      createdAt: new Date(Number(r.created_at)).toISOString(),
+    }));
+  }
+
   /** Records a reviewer's approval or rejection of a version. */
   async review(
     name: unknown,

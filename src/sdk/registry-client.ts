@@ -237,6 +237,17 @@ export class RegistryClient {
     });
   }
 
+  /** A version's validation runs, newest first (job, suite, status, where the report is). */
+  async validations(ref: string): Promise<NonNullable<GateStatus['validation']>[]> {
+    const [name, version] = splitRef(ref);
+    return (
+      await this.request<{ validations: NonNullable<GateStatus['validation']>[] }>(
+        'GET',
+        `${modelPath(name)}/versions/${enc(version)}/validations`,
+      )
+    ).validations;
+  }
+
   /** A version's approvals and rejections, oldest first. */
   async reviews(ref: string): Promise<Approval[]> {
     const [name, version] = splitRef(ref);

@@ -30,22 +30,22 @@ const Review = Type.Object({
   comment: Type.String(),
   createdAt: Type.String(),
 });
+const Validation = Type.Object({
+  job: Type.String(),
+  suite: Type.String(),
+  status: Type.String(),
+  report: Type.Union([Type.String(), Type.Null()], {
+    description: 'runs:/<run>/validation/<job>/report.json',
+  }),
+  createdAt: Type.String(),
+});
 const GateStatus = Type.Object({
   name: Type.String(),
   version: Type.Integer(),
   policy: Type.Union([Policy, Type.Null()]),
   passed: Type.Boolean(),
   reasons: Type.Array(Type.String()),
-  validation: Type.Union([
-    Type.Object({
-      job: Type.String(),
-      suite: Type.String(),
-      status: Type.String(),
-      report: Type.Union([Type.String(), Type.Null()]),
-      createdAt: Type.String(),
-    }),
-    Type.Null(),
-  ]),
+  validation: Type.Union([Validation, Type.Null()]),
   approvals: Type.Object({
     approved: Type.Array(Type.String()),
     rejected: Type.Array(Type.Object({ reviewer: Type.String(), comment: Type.String() })),
@@ -138,6 +138,20 @@ export const gateRoutes: FastifyPluginAsyncTypebox<{ registry: RegistryService }
       config: { permission: 'read' },
     },
     async (req) => gates.status(req.params.name, await version(req.params)),
+  );
+  app.get(
+    '/api/v1/models/:name/versions/:version/validations',
+    {
+      schema: {
+        tags,
+        summary:
+          "A version's validation runs, newest first: job, suite, status and where the report is stored",
+        params: RefParams,
+        response: { 200: Type.Object({ validations: Type.Array(Validation) }) },
+      },
+      config: { permission: 'read' },
+    },
+    async (req) => ({ validations: await gates.validations(req.params.name, await version(req.params)) }),
   );
   app.get(
     '/api/v1/models/:name/versions/:version/reviews',
