@@ -14,7 +14,7 @@ import {
   quantile,
 } from '../../stats/index.js';
 import type { ChartData } from '../check.js';
-import { type Column, categoryValues, numericValues, round } from './sensitivity-frame.js';
+import { type Column, categoryValues, numericValues, round } from './frame-tools.js';
 
 /** Parameters of the drift check. */
 export interface DriftParams extends Record<string, unknown> {

@@ -14,14 +14,7 @@ import {
   type FeatureDrift,
   numericDrift,
 } from './drift-features.js';
-import {
-  type Column,
-  integerIn,
-  numericValues,
-  round,
-  sampleIndices,
-  takeColumn,
-} from './sensitivity-frame.js';
+import { type Column, integerIn, numericValues, round, sampleIndices, takeColumn } from './frame-tools.js';
 
 export type { DriftParams } from './drift-features.js';
 

@@ -17,6 +17,7 @@ import {
   type ValidationContext,
   type ValidationModel,
 } from '../check.js';
+import { sampleIndices, takeRows } from './frame-tools.js';
 
 export interface ImportanceParams extends Record<string, unknown> {
   repeats: number;
@@ -35,19 +36,6 @@ function score(ctx: ValidationContext, y: Float64Array, p: FramePredictions): nu
     return rocAuc(y, s);
   }
   return accuracy(y, p.y);
-}
-
-/** Rows `idx` of a frame. */
-function take(frame: Frame, idx: number[]): Frame {
-  return {
-    rows: idx.length,
-    columns: Object.fromEntries(
-      Object.entries(frame.columns).map(([k, c]) => [
-        k,
-        c instanceof Float64Array ? Float64Array.from(idx, (i) => c[i]!) : idx.map((i) => c[i]),
-      ]),
-    ),
-  };
 }
 
 /** Permutation importance of each feature: mean drop of the score over `repeats` shuffles. */
@@ -118,12 +106,8 @@ export const importanceCheck: ValidationCheck<ImportanceParams> = {
   async run(ctx, p): Promise<Omit<CheckResult, 'seconds'>> {
     const n = ctx.test.rows;
     const limit = Math.min(p.rows, ctx.sampleSize);
-    const random = new SeededRandom(ctx.seed + 1);
-    const idx =
-      n <= limit
-        ? Array.from({ length: n }, (_, i) => i)
-        : Array.from({ length: limit }, () => random.int(n)).sort((a, b) => a - b);
-    const frame = take(ctx.test, idx);
+    const idx = Array.from(sampleIndices(n, limit, ctx.seed + 1));
+    const frame = takeRows(ctx.test, Object.keys(ctx.test.columns), idx);
     const y = Float64Array.from(idx, (i) => ctx.yTest[i]!);
     const cand = await importances(ctx, ctx.candidate, frame, y, p);
     const base = ctx.baseline ? await importances(ctx, ctx.baseline, frame, y, p) : null;

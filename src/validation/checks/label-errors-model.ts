@@ -6,19 +6,11 @@
 import { LatheError } from '../../core/index.js';
 import { type FittedModel, type Matrix, modelFamily, SeededRandom } from '../../ml/index.js';
 import { type Frame, numberIn, type ValidationContext } from '../check.js';
+import { sampleIndices } from './frame-tools.js';
 
 /** Ascending row indices: all `n` rows, or `size` of them drawn without replacement (seeded). */
 export function sampleRows(n: number, size: number, seed: number): Int32Array {
-  const all = Int32Array.from({ length: n }, (_, i) => i);
-  if (n <= size) return all;
-  const rng = new SeededRandom(seed);
-  for (let i = 0; i < size; i++) {
-    const j = i + rng.int(n - i);
-    const t = all[i]!;
-    all[i] = all[j]!;
-    all[j] = t;
-  }
-  return all.subarray(0, size).sort();
+  return Int32Array.from(sampleIndices(n, size, seed));
 }
 
 /** The model's features held as numbers (Float64Array) in `frame` (and in `other`, when given). */

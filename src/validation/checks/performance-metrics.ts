@@ -189,20 +189,8 @@ export function naivePredictions(
   return { y: new Float64Array(n).fill(majority), proba };
 }
 
-/** Up to `size` row indices of `n`, drawn without replacement with `seed`, ascending; all when n ≤ size. */
-export function sampleRows(n: number, size: number, seed: number): Uint32Array {
-  const all = new Uint32Array(n);
-  for (let i = 0; i < n; i++) all[i] = i;
-  if (n <= size) return all;
-  const rng = new SeededRandom(seed);
-  for (let i = 0; i < size; i++) {
-    const j = i + rng.int(n - i);
-    const t = all[i]!;
-    all[i] = all[j]!;
-    all[j] = t;
-  }
-  return all.slice(0, size).sort();
-}
+/** Up to `size` row indices of `n` (see `sampleIndices`). */
+export { sampleIndices as sampleRows } from './frame-tools.js';
 
 /** A number for messages and tables: 4 significant digits, integers as they are. */
 export function fmt(x: number): string {

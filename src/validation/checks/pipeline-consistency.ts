@@ -5,7 +5,6 @@
  * row order, types that change with batch size) and the model will behave differently in
  * production than in this report.
  */
-import { SeededRandom } from '../../ml/seeded-random.js';
 import {
   type CheckResult,
   type Frame,
@@ -15,6 +14,7 @@ import {
   type ValidationCheck,
   type ValidationContext,
 } from '../check.js';
+import { sampleIndices } from './frame-tools.js';
 
 export interface ConsistencyParams extends Record<string, unknown> {
   rows: number;
@@ -34,15 +34,6 @@ function rowFrame(frame: Frame, i: number): Frame {
   };
 }
 
-/** Sample row indices (all when there are few), seeded, in ascending order. */
-function sampleRows(n: number, k: number, seed: number): number[] {
-  if (n <= k) return Array.from({ length: n }, (_, i) => i);
-  const random = new SeededRandom(seed);
-  const picked = new Set<number>();
-  while (picked.size < k) picked.add(random.int(n));
-  return [...picked].sort((a, b) => a - b);
-}
-
 export const pipelineConsistencyCheck: ValidationCheck<ConsistencyParams> = {
   name: 'pipeline-consistency',
   title: 'Feature pipeline consistency',
@@ -59,7 +50,7 @@ export const pipelineConsistencyCheck: ValidationCheck<ConsistencyParams> = {
       tolerance: numberIn(0, 1),
     }),
   async run(ctx: ValidationContext, p: ConsistencyParams): Promise<Omit<CheckResult, 'seconds'>> {
-    const picked = sampleRows(ctx.test.rows, p.rows, ctx.seed);
+    const picked = Array.from(sampleIndices(ctx.test.rows, p.rows, ctx.seed));
     const batch = ctx.candidate.test;
     const k = ctx.classes?.length ?? 0;
     const mismatches: (string | number | boolean | null)[][] = [];

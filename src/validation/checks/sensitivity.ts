@@ -16,7 +16,7 @@ import {
   sampleIndices,
   takeRows,
   withColumn,
-} from './sensitivity-frame.js';
+} from './frame-tools.js';
 
 /** Parameters of the sensitivity check. */
 export interface SensitivityParams extends Record<string, unknown> {

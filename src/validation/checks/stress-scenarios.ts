@@ -5,7 +5,7 @@
  */
 import { SeededRandom } from '../../ml/index.js';
 import type { Frame, ValidationModel } from '../check.js';
-import { type Column, invalidPredictions, numericValues, withColumn } from './sensitivity-frame.js';
+import { type Column, invalidPredictions, numericValues, withColumn } from './frame-tools.js';
 
 /** One scenario: its name, the columns it alters (to name culprits) and its frame builder. */
 export interface Scenario {

@@ -1,6 +1,6 @@
 /**
- * Private helpers of the drift, sensitivity and stress checks: seeded row samples, frame copies
- * restricted to the model's inputs, column kinds, and the validity and comparison of predictions.
+ * Helpers the checks share: seeded row samples, frame copies restricted to some columns, column
+ * kinds, and the validity and comparison of predictions.
  */
 import { SeededRandom } from '../../ml/index.js';
 import type { Frame, FramePredictions } from '../check.js';
