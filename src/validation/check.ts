@@ -148,6 +148,11 @@ export interface ValidationCheck<P extends Record<string, unknown> = Record<stri
    *   expected, what arrived).
    */
   parseParams(raw: Record<string, unknown>): P;
+  /**
+   * The test-set columns these parameters name (a protected attribute, a time column, slice
+   * columns): checked against the test set before the validation is queued.
+   */
+  columns?(params: P): string[];
   /** Runs the check (the runner fills `seconds` and turns a throw into an `error` result). */
   run(ctx: ValidationContext, params: P): Promise<Omit<CheckResult, 'seconds'>>;
 }

@@ -11,6 +11,7 @@ import { TrackingService } from '../tracking/index.js';
 import { churnCsv } from '../training/search-fixture.js';
 import { TrainingService } from '../training/index.js';
 import { numberIn, readParams, statusOf, type ValidationCheck } from './check.js';
+import { fairnessCheck } from './checks/fairness.js';
 import { reportToJUnit } from './junit.js';
 import type { ValidationReport } from './runner.js';
 import { parseSuite } from './suite.js';
@@ -53,7 +54,7 @@ const brokenCheck: ValidationCheck = {
   },
 };
 const regressionOnly: ValidationCheck = { ...brokenCheck, name: 'regression-only', tasks: ['regression'] };
-const checks = [accuracyCheck, brokenCheck, regressionOnly];
+const checks = [accuracyCheck, brokenCheck, regressionOnly, fairnessCheck as unknown as ValidationCheck];
 
 describe('validation suites, runs and reports', () => {
   let t: TestData;
@@ -156,7 +157,7 @@ describe('validation suites, runs and reports', () => {
     await refused({ model: 'churn@1' }, /test must be a non-empty string/);
     await refused(
       { model: 'churn@1', test: 'churn-test@1', suite: { checks: ['nope'] } },
-      /unknown check "nope"; valid checks: accuracy-min, broken, regression-only/,
+      /unknown check "nope"; valid checks: accuracy-min, broken, regression-only, fairness/,
     );
     await refused(
       {
@@ -177,6 +178,14 @@ describe('validation suites, runs and reports', () => {
     await refused({ model: 'churn@1', test: 'churn-test@9' }, /churn-test/);
     await refused({ model: 'nope@1', test: 'churn-test@1' }, /nope/);
     assert.throws(() => parseSuite('checks: [unclosed', checks), /suite: not valid YAML or JSON/);
+    await refused(
+      {
+        model: 'churn@1',
+        test: 'churn-test@1',
+        suite: { checks: [{ check: 'fairness', params: { attribute: 'gender' } }] },
+      },
+      /check fairness: gender is not a column of churn-test@1; its columns are customer_id, /,
+    );
     await refused(
       { model: 'churn@1', test: 'thin@1', target: 'usage' },
       /thin@1 lacks the columns .*tenure.* that churn@1 reads/,

@@ -99,7 +99,7 @@ export class ValidationService {
     jobs.register<ValidateSpec>('validate', {
       validate: async (spec) => {
         const checked = checkSpec(spec);
-        if (checked.suite !== undefined) parseSuite(checked.suite, this.checks);
+        const suite = checked.suite !== undefined ? parseSuite(checked.suite, this.checks) : null;
         // Refused now, not after queueing: unknown models and data, missing columns, bad labels.
         const { version, predictor } = await deps.models.load(checked.model);
         const ref = `${version.name}@${version.version}`;
@@ -127,6 +127,20 @@ export class ValidationService {
               'INVALID_ARGUMENT',
               `${v.ref} lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that ${ref} reads`,
               { field: data === checked.test ? 'test' : 'train' },
+            );
+        }
+        // Columns the suite's parameters name (a protected attribute, a time column) must be in the test set.
+        const testColumns = (await deps.data.version(checked.test)).columns.map((c) => c.name);
+        for (const entry of suite?.entries ?? []) {
+          const check = this.checks.find((c) => c.name === entry.check)!;
+          const absent = (check.columns?.(entry.params as never) ?? []).filter(
+            (c) => !testColumns.includes(c),
+          );
+          if (absent.length)
+            throw new LatheError(
+              'INVALID_ARGUMENT',
+              `check ${check.name}: ${absent.join(', ')} ${absent.length > 1 ? 'are not columns' : 'is not a column'} of ${checked.test}; its columns are ${testColumns.join(', ')}`,
+              { field: `${check.name}` },
             );
         }
         if (checked.baseline) await deps.models.load(checked.baseline);

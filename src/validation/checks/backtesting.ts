@@ -67,6 +67,7 @@ export const backtestingCheck: ValidationCheck<BacktestingParams> = {
     warn: { help: 'degradation of the latest window that warns', default: 0.02 },
     fail: { help: 'degradation of the latest window that fails', default: 0.05 },
   },
+  columns: (p) => (p.timeColumn ? [p.timeColumn] : []),
   parseParams: (raw) => {
     const p = readParams<BacktestingParams>('backtesting', backtestingCheck.params, raw, {
       timeColumn: (v) => {

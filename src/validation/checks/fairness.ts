@@ -152,6 +152,7 @@ export const fairnessCheck: ValidationCheck<FairnessParams> = {
       default: 0.8,
     },
   },
+  columns: (p) => [p.attribute],
   parseParams(raw) {
     const p = readParams<FairnessParams>(NAME, this.params, raw, {
       attribute: (v) => {

@@ -102,6 +102,7 @@ export const leakageCheck: ValidationCheck<LeakageParams> = {
     },
     maxFindings: { help: 'fail when there are more findings than this (default 0)', default: 0 },
   },
+  columns: (p) => [...(p.labelTime ? [p.labelTime] : []), ...(p.timeColumns ?? [])],
   parseParams(raw) {
     return readParams<LeakageParams>(NAME, this.params, raw, {
       maxPower: numberIn(0, 1),

@@ -111,6 +111,7 @@ export const slicesCheck: ValidationCheck<SlicesParams> = {
     'value, warn above 25% worse and fail above 50% worse.',
   tasks: ['binary', 'multiclass', 'regression'],
   params: PARAMS,
+  columns: (p) => p.slices.map((s) => s.column),
   parseParams(raw) {
     return readParams<SlicesParams>('slices', PARAMS, raw, {
       metric: readMetric,
