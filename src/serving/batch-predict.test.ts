@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openTestData, type TestData } from '../data/data-fixture.js';
@@ -119,6 +119,36 @@ describe('batch scoring', () => {
       'dataset_version:churn@1:predictions',
       'model_version:churn/1:model_version→dataset_version',
     ]);
+  });
+
+  it('writes null where the model answers NaN (missing values it cannot handle)', async () => {
+    const onnx = readFileSync(
+      new URL('../../test/fixtures/models/onnx/sklearn-linear-zipmap.onnx', import.meta.url),
+    );
+    await models.importModel(
+      { name: 'linear.onnx', files: new Map([['linear.onnx', new Uint8Array(onnx)]]) },
+      { name: 'lin' },
+      null,
+    );
+    const file = path.join(t.dir, 'flowers.csv');
+    writeFileSync(file, 'id,x0,x1,x2,x3\n1,5.1,3.5,1.4,0.2\n2,,,,\n3,6.7,3.0,5.2,2.3\n');
+    await t.data.ingestFile(file, { name: 'flowers', filename: 'flowers.csv' }, null);
+    const job = await score({ model: 'lin@1', data: 'flowers@1', out: 'flower-scores', keep: ['id'] });
+    assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
+    const rows = await rowsOf('flower-scores@1', 0, 10);
+    const expected = await models.predict('lin@1', [
+      { x0: 5.1, x1: 3.5, x2: 1.4, x3: 0.2 },
+      { x0: 6.7, x1: 3.0, x2: 5.2, x3: 2.3 },
+    ]);
+    assert.deepEqual(
+      rows.map((r) => [r['id'], r['prediction']]),
+      [
+        [1, expected.predictions[0]],
+        [2, null],
+        [3, expected.predictions[1]],
+      ],
+    );
+    assert.equal(rows[1]!['probability_setosa'], null);
   });
 
   it('keeps only the columns asked for', async () => {

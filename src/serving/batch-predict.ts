@@ -67,7 +67,10 @@ function chunkCsv(first: number, p: BatchPrediction): string {
   const k = p.classes?.length ?? 0;
   const lines: string[] = new Array(p.rows);
   for (let r = 0; r < p.rows; r++) {
-    let line = `${first + r},${csvValue(p.predictions[r]!)}`;
+    // A class picked from NaN probabilities means nothing: the prediction is null too.
+    let nan = false;
+    for (let c = 0; c < k; c++) if (Number.isNaN(p.probabilities![r * k + c]!)) nan = true;
+    let line = `${first + r},${nan ? '' : csvValue(p.predictions[r]!)}`;
     for (let c = 0; c < k; c++) line += `,${csvValue(p.probabilities![r * k + c]!)}`;
     lines[r] = line;
   }
