@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { type Job, reportToJUnit, type ValidateResult } from '../sdk/index.js';
+import { type Job, reportToHtml, reportToJUnit, type ValidateResult } from '../sdk/index.js';
 import { clientFor, wantsJson } from './context.js';
 import { followJob } from './job-follow.js';
 import { positiveInt, readOptionFile } from './options.js';
@@ -15,6 +15,7 @@ interface ValidateOptions {
   target?: string;
   suite?: string;
   junit?: string;
+  html?: string;
   seed?: number;
   sampleSize?: number;
 }
@@ -36,6 +37,7 @@ export function registerValidateCommand(program: Command): void {
     .option('--target <column>', 'the target column (default: the test set column of semantic type target)')
     .option('--suite <file>', 'a suite (YAML or JSON); default: every check that applies to the task')
     .option('--junit <file>', 'write the report as JUnit XML')
+    .option('--html <file>', 'write the report as a self-contained HTML page with charts')
     .option('--seed <n>', 'seed of noise and samples (default 0)', positiveInt)
     .option('--sample-size <n>', 'rows heavy checks use at most (default 10000)', positiveInt)
     .action(async (o: ValidateOptions, cmd: Command) => {
@@ -59,6 +61,7 @@ export function registerValidateCommand(program: Command): void {
       }
       const { report, stored } = job.result as ValidateResult;
       if (o.junit) await writeFile(o.junit, reportToJUnit(report));
+      if (o.html) await writeFile(o.html, reportToHtml(report));
       if (json) printJson({ report, stored });
       else {
         process.stdout.write(
@@ -79,6 +82,7 @@ export function registerValidateCommand(program: Command): void {
         });
         if (stored) process.stdout.write(`report: ${stored}\n`);
         if (o.junit) process.stdout.write(`junit: ${o.junit}\n`);
+        if (o.html) process.stdout.write(`html: ${o.html}\n`);
       }
       process.exitCode = report.status === 'fail' ? exitCodes.failed : exitCodes.ok;
     });

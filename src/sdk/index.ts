@@ -22,8 +22,9 @@ export type {
   TransformOutput,
   TransformResult,
 } from '../data/index.js';
-// Validation reports as JUnit XML, from its pure file (the CLI writes it for CI).
+// Validation reports as JUnit XML and as an HTML page, from their pure files (the CLI writes them).
 export { reportToJUnit } from '../validation/junit.js';
+export { reportToHtml } from '../validation/html-report.js';
 export type {
   CheckResult as ValidationCheckResult,
   CheckStatus,

@@ -5,6 +5,7 @@
 export * from './check.js';
 export { VALIDATION_CHECKS } from './checks/index.js';
 export { buildContext, type ValidationInputs } from './context-builder.js';
+export { reportToHtml } from './html-report.js';
 export { reportToJUnit } from './junit.js';
 export { type ReportSources, runSuite, type ValidationReport } from './runner.js';
 export { defaultSuite, parseSuite, type Suite, type SuiteEntry } from './suite.js';

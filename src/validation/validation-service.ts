@@ -15,6 +15,7 @@ import type { TrackingService } from '../tracking/index.js';
 import type { ValidationCheck } from './check.js';
 import { VALIDATION_CHECKS } from './checks/index.js';
 import { buildContext, type ValidationInputs } from './context-builder.js';
+import { reportToHtml } from './html-report.js';
 import { runSuite, type ValidationReport } from './runner.js';
 import { defaultSuite, parseSuite, type Suite } from './suite.js';
 
@@ -200,6 +201,11 @@ export class ValidationService {
         version.runId,
         path,
         new TextEncoder().encode(JSON.stringify(report)),
+      );
+      await tracking.artifacts.logArtifact(
+        version.runId,
+        `validation/${job.id}/report.html`,
+        new TextEncoder().encode(reportToHtml(report)),
       );
       stored = `runs:/${version.runId}/${path}`;
     }

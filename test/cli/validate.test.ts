@@ -42,6 +42,8 @@ describe('lathe validate against a running server', { concurrency: 1 }, () => {
       'release.yaml',
       '--junit',
       'out.xml',
+      '--html',
+      'report.html',
     ]);
     assertExit(run, 0);
     assert.match(run.stderr, /^started validate job job_\w+$/m);
@@ -49,6 +51,9 @@ describe('lathe validate against a running server', { concurrency: 1 }, () => {
     assert.match(run.stdout, /^pipeline-consistency +pass +0 /m);
     assert.match(run.stdout, /^backtesting +(pass|warn) /m);
     assert.match(run.stdout, /^report: runs:\/[0-9a-f]{32}\/validation\/job_\w+\/report\.json$/m);
+    const html = readFileSync(path.join(t.dir, 'report.html'), 'utf8');
+    assert.match(html, /Feature pipeline consistency/);
+    assert.doesNotMatch(html, /https?:\/\//);
     const xml = readFileSync(path.join(t.dir, 'out.xml'), 'utf8');
     assert.match(xml, /<testsuites name="lathe validate" tests="2" failures="0" errors="0" skipped="0"/);
     const gate = await sdk.registry.gate('churn@1');

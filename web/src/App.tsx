@@ -22,6 +22,7 @@ import { JobPage } from './pages/training/JobPage.js';
 import { JobsListPage } from './pages/training/JobsListPage.js';
 import { NewTrainingPage } from './pages/training/NewTrainingPage.js';
 import { RunRedirect } from './pages/training/RunRedirect.js';
+import { ReportPage } from './pages/validation/ReportPage.js';
 import { SessionProvider, useSession } from './session.js';
 
 /** Areas without pages of their own show their empty state; built areas have explicit routes below. */
@@ -80,6 +81,7 @@ export function App() {
             <Route path="/models" element={<ModelsListPage />} />
             <Route path="/models/:name" element={<ModelPage />} />
             <Route path="/models/:name/versions/:version" element={<VersionPage />} />
+            <Route path="/models/:name/versions/:version/validations/:job" element={<ReportPage />} />
             <Route path="/models/:name/*" element={<NotFoundPage />} />
             <Route path="/training" element={<JobsListPage />} />
             <Route path="/training/new" element={<NewTrainingPage />} />

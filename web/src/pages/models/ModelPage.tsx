@@ -9,6 +9,7 @@ import { useApi } from '../../use-api.js';
 import { AliasesPanel } from './AliasesPanel.js';
 import { AuditTrail } from './AuditTrail.js';
 import { ModelNotFound } from './ModelNotFound.js';
+import { ValidationHistory } from './ValidationHistory.js';
 import { VersionsTable } from './VersionsTable.js';
 
 /** `/models/:name`: description and tags, aliases, versions and the audit trail of one model. */
@@ -92,6 +93,11 @@ export function ModelPage() {
           <Panel title={`Versions (${m.versions.length})`}>
             <VersionsTable name={name} versions={m.versions} />
           </Panel>
+          {m.versions.length > 0 && (
+            <Panel title="Validation history">
+              <ValidationHistory name={name} versions={m.versions.map((v) => v.version)} />
+            </Panel>
+          )}
         </>
       )}
       <Panel title="Audit trail">

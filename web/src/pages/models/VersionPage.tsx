@@ -13,6 +13,7 @@ import { modelUrl } from './model-links.js';
 import { PackageSections } from './PackagePanel.js';
 import { RunLink } from './RunLink.js';
 import { StageControl } from './StageControl.js';
+import { ValidationPanel } from './ValidationPanel.js';
 
 /** The version, its lineage, and its run when the run can be read (for the link and its name). */
 async function loadVersion(client: LatheClient, name: string, version: number) {
@@ -117,6 +118,7 @@ export function VersionPage() {
             </Facts>
           </Panel>
           <PackageSections key={ref} name={name} version={version} />
+          <ValidationPanel key={`validation:${ref}`} name={name} version={version} />
           <Panel title="Lineage">
             <LineageGraph lineage={current.lineage} run={current.run} />
           </Panel>
