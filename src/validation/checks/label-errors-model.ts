@@ -4,7 +4,7 @@
  * (cross-validated probabilities, learning curves).
  */
 import { LatheError } from '../../core/index.js';
-import { type FittedModel, type Matrix, modelFamily, SeededRandom } from '../../ml/index.js';
+import { type FittedModel, type Matrix, modelFamily } from '../../ml/index.js';
 import { type Frame, numberIn, type ValidationContext } from '../check.js';
 import { sampleIndices } from './frame-tools.js';
 

@@ -4,7 +4,7 @@
  * row samples and number formatting.
  */
 import { LatheError } from '../../core/index.js';
-import { evaluate, type Matrix, type MetricSet, SeededRandom } from '../../ml/index.js';
+import { evaluate, type Matrix, type MetricSet } from '../../ml/index.js';
 import type { FramePredictions, ValidationContext, ValidationTask } from '../check.js';
 
 /** The metric names `evaluate` reports, per task. */

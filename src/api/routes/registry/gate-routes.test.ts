@@ -44,7 +44,9 @@ describe('registry gates over HTTP', () => {
     });
     assert.equal(mlflow.statusCode, 400);
     assert.equal(mlflow.json().error_code, 'INVALID_STATE');
-    assert.deepEqual((await call('GET', '/api/v1/models/churn/versions/2/validations')).body, { validations: [] });
+    assert.deepEqual((await call('GET', '/api/v1/models/churn/versions/2/validations')).body, {
+      validations: [],
+    });
     const gate = await call('GET', '/api/v1/models/churn/versions/2/gate');
     assert.equal(gate.body.passed, false);
     assert.equal(gate.body.reasons.length, 1);
