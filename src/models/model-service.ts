@@ -100,10 +100,12 @@ export class ModelService {
     } = {},
   ) {}
 
-  async #loadOptions(): Promise<LoadOptions> {
+  /** Load options for `pkg`: the PII salt is read (and created) only for a recipe that needs one. */
+  async #loadOptions(pkg: ReadPackage): Promise<LoadOptions> {
+    const salt = pkg.manifest.recipe ? await this.piiSalt() : undefined;
     return {
       ...(this.options.threads ? { threads: this.options.threads } : {}),
-      ...(this.options.piiSalt ? { piiSalt: await this.options.piiSalt() } : {}),
+      ...(salt ? { piiSalt: salt } : {}),
     };
   }
 
@@ -123,7 +125,7 @@ export class ModelService {
     if (input.runId) await tracking.runs.get(input.runId);
     const { files } = importedPackage(flavor, source, inspected, { runId: input.runId ?? null });
     const pkg = await readPackageFiles(files);
-    const predictor = await loadPackage(pkg, await this.#loadOptions());
+    const predictor = await loadPackage(pkg, await this.#loadOptions(pkg));
     const synthetic = !inspected.inputExample?.length;
     const rows = synthetic ? [syntheticRow(inspected.signature)] : inspected.inputExample!.slice(0, 20);
     let result: PredictionResult;
@@ -291,7 +293,7 @@ export class ModelService {
     const key = `${version.name}@${version.version}`;
     let loading = this.#cache.get(key);
     if (!loading) {
-      loading = this.#read(version).then(async (pkg) => loadPackage(pkg, await this.#loadOptions()));
+      loading = this.#read(version).then(async (pkg) => loadPackage(pkg, await this.#loadOptions(pkg)));
       this.#cache.set(key, loading);
       loading.catch(() => this.#cache.delete(key));
       const max = this.options.cacheSize ?? 16;

@@ -215,3 +215,14 @@ export function numberIn(min: number, max: number): (v: unknown) => number {
     return v;
   };
 }
+
+/** A reader of integers in [min, max] for `readParams` (the message says the range and what came). */
+export function integerIn(min: number, max: number): (v: unknown) => number {
+  const read = numberIn(min, max);
+  return (v) => {
+    const n = read(v);
+    if (!Number.isInteger(n))
+      throw new Error(`must be an integer in ${min}..${max}; got ${JSON.stringify(v)}`);
+    return n;
+  };
+}

@@ -104,9 +104,11 @@ export class ValidationService {
         // Refused now, not after queueing: unknown models and data, missing columns, bad labels.
         const { version, predictor } = await deps.models.load(checked.model);
         const ref = `${version.name}@${version.version}`;
+        let testColumns: string[] = [];
         for (const data of [checked.test, ...(checked.train ? [checked.train] : [])]) {
           const v = await deps.data.version(data);
           const columns = v.columns.map((c) => c.name);
+          if (data === checked.test) testColumns = columns;
           const target = checked.target ?? v.columns.find((c) => c.semantic === 'target')?.name;
           if (!target)
             throw new LatheError(
@@ -131,7 +133,6 @@ export class ValidationService {
             );
         }
         // Columns the suite's parameters name (a protected attribute, a time column) must be in the test set.
-        const testColumns = (await deps.data.version(checked.test)).columns.map((c) => c.name);
         for (const entry of suite?.entries ?? []) {
           const check = this.checks.find((c) => c.name === entry.check)!;
           const absent = (check.columns?.(entry.params as never) ?? []).filter(

@@ -6,7 +6,7 @@
  */
 import { LatheError } from '../../core/index.js';
 import type { ChartData, CheckResult, ValidationCheck, ValidationContext } from '../check.js';
-import { numberIn, readParams, statusOf } from '../check.js';
+import { integerIn, numberIn, readParams, statusOf } from '../check.js';
 import {
   categoricalDrift,
   type DriftParams,
@@ -14,7 +14,7 @@ import {
   type FeatureDrift,
   numericDrift,
 } from './drift-features.js';
-import { type Column, integerIn, numericValues, round, sampleIndices, takeColumn } from './frame-tools.js';
+import { type Column, numericValues, round, sampleIndices, takeColumn } from './frame-tools.js';
 
 export type { DriftParams } from './drift-features.js';
 

@@ -141,15 +141,6 @@ export function changedCount(
   return changed;
 }
 
-/** A reader of integers in [min, max] for `readParams`. */
-export function integerIn(min: number, max: number): (v: unknown) => number {
-  return (v) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-      throw new Error(`must be an integer in ${min}..${max}; got ${JSON.stringify(v)}`);
-    return v;
-  };
-}
-
 /** A reader of booleans for `readParams`. */
 export function booleanValue(v: unknown): boolean {
   if (typeof v !== 'boolean') throw new Error(`must be true or false; got ${JSON.stringify(v)}`);

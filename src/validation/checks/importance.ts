@@ -4,8 +4,7 @@
  * the same sample. Features whose share of importance rose sharply or vanished, and features the
  * candidate does not use at all, are the questions a reviewer asks before a release.
  */
-import { accuracy, rocAuc, rootMeanSquaredError } from '../../ml/index.js';
-import { SeededRandom } from '../../ml/seeded-random.js';
+import { accuracy, rocAuc, rootMeanSquaredError, SeededRandom } from '../../ml/index.js';
 import {
   type CheckResult,
   type Frame,

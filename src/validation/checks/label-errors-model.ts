@@ -32,22 +32,6 @@ export function matrixOf(frame: Frame, cols: readonly string[], rows: Int32Array
   return { data, rows: rows.length, cols: cols.length };
 }
 
-/** `values` at `rows`. */
-export function pick(values: Float64Array, rows: Int32Array): Float64Array {
-  return Float64Array.from(rows, (r) => values[r]!);
-}
-
-/** A reader of integers in [min, max] for `readParams`. */
-export function intIn(min: number, max: number): (v: unknown) => number {
-  const read = numberIn(min, max);
-  return (v) => {
-    const n = read(v);
-    if (!Number.isInteger(n))
-      throw new Error(`must be an integer in ${min}..${max}; got ${JSON.stringify(v)}`);
-    return n;
-  };
-}
-
 /** Reads a model family name for `readParams` (the message lists the valid ones). */
 export function familyName(v: unknown): string {
   if (typeof v !== 'string') throw new Error(`must be a model family name; got ${JSON.stringify(v)}`);

@@ -8,6 +8,7 @@
 import { modelFamily, stratifiedKFold } from '../../ml/index.js';
 import {
   type CheckResult,
+  integerIn,
   numberIn,
   readParams,
   statusOf,
@@ -15,15 +16,8 @@ import {
   type ValidationCheck,
   type ValidationContext,
 } from '../check.js';
-import {
-  familyName,
-  fitSmall,
-  intIn,
-  matrixOf,
-  numericFeatures,
-  pick,
-  sampleRows,
-} from './label-errors-model.js';
+import { pick } from './performance-metrics.js';
+import { familyName, fitSmall, matrixOf, numericFeatures, sampleRows } from './label-errors-model.js';
 
 /** Parameters of {@link labelErrorsCheck}. */
 export interface LabelErrorsParams extends Record<string, unknown> {
@@ -110,15 +104,15 @@ export const labelErrorsCheck: ValidationCheck<LabelErrorsParams> = {
   },
   parseParams(raw) {
     return readParams<LabelErrorsParams>(NAME, this.params, raw, {
-      folds: intIn(2, 20),
+      folds: integerIn(2, 20),
       model: (v) => {
         const name = familyName(v);
         if (!modelFamily(name).tasks.includes('binary'))
           throw new Error(`must be a classifier family; ${name} does not classify`);
         return name;
       },
-      rounds: intIn(1, 1000),
-      maxRows: intIn(1, 1e7),
+      rounds: integerIn(1, 1000),
+      maxRows: integerIn(1, 1e7),
       warn: numberIn(0, 1),
       fail: numberIn(0, 1),
     });

@@ -13,7 +13,8 @@ import {
   type ValidationCheck,
   type ValidationContext,
 } from '../check.js';
-import { missingColumn, pick, sampleRows } from './label-errors-model.js';
+import { missingColumn, sampleRows } from './label-errors-model.js';
+import { pick } from './performance-metrics.js';
 import {
   categoricalPower,
   isMissing,

@@ -10,6 +10,7 @@ import {
   type CheckResult,
   type CheckTable,
   type FramePredictions,
+  integerIn,
   numberIn,
   readParams,
   statusOf,
@@ -17,15 +18,8 @@ import {
   type ValidationCheck,
   type ValidationContext,
 } from '../check.js';
-import {
-  familyName,
-  fitSmall,
-  intIn,
-  matrixOf,
-  numericFeatures,
-  pick,
-  sampleRows,
-} from './label-errors-model.js';
+import { pick } from './performance-metrics.js';
+import { familyName, fitSmall, matrixOf, numericFeatures, sampleRows } from './label-errors-model.js';
 import {
   belowFloor,
   defaultFloor,
@@ -161,7 +155,7 @@ export const overfittingCheck: ValidationCheck<OverfittingParams> = {
         return [...(v as number[])].sort((a, b) => a - b);
       },
       model: familyName,
-      rounds: intIn(1, 1000),
+      rounds: integerIn(1, 1000),
     });
   },
   async run(ctx: ValidationContext, p: OverfittingParams): Promise<Omit<CheckResult, 'seconds'>> {

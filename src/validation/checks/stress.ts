@@ -5,8 +5,8 @@
  */
 import { quantile } from '../../stats/index.js';
 import type { CheckResult, CheckTable, ValidationCheck, ValidationContext } from '../check.js';
-import { numberIn, readParams, statusOf } from '../check.js';
-import { booleanValue, integerIn, round, sampleIndices, takeRows } from './frame-tools.js';
+import { integerIn, numberIn, readParams, statusOf } from '../check.js';
+import { booleanValue, round, sampleIndices, takeRows } from './frame-tools.js';
 import { attempt, errorText, oneRow, repeatRows, scenarios } from './stress-scenarios.js';
 
 /** Parameters of the stress check. */
