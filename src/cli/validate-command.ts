@@ -11,6 +11,7 @@ interface ValidateOptions {
   model: string;
   test: string;
   train?: string;
+  production?: string;
   baseline?: string;
   target?: string;
   suite?: string;
@@ -33,6 +34,7 @@ export function registerValidateCommand(program: Command): void {
     .requiredOption('--model <ref>', 'the candidate: NAME@VERSION, NAME@ALIAS or NAME@latest')
     .requiredOption('--test <ref>', 'the test dataset version, NAME@VERSION')
     .option('--train <ref>', 'the training dataset version (drift, leakage, overfitting, label errors)')
+    .option('--production <ref>', 'a dataset version sampled from production inputs (drift against it)')
     .option('--baseline <ref>', 'the model to compare with, e.g. NAME@champion')
     .option('--target <column>', 'the target column (default: the test set column of semantic type target)')
     .option('--suite <file>', 'a suite (YAML or JSON); default: every check that applies to the task')
@@ -46,6 +48,7 @@ export function registerValidateCommand(program: Command): void {
         model: o.model,
         test: o.test,
         ...(o.train ? { train: o.train } : {}),
+        ...(o.production ? { production: o.production } : {}),
         ...(o.baseline ? { baseline: o.baseline } : {}),
         ...(o.target ? { target: o.target } : {}),
         ...(o.suite ? { suite: await readOptionFile(o.suite, 'the suite') } : {}),

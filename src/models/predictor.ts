@@ -60,6 +60,12 @@ export interface Predictor {
   predictBatch(batch: InputBatch, options?: PredictOptions): Promise<BatchPrediction>;
   /** The trees of tree models (for TreeSHAP), in the input columns' order. */
   treeEnsemble?(): TreeEnsemble;
+  /**
+   * Tree models: the `rows × treeEnsemble().cols` matrix (row-major) the trees read for `batch`,
+   * after signature enforcement and any preprocessing, so callers can walk the trees themselves
+   * (staged predictions, leaf indices).
+   */
+  treeInputs?(batch: InputBatch, options?: PredictOptions): Float64Array;
   /** Frees native resources (an inference session); the predictor is unusable afterwards. */
   close?(): Promise<void>;
 }
@@ -191,6 +197,10 @@ export class NativePredictor extends BasePredictor {
       classes,
       warnings,
     };
+  }
+
+  treeInputs(batch: InputBatch, options: PredictOptions = {}): Float64Array {
+    return this.encode(conformedRows(this.signature, conformBatch(this.signature, batch, options)));
   }
 
   treeEnsemble(): TreeEnsemble {

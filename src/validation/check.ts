@@ -8,6 +8,7 @@
  * rows (`ctx.sampleSize`, seeded by `ctx.seed`) and say so in `sample`.
  */
 import { LatheError } from '../core/index.js';
+import type { TreeEnsemble } from '../ml/index.js';
 
 /** Outcome of a check. `skip`: not applicable (wrong task, missing input); `error`: it broke. */
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip' | 'error';
@@ -97,6 +98,8 @@ export interface ValidationModel {
   test: FramePredictions;
   /** Predictions on the training frame, when there is one. */
   train?: FramePredictions;
+  /** Tree models: the trees, and the matrix they read for a frame (staged predictions per round). */
+  trees?: { ensemble: TreeEnsemble; inputs(frame: Frame): Float64Array };
 }
 
 /** Everything a check may read. */
@@ -115,6 +118,10 @@ export interface ValidationContext {
   /** The training rows, when given (drift, leakage, overfitting, label errors). */
   train?: Frame;
   yTrain?: Float64Array;
+  /**
+   * A sample of production inputs, when given (drift): the model's input columns, no target needed.
+   */
+  production?: Frame;
   /** The model under validation. */
   candidate: ValidationModel;
   /** The model it is compared with (the current champion), when given. */

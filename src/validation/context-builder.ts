@@ -25,6 +25,11 @@ export interface ValidationInputs {
   test: string;
   /** The training dataset version (drift, leakage, overfitting, label errors). */
   train?: string;
+  /**
+   * A dataset version sampled from production inputs (drift against it; the model's input columns
+   * are needed, the target is not).
+   */
+  production?: string;
   /** The model to compare with (e.g. `NAME@champion`). */
   baseline?: string;
   /** The target column (default: the test version's column of semantic type target). */
@@ -124,7 +129,28 @@ async function validationModel(
       task,
       classes,
     );
-  return { ref, predict, test: await predict(test), ...(train ? { train: await predict(train) } : {}) };
+  const trees = treesOf(predictor);
+  return {
+    ref,
+    predict,
+    test: await predict(test),
+    ...(train ? { train: await predict(train) } : {}),
+    ...(trees ? { trees } : {}),
+  };
+}
+
+/** The trees of a tree model and the matrix they read, when the predictor exposes both. */
+function treesOf(predictor: Predictor): ValidationModel['trees'] {
+  if (!predictor.treeEnsemble || !predictor.treeInputs) return undefined;
+  try {
+    const ensemble = predictor.treeEnsemble();
+    return {
+      ensemble,
+      inputs: (frame) => predictor.treeInputs!({ rows: frame.rows, columns: frame.columns }),
+    };
+  } catch {
+    return undefined; // a native model of a family without trees
+  }
 }
 
 /**
@@ -135,7 +161,7 @@ async function validationModel(
 export async function buildContext(
   inputs: ValidationInputs,
   deps: { data: DataService; models: ModelService },
-): Promise<{ ctx: ValidationContext; test: string; train: string | null }> {
+): Promise<{ ctx: ValidationContext; test: string; train: string | null; production: string | null }> {
   const { version: mv, predictor } = await deps.models.load(inputs.model);
   const task = predictor.metadata.task;
   if (task === 'ranking')
@@ -143,6 +169,7 @@ export async function buildContext(
   const classes = task === 'regression' ? undefined : (predictor.signature.classes ?? []);
   const test = await readFrame(deps.data, inputs.test);
   const train = inputs.train ? await readFrame(deps.data, inputs.train) : undefined;
+  const production = inputs.production ? await readFrame(deps.data, inputs.production) : undefined;
   const target = inputs.target ?? test.target;
   if (!target)
     throw bad(
@@ -166,6 +193,16 @@ export async function buildContext(
       throw bad(
         ref === test.ref ? 'test' : 'train',
         `${ref} lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that ${mv.name}@${mv.version} reads`,
+      );
+  }
+  if (production) {
+    const missing = predictor.signature.inputs
+      .filter((c) => c.required && !(c.name in production.frame.columns))
+      .map((c) => c.name);
+    if (missing.length)
+      throw bad(
+        'production',
+        `${production.ref} lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that ${mv.name}@${mv.version} reads`,
       );
   }
   const yTest = encodeTarget(test.frame.columns[target]!, task, classes, test.ref);
@@ -204,6 +241,7 @@ export async function buildContext(
       test: test.frame,
       yTest,
       ...(train ? { train: train.frame, yTrain: yTrain! } : {}),
+      ...(production ? { production: production.frame } : {}),
       candidate,
       ...(baseline ? { baseline } : {}),
       seed: inputs.seed ?? 0,
@@ -211,5 +249,6 @@ export async function buildContext(
     },
     test: test.ref,
     train: train?.ref ?? null,
+    production: production?.ref ?? null,
   };
 }

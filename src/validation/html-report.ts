@@ -153,6 +153,7 @@ export function reportToHtml(report: ValidationReport): string {
     ['Baseline', report.baseline ?? '–'],
     ['Test data', report.test],
     ['Training data', report.train ?? '–'],
+    ['Production sample', report.production ?? '–'],
     ['Task', report.task],
     ['Suite', report.suite],
     ['Started', report.startedAt],

@@ -42,6 +42,7 @@ export function reportToJUnit(report: ValidationReport): string {
     ['baseline', report.baseline ?? ''],
     ['test', report.test],
     ['train', report.train ?? ''],
+    ['production', report.production ?? ''],
     ['suite', report.suite],
     ['status', report.status],
   ];

@@ -20,6 +20,8 @@ export interface ValidationReport {
   /** Dataset versions used (`name@3`). */
   test: string;
   train: string | null;
+  /** The production sample compared with (drift), when one was given. */
+  production?: string | null;
   task: string;
   /** `fail` when a required check failed or errored; `warn` when anything else did not pass. */
   status: 'pass' | 'warn' | 'fail';
@@ -35,6 +37,7 @@ export interface ValidationReport {
 export interface ReportSources {
   test: string;
   train?: string | null;
+  production?: string | null;
 }
 
 /**
@@ -86,6 +89,7 @@ export async function runSuite(
     baseline: ctx.baseline?.ref ?? null,
     test: sources.test,
     train: sources.train ?? null,
+    production: sources.production ?? null,
     task: ctx.task,
     status: blocking ? 'fail' : warned ? 'warn' : 'pass',
     startedAt: new Date(started).toISOString(),

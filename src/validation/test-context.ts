@@ -13,7 +13,7 @@ import type {
 } from './check.js';
 
 /** A model as a function of a frame (class indices or values, and probabilities). */
-export type FrameModel = (frame: Frame) => FramePredictions;
+export type FrameModel = ((frame: Frame) => FramePredictions) & { trees?: ValidationModel['trees'] };
 
 /** A validation model from a function, with its predictions on `test` (and `train`). */
 export function modelOf(ref: string, fn: FrameModel, test: Frame, train?: Frame): ValidationModel {
@@ -22,6 +22,7 @@ export function modelOf(ref: string, fn: FrameModel, test: Frame, train?: Frame)
     predict: async (frame) => fn(frame),
     test: fn(test),
     ...(train ? { train: fn(train) } : {}),
+    ...(fn.trees ? { trees: fn.trees } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { TrackingService } from '../tracking/index.js';
 import { churnCsv } from '../training/search-fixture.js';
 import { TrainingService } from '../training/index.js';
 import { numberIn, readParams, statusOf, type ValidationCheck } from './check.js';
+import { driftCheck } from './checks/drift.js';
 import { fairnessCheck } from './checks/fairness.js';
 import { reportToJUnit } from './junit.js';
 import type { ValidationReport } from './runner.js';
@@ -54,7 +55,13 @@ const brokenCheck: ValidationCheck = {
   },
 };
 const regressionOnly: ValidationCheck = { ...brokenCheck, name: 'regression-only', tasks: ['regression'] };
-const checks = [accuracyCheck, brokenCheck, regressionOnly, fairnessCheck as unknown as ValidationCheck];
+const checks = [
+  accuracyCheck,
+  brokenCheck,
+  regressionOnly,
+  fairnessCheck as unknown as ValidationCheck,
+  driftCheck as unknown as ValidationCheck,
+];
 
 describe('validation suites, runs and reports', () => {
   let t: TestData;
@@ -148,6 +155,31 @@ describe('validation suites, runs and reports', () => {
     assert.match(xml, /<property name="fail" value="below 0\.99"\/>/);
   });
 
+  it('compares with a production sample given as a dataset version', async () => {
+    const job = await validate({
+      model: 'churn@1',
+      test: 'churn-test@1',
+      train: 'churn@1',
+      production: 'churn-test@1',
+      suite: { checks: ['drift'] },
+    });
+    assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
+    const { report } = job.result as ValidateResult;
+    assert.equal(report.production, 'churn-test@1');
+    const drift = report.results[0]!;
+    assert.deepEqual(
+      drift.tables.map((t) => t.title),
+      [
+        'Drift per feature, train vs test (drifted first)',
+        'Drift per feature, train vs production (drifted first)',
+      ],
+    );
+    assert.match(
+      reportToJUnit(report as ValidationReport),
+      /<property name="production" value="churn-test@1"\/>/,
+    );
+  });
+
   it('refuses bad specs and suites before anything runs', async () => {
     const refused = (spec: unknown, pattern: RegExp) =>
       assert.rejects(validation.start(spec, null), (err: unknown) => {
@@ -189,6 +221,14 @@ describe('validation suites, runs and reports', () => {
     await refused(
       { model: 'churn@1', test: 'thin@1', target: 'usage' },
       /thin@1 lacks the columns .*tenure.* that churn@1 reads/,
+    );
+    await refused(
+      { model: 'churn@1', test: 'churn-test@1', production: 'thin@1' },
+      /thin@1 lacks the columns .*tenure.* that churn@1 reads/,
+    );
+    await refused(
+      { model: 'churn@1', test: 'churn-test@1', production: 7 },
+      /production must be a non-empty string; got the number 7/,
     );
     await refused(
       { model: 'churn@1', test: 'churn-test@1', target: 'nope' },

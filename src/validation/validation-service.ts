@@ -40,7 +40,7 @@ export interface ValidationDeps {
   registry: RegistryService;
 }
 
-const known = ['model', 'test', 'train', 'baseline', 'target', 'seed', 'sampleSize', 'suite'];
+const known = ['model', 'test', 'train', 'production', 'baseline', 'target', 'seed', 'sampleSize', 'suite'];
 
 function checkSpec(spec: unknown): ValidateSpec {
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
@@ -65,7 +65,7 @@ function checkSpec(spec: unknown): ValidateSpec {
         `${k} must be a non-empty string; got ${describeValue(o[k])}`,
         { field: k },
       );
-  for (const k of ['train', 'baseline', 'target'] as const)
+  for (const k of ['train', 'production', 'baseline', 'target'] as const)
     if (o[k] !== undefined && (typeof o[k] !== 'string' || !o[k]))
       throw new LatheError(
         'INVALID_ARGUMENT',
@@ -132,6 +132,19 @@ export class ValidationService {
               { field: data === checked.test ? 'test' : 'train' },
             );
         }
+        if (checked.production) {
+          const v = await deps.data.version(checked.production);
+          const columns = v.columns.map((c) => c.name);
+          const missing = predictor.signature.inputs
+            .filter((c) => c.required && !columns.includes(c.name))
+            .map((c) => c.name);
+          if (missing.length)
+            throw new LatheError(
+              'INVALID_ARGUMENT',
+              `${v.ref} lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that ${ref} reads`,
+              { field: 'production' },
+            );
+        }
         // Columns the suite's parameters name (a protected attribute, a time column) must be in the test set.
         for (const entry of suite?.entries ?? []) {
           const check = this.checks.find((c) => c.name === entry.check)!;
@@ -178,10 +191,10 @@ export class ValidationService {
 
   async #run(spec: ValidateSpec, job: JobContext): Promise<ValidateResult> {
     job.progress({ phase: 'loading', message: `${spec.model} on ${spec.test}` });
-    const { ctx, test, train } = await buildContext(spec, this.deps);
+    const { ctx, test, train, production } = await buildContext(spec, this.deps);
     const suite: Suite =
       spec.suite !== undefined ? parseSuite(spec.suite, this.checks) : defaultSuite(ctx.task, this.checks);
-    const report = await runSuite(ctx, suite, this.checks, { test, train }, (i, total, check) => {
+    const report = await runSuite(ctx, suite, this.checks, { test, train, production }, (i, total, check) => {
       if (job.signal.aborted) throw job.signal.reason ?? new Error('cancelled');
       job.progress({ phase: 'checking', done: i, total, message: check });
     });

@@ -133,16 +133,21 @@ export function categoricalDrift(feature: string, a: Column, b: Column, p: Drift
 }
 
 /** Train-vs-test shares of the most drifted feature: histogram (numeric) or bars (categorical). */
-export function distributionChart(row: FeatureDrift, a: Column, b: Column): ChartData {
-  const title = `Train vs test: ${row.feature}${row.drifted ? '' : ' (most shifted; not drifted)'}`;
+export function distributionChart(
+  row: FeatureDrift,
+  a: Column,
+  b: Column,
+  labels: [string, string] = ['train', 'test'],
+): ChartData {
+  const title = `${labels[0][0]!.toUpperCase()}${labels[0].slice(1)} vs ${labels[1]}: ${row.feature}${row.drifted ? '' : ' (most shifted; not drifted)'}`;
   const series = (ca: number[], cb: number[]) => {
     const share = (c: number[]) => {
       const t = c.reduce((s, v) => s + v, 0) || 1;
       return c.map((v) => round(v / t));
     };
     return [
-      { name: 'train', values: share(ca) },
-      { name: 'test', values: share(cb) },
+      { name: labels[0], values: share(ca) },
+      { name: labels[1], values: share(cb) },
     ];
   };
   const na = numericValues(a);

@@ -114,14 +114,48 @@ describe('drift check', () => {
 
   it('samples beyond sampleSize and says so', async () => {
     const r = await run(frame(3000, 1), frame(2000, 2), {}, 500);
-    assert.deepEqual(r.sample, { rows: 500, of: 2000 });
+    assert.deepEqual(r.sample, { rows: 500, of: 3000 });
     assert.equal(r.status, 'pass', r.message);
   });
 
-  it('skips without a training set', async () => {
+  it('skips without a training set or a production sample', async () => {
     const r = await run(undefined, frame(100, 2));
     assert.equal(r.status, 'skip');
-    assert.match(r.message, /no training set/);
+    assert.match(r.message, /no training set or production sample/);
+  });
+
+  it('compares with a production sample: a shift only production shows is caught and named', async () => {
+    const ctx = { ...ctxOf(frame(2000, 1), frame(2000, 2)), production: frame(2000, 3, { shift: 1.5 }) };
+    const r = await driftCheck.run(ctx, driftCheck.parseParams({}));
+    assert.equal(r.status, 'warn', r.message);
+    assert.match(
+      r.message,
+      /^train vs test: no feature drifted among 5\. train vs production: 1 of 5 features drifted \(20%\): income/,
+    );
+    assert.deepEqual(
+      r.tables.map((t) => t.title),
+      [
+        'Drift per feature, train vs test (drifted first)',
+        'Drift per feature, train vs production (drifted first)',
+      ],
+    );
+    assert.equal(r.value, 0.2);
+    assert.ok(
+      r.charts.some((c) => c.title === 'Train vs production: income' && c.series[1]!.name === 'production'),
+    );
+    // Without a training set, the test set is the reference.
+    const alone = await driftCheck.run(
+      { ...ctxOf(undefined, frame(2000, 2)), production: frame(2000, 3, { newCity: 0.4 }) },
+      driftCheck.parseParams({}),
+    );
+    assert.match(alone.message, /^1 of 5 features drifted .*city/);
+    assert.match(alone.measure, /test vs production/);
+    // The same production sample as the test data: nothing drifts.
+    const same = await driftCheck.run(
+      { ...ctxOf(frame(2000, 1), frame(2000, 2)), production: frame(2000, 4) },
+      driftCheck.parseParams({}),
+    );
+    assert.equal(same.status, 'pass', same.message);
   });
 
   it('refuses bad parameters, naming them', () => {

@@ -5,7 +5,7 @@
  * Jensen–Shannon distance.
  */
 import { LatheError } from '../../core/index.js';
-import type { ChartData, CheckResult, ValidationCheck, ValidationContext } from '../check.js';
+import type { ChartData, CheckResult, Frame, ValidationCheck, ValidationContext } from '../check.js';
 import { integerIn, numberIn, readParams, statusOf } from '../check.js';
 import {
   categoricalDrift,
@@ -47,7 +47,7 @@ const PARAMS = {
 /** Feature distribution train vs test: the share of features that drifted. */
 export const driftCheck: ValidationCheck<DriftParams> = {
   name: 'drift',
-  title: 'Feature distribution: train vs test',
+  title: 'Feature distribution: train vs test (and production)',
   description:
     'Compares each input feature between the training and the test set: numeric features with the ' +
     'two-sample Kolmogorov–Smirnov test and the population stability index (PSI over training deciles), ' +
@@ -80,72 +80,53 @@ export const driftCheck: ValidationCheck<DriftParams> = {
     return p;
   },
   async run(ctx: ValidationContext, p: DriftParams): Promise<Omit<CheckResult, 'seconds'>> {
+    const pairs = comparisons(ctx);
     const head = {
       check: 'drift',
       title: this.title,
-      measure: 'share of features that drifted between train and test',
+      measure: `share of features that drifted (${pairs.length > 1 ? 'worst of ' : ''}${pairs.map((c) => c.name).join(', ') || 'train vs test'})`,
     };
-    if (!ctx.train)
+    if (pairs.length === 0)
       return {
         ...head,
         status: 'skip',
         value: null,
         threshold: null,
-        message: 'Skipped: no training set was given (pass --train to compare distributions).',
+        message:
+          'Skipped: no training set or production sample was given (pass --train, --production or both to compare distributions).',
         tables: [],
         charts: [],
       };
-    const train = ctx.train;
-    const trainIdx = sampleIndices(train.rows, ctx.sampleSize, ctx.seed);
-    const testIdx = sampleIndices(ctx.test.rows, ctx.sampleSize, ctx.seed + 1);
-    const rows: FeatureDrift[] = [];
-    const cols = new Map<string, [Column, Column]>();
-    for (const f of ctx.features) {
-      const ta = train.columns[f];
-      const tb = ctx.test.columns[f];
-      if (!ta || !tb) {
-        rows.push({
-          feature: f,
-          kind: 'categorical',
-          statistic: 'none',
-          value: null,
-          threshold: null,
-          ks: null,
-          pValue: null,
-          drifted: true,
-          score: Number.POSITIVE_INFINITY,
-          note: `column missing from ${ta ? 'test' : 'train'}`,
-        });
-        continue;
-      }
-      const a = takeColumn(ta, trainIdx);
-      const b = takeColumn(tb, testIdx);
-      cols.set(f, [a, b]);
-      const na = numericValues(a);
-      const nb = numericValues(b);
-      rows.push(na && nb ? numericDrift(f, na, nb, p) : categoricalDrift(f, a, b, p));
-    }
-    rows.sort((x, y) => Number(y.drifted) - Number(x.drifted) || y.score - x.score);
-    const drifted = rows.filter((r) => r.drifted);
-    const share = rows.length ? drifted.length / rows.length : 0;
     const threshold = { bad: 'above' as const, warn: 0, fail: p.maxDrifted };
-    const status = statusOf(share, threshold);
-    const named = drifted
-      .slice(0, 5)
-      .map(
-        (r) =>
-          `${r.feature} (${r.statistic === 'none' ? r.note : `${r.statistic.toUpperCase()} ${r.value}`})`,
-      )
-      .join(', ');
-    const message = drifted.length
-      ? `${drifted.length} of ${rows.length} features drifted (${Math.round(share * 100)}%): ${named}` +
-        `${drifted.length > 5 ? ', …' : ''}. ${status === 'fail' ? `More than ${Math.round(p.maxDrifted * 100)}% of features drifted.` : ''}`.trimEnd()
-      : `No feature drifted among ${rows.length}: every PSI <= ${p.psiFail}, JS distance < ${p.jsMinDistance} ` +
-        'or differences not significant.';
-    const charts: ChartData[] = [
-      {
+    const results = pairs.map((pair, i) => ({ pair, ...compare(ctx, pair, p, ctx.seed + 2 * i) }));
+    const worst = results.reduce((a, b) => (b.share > a.share ? b : a));
+    const status = statusOf(worst.share, threshold);
+    const message = results
+      .map(({ pair, rows, drifted, share }) => {
+        const named = drifted
+          .slice(0, 5)
+          .map(
+            (r) =>
+              `${r.feature} (${r.statistic === 'none' ? r.note : `${r.statistic.toUpperCase()} ${r.value}`})`,
+          )
+          .join(', ');
+        const which = pairs.length > 1 ? `${pair.name}: ` : '';
+        return drifted.length
+          ? `${which}${drifted.length} of ${rows.length} features drifted (${Math.round(share * 100)}%): ${named}${drifted.length > 5 ? ', …' : ''}.`
+          : `${which}${which ? 'n' : 'N'}o feature drifted among ${rows.length}.`;
+      })
+      .join(' ');
+    const tail =
+      status === 'fail'
+        ? ` More than ${Math.round(p.maxDrifted * 100)}% of features drifted.`
+        : worst.drifted.length === 0
+          ? ` Every PSI <= ${p.psiFail}, JS distance < ${p.jsMinDistance} or differences not significant.`
+          : '';
+    const charts: ChartData[] = [];
+    for (const { pair, rows, cols } of results) {
+      charts.push({
         kind: 'bar',
-        title: 'Drift statistic per feature',
+        title: `Drift statistic per feature: ${pair.name}`,
         xLabel: 'feature',
         yLabel: 'PSI (numeric) / JS distance (categorical)',
         labels: rows.map((r) => r.feature),
@@ -157,44 +138,105 @@ export const driftCheck: ValidationCheck<DriftParams> = {
           { name: 'PSI limit', value: p.psiFail, axis: 'y' },
           { name: 'JS limit', value: p.jsMinDistance, axis: 'y' },
         ],
-      },
-    ];
-    const top = rows.find((r) => cols.has(r.feature));
-    if (top) {
-      const [a, b] = cols.get(top.feature)!;
-      charts.push(distributionChart(top, a, b));
+      });
+      const top = rows.find((r) => cols.has(r.feature));
+      if (top) {
+        const [a, b] = cols.get(top.feature)!;
+        charts.push(distributionChart(top, a, b, pair.labels));
+      }
     }
-    const sampled = train.rows > ctx.sampleSize || ctx.test.rows > ctx.sampleSize;
+    const sizes = pairs.flatMap((c) => [c.reference.rows, c.current.rows]);
+    const largest = Math.max(...sizes);
     return {
       ...head,
       status,
-      value: round(share),
+      value: round(worst.share),
       threshold,
-      message,
-      tables: [
-        {
-          title: 'Drift per feature (drifted first)',
-          columns: ['feature', 'kind', 'statistic', 'value', 'threshold', 'ks', 'pValue', 'drifted', 'note'],
-          rows: rows.map((r) => [
-            r.feature,
-            r.kind,
-            r.statistic,
-            r.value,
-            r.threshold,
-            r.ks,
-            r.pValue,
-            r.drifted,
-            r.note,
-          ]),
-        },
-      ],
+      message: `${message}${tail}`.trim(),
+      tables: results.map(({ pair, rows }) => ({
+        title: `Drift per feature, ${pair.name} (drifted first)`,
+        columns: ['feature', 'kind', 'statistic', 'value', 'threshold', 'ks', 'pValue', 'drifted', 'note'],
+        rows: rows.map((r) => [
+          r.feature,
+          r.kind,
+          r.statistic,
+          r.value,
+          r.threshold,
+          r.ks,
+          r.pValue,
+          r.drifted,
+          r.note,
+        ]),
+      })),
       charts,
-      // The test side when it was sampled, otherwise the training side.
-      ...(sampled
-        ? {
-            sample: { rows: ctx.sampleSize, of: ctx.test.rows > ctx.sampleSize ? ctx.test.rows : train.rows },
-          }
-        : {}),
+      // The largest side when one was sampled.
+      ...(largest > ctx.sampleSize ? { sample: { rows: ctx.sampleSize, of: largest } } : {}),
     };
   },
 };
+
+/** Two frames compared: the reference (what the model learned from) and the current one. */
+interface Comparison {
+  name: string;
+  labels: [string, string];
+  reference: Frame;
+  current: Frame;
+}
+
+/** Train vs test, and vs the production sample (from train, or from test when there is no train). */
+function comparisons(ctx: ValidationContext): Comparison[] {
+  const out: Comparison[] = [];
+  if (ctx.train)
+    out.push({ name: 'train vs test', labels: ['train', 'test'], reference: ctx.train, current: ctx.test });
+  if (ctx.production) {
+    const [reference, label] = ctx.train ? [ctx.train, 'train'] : [ctx.test, 'test'];
+    out.push({
+      name: `${label} vs production`,
+      labels: [label, 'production'],
+      reference,
+      current: ctx.production,
+    });
+  }
+  return out;
+}
+
+/** Per-feature drift of one comparison, drifted features first. */
+function compare(
+  ctx: ValidationContext,
+  pair: Comparison,
+  p: DriftParams,
+  seed: number,
+): { rows: FeatureDrift[]; drifted: FeatureDrift[]; share: number; cols: Map<string, [Column, Column]> } {
+  const refIdx = sampleIndices(pair.reference.rows, ctx.sampleSize, seed);
+  const curIdx = sampleIndices(pair.current.rows, ctx.sampleSize, seed + 1);
+  const rows: FeatureDrift[] = [];
+  const cols = new Map<string, [Column, Column]>();
+  for (const f of ctx.features) {
+    const ta = pair.reference.columns[f];
+    const tb = pair.current.columns[f];
+    if (!ta || !tb) {
+      rows.push({
+        feature: f,
+        kind: 'categorical',
+        statistic: 'none',
+        value: null,
+        threshold: null,
+        ks: null,
+        pValue: null,
+        drifted: true,
+        score: Number.POSITIVE_INFINITY,
+        note: `column missing from ${ta ? pair.labels[1] : pair.labels[0]}`,
+      });
+      continue;
+    }
+    const a = takeColumn(ta, refIdx);
+    const b = takeColumn(tb, curIdx);
+    cols.set(f, [a, b]);
+    const na = numericValues(a);
+    const nb = numericValues(b);
+    rows.push(na && nb ? numericDrift(f, na, nb, p) : categoricalDrift(f, a, b, p));
+  }
+  rows.sort((x, y) => Number(y.drifted) - Number(x.drifted) || y.score - x.score);
+  const drifted = rows.filter((r) => r.drifted);
+  return { rows, drifted, share: rows.length ? drifted.length / rows.length : 0, cols };
+}

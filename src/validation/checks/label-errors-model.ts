@@ -5,7 +5,7 @@
  */
 import { LatheError } from '../../core/index.js';
 import { type FittedModel, type Matrix, modelFamily } from '../../ml/index.js';
-import { type Frame, numberIn, type ValidationContext } from '../check.js';
+import type { Frame, ValidationContext } from '../check.js';
 import { sampleIndices } from './frame-tools.js';
 
 /** Ascending row indices: all `n` rows, or `size` of them drawn without replacement (seeded). */

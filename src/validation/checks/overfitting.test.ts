@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SeededRandom } from '../../ml/index.js';
+import { modelFamily, SeededRandom } from '../../ml/index.js';
 import type { Frame, FramePredictions, ValidationTask } from '../check.js';
 import { binaryFromScores, contextOf } from '../test-context.js';
 import { overfittingCheck } from './overfitting.js';
@@ -51,6 +51,35 @@ const honest = () => (f: Frame) => {
   const x2 = f.columns.x2 as Float64Array;
   return binaryFromScores(Array.from(x1, (v, i) => 1 / (1 + Math.exp(-(4 * v + 2 * x2[i]!)))));
 };
+
+/** A native GBDT fitted on the frame's x1, x2 with noisy labels; its trees exposed as a tree model is. */
+function gbdtModel(train: Frame, params: Record<string, unknown>): (f: Frame) => FramePredictions {
+  const rng = new SeededRandom(9);
+  const matrix = (f: Frame) => {
+    const x1 = f.columns.x1 as Float64Array;
+    const x2 = f.columns.x2 as Float64Array;
+    const data = new Float64Array(f.rows * 2);
+    for (let i = 0; i < f.rows; i++) {
+      data[2 * i] = x1[i]!;
+      data[2 * i + 1] = x2[i]!;
+    }
+    return { data, rows: f.rows, cols: 2 };
+  };
+  const y = Float64Array.from(train.columns.label as Float64Array, (v) => (rng.uniform() < 0.25 ? 1 - v : v));
+  const model = modelFamily('gbdt').fit(
+    matrix(train),
+    y,
+    { seed: 1, ...params },
+    { task: 'binary', classes: 2 },
+  );
+  const fn = (f: Frame): FramePredictions => {
+    const p = model.predictProba!(matrix(f));
+    return { y: model.predict(matrix(f)), proba: p.data };
+  };
+  return Object.assign(fn, {
+    trees: { ensemble: model.treeEnsemble!(), inputs: (f: Frame) => matrix(f).data },
+  });
+}
 
 const run = async (ctx: ReturnType<typeof context>, raw: Record<string, unknown> = {}) =>
   overfittingCheck.run(ctx, overfittingCheck.parseParams(raw));
@@ -115,6 +144,41 @@ describe('overfitting check', () => {
       { learningCurve: false },
     );
     assert.equal(ok.status, 'pass', ok.message);
+  });
+
+  it('finds boosting rounds past the test optimum of a boosted model, and not when there are none', async () => {
+    // Noisy labels (25% flipped), deep trees and a high learning rate: test AUC peaks early.
+    const boosted = (params: Record<string, unknown>) => (train: Frame) => gbdtModel(train, params);
+    const noisy = (task: ValidationTask) => {
+      const ctx = context(
+        task,
+        boosted({ rounds: 150, learningRate: 0.5, maxDepth: 6, minChildWeight: 0.01 }),
+      );
+      return ctx;
+    };
+    const over = await run(noisy('binary'), { learningCurve: false });
+    const table = over.tables.find((t) => t.title.startsWith('Test roc_auc by boosting round'));
+    assert.ok(table, over.message);
+    const [bestRound, , lastRound] = table.rows[0] as number[];
+    assert.equal(lastRound, 150);
+    assert.ok(bestRound! < 100, `best round ${bestRound}`);
+    assert.match(over.message, /peaks at boosting round \d+ .* retrain with about \d+ rounds/);
+    assert.notEqual(over.status, 'pass');
+    assert.ok(over.charts.some((c) => c.xLabel === 'boosting round' && c.x!.length > 10));
+    // Without a training set the rounds curve still runs and warns.
+    const ctx = noisy('binary');
+    const alone = await overfittingCheck.run({ ...ctx, train: undefined }, overfittingCheck.parseParams({}));
+    assert.equal(alone.status, 'warn', alone.message);
+    assert.match(alone.message, /No training set was given, so no train\/test gap\. Test roc_auc peaks/);
+    // A gentle model keeps improving to its last round.
+    const gentle = await run(context('binary', boosted({ rounds: 30, learningRate: 0.05, maxDepth: 2 })), {
+      learningCurve: false,
+    });
+    assert.doesNotMatch(gentle.message, /peaks at boosting round/);
+    assert.match(gentle.message, /by boosting round: best/);
+    // Turned off, no curve.
+    const off = await run(noisy('binary'), { learningCurve: false, roundsCurve: false });
+    assert.ok(!off.tables.some((t) => t.title.includes('boosting round')));
   });
 
   it('skips without a training set', async () => {

@@ -1,7 +1,8 @@
 /**
  * The `overfitting` check: the gap between the candidate's training and test metric (overfitting),
  * both metrics below a floor (underfitting), and a learning curve — a small model refitted on
- * growing shares of the training rows and scored on the test rows.
+ * growing shares of the training rows and scored on the test rows — and, for boosted models, the
+ * test metric by boosting round: rounds past the optimum.
  */
 import { LatheError } from '../../core/index.js';
 import { SeededRandom } from '../../ml/index.js';
@@ -18,6 +19,8 @@ import {
   type ValidationCheck,
   type ValidationContext,
 } from '../check.js';
+import { sampleIndices } from './frame-tools.js';
+import { pastOptimum, type RoundsCurve, roundsCurve } from './overfitting-rounds.js';
 import { pick } from './performance-metrics.js';
 import { familyName, fitSmall, matrixOf, numericFeatures, sampleRows } from './label-errors-model.js';
 import {
@@ -42,6 +45,9 @@ export interface OverfittingParams extends Record<string, unknown> {
   shares: number[];
   model: string;
   rounds: number;
+  roundsCurve: boolean;
+  roundsSlack: number;
+  roundsTolerance: number | null;
 }
 
 const NAME = 'overfitting';
@@ -134,6 +140,18 @@ export const overfittingCheck: ValidationCheck<OverfittingParams> = {
     },
     model: { help: 'the model family of the learning curve (default gbdt)', default: 'gbdt' },
     rounds: { help: 'boosting rounds of the learning-curve gbdt (default 50)', default: 50 },
+    roundsCurve: {
+      help: 'boosted models: chart the test metric by boosting round and warn on rounds past its optimum (default true)',
+      default: true,
+    },
+    roundsSlack: {
+      help: 'share of the rounds that may follow the best one before it counts (default 0.2)',
+      default: 0.2,
+    },
+    roundsTolerance: {
+      help: 'how much worse the last round must score than the best to warn (default 0.005 for scores, 1% relative for errors)',
+      default: null,
+    },
   },
   parseParams(raw) {
     return readParams<OverfittingParams>(NAME, this.params, raw, {
@@ -156,6 +174,12 @@ export const overfittingCheck: ValidationCheck<OverfittingParams> = {
       },
       model: familyName,
       rounds: integerIn(1, 1000),
+      roundsCurve: (v) => {
+        if (typeof v !== 'boolean') throw new Error(`must be true or false; got ${JSON.stringify(v)}`);
+        return v;
+      },
+      roundsSlack: numberIn(0, 1),
+      roundsTolerance: nullable(numberIn(0, 1e9)),
     });
   },
   async run(ctx: ValidationContext, p: OverfittingParams): Promise<Omit<CheckResult, 'seconds'>> {
@@ -179,15 +203,34 @@ export const overfittingCheck: ValidationCheck<OverfittingParams> = {
       measure: `train − test gap of ${metric}${relative ? ' (relative)' : ''}`,
       threshold,
     };
-    if (!ctx.train || !ctx.yTrain || !trainPred)
+    const rounds = p.roundsCurve
+      ? roundsCurve(ctx, metric, sampleIndices(ctx.test.rows, ctx.sampleSize, ctx.seed + 11))
+      : null;
+    const past =
+      rounds && typeof rounds !== 'string'
+        ? pastOptimum(rounds, metric, p.roundsSlack, p.roundsTolerance ?? (relative ? 0.01 : 0.005))
+        : false;
+    if (!ctx.train || !ctx.yTrain || !trainPred) {
+      if (!rounds || typeof rounds === 'string')
+        return {
+          ...base,
+          status: 'skip',
+          value: null,
+          message: 'No training set was given: the train/test gap needs one.',
+          tables: [],
+          charts: [],
+        };
+      const shown = roundsReport(rounds, metric, past);
       return {
         ...base,
-        status: 'skip',
+        status: past ? 'warn' : 'pass',
         value: null,
-        message: 'No training set was given: the train/test gap needs one.',
-        tables: [],
-        charts: [],
+        message: `No training set was given, so no train/test gap. ${shown.message}`,
+        tables: [shown.table],
+        charts: [shown.chart],
+        ...(ctx.test.rows > rounds.rows ? { sample: { rows: rounds.rows, of: ctx.test.rows } } : {}),
       };
+    }
     const k = ctx.task === 'regression' ? 0 : Math.max(ctx.classes?.length ?? 2, 2);
     const trainScore = score(metric, ctx.yTrain, trainPred, k);
     const testScore = score(metric, ctx.yTest, ctx.candidate.test, k);
@@ -257,6 +300,13 @@ export const overfittingCheck: ValidationCheck<OverfittingParams> = {
         if (ctx.train.rows > ctx.sampleSize) sample = { rows: ctx.sampleSize, of: ctx.train.rows };
       }
     }
+    if (rounds && typeof rounds !== 'string') {
+      const shown = roundsReport(rounds, metric, past);
+      words.push(shown.message);
+      tables.push(shown.table);
+      charts.push(shown.chart);
+      if (past && status === 'pass') status = 'warn';
+    } else if (typeof rounds === 'string' && ctx.candidate.trees) words.push(`(No rounds curve: ${rounds}.)`);
     return {
       ...base,
       status,
@@ -268,3 +318,34 @@ export const overfittingCheck: ValidationCheck<OverfittingParams> = {
     };
   },
 };
+
+/** The rounds curve as words, a table and a chart. */
+function roundsReport(
+  curve: RoundsCurve,
+  metric: GapMetric,
+  past: boolean,
+): { message: string; table: CheckTable; chart: ChartData } {
+  const { best, last } = curve;
+  const message = past
+    ? `Test ${metric} peaks at boosting round ${best.round} (${best.value.toFixed(4)}) and ends at round ${last.round} ` +
+      `(${last.value.toFixed(4)}): the last ${last.round - best.round} rounds fit noise of the training rows; retrain ` +
+      `with about ${best.round} rounds or early stopping on a validation set.`
+    : `Test ${metric} by boosting round: best ${best.value.toFixed(4)} at round ${best.round}, ${last.value.toFixed(4)} at the last round ${last.round}.`;
+  return {
+    message,
+    table: {
+      title: `Test ${metric} by boosting round`,
+      columns: ['best round', `best ${metric}`, 'last round', `last ${metric}`, 'test rows'],
+      rows: [[best.round, r4(best.value), last.round, r4(last.value), curve.rows]],
+    },
+    chart: {
+      kind: 'line',
+      title: `Test ${metric} by boosting round`,
+      xLabel: 'boosting round',
+      yLabel: metric,
+      x: curve.rounds,
+      series: [{ name: `test ${metric}`, values: curve.test.map(r4) }],
+      marks: [{ name: 'best round', value: best.round, axis: 'x' }],
+    },
+  };
+}

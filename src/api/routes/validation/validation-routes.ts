@@ -20,7 +20,7 @@ export const validationRoutes: FastifyPluginAsyncTypebox<{ validation: Validatio
           'The validation checks a suite can name, with their tasks and parameters (defaults included)',
         description:
           'Run a suite with `POST /api/v1/jobs` and `{"kind": "validate", "spec": {"model": "NAME@VERSION", "test": ' +
-          '"DATASET@V", "train": "DATASET@V", "baseline": "NAME@champion", "suite": {"checks": [...]}}}`; the job ' +
+          '"DATASET@V", "train": "DATASET@V", "production": "DATASET@V", "baseline": "NAME@champion", "suite": {"checks": [...]}}}`; the job ' +
           "answers the report and stores it on the model version's run.",
         response: {
           200: Type.Object({

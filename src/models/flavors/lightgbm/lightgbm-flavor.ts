@@ -138,6 +138,13 @@ export class LightgbmPredictor extends BasePredictor {
       );
   }
 
+  treeInputs(batch: InputBatch, options: ConformOptions = {}): Float64Array {
+    const conformed = conformBatch(this.signature, batch, options);
+    return this.categories
+      ? encodeCategories(this.signature, conformed, this.categories)
+      : conformedMatrix(this.signature, conformed);
+  }
+
   async predictBatch(batch: InputBatch, options: ConformOptions = {}): Promise<BatchPrediction> {
     const conformed = conformBatch(this.signature, batch, options);
     const x = this.categories

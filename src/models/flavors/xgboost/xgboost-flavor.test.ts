@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { LatheError } from '../../../core/index.js';
+import { rowsToBatch } from '../../conform.js';
 import { rawTreeOutputs, treeShap } from '../../../ml/index.js';
 import type { ModelSource } from '../flavor.js';
 import { runFlavorConformance } from '../flavor.conformance.js';
@@ -124,6 +125,9 @@ describe('xgboost flavor: the Predictor', () => {
       // TreeSHAP on the predictor's TreeEnsemble: XGBoost's pred_contribs (bias last).
       const ens = predictor.treeEnsemble!();
       const x = matrixOf(e);
+      // treeInputs: the matrix the trees read, built from the rows through the signature.
+      const inputs = predictor.treeInputs!(rowsToBatch(rowsOf(e, names)));
+      assert.deepEqual(Array.from(inputs), Array.from(x));
       const raw = rawTreeOutputs(ens, x, e.rows);
       for (const [i, v] of raw.entries())
         assert.ok(Math.abs(v - e.margin[i]!) <= 1e-5 * Math.max(1, Math.abs(e.margin[i]!)), `margin ${i}`);

@@ -140,6 +140,10 @@ export class XgboostPredictor extends BasePredictor {
     return { predictions: argmaxLabels(probabilities, rows, classes), probabilities, classes };
   }
 
+  treeInputs(batch: InputBatch, options: PredictOptions = {}): Float64Array {
+    return conformedMatrix(this.signature, conformBatch(this.signature, batch, options));
+  }
+
   /** The trees as a TreeEnsemble over the signature's inputs; its raw outputs are XGBoost's margins. */
   treeEnsemble(): TreeEnsemble {
     this.ensemble ??= xgbTreeEnsemble(this.model);

@@ -183,6 +183,11 @@ export function ReportPage() {
               <Fact label="Training data">
                 {report.train ? <code>{report.train}</code> : <span className="muted">none</span>}
               </Fact>
+              {report.production ? (
+                <Fact label="Production sample">
+                  <code>{report.production}</code>
+                </Fact>
+              ) : null}
               <Fact label="Suite">{report.suite}</Fact>
               <Fact label="Task">{report.task}</Fact>
               <Fact label="Started (UTC)">
