@@ -38,6 +38,8 @@ describe('lathe validate against a running server', { concurrency: 1 }, () => {
       'churn@1',
       '--test',
       'churn@1',
+      '--production',
+      'churn@1',
       '--suite',
       'release.yaml',
       '--junit',
@@ -53,6 +55,7 @@ describe('lathe validate against a running server', { concurrency: 1 }, () => {
     assert.match(run.stdout, /^report: runs:\/[0-9a-f]{32}\/validation\/job_\w+\/report\.json$/m);
     const html = readFileSync(path.join(t.dir, 'report.html'), 'utf8');
     assert.match(html, /Feature pipeline consistency/);
+    assert.match(html, /<dt>Production sample<\/dt><dd>churn@1<\/dd>/);
     assert.doesNotMatch(html, /https?:\/\//);
     const xml = readFileSync(path.join(t.dir, 'out.xml'), 'utf8');
     assert.match(xml, /<testsuites name="lathe validate" tests="2" failures="0" errors="0" skipped="0"/);
