@@ -306,6 +306,16 @@ export class ModelService {
     return { version, predictor: await loading };
   }
 
+  /**
+   * A fresh predictor of a registered version, outside the cache: the caller owns it and closes it
+   * (serving keeps the predictors it routes to, so cache evictions never close one under traffic).
+   */
+  async open(ref: string): Promise<{ version: ModelVersion; predictor: Predictor }> {
+    const version = await this.deps.registry.resolveModelRef(ref);
+    const pkg = await this.#read(version);
+    return { version, predictor: await loadPackage(pkg, await this.#loadOptions(pkg)) };
+  }
+
   /** Predicts rows (objects keyed by input column) with a registered version. */
   async predict(
     ref: string,

@@ -102,6 +102,7 @@ const toSubscription = (r: WebhooksTable): WebhookSubscription => ({
  */
 export class Webhooks {
   readonly #pending = new Set<Promise<void>>();
+  readonly #listeners = new Set<(event: WebhookEvent, data: Record<string, unknown>) => void>();
   readonly #abort = new AbortController();
   readonly #attempts: number;
   readonly #backoffMs: number;
@@ -197,8 +198,23 @@ export class Webhooks {
     });
   }
 
+  /**
+   * Calls `listener` with every event this process emits (serving follows aliases this way), after
+   * the write that caused it. Answers a function that removes the listener.
+   */
+  listen(listener: (event: WebhookEvent, data: Record<string, unknown>) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   /** Delivers `event` to every active subscriber in the background. Never throws. */
   emit(event: WebhookEvent, data: Record<string, unknown>): void {
+    for (const listener of this.#listeners)
+      try {
+        listener(event, data);
+      } catch (err) {
+        this.options.logger?.warn({ err, event }, 'registry event listener failed');
+      }
     const job = this.#deliverAll(event, data).catch((err: unknown) => {
       this.options.logger?.warn({ err, event }, 'webhook delivery failed');
     });

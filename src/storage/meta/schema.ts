@@ -37,6 +37,8 @@ export interface MetaSchema {
   registry_policies: RegistryPoliciesTable;
   model_version_validations: ModelVersionValidationsTable;
   model_version_approvals: ModelVersionApprovalsTable;
+  deployments: DeploymentsTable;
+  deployment_revisions: DeploymentRevisionsTable;
 }
 
 export interface MigrationsTable {
@@ -327,4 +329,26 @@ export interface ModelVersionApprovalsTable {
   decision: string;
   comment: string;
   created_at: number;
+}
+
+/** A serving deployment: its current spec (JSON) and revision, and runtime state (JSON). */
+export interface DeploymentsTable {
+  name: string;
+  spec: string;
+  revision: number;
+  /** JSON: `{ degraded: string[] }`, the model references marked degraded by hand or by a monitor. */
+  state: string;
+  created_at: number;
+  updated_at: number;
+  updated_by: string;
+}
+
+/** Every spec a deployment had, by revision (1, 2, …); `reason`: apply, traffic, promote, rollback. */
+export interface DeploymentRevisionsTable {
+  name: string;
+  revision: number;
+  spec: string;
+  reason: string;
+  created_at: number;
+  created_by: string;
 }

@@ -8,6 +8,7 @@ import { datasets } from './0006-datasets.js';
 import { dataChecks } from './0007-data-checks.js';
 import { jobs } from './0008-jobs.js';
 import { gates } from './0009-gates.js';
+import { deployments } from './0010-deployments.js';
 
 /**
  * Every migration, in version order. Append only: a released migration is never edited,
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   dataChecks,
   jobs,
   gates,
+  deployments,
 ];

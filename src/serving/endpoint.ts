@@ -1,0 +1,305 @@
+/**
+ * One deployment revision, running: its models resolved to versions, its traffic router, shadow
+ * models, fallback and latency budget. `predict` routes a request, answers from the fallback when
+ * the primary errors, refuses the rows, is too slow or is marked degraded, mirrors the request to
+ * shadow models after answering, gives each row a prediction ID and hands the records to the
+ * inference log. An endpoint is immutable: a new revision or a moved alias builds a new one, which
+ * the service swaps in atomically while requests in flight finish on the old one.
+ */
+import { randomUUID } from 'node:crypto';
+import { LatheError } from '../core/index.js';
+import type { BatchPrediction, InputBatch } from '../models/index.js';
+import type { DeploymentSpec } from './deployment-spec.js';
+import { type PooledModel, refusesInput } from './model-pool.js';
+import { TrafficRouter } from './router.js';
+import type { ServingMetrics } from './serving-metrics.js';
+import { type ShadowStats, shadowCompare } from './shadow.js';
+
+/** Why the fallback answered. */
+export type FallbackReason = 'error' | 'refused' | 'timeout' | 'degraded';
+
+/** A request as the endpoint sees it: rows by column. */
+export interface EndpointRequest {
+  batch: InputBatch;
+  /** The request's ID (from `X-Request-Id`, or made up), kept with every logged row. */
+  requestId: string;
+}
+
+/** What an endpoint answers. */
+export interface EndpointAnswer {
+  prediction: BatchPrediction;
+  /** The version that answered and the spec reference it was reached by. */
+  model: PooledModel;
+  ref: string;
+  /** Set when the fallback answered: why, and which reference it stood in for. */
+  fallback: { reason: FallbackReason; primary: string; message: string } | null;
+  /** One ID per row, in row order. */
+  predictionIds: string[];
+}
+
+/** A row of the inference log. */
+export interface InferenceRecord {
+  id: string;
+  /** Epoch milliseconds (UTC). */
+  timestamp: number;
+  endpoint: string;
+  /** `name@version` that predicted, and the spec reference that led to it. */
+  model: string;
+  ref: string;
+  requestId: string;
+  inputs: Record<string, unknown>;
+  prediction: unknown;
+  probabilities?: number[];
+  /** Fallback reason, when the fallback answered. */
+  fallback?: FallbackReason;
+  /** True for a shadow model's prediction (never returned to the caller). */
+  shadow?: boolean;
+  latencyMs: number;
+}
+
+/** What an endpoint reports to. */
+export interface EndpointHooks {
+  metrics: ServingMetrics;
+  /** Offers records to the inference log: never waits under the drop policy; a promise while the
+   * block policy waits for room. */
+  log: ((records: InferenceRecord[]) => undefined | Promise<void>) | null;
+  /** Shadow comparison counters by shadow reference (kept by the service across revisions). */
+  shadowStats: (ref: string) => ShadowStats;
+  random?: () => number;
+}
+
+const TIMEOUT = Symbol('timeout');
+
+function reasonOf(err: unknown): FallbackReason {
+  return refusesInput(err) ? 'refused' : 'error';
+}
+
+/** A running deployment revision. */
+export class Endpoint {
+  readonly name: string;
+  readonly router: TrafficRouter | null;
+  #inFlight = 0;
+  #idle: (() => void)[] = [];
+  readonly #random: () => number;
+
+  /**
+   * @param models every reference of the spec (routes, shadows, fallback) resolved and loaded.
+   */
+  constructor(
+    readonly spec: DeploymentSpec,
+    readonly revision: number,
+    readonly models: ReadonlyMap<string, PooledModel>,
+    readonly degraded: ReadonlySet<string>,
+    private readonly hooks: EndpointHooks,
+  ) {
+    this.name = spec.name;
+    this.#random = hooks.random ?? Math.random;
+    this.router = spec.models.length
+      ? new TrafficRouter({
+          routes: spec.models.map((m) => ({ key: m.model, weight: m.traffic })),
+          ...(spec.sticky ? { sticky: { field: spec.sticky } } : {}),
+          random: this.#random,
+        })
+      : null;
+  }
+
+  /** Requests being answered now. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Resolves once no request is in flight. */
+  idle(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** The versions this endpoint routes to, as `name@version`, by spec reference. */
+  versions(): Record<string, string> {
+    return Object.fromEntries([...this.models].map(([ref, m]) => [ref, m.key]));
+  }
+
+  /**
+   * Answers a request.
+   * @throws LatheError MODEL_INPUT_INVALID when the rows do not fit the model (and no fallback
+   *   takes them); the primary's error when it fails without a fallback.
+   */
+  async predict(req: EndpointRequest): Promise<EndpointAnswer> {
+    this.#inFlight++;
+    const started = performance.now();
+    try {
+      const answer = await this.#answer(req);
+      const seconds = (performance.now() - started) / 1000;
+      const { metrics } = this.hooks;
+      metrics.requests.inc({
+        endpoint: this.name,
+        model_version: answer.model.key,
+        outcome: answer.fallback ? 'fallback' : 'ok',
+      });
+      metrics.rows.inc({ endpoint: this.name, model_version: answer.model.key }, answer.prediction.rows);
+      metrics.duration.observe({ endpoint: this.name, model_version: answer.model.key }, seconds);
+      if (answer.fallback) metrics.fallbacks.inc({ endpoint: this.name, reason: answer.fallback.reason });
+      const logged = this.hooks.log?.(
+        this.#records(req, answer, answer.model, answer.prediction, seconds * 1000, false),
+      );
+      if (logged) await logged;
+      if (this.spec.shadow.length) this.#mirror(req, answer);
+      return answer;
+    } catch (err) {
+      this.hooks.metrics.errors.inc({
+        endpoint: this.name,
+        code: err instanceof LatheError ? err.code : 'INTERNAL',
+      });
+      throw err;
+    } finally {
+      if (--this.#inFlight === 0 && this.#idle.length) for (const f of this.#idle.splice(0)) f();
+    }
+  }
+
+  async #answer(req: EndpointRequest): Promise<EndpointAnswer> {
+    const ref = this.#pick(req.batch);
+    const primary = this.models.get(ref)!;
+    const call = { batch: req.batch, numericStrings: this.spec.numericStrings };
+    const fallback = this.spec.fallback;
+    if (fallback === null || fallback === ref) {
+      const prediction = await primary.predict(call);
+      return { prediction, model: primary, ref, fallback: null, predictionIds: ids(prediction.rows) };
+    }
+    if (this.degraded.has(ref)) return this.#fallback(req, ref, 'degraded', `${ref} is marked degraded`);
+    const running = primary.predict(call);
+    let result: BatchPrediction | typeof TIMEOUT;
+    try {
+      if (this.spec.latencyBudgetMs === null) result = await running;
+      else {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<typeof TIMEOUT>((resolve) => {
+          timer = setTimeout(() => resolve(TIMEOUT), this.spec.latencyBudgetMs!);
+        });
+        try {
+          result = await Promise.race([running, timeout]);
+        } finally {
+          clearTimeout(timer);
+        }
+      }
+    } catch (err) {
+      try {
+        return await this.#fallback(req, ref, reasonOf(err), (err as Error).message);
+      } catch (fallbackError) {
+        // The caller's rows fit neither: the primary's refusal says what was wrong.
+        throw refusesInput(fallbackError) ? err : fallbackError;
+      }
+    }
+    if (result === TIMEOUT) {
+      running.catch(() => {});
+      return this.#fallback(
+        req,
+        ref,
+        'timeout',
+        `${ref} did not answer within ${this.spec.latencyBudgetMs} ms`,
+      );
+    }
+    return { prediction: result, model: primary, ref, fallback: null, predictionIds: ids(result.rows) };
+  }
+
+  async #fallback(
+    req: EndpointRequest,
+    primary: string,
+    reason: FallbackReason,
+    message: string,
+  ): Promise<EndpointAnswer> {
+    const ref = this.spec.fallback!;
+    const model = this.models.get(ref)!;
+    const prediction = await model.predict({ batch: req.batch, numericStrings: this.spec.numericStrings });
+    return {
+      prediction,
+      model,
+      ref,
+      fallback: { reason, primary, message },
+      predictionIds: ids(prediction.rows),
+    };
+  }
+
+  /** The route of a request: by the sticky field of its first row, or at random by traffic share. */
+  #pick(batch: InputBatch): string {
+    const router = this.router;
+    if (!router) throw new LatheError('NOT_IMPLEMENTED', `deployment ${this.name} has no traffic split`);
+    if (!router.sticky) return router.pick();
+    const v = batch.rows > 0 ? batch.columns[router.sticky.field]?.[0] : undefined;
+    return router.pick({ stickyValue: typeof v === 'string' || typeof v === 'number' ? v : null });
+  }
+
+  /** Mirrors the request to the shadow models once the answer is on its way. */
+  #mirror(req: EndpointRequest, answer: EndpointAnswer): void {
+    for (const s of this.spec.shadow) {
+      if (s.traffic < 100 && this.#random() * 100 >= s.traffic) continue;
+      const model = this.models.get(s.model)!;
+      setImmediate(() => {
+        const started = performance.now();
+        model
+          .predict({ batch: req.batch, numericStrings: this.spec.numericStrings })
+          .then((p) => {
+            const { metrics } = this.hooks;
+            const disagreed = shadowCompare(this.hooks.shadowStats(s.model), answer.prediction, p, model.key);
+            metrics.shadow.inc({ endpoint: this.name, model_version: model.key }, p.rows);
+            if (disagreed)
+              metrics.shadowDisagreements.inc({ endpoint: this.name, model_version: model.key }, disagreed);
+            void this.hooks
+              .log?.(this.#records(req, answer, model, p, performance.now() - started, true))
+              ?.catch(() => {});
+          })
+          .catch((err: unknown) => {
+            this.hooks.shadowStats(s.model).errors++;
+            this.hooks.metrics.errors.inc({
+              endpoint: this.name,
+              code: `SHADOW_${err instanceof LatheError ? err.code : 'INTERNAL'}`,
+            });
+          });
+      });
+    }
+  }
+
+  /** Inference log rows of one prediction. */
+  #records(
+    req: EndpointRequest,
+    answer: EndpointAnswer,
+    model: PooledModel,
+    p: BatchPrediction,
+    latencyMs: number,
+    shadow: boolean,
+  ): InferenceRecord[] {
+    const now = Date.now();
+    const names = Object.keys(req.batch.columns);
+    const k = p.classes?.length ?? 0;
+    const out: InferenceRecord[] = new Array(p.rows);
+    for (let i = 0; i < p.rows; i++) {
+      const inputs: Record<string, unknown> = {};
+      for (const n of names) inputs[n] = req.batch.columns[n]![i] ?? null;
+      const value = p.predictions[i];
+      out[i] = {
+        id: shadow ? `${answer.predictionIds[i]}-shadow` : answer.predictionIds[i]!,
+        timestamp: now,
+        endpoint: this.name,
+        model: model.key,
+        ref: shadow
+          ? (this.spec.shadow.find((s) => this.models.get(s.model) === model)?.model ?? model.key)
+          : answer.ref,
+        requestId: req.requestId,
+        inputs,
+        prediction: typeof value === 'number' && Number.isNaN(value) ? null : value,
+        ...(p.probabilities && k
+          ? { probabilities: Array.from(p.probabilities.subarray(i * k, (i + 1) * k)) }
+          : {}),
+        ...(answer.fallback && !shadow ? { fallback: answer.fallback.reason } : {}),
+        ...(shadow ? { shadow: true } : {}),
+        latencyMs,
+      };
+    }
+    return out;
+  }
+}
+
+function ids(n: number): string[] {
+  const out: string[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = randomUUID();
+  return out;
+}
