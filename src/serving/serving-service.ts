@@ -302,7 +302,10 @@ export class ServingService {
   #shadowStats(endpoint: string, ref: string): ShadowStats {
     const key = `${endpoint}\u0000${ref}`;
     let s = this.#shadow.get(key);
-    if (!s) this.#shadow.set(key, (s = newShadowStats(ref)));
+    if (!s) {
+      s = newShadowStats(ref);
+      this.#shadow.set(key, s);
+    }
     return s;
   }
 
@@ -333,19 +336,19 @@ export class ServingService {
     }
     if (spec && !spec.logging.enabled) return undefined;
     let queued = 0;
-    let waits: Promise<void>[] | undefined;
+    const waits: Promise<void>[] = [];
     for (const r of records) {
       const offered = q.offer(r);
       if (offered === true) queued++;
       else if (offered !== false) {
         queued++;
-        (waits ??= []).push(offered);
+        waits.push(offered);
       }
     }
     if (queued) this.metrics.logged.inc({ endpoint: name, outcome: 'queued' }, queued);
     if (queued < records.length)
       this.metrics.logged.inc({ endpoint: name, outcome: 'dropped' }, records.length - queued);
-    return waits ? Promise.all(waits).then(() => undefined) : undefined;
+    return waits.length ? Promise.all(waits).then(() => undefined) : undefined;
   }
 
   /** Runs `fn` after every earlier operation on the same deployment. */
