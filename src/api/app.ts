@@ -12,7 +12,8 @@ import { AuthService } from '../auth/index.js';
 import { DataService, loadOrCreateSalt } from '../data/index.js';
 import { JobService } from '../jobs/index.js';
 import { ModelService } from '../models/index.js';
-import { BatchScoring } from '../serving/index.js';
+import { BatchScoring, ServingService } from '../serving/index.js';
+import { Registry } from 'prom-client';
 import { ValidationService } from '../validation/index.js';
 import { RegistryService } from '../registry/index.js';
 import { TrainingService } from '../training/index.js';
@@ -39,6 +40,9 @@ import { healthRoutes } from './routes/health/health-routes.js';
 import { jobRoutes } from './routes/jobs/job-routes.js';
 import { modelPackageRoutes } from './routes/models/model-package-routes.js';
 import { validationRoutes } from './routes/validation/validation-routes.js';
+import { deploymentRoutes } from './routes/serving/deployment-routes.js';
+import { endpointRoutes } from './routes/serving/endpoint-routes.js';
+import { oipRoutes } from './compat/oip/oip-routes.js';
 import { systemRoutes } from './routes/system/system-routes.js';
 import { runArtifactRoutes } from './routes/tracking/artifact-routes.js';
 import { trackingRoutes as nativeTrackingRoutes } from './routes/tracking/tracking-routes.js';
@@ -118,7 +122,8 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
 
   const auth = options.auth ?? new AuthService(meta);
   await app.register(errorsPlugin);
-  await app.register(metricsPlugin);
+  const metricsRegistry = new Registry();
+  await app.register(metricsPlugin, { registry: metricsRegistry });
   await app.register(authPlugin, { enabled: config.auth.enabled, auth });
   await app.register(openapiPlugin);
 
@@ -173,6 +178,15 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   new BatchScoring({ data, models, workRoot: path.join(config.dataDir, 'work', 'predict') }, jobs);
   const validation = new ValidationService({ data, models, tracking, registry }, jobs);
   await app.register(validationRoutes, { validation });
+  const serving = new ServingService(
+    { meta, audit: auth.audit, models, registry },
+    { metrics: metricsRegistry, logDir: path.join(config.dataDir, 'inference'), logger: app.log },
+  );
+  await serving.start();
+  app.addHook('onClose', async () => serving.close());
+  await app.register(deploymentRoutes, { serving });
+  await app.register(endpointRoutes, { serving });
+  await app.register(oipRoutes, { serving });
   const webDir = options.webDir ?? webDistDir;
   const uiBuilt = isUiBuilt(webDir);
   await app.register(webUiPlugin, { dir: webDir, built: uiBuilt });

@@ -11,8 +11,12 @@ import type { ApiTokensTable, MetaStore, UsersTable } from '../storage/meta/inde
 import { AuditLog } from './audit-log.js';
 import {
   allows,
+  canPredict,
   isPermission,
   isRole,
+  isTokenScope,
+  predictScopeEndpoint,
+  type TokenScope,
   type Permission,
   type Principal,
   permissions,
@@ -39,7 +43,7 @@ export interface ApiToken {
   name: string;
   /** The first characters of the secret, to tell tokens apart. */
   prefix: string;
-  scopes: Permission[];
+  scopes: TokenScope[];
   createdAt: string;
   expiresAt: string | null;
   lastUsedAt: string | null;
@@ -48,8 +52,8 @@ export interface ApiToken {
 
 export interface CreateTokenInput {
   name: string;
-  /** Defaults to every permission the owner's role holds. */
-  scopes?: Permission[];
+  /** Defaults to every permission the owner's role holds; `predict:NAME` limits a token to one endpoint. */
+  scopes?: TokenScope[];
   /** Epoch milliseconds; null or absent for no expiry. */
   expiresAt?: number | null;
   /** Owner; defaults to the caller. Only admins may name another user. */
@@ -164,12 +168,14 @@ export class AuthService {
     }
     const role = roleOf(row.role);
     const scopes = parseScopes(row.scopes);
+    const endpoints = scopes.map(predictScopeEndpoint).filter((e): e is string => e !== null);
     return {
       userId: row.user_id,
       userName: row.user_name,
       role,
       tokenId: row.id,
       permissions: rolePermissions[role].filter((p) => scopes.includes(p)),
+      ...(endpoints.length ? { endpoints } : {}),
     };
   }
 
@@ -234,18 +240,27 @@ export class AuthService {
     const ownerRole = roleOf(owner.role);
     const scopes = input.scopes ?? [...rolePermissions[ownerRole]];
     for (const s of scopes) {
-      if (!isPermission(s))
+      if (!isTokenScope(s))
         throw new LatheError(
           'INVALID_ARGUMENT',
-          `scope must be one of ${permissions.join(', ')}, got ${JSON.stringify(s)}`,
+          `scope must be one of ${permissions.join(', ')} or predict:ENDPOINT, got ${JSON.stringify(s)}`,
         );
-      if (!rolePermissions[ownerRole].includes(s)) {
+      const endpoint = predictScopeEndpoint(s);
+      if (endpoint !== null) {
+        if (owner.id === ctx.actor.userId && !canPredict(ctx.actor, endpoint))
+          throw new LatheError(
+            'PERMISSION_DENIED',
+            `a token cannot create a token with more scopes than its own: ${s} is not among its scopes`,
+          );
+        continue;
+      }
+      if (!rolePermissions[ownerRole].includes(s as Permission)) {
         throw new LatheError(
           'INVALID_ARGUMENT',
           `scope ${s} exceeds the role of ${owner.name} (${ownerRole} holds ${rolePermissions[ownerRole].join(', ')})`,
         );
       }
-      if (owner.id === ctx.actor.userId && !allows(ctx.actor, s)) {
+      if (owner.id === ctx.actor.userId && !allows(ctx.actor, s as Permission)) {
         throw new LatheError(
           'PERMISSION_DENIED',
           `a token cannot create a token with more scopes than its own: ${s} is not among ${ctx.actor.permissions.join(', ')}`,
@@ -322,7 +337,7 @@ export class AuthService {
   }
 }
 
-function newTokenRow(userId: string, name: string, scopes: Permission[], expiresAt: number | null) {
+function newTokenRow(userId: string, name: string, scopes: TokenScope[], expiresAt: number | null) {
   const secret = apiTokenPrefix + randomSecret(30);
   const row: ApiTokensTable = {
     id: newId('tok_'),
@@ -348,9 +363,9 @@ function checkName(name: unknown, what: string): void {
   }
 }
 
-function parseScopes(json: string): Permission[] {
+function parseScopes(json: string): TokenScope[] {
   const parsed = JSON.parse(json) as unknown;
-  return Array.isArray(parsed) ? parsed.filter(isPermission) : [];
+  return Array.isArray(parsed) ? parsed.filter(isTokenScope) : [];
 }
 
 const iso = (ms: number | null) => (ms === null ? null : isoTime(ms));

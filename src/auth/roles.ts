@@ -1,7 +1,26 @@
 /** What a route may require. `public` routes need no credentials. */
 export const permissions = ['read', 'write', 'admin'] as const;
 export type Permission = (typeof permissions)[number];
-export type RoutePermission = Permission | 'public';
+/**
+ * What a route requires: a permission, `public`, or `predict` (calling a serving endpoint: any
+ * token with `read`, or one scoped to that endpoint with `predict:NAME`; the route checks the name).
+ */
+export type RoutePermission = Permission | 'public' | 'predict';
+
+/** A token scope: a permission, or `predict:NAME` (may only call serving endpoint NAME). */
+export type TokenScope = Permission | `predict:${string}`;
+
+const endpointScope = /^predict:([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$/;
+
+/** The endpoint a `predict:NAME` scope names, or null for any other text. */
+export function predictScopeEndpoint(scope: unknown): string | null {
+  return typeof scope === 'string' ? (endpointScope.exec(scope)?.[1] ?? null) : null;
+}
+
+/** True for `read`, `write`, `admin` and `predict:NAME`. */
+export function isTokenScope(value: unknown): value is TokenScope {
+  return isPermission(value) || predictScopeEndpoint(value) !== null;
+}
 
 /** Roles, each a fixed set of permissions. */
 export const roles = ['viewer', 'editor', 'admin'] as const;
@@ -22,6 +41,8 @@ export interface Principal {
   tokenId: string | null;
   /** The token's scopes intersected with the role's permissions. */
   permissions: readonly Permission[];
+  /** Serving endpoints the token may call through `predict:NAME` scopes (besides `read`). */
+  endpoints?: readonly string[];
 }
 
 /** The principal used when auth is turned off on a loopback server. */
@@ -48,5 +69,12 @@ export function isPermission(value: unknown): value is Permission {
 
 /** True when `principal` holds `required`. */
 export function allows(principal: Principal, required: RoutePermission): boolean {
+  if (required === 'predict')
+    return principal.permissions.includes('read') || (principal.endpoints?.length ?? 0) > 0;
   return required === 'public' || principal.permissions.includes(required);
+}
+
+/** Whether `principal` may call serving endpoint `endpoint`. */
+export function canPredict(principal: Principal, endpoint: string): boolean {
+  return principal.permissions.includes('read') || (principal.endpoints ?? []).includes(endpoint);
 }

@@ -1,14 +1,14 @@
 import { type Command, InvalidArgumentError } from 'commander';
 
 import { metaStoreUri } from '../core/index.js';
-import { type ApiToken, type Permission, permissions } from '../sdk/index.js';
+import { type ApiToken, isTokenScope, type TokenScope } from '../sdk/index.js';
 import { addStoreOptions, clientFor, resolveConfig, wantsJson } from './context.js';
 import { printJson, printTable, shortTime } from './output.js';
 
-const collectScope = (value: string, previous: Permission[] = []): Permission[] => {
-  if (!permissions.includes(value as Permission))
-    throw new InvalidArgumentError(`expected read, write or admin, got "${value}"`);
-  return [...previous, value as Permission];
+const collectScope = (value: string, previous: TokenScope[] = []): TokenScope[] => {
+  if (!isTokenScope(value))
+    throw new InvalidArgumentError(`expected read, write, admin or predict:ENDPOINT, got "${value}"`);
+  return [...previous, value];
 };
 
 const positiveDays = (value: string): number => {
@@ -28,7 +28,7 @@ export function registerTokensCommand(program: Command): void {
       .description('create an API token; its secret is printed once')
       .option(
         '--scope <scope>',
-        'read, write or admin; repeat for several (default: all of the role)',
+        'read, write, admin, or predict:ENDPOINT (may only call that serving endpoint); repeat for several (default: all of the role)',
         collectScope,
       )
       .option('--expires-in-days <days>', 'expire after this many days (default: never)', positiveDays)
@@ -40,7 +40,7 @@ export function registerTokensCommand(program: Command): void {
   ).action(
     async (
       name: string,
-      o: { scope?: Permission[]; expiresInDays?: number; user?: string; local?: boolean },
+      o: { scope?: TokenScope[]; expiresInDays?: number; user?: string; local?: boolean },
       cmd: Command,
     ) => {
       const input = { name, scopes: o.scope, expiresInDays: o.expiresInDays, user: o.user };
@@ -95,7 +95,7 @@ export function tokenStatus(t: ApiToken): string {
 
 async function createLocal(
   cmd: Command,
-  input: { name: string; scopes?: Permission[]; expiresInDays?: number; user?: string },
+  input: { name: string; scopes?: TokenScope[]; expiresInDays?: number; user?: string },
 ) {
   const { config } = resolveConfig(cmd);
   // Loaded here, not at start-up: the other commands only talk HTTP.

@@ -1,7 +1,7 @@
 export { isErrorCode, type ErrorCode } from '../core/error-codes.js';
 export { isLatheError, LatheError } from '../core/errors.js';
 // The role and permission names, from the file that holds only them (the SDK runs in browsers).
-export { permissions, roles } from '../auth/roles.js';
+export { isTokenScope, permissions, roles } from '../auth/roles.js';
 export { LatheClient, type LatheClientOptions } from './lathe-client.js';
 export type * from './types.js';
 export { type ActiveRun, type RunSearch, type StartRunOptions, TrackingClient } from './tracking-client.js';

@@ -13,7 +13,7 @@ import type {
   ErrorBody,
   Health,
   Me,
-  Permission,
+  TokenScope,
   Role,
   SystemInfo,
   User,
@@ -108,7 +108,7 @@ export class LatheClient {
     /** Creates a token. The secret is in the answer once and never again. */
     create: (input: {
       name: string;
-      scopes?: Permission[];
+      scopes?: TokenScope[];
       expiresInDays?: number;
       user?: string;
     }): Promise<{ token: ApiToken; secret: string }> => this.request('POST', '/api/v1/tokens', input),

@@ -1,7 +1,7 @@
 // Wire types of the Lathe HTTP API (JSON; times are ISO-8601 UTC strings).
 // Type-only imports from the domain modules are erased at build time, so the SDK stays browser-safe.
 
-export type { ApiToken, AuditEvent, Permission, Role, User } from '../auth/index.js';
+export type { ApiToken, AuditEvent, Permission, Role, TokenScope, User } from '../auth/index.js';
 import type { Permission, Role } from '../auth/index.js';
 
 export interface Me {

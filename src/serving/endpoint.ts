@@ -23,6 +23,11 @@ export interface EndpointRequest {
   batch: InputBatch;
   /** The request's ID (from `X-Request-Id`, or made up), kept with every logged row. */
   requestId: string;
+  /**
+   * A version of the model to answer with (OIP's `/versions/{v}/infer`): the route serving that
+   * version, instead of the traffic split.
+   */
+  version?: number;
 }
 
 /** What an endpoint answers. */
@@ -157,7 +162,7 @@ export class Endpoint {
   }
 
   async #answer(req: EndpointRequest): Promise<EndpointAnswer> {
-    const ref = this.#pick(req.batch);
+    const ref = req.version === undefined ? this.#pick(req.batch) : this.#routeOfVersion(req.version);
     const primary = this.models.get(ref)!;
     const call = { batch: req.batch, numericStrings: this.spec.numericStrings };
     const fallback = this.spec.fallback;
@@ -226,6 +231,31 @@ export class Endpoint {
     if (!router.sticky) return router.pick();
     const v = batch.rows > 0 ? batch.columns[router.sticky.field]?.[0] : undefined;
     return router.pick({ stickyValue: typeof v === 'string' || typeof v === 'number' ? v : null });
+  }
+
+  /** The route (or fallback) serving `version`. */
+  #routeOfVersion(version: number): string {
+    const refs = [
+      ...this.spec.models.map((m) => m.model),
+      ...(this.spec.fallback ? [this.spec.fallback] : []),
+    ];
+    const ref = refs.find((r) => this.models.get(r)!.version === version);
+    if (ref === undefined)
+      throw new LatheError(
+        'NOT_FOUND',
+        `endpoint ${this.name} does not serve version ${version}; it serves ${refs.map((r) => this.models.get(r)!.key).join(', ')}`,
+        { version },
+      );
+    return ref;
+  }
+
+  /** The versions answering requests (routes and fallback), as numbers. */
+  servedVersions(): number[] {
+    const refs = [
+      ...this.spec.models.map((m) => m.model),
+      ...(this.spec.fallback ? [this.spec.fallback] : []),
+    ];
+    return [...new Set(refs.map((r) => this.models.get(r)!.version))];
   }
 
   /** Mirrors the request to the shadow models once the answer is on its way. */

@@ -6,8 +6,8 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
  * Prometheus metrics at `/metrics`: request counts and latency histograms per route template
  * (never per raw URL), and the process metrics (CPU, memory, event loop, GC).
  */
-export const metricsPlugin = fp(async (app: FastifyInstance) => {
-  const registry = new Registry();
+export const metricsPlugin = fp(async (app: FastifyInstance, opts: { registry?: Registry }) => {
+  const registry = opts.registry ?? new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
     name: 'lathe_http_requests_total',

@@ -1,10 +1,17 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AuthService } from '../../../auth/index.js';
+import type { AuthService, TokenScope } from '../../../auth/index.js';
 import { LatheError } from '../../../core/index.js';
 import { principalOf } from '../../plugins/auth.js';
 
 const Permission = Type.Union([Type.Literal('read'), Type.Literal('write'), Type.Literal('admin')]);
+/** A scope: a permission, or `predict:NAME` (the token may only call serving endpoint NAME). */
+const Scope = Type.Union([
+  Permission,
+  Type.TemplateLiteral('predict:${string}', {
+    description: 'predict:ENDPOINT — may only call that serving endpoint',
+  }),
+]);
 const Role = Type.Union([Type.Literal('viewer'), Type.Literal('editor'), Type.Literal('admin')]);
 const Time = Type.String({ format: 'date-time' });
 const NullableTime = Type.Union([Time, Type.Null()]);
@@ -23,7 +30,7 @@ const ApiToken = Type.Object({
   userName: Type.String(),
   name: Type.String(),
   prefix: Type.String(),
-  scopes: Type.Array(Permission),
+  scopes: Type.Array(Scope),
   createdAt: Time,
   expiresAt: NullableTime,
   lastUsedAt: NullableTime,
@@ -96,7 +103,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; enabled:
         body: Type.Object(
           {
             name: Name,
-            scopes: Type.Optional(Type.Array(Permission, { minItems: 1, maxItems: 3 })),
+            scopes: Type.Optional(Type.Array(Scope, { minItems: 1, maxItems: 32 })),
             expiresInDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650 })),
             user: Type.Optional(Name),
           },
@@ -111,7 +118,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; enabled:
       const created = await auth.createToken(
         {
           name,
-          scopes,
+          ...(scopes ? { scopes: scopes as TokenScope[] } : {}),
           userName: user,
           expiresAt: expiresInDays === undefined ? null : Date.now() + expiresInDays * 86_400_000,
         },
