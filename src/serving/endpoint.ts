@@ -13,6 +13,7 @@ import type { DeploymentSpec } from './deployment-spec.js';
 import { type PooledModel, refusesInput } from './model-pool.js';
 import { TrafficRouter } from './router.js';
 import type { ServingMetrics } from './serving-metrics.js';
+import type { LiveStats } from './live-stats.js';
 import { type ShadowStats, shadowCompare } from './shadow.js';
 
 /** Why the fallback answered. */
@@ -70,6 +71,8 @@ export interface EndpointHooks {
   log: ((records: InferenceRecord[]) => undefined | Promise<void>) | null;
   /** Shadow comparison counters by shadow reference (kept by the service across revisions). */
   shadowStats: (ref: string) => ShadowStats;
+  /** Per-second traffic for charts (kept by the service across revisions). */
+  live: LiveStats;
   random?: () => number;
 }
 
@@ -144,6 +147,7 @@ export class Endpoint {
       metrics.rows.inc({ endpoint: this.name, model_version: answer.model.key }, answer.prediction.rows);
       metrics.duration.observe({ endpoint: this.name, model_version: answer.model.key }, seconds);
       if (answer.fallback) metrics.fallbacks.inc({ endpoint: this.name, reason: answer.fallback.reason });
+      this.hooks.live.answered(answer.model.key, seconds, answer.fallback !== null);
       const logged = this.hooks.log?.(
         this.#records(req, answer, answer.model, answer.prediction, seconds * 1000, false),
       );
@@ -151,6 +155,7 @@ export class Endpoint {
       if (this.spec.shadow.length) this.#mirror(req, answer);
       return answer;
     } catch (err) {
+      this.hooks.live.failed();
       this.hooks.metrics.errors.inc({
         endpoint: this.name,
         code: err instanceof LatheError ? err.code : 'INTERNAL',

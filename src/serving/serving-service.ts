@@ -18,6 +18,7 @@ import { Endpoint, type EndpointAnswer, type EndpointRequest, type InferenceReco
 import { InferenceQueue } from './inference-queue.js';
 import { JsonlInferenceSink } from './inference-sink.js';
 import { ModelPool, type PooledModel } from './model-pool.js';
+import { LiveStats } from './live-stats.js';
 import { ServingMetrics } from './serving-metrics.js';
 import { newShadowStats, type ShadowReport, type ShadowStats, shadowReport } from './shadow.js';
 import { promoteSpec, rollbackTarget, trafficSpec } from './traffic.js';
@@ -68,6 +69,7 @@ export class ServingService {
   readonly #running = new Map<string, Running>();
   readonly #locks = new Map<string, Promise<unknown>>();
   readonly #shadow = new Map<string, ShadowStats>();
+  readonly #live = new Map<string, LiveStats>();
   readonly #queues = new Map<string, InferenceQueue<InferenceRecord>>();
   readonly #sink: JsonlInferenceSink<InferenceRecord> | null;
   #timer: NodeJS.Timeout | undefined;
@@ -270,6 +272,15 @@ export class ServingService {
     return d.spec.shadow.map((s) => shadowReport(s.model, this.#shadowStats(name, s.model)));
   }
 
+  /**
+   * The last `seconds` (at most 300) of an endpoint's traffic, one point per second: requests by
+   * version, errors, fallbacks, p50/p99 latency; and its inference log counters.
+   */
+  async live(name: string, seconds = 300) {
+    await this.store.get(name);
+    return { points: this.#liveOf(name).points(seconds), log: this.logStats(name) };
+  }
+
   /** Counters of each endpoint's inference log queue. */
   logStats(name: string) {
     return this.#queues.get(name)?.stats() ?? null;
@@ -299,6 +310,15 @@ export class ServingService {
     };
   }
 
+  #liveOf(name: string): LiveStats {
+    let s = this.#live.get(name);
+    if (!s) {
+      s = new LiveStats();
+      this.#live.set(name, s);
+    }
+    return s;
+  }
+
   #shadowStats(endpoint: string, ref: string): ShadowStats {
     const key = `${endpoint}\u0000${ref}`;
     let s = this.#shadow.get(key);
@@ -314,6 +334,7 @@ export class ServingService {
       metrics: this.metrics,
       log: this.#sink ? (records: InferenceRecord[]) => this.#log(records) : null,
       shadowStats: (ref: string) => this.#shadowStats(name, ref),
+      live: this.#liveOf(name),
       ...(this.options.random ? { random: this.options.random } : {}),
     };
   }

@@ -192,6 +192,21 @@ export const deploymentRoutes: FastifyPluginAsyncTypebox<{ serving: ServingServi
   );
 
   app.get(
+    '/api/v1/deployments/:name/live',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags,
+        summary:
+          'Live traffic, one point per second (oldest first): requests by model version, errors, fallbacks, p50/p99 latency in ms; and inference log counters',
+        params: Params,
+        querystring: Type.Object({ seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 300 })) }),
+      },
+    },
+    async (req) => serving.live(req.params.name, req.query.seconds),
+  );
+
+  app.get(
     '/api/v1/deployments/:name/shadow',
     {
       config: { permission: 'read' },

@@ -243,6 +243,11 @@ describe('serving API: deployments, native predict, MLflow invocations and the O
     assert.equal(fb.json().fallback.reason, 'degraded');
     assert.equal(fb.headers['x-lathe-fallback'], 'degraded');
     await call('PUT', '/api/v1/deployments/churn/degraded', { models: [] });
+    const live = (await call('GET', '/api/v1/deployments/churn/live?seconds=60')).json();
+    assert.equal(live.points.length, 60);
+    assert.ok(live.points.some((p: { fallbacks: number }) => p.fallbacks === 1));
+    assert.ok(live.points.reduce((n: number, p: { requests: number }) => n + p.requests, 0) > 5);
+    assert.ok(live.log.offered > 5, JSON.stringify(live.log));
     const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
     assert.match(metrics.body, /lathe_serving_fallbacks_total\{endpoint="churn",reason="degraded"\} 1/);
     assert.match(
