@@ -1,3 +1,4 @@
+import { registerDeployCommand } from './deploy-command.js';
 import { Command } from 'commander';
 import { version } from '../core/index.js';
 import { registerConfigCommand } from './config-command.js';
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   registerTrainCommands(program);
   registerPredictCommand(program);
   registerValidateCommand(program);
+  registerDeployCommand(program);
   registerJobsCommand(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();

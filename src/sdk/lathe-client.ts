@@ -1,5 +1,6 @@
 // The SDK imports only the error class from core (no Node built-ins), so it also runs in browsers.
 import { ModelsClient } from './models-client.js';
+import { ServingClient } from './serving-client.js';
 import { isErrorCode } from '../core/error-codes.js';
 import { LatheError } from '../core/errors.js';
 import { DataClient } from './data-client.js';
@@ -70,6 +71,9 @@ export class LatheClient {
 
   /** Models from any framework: import, package details, predictions by version. */
   readonly models = new ModelsClient(this.#transport);
+
+  /** Deployments (apply, traffic, promote, rollback) and predictions through their endpoints. */
+  readonly serving = new ServingClient(this.#transport);
 
   /** Datasets: versions (ingest by upload), profiles, rows and exports. */
   readonly data = new DataClient(this.#transport);

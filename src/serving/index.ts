@@ -25,4 +25,5 @@ export {
   parsePredictPayload,
 } from './payload.js';
 export type { ShadowReport } from './shadow.js';
+export type { LivePoint } from './live-stats.js';
 export { type DeploymentStatus, type ServingOptions, ServingService } from './serving-service.js';
