@@ -63,6 +63,8 @@ export interface CreateTokenInput {
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 /** How stale `last_used_at` may get before a request refreshes it (avoids a write per request). */
 const lastUsedResolutionMs = 60_000;
+/** How long an authenticated secret's principal is reused without asking the store again. */
+const principalCacheMs = 1000;
 
 type Context = { actor: Principal; requestId?: string | null };
 
@@ -77,6 +79,12 @@ type TokenLookup = Pick<ApiTokensTable, 'id' | 'scopes' | 'expires_at' | 'revoke
 /** Users, API tokens and the authentication of requests. Every change is written to the audit log. */
 export class AuthService {
   readonly audit: AuditLog;
+  /**
+   * Principals of recently seen secrets, for at most {@link principalCacheMs}: a busy endpoint
+   * must not cost a store query and a hash per request. Revoking a token through this service
+   * clears it at once; a change made elsewhere (another server, `--local`) applies within the TTL.
+   */
+  readonly #recent = new Map<string, { principal: Principal; until: number; expiresAt: number | null }>();
 
   constructor(private readonly store: MetaStore) {
     this.audit = new AuditLog(store);
@@ -139,6 +147,10 @@ export class AuthService {
         `the bearer token is not a Lathe API token (expected one starting with "${apiTokenPrefix}")`,
       );
     }
+    const cached = this.#recent.get(secret);
+    const now = Date.now();
+    if (cached && cached.until > now && (cached.expiresAt === null || cached.expiresAt > now))
+      return cached.principal;
     // Every authenticated request runs this: a fixed statement, no query building.
     const [row] = await this.store.query<TokenLookup>(
       this.store.db,
@@ -152,7 +164,6 @@ export class AuthService {
         'UNAUTHENTICATED',
         'the bearer token is unknown; create one with `lathe tokens create`',
       );
-    const now = Date.now();
     if (row.revoked_at !== null)
       throw new LatheError('TOKEN_REVOKED', `token ${row.id} was revoked at ${isoTime(row.revoked_at)}`);
     if (row.expires_at !== null && row.expires_at <= now) {
@@ -169,7 +180,7 @@ export class AuthService {
     const role = roleOf(row.role);
     const scopes = parseScopes(row.scopes);
     const endpoints = scopes.map(predictScopeEndpoint).filter((e): e is string => e !== null);
-    return {
+    const principal: Principal = {
       userId: row.user_id,
       userName: row.user_name,
       role,
@@ -177,6 +188,9 @@ export class AuthService {
       permissions: rolePermissions[role].filter((p) => scopes.includes(p)),
       ...(endpoints.length ? { endpoints } : {}),
     };
+    if (this.#recent.size >= 10_000) this.#recent.clear();
+    this.#recent.set(secret, { principal, until: now + principalCacheMs, expiresAt: row.expires_at });
+    return principal;
   }
 
   async createUser(input: { name: string; role: Role }, ctx: Context): Promise<User> {
@@ -322,6 +336,7 @@ export class AuthService {
     const revokedAt = Date.now();
     await this.store.transaction(async (trx) => {
       await trx.updateTable('api_tokens').set({ revoked_at: revokedAt }).where('id', '=', id).execute();
+      this.#recent.clear();
       await this.audit.record(
         {
           ...ctx,
@@ -333,6 +348,7 @@ export class AuthService {
         trx,
       );
     });
+    this.#recent.clear();
     return toToken({ ...row, revoked_at: revokedAt }, row.user_name);
   }
 }
