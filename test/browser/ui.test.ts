@@ -62,7 +62,7 @@ describe('web UI in a browser', { skip: browserSkip() }, () => {
     for (const built of ['Data', 'Experiments', 'Models']) {
       await nav.getByRole('link', { name: new RegExp(`^${built}`) }).waitFor();
     }
-    for (const area of ['Validation', 'Deployments', 'Monitoring']) {
+    for (const area of ['Validation', 'Monitoring']) {
       await nav.getByRole('link', { name: new RegExp(`^${area}`) }).click();
       await page.getByRole('heading', { level: 1, name: area }).waitFor();
       assert.equal(new URL(page.url()).pathname, `/${area.toLowerCase()}`);

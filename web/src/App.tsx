@@ -23,6 +23,8 @@ import { JobsListPage } from './pages/training/JobsListPage.js';
 import { NewTrainingPage } from './pages/training/NewTrainingPage.js';
 import { RunRedirect } from './pages/training/RunRedirect.js';
 import { ReportPage } from './pages/validation/ReportPage.js';
+import { DeploymentsListPage } from './pages/serving/DeploymentsListPage.js';
+import { EndpointPage } from './pages/serving/EndpointPage.js';
 import { SessionProvider, useSession } from './session.js';
 
 /** Areas without pages of their own show their empty state; built areas have explicit routes below. */
@@ -88,6 +90,10 @@ export function App() {
             <Route path="/training/jobs/:id" element={<JobPage />} />
             <Route path="/training/runs/:runId" element={<RunRedirect />} />
             <Route path="/training/*" element={<NotFoundPage />} />
+            <Route path="/serving" element={<DeploymentsListPage />} />
+            <Route path="/serving/:name" element={<EndpointPage />} />
+            <Route path="/serving/*" element={<NotFoundPage />} />
+            <Route path="/deployments/*" element={<Navigate to="/serving" replace />} />
             <Route path="/settings" element={<SettingsPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>

@@ -63,16 +63,10 @@ export const areas: Area[] = [
     ],
   },
   {
-    path: '/deployments',
-    label: 'Deployments',
+    path: '/serving',
+    built: true,
+    label: 'Serving',
     icon: 'deployments',
-    summary: 'Serving: models behind HTTP endpoints, rolled out safely.',
-    willHold: [
-      'Deployments with their model versions, replicas and health',
-      'Canary rollouts with traffic splits, fallbacks and inference graphs',
-      'Batch scoring jobs',
-      'Endpoints that speak the Open Inference Protocol',
-    ],
   },
   {
     path: '/monitoring',
