@@ -20,6 +20,7 @@
  *
  *   npx tsx bench/serve/serve.ts [--duration 15] [--connections 32] [--wrk-threads 1]
  *     [--peer-config auto|sync|w2t1|w2t4...] [--built] [--skip-peer] [--skip-lathe]
+ *     [--serve-workers 2]   (0: measure the lathe server process itself)
  *     [--spec '{"name":"bench","models":[...]}'] [--log-level warn] [--model-route]
  *
  * `--model-route` measures Lathe's registry predict route (`POST /api/v1/models/bench/versions/1/
@@ -236,7 +237,7 @@ if (!flag('--skip-lathe')) {
   // --model-route: the registry's predict route ({"rows": [...]}, no deployment), a baseline.
   const viaModel = flag('--model-route');
   const route = viaModel ? '/api/v1/models/bench/versions/1/predict' : '/api/v1/endpoints/bench/predict';
-  const predictUrl = `${base}${route}`;
+  let predictUrl = `${base}${route}`;
   const wrap = viaModel ? (r: Record<string, number>) => ({ rows: [r] }) : (r: Record<string, number>) => [r];
   let latheBodies = bodiesFile;
   let ready = viaModel;
@@ -275,8 +276,35 @@ if (!flag('--skip-lathe')) {
       if (!ready) console.log(`Lathe endpoint API not available: ${predictUrl} answered ${last}`);
     }
   }
+  // The serving setup measured: `lathe serve --workers N` beside the server on the same stores
+  // (the production shape), or with --serve-workers 0 the server process itself.
+  const serveWorkers = Number(opt('--serve-workers', '2'));
+  let serveChild: ReturnType<typeof start> | undefined;
+  if (ready && serveWorkers > 0 && !viaModel) {
+    const port = await freePort();
+    serveChild = start(
+      process.execPath,
+      [
+        ...cli,
+        'serve',
+        '--workers',
+        String(serveWorkers),
+        '--port',
+        String(port),
+        '--data-dir',
+        dataDir,
+        '--log-level',
+        logLevel,
+      ],
+      { cwd: root },
+    );
+    const serveBase = `http://127.0.0.1:${port}`;
+    await waitReady(`${serveBase}/healthz`, serveChild);
+    predictUrl = `${serveBase}${route}`;
+    console.log(`lathe: lathe serve --workers ${serveWorkers} at ${serveBase}`);
+  }
   if (ready) {
-    console.log(`lathe: measuring POST ${route}`);
+    console.log(`lathe: measuring POST ${predictUrl}`);
     const lathe = await sample(predictUrl, auth, 50, wrap);
     if (peerProbs.length > 0) {
       let maxDiff = 0;
@@ -286,9 +314,14 @@ if (!flag('--skip-lathe')) {
       figures.agreement = maxDiff;
     }
     const common = { url: predictUrl, bodies: latheBodies, token };
-    await runWrk({ ...common, connections, threads: wrkThreads, seconds: 5 }); // warm-up (JIT)
-    const max = await runWrk({ ...common, connections, threads: wrkThreads, seconds });
+    // Warm-up (JIT), then a pause: a closed-loop run at full speed leaves background work (the
+    // inference log queue, tens of thousands of records) that would land in the next run.
+    const settle = () => new Promise((r) => setTimeout(r, 5000));
+    await runWrk({ ...common, connections, threads: wrkThreads, seconds: 3 });
+    await settle();
     const fixed = await runFixedRate({ ...common, rate: fixedRate, seconds, connections: 64 });
+    const max = await runWrk({ ...common, connections, threads: wrkThreads, seconds });
+    await settle();
     let atPeerMultiple: FixedRateResult | undefined;
     // Not run when Lathe's maximum is clearly below that rate (the run would only build a queue).
     const multiple = figures.peer ? figures.peer.atSustainable.rate * 5 : 0;
@@ -303,8 +336,18 @@ if (!flag('--skip-lathe')) {
         seconds,
         connections: 64,
       });
-    figures.lathe = { label: viaModel ? 'Lathe model route' : 'Lathe endpoint', max, fixed, atPeerMultiple };
+    figures.lathe = {
+      label: viaModel
+        ? 'Lathe model route'
+        : serveChild
+          ? `Lathe endpoint (lathe serve, ${serveWorkers} workers)`
+          : 'Lathe endpoint (lathe server)',
+      max,
+      fixed,
+      atPeerMultiple,
+    };
   }
+  if (serveChild) await stop(serveChild);
   await stop(child);
 }
 

@@ -25,7 +25,7 @@ import type { BlobStore } from '../storage/blobs/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin, sendError, toErrorAnswer } from './plugins/errors.js';
-import { metricsPlugin } from './plugins/metrics.js';
+import { type MetricsPluginOptions, metricsPlugin } from './plugins/metrics.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { isUiBuilt, sendUiPage, wantsUiPage, webDistDir, webUiPlugin } from './plugins/web-ui.js';
 import { auditRoutes } from './routes/audit/audit-routes.js';
@@ -75,10 +75,12 @@ export type LatheApp = FastifyInstance<
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * Builds the HTTP application without listening: every module's routes under `/api/v1`, the UI at
- * `/`, probes, metrics and the OpenAPI document. Call `listen()` on the result, or `inject()` in tests.
+ * The part every Lathe HTTP process shares: the Fastify instance (request IDs, body limit, error
+ * bodies, graceful close), the error, metrics and auth plugins, the OpenAPI document and the probes.
  */
-export async function buildApp(options: AppOptions): Promise<LatheApp> {
+export async function createCoreApp(
+  options: AppOptions & { metrics?: MetricsPluginOptions },
+): Promise<{ app: LatheApp; auth: AuthService; metricsRegistry: Registry }> {
   const { config, meta, blobs } = options;
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
@@ -122,8 +124,8 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
 
   const auth = options.auth ?? new AuthService(meta);
   await app.register(errorsPlugin);
-  const metricsRegistry = new Registry();
-  await app.register(metricsPlugin, { registry: metricsRegistry });
+  const metricsRegistry = options.metrics?.registry ?? new Registry();
+  await app.register(metricsPlugin, { ...options.metrics, registry: metricsRegistry });
   await app.register(authPlugin, { enabled: config.auth.enabled, auth });
   await app.register(openapiPlugin);
 
@@ -133,6 +135,16 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
       { name: 'blobs', check: () => blobs.ping() },
     ],
   });
+  return { app, auth, metricsRegistry };
+}
+
+/**
+ * Builds the HTTP application without listening: every module's routes under `/api/v1`, the UI at
+ * `/`, probes, metrics and the OpenAPI document. Call `listen()` on the result, or `inject()` in tests.
+ */
+export async function buildApp(options: AppOptions): Promise<LatheApp> {
+  const { config, meta, blobs } = options;
+  const { app, auth, metricsRegistry } = await createCoreApp(options);
   await app.register(systemRoutes, {
     authEnabled: config.auth.enabled,
     metaStore: meta.dialect,

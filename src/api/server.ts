@@ -10,7 +10,8 @@ import {
 } from '../core/index.js';
 import { openBlobStore } from '../storage/blobs/index.js';
 import { openMetaStore } from '../storage/meta/index.js';
-import { buildApp, type LatheApp } from './app.js';
+import { type AppOptions, buildApp, type LatheApp } from './app.js';
+import { buildServingApp, type ServingAppOptions } from './serving-app.js';
 
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
@@ -32,7 +33,14 @@ export interface RunningServer {
  * Opens the stores (running migrations), creates the first admin on an empty store, builds the app
  * and listens. Refuses to start without auth on a non-loopback address.
  */
-export async function startServer(config: LatheConfig, logger: Logger): Promise<RunningServer> {
+export async function startServer(
+  config: LatheConfig,
+  logger: Logger,
+  options: {
+    /** Builds a serving-only app (`lathe serve`) instead of the full one; no first admin is made. */
+    serving?: Omit<ServingAppOptions, keyof AppOptions>;
+  } = {},
+): Promise<RunningServer> {
   if (!config.auth.enabled && !isLoopback(config.server.host)) {
     throw new LatheError(
       'AUTH_REQUIRED_OFF_LOOPBACK',
@@ -52,8 +60,11 @@ export async function startServer(config: LatheConfig, logger: Logger): Promise<
   };
   try {
     const auth = new AuthService(meta);
-    const adminToken = config.auth.enabled ? ((await auth.bootstrapAdmin())?.secret ?? null) : null;
-    const app = await buildApp({ config, meta, blobs, logger, auth });
+    const adminToken =
+      config.auth.enabled && !options.serving ? ((await auth.bootstrapAdmin())?.secret ?? null) : null;
+    const app = options.serving
+      ? await buildServingApp({ config, meta, blobs, logger, auth, ...options.serving })
+      : await buildApp({ config, meta, blobs, logger, auth });
     await app.listen({ host: config.server.host, port: config.server.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;

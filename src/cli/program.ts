@@ -1,4 +1,5 @@
 import { registerDeployCommand } from './deploy-command.js';
+import { registerServeCommand } from './serve-command.js';
 import { Command } from 'commander';
 import { version } from '../core/index.js';
 import { registerConfigCommand } from './config-command.js';
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerPredictCommand(program);
   registerValidateCommand(program);
   registerDeployCommand(program);
+  registerServeCommand(program);
   registerJobsCommand(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();

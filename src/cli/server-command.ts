@@ -49,7 +49,7 @@ export function registerServerCommand(program: Command): void {
   );
 }
 
-function installShutdown(
+export function installShutdown(
   close: () => Promise<void>,
   timeoutMs: number,
   logger: ReturnType<typeof createLogger>,

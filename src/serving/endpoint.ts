@@ -9,7 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { LatheError } from '../core/index.js';
 import type { BatchPrediction, InputBatch } from '../models/index.js';
-import type { DeploymentSpec } from './deployment-spec.js';
+import type { DeploymentSpec, GraphSpec } from './deployment-spec.js';
+import { runGraph } from './graph.js';
 import { type PooledModel, refusesInput } from './model-pool.js';
 import { TrafficRouter } from './router.js';
 import type { ServingMetrics } from './serving-metrics.js';
@@ -31,12 +32,20 @@ export interface EndpointRequest {
   version?: number;
 }
 
+/** Who answered: a model version (`name@version`), or a graph (`graph:KIND`, the revision). */
+export interface AnswerModel {
+  key: string;
+  version: number;
+}
+
 /** What an endpoint answers. */
 export interface EndpointAnswer {
   prediction: BatchPrediction;
-  /** The version that answered and the spec reference it was reached by. */
-  model: PooledModel;
+  /** The version that answered and the spec reference it was reached by (`graph` for a graph). */
+  model: AnswerModel;
   ref: string;
+  /** Graphs: the versions that took part, and (switch) the one that answered each row. */
+  graph?: { models: string[]; rowModels?: string[] };
   /** Set when the fallback answered: why, and which reference it stood in for. */
   fallback: { reason: FallbackReason; primary: string; message: string } | null;
   /** One ID per row, in row order. */
@@ -77,6 +86,17 @@ export interface EndpointHooks {
 }
 
 const TIMEOUT = Symbol('timeout');
+
+/** What the primary (a model or a graph) answered. */
+type Primary = Pick<EndpointAnswer, 'prediction' | 'model' | 'graph'>;
+
+/** Every model reference a graph names. */
+function graphRefs(graph: GraphSpec): string[] {
+  if (graph.kind === 'sequence') return graph.steps.map((s) => s.model);
+  if (graph.kind === 'parallel')
+    return [...graph.members.map((m) => m.model), ...(graph.stacker ? [graph.stacker] : [])];
+  return [...graph.cases.map((c) => c.model), graph.default];
+}
 
 function reasonOf(err: unknown): FallbackReason {
   return refusesInput(err) ? 'refused' : 'error';
@@ -166,18 +186,44 @@ export class Endpoint {
     }
   }
 
-  async #answer(req: EndpointRequest): Promise<EndpointAnswer> {
+  /** The primary answer of a request: the graph, or the routed model. */
+  #primary(req: EndpointRequest): { ref: string; degraded: boolean; run: () => Promise<Primary> } {
+    const call = { batch: req.batch, numericStrings: this.spec.numericStrings };
+    const graph = this.spec.graph;
+    if (graph && req.version === undefined) {
+      const model = { key: `graph:${graph.kind}`, version: this.revision };
+      return {
+        ref: 'graph',
+        degraded: graphRefs(graph).some((r) => this.degraded.has(r)),
+        run: async () => {
+          const r = await runGraph(graph, this.models, call);
+          return {
+            prediction: r.prediction,
+            model,
+            graph: { models: r.models, ...(r.rowModels ? { rowModels: r.rowModels } : {}) },
+          };
+        },
+      };
+    }
     const ref = req.version === undefined ? this.#pick(req.batch) : this.#routeOfVersion(req.version);
     const primary = this.models.get(ref)!;
-    const call = { batch: req.batch, numericStrings: this.spec.numericStrings };
+    return {
+      ref,
+      degraded: this.degraded.has(ref),
+      run: async () => ({ prediction: await primary.predict(call), model: primary }),
+    };
+  }
+
+  async #answer(req: EndpointRequest): Promise<EndpointAnswer> {
+    const { ref, degraded, run } = this.#primary(req);
     const fallback = this.spec.fallback;
     if (fallback === null || fallback === ref) {
-      const prediction = await primary.predict(call);
-      return { prediction, model: primary, ref, fallback: null, predictionIds: ids(prediction.rows) };
+      const p = await run();
+      return { ...p, ref, fallback: null, predictionIds: ids(p.prediction.rows) };
     }
-    if (this.degraded.has(ref)) return this.#fallback(req, ref, 'degraded', `${ref} is marked degraded`);
-    const running = primary.predict(call);
-    let result: BatchPrediction | typeof TIMEOUT;
+    if (degraded) return this.#fallback(req, ref, 'degraded', `${ref} is marked degraded`);
+    const running = run();
+    let result: Primary | typeof TIMEOUT;
     try {
       if (this.spec.latencyBudgetMs === null) result = await running;
       else {
@@ -208,7 +254,7 @@ export class Endpoint {
         `${ref} did not answer within ${this.spec.latencyBudgetMs} ms`,
       );
     }
-    return { prediction: result, model: primary, ref, fallback: null, predictionIds: ids(result.rows) };
+    return { ...result, ref, fallback: null, predictionIds: ids(result.prediction.rows) };
   }
 
   async #fallback(
@@ -254,6 +300,13 @@ export class Endpoint {
     return ref;
   }
 
+  /** The model whose signature describes the endpoint's inputs: the first route, or the graph's first model. */
+  inputModel(): PooledModel {
+    const g = this.spec.graph;
+    const ref = g ? graphRefs(g)[0]! : this.spec.models[0]!.model;
+    return this.models.get(ref)!;
+  }
+
   /** The versions answering requests (routes and fallback), as numbers. */
   servedVersions(): number[] {
     const refs = [
@@ -297,7 +350,7 @@ export class Endpoint {
   #records(
     req: EndpointRequest,
     answer: EndpointAnswer,
-    model: PooledModel,
+    model: AnswerModel,
     p: BatchPrediction,
     latencyMs: number,
     shadow: boolean,

@@ -16,7 +16,13 @@ export {
   type ShadowRoute,
 } from './deployment-spec.js';
 export type { Deployment, DeploymentRevision } from './deployments.js';
-export type { EndpointAnswer, EndpointRequest, FallbackReason, InferenceRecord } from './endpoint.js';
+export type {
+  AnswerModel,
+  EndpointAnswer,
+  EndpointRequest,
+  FallbackReason,
+  InferenceRecord,
+} from './endpoint.js';
 export { Endpoint } from './endpoint.js';
 export {
   type ParsedPayload,
@@ -27,3 +33,4 @@ export {
 export type { ShadowReport } from './shadow.js';
 export type { LivePoint } from './live-stats.js';
 export { type DeploymentStatus, type ServingOptions, ServingService } from './serving-service.js';
+export { checkGraph, conditionHolds, type GraphModel, type GraphResult, runGraph } from './graph.js';

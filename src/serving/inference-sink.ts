@@ -21,6 +21,11 @@ export interface JsonlInferenceSinkOptions {
    * its folder (one sink for all endpoints).
    */
   endpoint?: string;
+  /**
+   * A name for this process's files (`<day>.<part>.jsonl`), so processes sharing the directory
+   * (the workers of `lathe serve`) never append to one file: lowercase letters, digits, dashes.
+   */
+  part?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -63,6 +68,9 @@ export class JsonlInferenceSink<R extends InferenceRecordLike = InferenceRecordL
   readonly dir: string;
   readonly endpoint: string | undefined;
   private readonly madeDirs = new Set<string>();
+  private readonly suffix: string;
+  /** File paths by endpoint and day: records of one flush mostly share one. */
+  private readonly files = new Map<string, string>();
   private lastDay = Number.NaN;
   private lastDayName = '';
 
@@ -76,12 +84,27 @@ export class JsonlInferenceSink<R extends InferenceRecordLike = InferenceRecordL
       );
     this.dir = path.resolve(options.dir);
     this.endpoint = options.endpoint === undefined ? undefined : checkEndpointFolder(options.endpoint);
+    if (options.part !== undefined && !/^[a-z0-9][a-z0-9-]{0,63}$/.test(options.part))
+      throw new LatheError(
+        'INVALID_ARGUMENT',
+        `an inference log part is lowercase letters, digits and dashes; got ${describeValue(options.part)}`,
+        {},
+      );
+    this.suffix = options.part === undefined ? '.jsonl' : `.${options.part}.jsonl`;
     this.flush = this.flush.bind(this);
   }
 
   /** The file a record with this endpoint and timestamp goes to. */
   fileFor(endpoint: string, timestamp: number): string {
-    return path.join(this.dir, checkEndpointFolder(endpoint), `${this.dayName(timestamp)}.jsonl`);
+    const day = this.dayName(timestamp);
+    const key = `${endpoint}\u0000${day}`;
+    let file = this.files.get(key);
+    if (file === undefined) {
+      file = path.join(this.dir, checkEndpointFolder(endpoint), `${day}${this.suffix}`);
+      if (this.files.size > 1000) this.files.clear();
+      this.files.set(key, file);
+    }
+    return file;
   }
 
   /**

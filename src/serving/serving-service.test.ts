@@ -235,6 +235,46 @@ describe('serving: deployments, routing, fallback, shadow and the inference log'
     assert.equal(report!.model, 'churn@2');
   });
 
+  it('serves graphs: a parallel average and a switch on a request field', async () => {
+    await serving.apply(
+      { name: 'avg', graph: { kind: 'parallel', members: ['churn@1', 'churn@2'], combiner: 'average' } },
+      null,
+    );
+    const rows = [row(1), row(2), row(3)];
+    const single = await predict('churn', rows);
+    const avg = await predict('avg', rows);
+    assert.equal(avg.model.key, 'graph:parallel');
+    assert.deepEqual(avg.graph?.models, ['churn@1', 'churn@2']);
+    for (let i = 0; i < 6; i++)
+      assert.ok(Math.abs(avg.prediction.probabilities![i]! - single.prediction.probabilities![i]!) < 1e-12);
+    await serving.apply(
+      {
+        name: 'by-country',
+        graph: {
+          kind: 'switch',
+          cases: [{ when: { field: 'country', op: 'in', value: ['FR', 'BE'] }, model: 'churn@2' }],
+          default: 'churn@1',
+        },
+      },
+      null,
+    );
+    const routed = await predict('by-country', [
+      row(1, { country: 'FR' }),
+      row(2, { country: 'US' }),
+      row(3, { country: 'BE' }),
+      row(4),
+    ]);
+    assert.deepEqual(routed.graph?.rowModels, ['churn@2', 'churn@1', 'churn@2', 'churn@1']);
+    assert.equal(routed.prediction.rows, 4);
+    await assert.rejects(
+      serving.apply(
+        { name: 'mixed', graph: { kind: 'parallel', members: ['churn@1', 'slow@1'], combiner: 'average' } },
+        null,
+      ),
+      /task/,
+    );
+  });
+
   it('refuses versions whose registry gate has not passed unless the spec overrides it (audited)', async () => {
     await registry.gates.setPolicy('churn', { aliases: ['champion'], approvals: 1 }, null);
     await assert.rejects(
@@ -298,7 +338,9 @@ describe('serving: deployments, routing, fallback, shadow and the inference log'
     assert.deepEqual(
       (await serving.list()).map((d) => [d.name, d.state]),
       [
+        ['avg', 'ready'],
         ['budget', 'ready'],
+        ['by-country', 'ready'],
         ['champ', 'ready'],
         ['churn', 'ready'],
         ['fb', 'ready'],

@@ -14,6 +14,7 @@ import type { ModelVersion, RegistryService } from '../registry/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
 import { type DeploymentSpec, parseDeploymentSpec, specModelRefs } from './deployment-spec.js';
 import { type Deployment, type DeploymentRevision, DeploymentStore } from './deployments.js';
+import { checkGraph } from './graph.js';
 import { Endpoint, type EndpointAnswer, type EndpointRequest, type InferenceRecord } from './endpoint.js';
 import { InferenceQueue } from './inference-queue.js';
 import { JsonlInferenceSink } from './inference-sink.js';
@@ -36,6 +37,8 @@ export interface ServingOptions {
   metrics: Registry;
   /** Directory of the inference log (JSON lines per endpoint and UTC day); null to keep none. */
   logDir: string | null;
+  /** This process's name in log file names, when several processes share `logDir`. */
+  logPart?: string;
   /** Milliseconds between syncs with the store (other servers' changes, moved aliases); 0 for none. */
   syncMs?: number;
   logger?: { warn(obj: unknown, msg: string): void; info?(obj: unknown, msg: string): void };
@@ -91,7 +94,12 @@ export class ServingService {
         for (const q of queue) this.metrics.queue.observe({ model_version: key }, q);
       },
     });
-    this.#sink = options.logDir ? new JsonlInferenceSink<InferenceRecord>({ dir: options.logDir }) : null;
+    this.#sink = options.logDir
+      ? new JsonlInferenceSink<InferenceRecord>({
+          dir: options.logDir,
+          ...(options.logPart ? { part: options.logPart } : {}),
+        })
+      : null;
   }
 
   /** Starts every stored deployment's endpoint and follows registry events and the store. */
@@ -395,15 +403,8 @@ export class ServingService {
     degraded: Set<string>,
     actor: Principal | null,
   ): Promise<Endpoint> {
-    if (spec.graph)
-      throw new LatheError(
-        'NOT_IMPLEMENTED',
-        `deployment ${spec.name}: graph deployments (${spec.graph.kind}) are not served yet; use models with traffic shares`,
-        {
-          field: 'graph',
-        },
-      );
-    const served = new Set([...spec.models.map((m) => m.model), ...(spec.fallback ? [spec.fallback] : [])]);
+    // Everything that may answer is gated (routes, graph, fallback); shadows never answer.
+    const served = new Set(specModelRefs({ ...spec, shadow: [] }));
     const versions = new Map<string, ModelVersion>();
     const ungated: string[] = [];
     for (const ref of specModelRefs(spec)) {
@@ -424,6 +425,7 @@ export class ServingService {
     const models = new Map<string, PooledModel>();
     try {
       for (const [ref, v] of versions) models.set(ref, await this.#pool.acquire(v));
+      if (spec.graph) checkGraph(spec.graph, models);
     } catch (err) {
       for (const m of models.values()) await this.#pool.release(m.key);
       throw err;

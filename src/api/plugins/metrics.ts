@@ -6,7 +6,14 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
  * Prometheus metrics at `/metrics`: request counts and latency histograms per route template
  * (never per raw URL), and the process metrics (CPU, memory, event loop, GC).
  */
-export const metricsPlugin = fp(async (app: FastifyInstance, opts: { registry?: Registry }) => {
+/** Where metrics are registered, and (in a worker of `lathe serve`) how the whole process group's are gathered. */
+export interface MetricsPluginOptions {
+  registry?: Registry;
+  /** Answers the exposition text for `/metrics` (default: this registry's). */
+  collect?: () => Promise<string>;
+}
+
+export const metricsPlugin = fp(async (app: FastifyInstance, opts: MetricsPluginOptions) => {
   const registry = opts.registry ?? new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -30,6 +37,6 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { registry?: 
   });
   app.get('/metrics', { schema: { hide: true }, config: { permission: 'public' } }, async (_req, reply) => {
     reply.type(registry.contentType);
-    return registry.metrics();
+    return opts.collect ? opts.collect() : registry.metrics();
   });
 });

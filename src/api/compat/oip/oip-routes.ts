@@ -59,7 +59,7 @@ export const oipRoutes: FastifyPluginAsync<{ serving: ServingService }> = async 
             'NOT_FOUND',
             `model ${p.name} has no version ${v}; versions: ${versions.join(', ')}`,
           );
-        const first = e.models.get(e.spec.models[0]!.model)!;
+        const first = e.inputModel();
         return modelMetadata(p.name, versions, first.predictor.signature);
       };
       scope.get<{ Params: Params }>('/models/:name', predict, async (req) => {
@@ -89,7 +89,7 @@ export const oipRoutes: FastifyPluginAsync<{ serving: ServingService }> = async 
 
       const infer = async (p: Params, body: unknown, requestId: string) => {
         const e = serving.endpoint(p.name);
-        const first = e.models.get(e.spec.models[0]!.model)!;
+        const first = e.inputModel();
         const decoded = decodeInferRequest(body, first.predictor.signature);
         const version = versionOf(p.version);
         const a = await e.predict({

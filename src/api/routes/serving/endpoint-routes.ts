@@ -28,8 +28,8 @@ export function assertCanPredict(req: FastifyRequest, name: string): void {
 export async function predictBody(serving: ServingService, name: string, body: unknown, req: FastifyRequest) {
   assertCanPredict(req, name);
   const endpoint = serving.endpoint(name);
-  const first = endpoint.models.values().next().value;
-  const order = first?.predictor.signature.inputs.map((c) => c.name);
+  const first = endpoint.inputModel();
+  const order = first.predictor.signature.inputs.map((c) => c.name);
   const { batch } = parsePredictPayload(body, order, { maxRows: 100_000 });
   return endpoint.predict({ batch, requestId: req.id });
 }
@@ -66,6 +66,7 @@ export function answerBody(a: EndpointAnswer, endpoint: string, requestId: strin
     ...(probabilities ? { probabilities, classes: p.classes } : {}),
     predictionIds: a.predictionIds,
     fallback: a.fallback,
+    ...(a.graph ? { graph: a.graph } : {}),
     ...(warnings.length ? { warnings } : {}),
   };
 }

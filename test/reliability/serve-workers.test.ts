@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { LatheClient } from '../../src/sdk/index.js';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+
+const cli = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
+const tsx = import.meta.resolve('tsx');
+const xgb = readFileSync(new URL('../fixtures/models/xgboost/binary.json', import.meta.url));
+const row = { age: 1, income: 2, score: 0.5, tenure: 3, visits: 1 };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('lathe serve --workers 2 beside lathe server on the same stores', { concurrency: 1 }, () => {
+  let server: ServerProcess;
+  let serve: ChildProcess;
+  let out = '';
+  let base: string;
+  let sdk: LatheClient;
+  let headers: Record<string, string>;
+
+  before(async () => {
+    server = await startServerProcess();
+    sdk = new LatheClient({ url: server.url, token: server.adminToken! });
+    headers = { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' };
+    for (let i = 0; i < 2; i++)
+      await sdk.models.importModel('churn', new Uint8Array(xgb), { filename: 'model.json' });
+    await sdk.registry.setAlias('churn', 'champion', 1);
+    await sdk.serving.apply({ name: 'churn', models: ['churn@champion'] });
+    const port = await freePort();
+    serve = spawn(
+      process.execPath,
+      ['--import', tsx, cli, 'serve', '--workers', '2', '--port', String(port), '--data-dir', server.dataDir],
+      { env: { ...process.env, LATHE_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    serve.stdout!.on('data', (d) => (out += d));
+    serve.stderr!.on('data', (d) => (out += d));
+    base = `http://127.0.0.1:${port}`;
+    await until(
+      'the serving workers',
+      async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined),
+      30_000,
+    );
+  });
+  after(async () => {
+    if (serve && serve.exitCode === null) {
+      const exited = new Promise((r) => serve.on('exit', r));
+      serve.kill('SIGTERM');
+      await exited;
+    }
+    await server?.stop();
+  });
+
+  it('predicts through the deployment the server stored, in both workers, and follows a moved alias', async () => {
+    const predict = async () => {
+      const res = await fetch(`${base}/api/v1/endpoints/churn/predict`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify([row]),
+      });
+      assert.equal(res.status, 200, `${await res.clone().text()}\n${out}`);
+      return (await res.json()) as { model: string };
+    };
+    // Fresh connections land on either worker; all answer from churn@1.
+    const first = await Promise.all(Array.from({ length: 20 }, predict));
+    assert.ok(first.every((a) => a.model === 'churn@1'));
+    await sdk.registry.setAlias('churn', 'champion', 2);
+    // Each worker syncs with the store every 2 s and swaps to churn@2.
+    await until('both workers on churn@2', async () => {
+      const answers = await Promise.all(Array.from({ length: 20 }, predict));
+      return answers.every((a) => a.model === 'churn@2') ? true : undefined;
+    });
+    const unknown = await fetch(`${base}/api/v1/endpoints/nope/predict`, {
+      method: 'POST',
+      headers,
+      body: '[]',
+    });
+    assert.equal(unknown.status, 404);
+    const anonymous = await fetch(`${base}/api/v1/endpoints/churn/predict`, { method: 'POST', body: '[]' });
+    assert.equal(anonymous.status, 401);
+  });
+
+  it('answers /metrics for the whole group and writes one inference log file per worker', async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const m = /lathe_serving_predictions_total\{endpoint="churn",model_version="churn@1"\} (\d+)/.exec(text);
+    assert.ok(m, text.slice(0, 2000));
+    assert.ok(Number(m[1]) >= 20, 'counts from both workers are summed');
+    const dir = path.join(server.dataDir, 'inference', 'churn');
+    const files = await until('the inference log', async () => {
+      const f = readdirSync(dir).filter((x) => /\.w[12]\.jsonl$/.test(x));
+      return f.length === 2 ? f : undefined;
+    });
+    const lines = files.flatMap((f) => readFileSync(path.join(dir, f), 'utf8').trim().split('\n'));
+    assert.ok(lines.length >= 20);
+    assert.ok(lines.every((l) => (JSON.parse(l) as { endpoint: string }).endpoint === 'churn'));
+  });
+});
