@@ -12,7 +12,6 @@ import { AuditLog } from './audit-log.js';
 import {
   allows,
   canPredict,
-  isPermission,
   isRole,
   isTokenScope,
   predictScopeEndpoint,

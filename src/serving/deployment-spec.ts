@@ -284,7 +284,8 @@ export function parseDeploymentSpec(raw: unknown): DeploymentSpec {
   if (g) {
     if (o.models !== undefined && !(Array.isArray(o.models) && o.models.length === 0))
       throw bad('models', 'cannot be given with graph: a graph names its own models');
-    if (o.sticky !== undefined && o.sticky !== null) throw bad('sticky', 'applies to a traffic split, not to a graph');
+    if (o.sticky !== undefined && o.sticky !== null)
+      throw bad('sticky', 'applies to a traffic split, not to a graph');
   } else {
     const entries = list(o.models, 'models', 1, 16);
     models = entries.map((m, i) => {

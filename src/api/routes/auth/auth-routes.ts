@@ -8,7 +8,8 @@ const Permission = Type.Union([Type.Literal('read'), Type.Literal('write'), Type
 /** A scope: a permission, or `predict:NAME` (the token may only call serving endpoint NAME). */
 const Scope = Type.Union([
   Permission,
-  Type.TemplateLiteral('predict:${string}', {
+  Type.String({
+    pattern: '^predict:[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$',
     description: 'predict:ENDPOINT — may only call that serving endpoint',
   }),
 ]);
