@@ -25,6 +25,8 @@ export interface EndpointRequest {
   batch: InputBatch;
   /** The request's ID (from `X-Request-Id`, or made up), kept with every logged row. */
   requestId: string;
+  /** The rows as the caller sent them (objects), when it sent objects: logged as they are. */
+  rows?: readonly Record<string, unknown>[];
   /**
    * A version of the model to answer with (OIP's `/versions/{v}/infer`): the route serving that
    * version, instead of the traffic split.
@@ -107,6 +109,15 @@ export class Endpoint {
   readonly name: string;
   readonly router: TrafficRouter | null;
   #inFlight = 0;
+  readonly #series = new Map<
+    string,
+    {
+      ok: { inc(n?: number): void };
+      fallback: { inc(n?: number): void };
+      rows: { inc(n?: number): void };
+      duration: { observe(v: number): void };
+    }
+  >();
   #idle: (() => void)[] = [];
   readonly #random: () => number;
 
@@ -129,6 +140,23 @@ export class Endpoint {
           random: this.#random,
         })
       : null;
+  }
+
+  /** The labelled metric series of one answering model (label lookups cost a hash per call). */
+  #metricsOf(key: string) {
+    let m = this.#series.get(key);
+    if (!m) {
+      const { metrics } = this.hooks;
+      const labels = { endpoint: this.name, model_version: key };
+      m = {
+        ok: metrics.requests.labels({ ...labels, outcome: 'ok' }),
+        fallback: metrics.requests.labels({ ...labels, outcome: 'fallback' }),
+        rows: metrics.rows.labels(labels),
+        duration: metrics.duration.labels(labels),
+      };
+      this.#series.set(key, m);
+    }
+    return m;
   }
 
   /** Requests being answered now. */
@@ -158,15 +186,12 @@ export class Endpoint {
     try {
       const answer = await this.#answer(req);
       const seconds = (performance.now() - started) / 1000;
-      const { metrics } = this.hooks;
-      metrics.requests.inc({
-        endpoint: this.name,
-        model_version: answer.model.key,
-        outcome: answer.fallback ? 'fallback' : 'ok',
-      });
-      metrics.rows.inc({ endpoint: this.name, model_version: answer.model.key }, answer.prediction.rows);
-      metrics.duration.observe({ endpoint: this.name, model_version: answer.model.key }, seconds);
-      if (answer.fallback) metrics.fallbacks.inc({ endpoint: this.name, reason: answer.fallback.reason });
+      const m = this.#metricsOf(answer.model.key);
+      (answer.fallback ? m.fallback : m.ok).inc();
+      m.rows.inc(answer.prediction.rows);
+      m.duration.observe(seconds);
+      if (answer.fallback)
+        this.hooks.metrics.fallbacks.inc({ endpoint: this.name, reason: answer.fallback.reason });
       this.hooks.live.answered(answer.model.key, seconds, answer.fallback !== null);
       const logged = this.hooks.log?.(
         this.#records(req, answer, answer.model, answer.prediction, seconds * 1000, false),
@@ -360,8 +385,11 @@ export class Endpoint {
     const k = p.classes?.length ?? 0;
     const out: InferenceRecord[] = new Array(p.rows);
     for (let i = 0; i < p.rows; i++) {
-      const inputs: Record<string, unknown> = {};
-      for (const n of names) inputs[n] = req.batch.columns[n]![i] ?? null;
+      let inputs = req.rows?.[i];
+      if (!inputs) {
+        inputs = {};
+        for (const n of names) inputs[n] = req.batch.columns[n]![i] ?? null;
+      }
       const value = p.predictions[i];
       out[i] = {
         id: shadow ? `${answer.predictionIds[i]}-shadow` : answer.predictionIds[i]!,

@@ -357,6 +357,8 @@ export class ServingService {
       q = new InferenceQueue<InferenceRecord>({
         capacity: logging.capacity,
         policy: logging.policy,
+        // Small flushes: serialising a batch blocks the event loop, and requests wait behind it.
+        batchSize: 128,
         flush: this.#sink!.flush,
         onFailure: (err, n) =>
           this.options.logger?.warn({ err, endpoint: name, records: n }, 'inference log write failed'),
