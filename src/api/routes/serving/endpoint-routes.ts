@@ -30,8 +30,23 @@ export async function predictBody(serving: ServingService, name: string, body: u
   const endpoint = serving.endpoint(name);
   const first = endpoint.inputModel();
   const order = first.predictor.signature.inputs.map((c) => c.name);
-  const { batch } = parsePredictPayload(body, order, { maxRows: 100_000 });
-  return endpoint.predict({ batch, requestId: req.id });
+  const { batch, format } = parsePredictPayload(body, order, { maxRows: 100_000 });
+  // Row objects as sent are what the inference log keeps (no rebuilding from columns).
+  const rows =
+    format === 'rows'
+      ? Array.isArray(body)
+        ? body
+        : (body as { rows: unknown[] }).rows
+      : format === 'dataframe_records'
+        ? (body as { dataframe_records: unknown[] }).dataframe_records
+        : undefined;
+  return endpoint.predict({
+    batch,
+    requestId: req.id,
+    ...(rows?.length && typeof rows[0] === 'object' && !Array.isArray(rows[0])
+      ? { rows: rows as Record<string, unknown>[] }
+      : {}),
+  });
 }
 
 function answerHeaders(reply: FastifyReply, a: EndpointAnswer): void {
