@@ -4,12 +4,13 @@ import type { Command } from 'commander';
 import { AggregatorRegistry, Registry } from 'prom-client';
 import { createLogger, type LatheConfig, version } from '../core/index.js';
 import { addStoreOptions, resolveConfig } from './context.js';
+import { positiveInt } from './options.js';
 import { installShutdown } from './server-command.js';
 
 interface ServeOptions {
   host?: string;
   port?: string;
-  workers?: string;
+  workers?: number;
   logLevel?: string;
 }
 
@@ -83,14 +84,11 @@ export function registerServeCommand(program: Command): void {
       .option(
         '--workers <n>',
         `worker processes sharing the port (default 1; this machine has ${availableParallelism()} cores)`,
+        positiveInt,
       )
       .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)'),
   ).action(async (opts: ServeOptions, cmd: Command) => {
-    const workers = opts.workers === undefined ? 1 : Number(opts.workers);
-    if (!Number.isInteger(workers) || workers < 1 || workers > 64)
-      throw new (await import('commander')).InvalidArgumentError(
-        `--workers must be an integer from 1 to 64; got ${JSON.stringify(opts.workers)}`,
-      );
+    const workers = opts.workers ?? 1;
     const { config } = resolveConfig(cmd, {
       server: { host: opts.host, port: (opts.port ?? '7008') as unknown as number },
       log: { level: opts.logLevel as LatheConfig['log']['level'] },
