@@ -256,22 +256,27 @@ function graph(v: unknown): GraphSpec {
 }
 
 /**
+ * A spec as a value: YAML/JSON text parsed, anything else as it is.
+ * @throws LatheError INVALID_ARGUMENT for text that is not YAML or JSON.
+ */
+export function specValue(raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  try {
+    return parseYaml(raw);
+  } catch (err) {
+    throw new LatheError(
+      'INVALID_ARGUMENT',
+      `the deployment spec is not valid YAML or JSON: ${(err as Error).message}`,
+    );
+  }
+}
+
+/**
  * Checks a deployment spec (an object, or YAML/JSON text) and fills its defaults.
  * @throws LatheError INVALID_ARGUMENT naming the first bad field: what was expected, what arrived.
  */
 export function parseDeploymentSpec(raw: unknown): DeploymentSpec {
-  let value = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = parseYaml(raw);
-    } catch (err) {
-      throw new LatheError(
-        'INVALID_ARGUMENT',
-        `the deployment spec is not valid YAML or JSON: ${(err as Error).message}`,
-      );
-    }
-  }
-  const o = object(value, 'spec', TOP);
+  const o = object(specValue(raw), 'spec', TOP);
   if (typeof o.name !== 'string' || !NAME.test(o.name))
     throw bad(
       'name',

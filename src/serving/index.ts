@@ -14,6 +14,7 @@ export {
   type ModelRoute,
   parseDeploymentSpec,
   type ShadowRoute,
+  specValue,
 } from './deployment-spec.js';
 export type { Deployment, DeploymentRevision } from './deployments.js';
 export type {

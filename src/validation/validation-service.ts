@@ -9,7 +9,7 @@ import type { Principal } from '../auth/index.js';
 import { describeValue, LatheError } from '../core/index.js';
 import type { DataService } from '../data/index.js';
 import type { JobContext, JobService } from '../jobs/index.js';
-import type { ModelService } from '../models/index.js';
+import type { ModelService, Predictor } from '../models/index.js';
 import type { RegistryService } from '../registry/index.js';
 import type { TrackingService } from '../tracking/index.js';
 import type { ValidationCheck } from './check.js';
@@ -90,6 +90,25 @@ function checkSpec(spec: unknown): ValidateSpec {
   return o as unknown as ValidateSpec;
 }
 
+/** Refuses a dataset version lacking columns the model requires, naming them. */
+function assertInputs(
+  predictor: Predictor,
+  data: string,
+  columns: string[],
+  model: string,
+  field: string,
+): void {
+  const missing = predictor.signature.inputs
+    .filter((c) => c.required && !columns.includes(c.name))
+    .map((c) => c.name);
+  if (missing.length)
+    throw new LatheError(
+      'INVALID_ARGUMENT',
+      `${data} lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that ${model} reads`,
+      { field },
+    );
+}
+
 /** Registers the `validate` job kind and runs validations. */
 export class ValidationService {
   constructor(
@@ -122,28 +141,17 @@ export class ValidationService {
               `target "${target}" is not a column of ${v.ref}; its columns are ${columns.join(', ')}`,
               { field: 'target' },
             );
-          const missing = predictor.signature.inputs
-            .filter((c) => c.required && !columns.includes(c.name))
-            .map((c) => c.name);
-          if (missing.length)
-            throw new LatheError(
-              'INVALID_ARGUMENT',
-              `${v.ref} lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that ${ref} reads`,
-              { field: data === checked.test ? 'test' : 'train' },
-            );
+          assertInputs(predictor, v.ref, columns, ref, data === checked.test ? 'test' : 'train');
         }
         if (checked.production) {
           const v = await deps.data.version(checked.production);
-          const columns = v.columns.map((c) => c.name);
-          const missing = predictor.signature.inputs
-            .filter((c) => c.required && !columns.includes(c.name))
-            .map((c) => c.name);
-          if (missing.length)
-            throw new LatheError(
-              'INVALID_ARGUMENT',
-              `${v.ref} lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that ${ref} reads`,
-              { field: 'production' },
-            );
+          assertInputs(
+            predictor,
+            v.ref,
+            v.columns.map((c) => c.name),
+            ref,
+            'production',
+          );
         }
         // Columns the suite's parameters name (a protected attribute, a time column) must be in the test set.
         for (const entry of suite?.entries ?? []) {

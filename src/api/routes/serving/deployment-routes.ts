@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { LatheError } from '../../../core/index.js';
-import type { ServingService } from '../../../serving/index.js';
+import { type ServingService, specValue } from '../../../serving/index.js';
 import { principalOf } from '../../plugins/auth.js';
 
 const tags = ['serving'];
@@ -67,18 +67,7 @@ export const deploymentRoutes: FastifyPluginAsyncTypebox<{ serving: ServingServi
       },
     },
     async (req, reply) => {
-      let body = req.body;
-      if (typeof body === 'string') {
-        const { parse } = await import('yaml');
-        try {
-          body = parse(body);
-        } catch (err) {
-          throw new LatheError(
-            'INVALID_ARGUMENT',
-            `the deployment spec is not valid YAML or JSON: ${(err as Error).message}`,
-          );
-        }
-      }
+      let body = specValue(req.body);
       if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
         const spec = body as Record<string, unknown>;
         if (spec.name !== undefined && spec.name !== req.params.name)
