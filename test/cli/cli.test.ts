@@ -80,7 +80,7 @@ describe('lathe CLI without a server', { concurrency: 3 }, () => {
     const run = await lathe(['tokens', 'create', 'x', '--scope', 'root']);
     assertExit(run, 2);
     assert.match(run.stderr, /--scope/);
-    assert.match(run.stderr, /read, write or admin/);
+    assert.match(run.stderr, /read, write, admin or predict:ENDPOINT/);
     assert.match(run.stderr, /"root"/);
   });
 
