@@ -23,7 +23,20 @@ export interface Figures {
     fixed: FixedRateResult;
     atSustainable: FixedRateResult;
   };
-  lathe?: { label: string; max: MaxLoad; fixed: FixedRateResult; atPeerMultiple?: FixedRateResult };
+  lathe?: {
+    label: string;
+    max: MaxLoad;
+    fixed: FixedRateResult;
+    atPeerMultiple?: FixedRateResult;
+    hotSwap?: HotSwap;
+  };
+}
+
+/** A fixed-rate run during which the deployment's alias moved to another version. */
+export interface HotSwap {
+  run: FixedRateResult;
+  /** The version answering after the run (`bench@2` when the swap happened). */
+  answeredBy: string;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -126,5 +139,12 @@ export function printReport(f: Figures): void {
         `  Lathe at 5x the peer's sustained rate: ${int(m.achieved)} req/s p99 ${ms(m.p99)} vs peer ${ms(peer.atSustainable.p99)} at ${int(peer.atSustainable.achieved)} req/s  ${verdict(ok)}`,
       );
     }
+  }
+  const h = lathe.hotSwap;
+  if (h) {
+    const failed = h.run.errors + h.run.unfinished;
+    console.log(
+      `  hot swap under load (alias moved halfway through ${int(h.run.counted)} requests at ${int(h.run.rate)} req/s): ${failed} failed, p99 ${ms(h.run.p99)}, answering after: ${h.answeredBy}  ${verdict(failed === 0 && h.answeredBy.endsWith('@2'))}`,
+    );
   }
 }

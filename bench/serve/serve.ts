@@ -41,7 +41,7 @@ import {
   stop,
   waitReady,
 } from './processes.js';
-import { type Figures, printReport } from './report.js';
+import { type Figures, type HotSwap, printReport } from './report.js';
 
 const here = import.meta.dirname;
 const root = path.resolve(here, '../..');
@@ -240,6 +240,7 @@ if (!flag('--skip-lathe')) {
   let predictUrl = `${base}${route}`;
   const wrap = viaModel ? (r: Record<string, number>) => ({ rows: [r] }) : (r: Record<string, number>) => [r];
   let latheBodies = bodiesFile;
+  let hotSwapReady = false;
   let ready = viaModel;
   if (viaModel) {
     latheBodies = path.join(dir, 'bodies-rows.txt');
@@ -247,8 +248,14 @@ if (!flag('--skip-lathe')) {
   } else {
     const spec = opt(
       '--spec',
-      JSON.stringify({ name: 'bench', models: [{ model: 'bench@1', traffic: 100 }] }),
+      JSON.stringify({ name: 'bench', models: [{ model: 'bench@champion', traffic: 100 }] }),
     );
+    const alias = await fetch(`${base}/api/v1/models/bench/aliases/champion`, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ version: 1 }),
+    });
+    hotSwapReady = alias.ok;
     const deployed = await fetch(`${base}/api/v1/deployments/bench`, {
       method: 'PUT',
       headers: { ...auth, 'content-type': 'application/json' },
@@ -336,7 +343,36 @@ if (!flag('--skip-lathe')) {
         seconds,
         connections: 64,
       });
+    // Hot swap under load: a second version is imported, and halfway through a fixed-rate run
+    // the alias the deployment follows moves to it. Every request must be answered.
+    let hotSwap: HotSwap | undefined;
+    if (!viaModel && hotSwapReady) {
+      const second = await fetch(`${base}/api/v1/models/bench/import?filename=model.json`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/octet-stream' },
+        body: readFileSync(modelFile),
+      });
+      if (second.status !== 201) throw new Error(`second import answered ${second.status}`);
+      const run = runFixedRate({ ...common, rate: fixedRate, seconds, connections: 64 });
+      await new Promise((r) => setTimeout(r, (seconds / 2 + 2) * 1000));
+      const moved = await fetch(`${base}/api/v1/models/bench/aliases/champion`, {
+        method: 'PUT',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ version: 2 }),
+      });
+      if (!moved.ok) throw new Error(`moving the alias answered ${moved.status}`);
+      const during = await run;
+      const after = (await (
+        await fetch(predictUrl, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify([rows[0]]),
+        })
+      ).json()) as { model?: string };
+      hotSwap = { run: during, answeredBy: after.model ?? '?' };
+    }
     figures.lathe = {
+      ...(hotSwap ? { hotSwap } : {}),
       label: viaModel
         ? 'Lathe model route'
         : serveChild
