@@ -159,6 +159,15 @@ export class Endpoint {
     return m;
   }
 
+  /** Counts a request refused before it reached a model (a malformed body), in metrics and live traffic. */
+  refused(err: unknown): void {
+    this.hooks.live.failed();
+    this.hooks.metrics.errors.inc({
+      endpoint: this.name,
+      code: err instanceof LatheError ? err.code : 'INTERNAL',
+    });
+  }
+
   /** Requests being answered now. */
   get inFlight(): number {
     return this.#inFlight;

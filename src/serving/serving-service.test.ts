@@ -177,7 +177,7 @@ describe('serving: deployments, routing, fallback, shadow and the inference log'
       }
     })();
     await registry.models.setAlias('churn', 'champion', 3, null);
-    for (let i = 0; i < 200 && (await serving.get('champ')).versions['churn@champion'] !== 'churn@3'; i++)
+    for (let i = 0; i < 1000 && (await serving.get('champ')).versions['churn@champion'] !== 'churn@3'; i++)
       await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 30));
     stop = true;
@@ -227,7 +227,7 @@ describe('serving: deployments, routing, fallback, shadow and the inference log'
   it('mirrors traffic to a shadow model, never returns its answers and reports agreement', async () => {
     await serving.apply({ name: 'shadowed', models: ['churn@1'], shadow: ['churn@2'] }, null);
     for (let i = 0; i < 25; i++) assert.equal((await predict('shadowed', [row(i)])).model.key, 'churn@1');
-    for (let i = 0; i < 100 && (await serving.shadowReport('shadowed'))[0]!.rows < 25; i++)
+    for (let i = 0; i < 1000 && (await serving.shadowReport('shadowed'))[0]!.rows < 25; i++)
       await new Promise((r) => setTimeout(r, 5));
     const [report] = await serving.shadowReport('shadowed');
     assert.equal(report!.rows, 25);

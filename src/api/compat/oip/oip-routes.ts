@@ -90,7 +90,13 @@ export const oipRoutes: FastifyPluginAsync<{ serving: ServingService }> = async 
       const infer = async (p: Params, body: unknown, requestId: string) => {
         const e = serving.endpoint(p.name);
         const first = e.inputModel();
-        const decoded = decodeInferRequest(body, first.predictor.signature);
+        let decoded: ReturnType<typeof decodeInferRequest>;
+        try {
+          decoded = decodeInferRequest(body, first.predictor.signature);
+        } catch (err) {
+          e.refused(err);
+          throw err;
+        }
         const version = versionOf(p.version);
         const a = await e.predict({
           batch: decoded.batch,

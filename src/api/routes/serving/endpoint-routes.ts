@@ -30,7 +30,14 @@ export async function predictBody(serving: ServingService, name: string, body: u
   const endpoint = serving.endpoint(name);
   const first = endpoint.inputModel();
   const order = first.predictor.signature.inputs.map((c) => c.name);
-  const { batch, format } = parsePredictPayload(body, order, { maxRows: 100_000 });
+  let parsed: ReturnType<typeof parsePredictPayload>;
+  try {
+    parsed = parsePredictPayload(body, order, { maxRows: 100_000 });
+  } catch (err) {
+    endpoint.refused(err);
+    throw err;
+  }
+  const { batch, format } = parsed;
   // Row objects as sent are what the inference log keeps (no rebuilding from columns).
   const rows =
     format === 'rows'
