@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -72,15 +73,25 @@ describe('lathe serve --workers 2 beside lathe server on the same stores', { con
   });
 
   it('predicts through the deployment the server stored, in both workers, and follows a moved alias', async () => {
-    const predict = async () => {
-      const res = await fetch(`${base}/api/v1/endpoints/churn/predict`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify([row]),
+    // A new connection per request (no keep-alive): the primary hands connections to the workers
+    // in turn, so both answer.
+    const predict = () =>
+      new Promise<{ model: string }>((resolve, reject) => {
+        const req = request(
+          `${base}/api/v1/endpoints/churn/predict`,
+          { method: 'POST', headers, agent: false },
+          (res) => {
+            let text = '';
+            res.on('data', (d) => (text += d));
+            res.on('end', () => {
+              if (res.statusCode !== 200) reject(new Error(`${res.statusCode} ${text}\n${out}`));
+              else resolve(JSON.parse(text) as { model: string });
+            });
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify([row]));
       });
-      assert.equal(res.status, 200, `${await res.clone().text()}\n${out}`);
-      return (await res.json()) as { model: string };
-    };
     // Fresh connections land on either worker; all answer from churn@1.
     const first = await Promise.all(Array.from({ length: 20 }, predict));
     assert.ok(first.every((a) => a.model === 'churn@1'));
