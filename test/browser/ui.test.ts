@@ -59,10 +59,10 @@ describe('web UI in a browser', { skip: browserSkip() }, () => {
 
   it('has the navigation, and each area not built yet shows an honest empty state', async () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
-    for (const built of ['Data', 'Experiments', 'Models']) {
+    for (const built of ['Data', 'Experiments', 'Models', 'Validation', 'Serving']) {
       await nav.getByRole('link', { name: new RegExp(`^${built}`) }).waitFor();
     }
-    for (const area of ['Validation', 'Monitoring']) {
+    for (const area of ['Monitoring']) {
       await nav.getByRole('link', { name: new RegExp(`^${area}`) }).click();
       await page.getByRole('heading', { level: 1, name: area }).waitFor();
       assert.equal(new URL(page.url()).pathname, `/${area.toLowerCase()}`);

@@ -187,6 +187,21 @@ describe('Validation and approval in a browser', { skip: browserSkip() }, () => 
     );
   });
 
+  it('lists every validation in the Validation area, linking each report', async () => {
+    await page.goto(`${server.url}/`);
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: /^Validation/ })
+      .click();
+    const table = page.getByRole('table', { name: 'Validations' });
+    await table.waitFor();
+    const cells = await table.locator('tbody tr').first().locator('td').allTextContents();
+    assert.deepEqual([cells[1], cells[4]], ['risk@1', 'warn']);
+    await table.getByRole('link', { name: /checks: \d+ failed, \d+ warned/ }).click();
+    await page.waitForURL(`**/models/risk/versions/1/validations/${job}`);
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+  });
+
   it('says calmly when a validation is unknown', async () => {
     await page.goto(`${server.url}/models/risk/versions/1/validations/job_nope`);
     await page.getByText('No such validation').waitFor();

@@ -23,6 +23,7 @@ import { JobsListPage } from './pages/training/JobsListPage.js';
 import { NewTrainingPage } from './pages/training/NewTrainingPage.js';
 import { RunRedirect } from './pages/training/RunRedirect.js';
 import { ReportPage } from './pages/validation/ReportPage.js';
+import { ValidationListPage } from './pages/validation/ValidationListPage.js';
 import { DeploymentsListPage } from './pages/serving/DeploymentsListPage.js';
 import { EndpointPage } from './pages/serving/EndpointPage.js';
 import { SessionProvider, useSession } from './session.js';
@@ -85,6 +86,7 @@ export function App() {
             <Route path="/models/:name/versions/:version" element={<VersionPage />} />
             <Route path="/models/:name/versions/:version/validations/:job" element={<ReportPage />} />
             <Route path="/models/:name/*" element={<NotFoundPage />} />
+            <Route path="/validation" element={<ValidationListPage />} />
             <Route path="/training" element={<JobsListPage />} />
             <Route path="/training/new" element={<NewTrainingPage />} />
             <Route path="/training/jobs/:id" element={<JobPage />} />

@@ -53,14 +53,9 @@ export const areas: Area[] = [
   },
   {
     path: '/validation',
+    built: true,
     label: 'Validation',
     icon: 'validation',
-    summary: 'Validation suites that check a candidate model before it is approved.',
-    willHold: [
-      'Suites of checks: metric thresholds, comparison with the current champion, slices, fairness',
-      'Reports for each candidate, with the evidence behind every pass and fail',
-      'Gates for CI pipelines, with exit codes and JUnit output',
-    ],
   },
   {
     path: '/serving',
