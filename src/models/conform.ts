@@ -78,7 +78,7 @@ function numberOf(
   if (typeof v === 'number') {
     if ((spec.type === 'integer' || spec.type === 'long') && Number.isFinite(v) && !Number.isInteger(v))
       throw inputError(
-        `row ${row}: column ${spec.name} expects an ${spec.type}; got ${v} (a fraction would be truncated)`,
+        `row ${row}: column ${spec.name} expects ${spec.type === 'integer' ? 'an' : 'a'} ${spec.type}; got ${v} (a fraction would be truncated)`,
         { row, column: spec.name },
       );
     return v;

@@ -50,6 +50,32 @@ async function run(model: FrameModel, task: ValidationTask = 'binary', raw = {},
 }
 
 describe('sensitivity check', () => {
+  it('keeps whole-number columns whole, so a model reading integers does not refuse the noise', async () => {
+    const test = frame(800, 5);
+    const rng = new SeededRandom(8);
+    const visits = Float64Array.from({ length: test.rows }, () => rng.int(40));
+    test.columns.visits = visits;
+    // As signature enforcement does for an integer column: fractions are refused.
+    const counts: FrameModel = (f) => {
+      const v = col(f, 'visits');
+      if (v.some((x) => !Number.isInteger(x))) throw new Error('visits expects an integer');
+      return binaryFromScores(v.map((x) => (x > 20 ? 0.8 : 0.2)));
+    };
+    const ctx = contextOf({
+      task: 'binary',
+      classes: [0, 1],
+      target: 'y',
+      features: ['x1', 'visits'],
+      test,
+      yTest: col(test, 'y'),
+      candidate: counts,
+    });
+    const r = await sensitivityCheck.run(ctx, sensitivityCheck.parseParams({}));
+    assert.notEqual(r.status, 'error', r.message);
+    const visitsRow = r.tables[0]!.rows.find((row) => row[0] === 'visits')!;
+    assert.equal(visitsRow[5], '', 'no extreme value refused');
+  });
+
   it('flags a model that depends wildly on one feature, that feature first', async () => {
     const r = await run(wild);
     assert.equal(r.status, 'fail', r.message);

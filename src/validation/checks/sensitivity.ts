@@ -88,9 +88,16 @@ export const sensitivityCheck: ValidationCheck<SensitivityParams> = {
     };
     const idx = sampleIndices(ctx.test.rows, ctx.sampleSize, ctx.seed);
     const frame = takeRows(ctx.test, ctx.features, idx);
+    // Columns of whole numbers (counts, integer-typed inputs) stay whole under noise and extremes:
+    // a model that reads integers refuses fractions.
     const numeric = ctx.features
-      .map((f) => ({ f, v: numericValues(frame.columns[f]) }))
-      .filter((x): x is { f: string; v: Float64Array } => x.v !== null && meanStd(x.v).std > 0);
+      .map((f) => {
+        const v = numericValues(frame.columns[f]);
+        return { f, v, whole: v !== null && v.every((x) => !Number.isFinite(x) || Number.isInteger(x)) };
+      })
+      .filter(
+        (x): x is { f: string; v: Float64Array; whole: boolean } => x.v !== null && meanStd(x.v).std > 0,
+      );
     if (numeric.length === 0 || frame.rows === 0)
       return {
         ...head,
@@ -110,11 +117,14 @@ export const sensitivityCheck: ValidationCheck<SensitivityParams> = {
 
     const rng = new SeededRandom(ctx.seed);
     const noisy = new Map<string, Float64Array>();
-    for (const { f, v } of numeric) {
+    for (const { f, v, whole } of numeric) {
       const sd = meanStd(v).std;
       noisy.set(
         f,
-        v.map((x) => x + p.scale * sd * rng.normal()),
+        v.map((x) => {
+          const y = x + p.scale * sd * rng.normal();
+          return whole ? Math.round(y) : y;
+        }),
       );
     }
     let all = frame;
@@ -122,10 +132,11 @@ export const sensitivityCheck: ValidationCheck<SensitivityParams> = {
     const overall = await share(all);
 
     const rows: FeatureRow[] = [];
-    for (const { f, v } of numeric) {
+    for (const { f, v, whole } of numeric) {
       const { std, min, max } = meanStd(v);
       const range = max - min;
-      const [p1, p99] = quantile(v, [0.01, 0.99]) as [number, number];
+      const [q1, q99] = quantile(v, [0.01, 0.99]) as [number, number];
+      const [p1, p99] = whole ? [Math.round(q1), Math.round(q99)] : [q1, q99];
       const constant = (x: number) => withColumn(frame, f, new Float64Array(n).fill(x));
       const notes: string[] = [];
       const extreme = async (values: number[]) => {
