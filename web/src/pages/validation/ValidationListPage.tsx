@@ -95,6 +95,7 @@ export function ValidationListPage() {
                           <Link to={url}>
                             {report!.results.length} checks: {report!.counts.fail} failed,{' '}
                             {report!.counts.warn} warned
+                            {report!.counts.error ? `, ${report!.counts.error} could not run` : ''}
                           </Link>
                         ) : (
                           (j.error?.message ?? '—')
