@@ -152,16 +152,11 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   });
   await app.register(authRoutes, { auth, enabled: config.auth.enabled });
   await app.register(auditRoutes, { audit: auth.audit });
-  const tracking = new TrackingService(meta, blobs, auth.audit, {
-    maxArtifactBytes: config.server.artifactLimitBytes,
-  });
-  const registry = new RegistryService(meta, auth.audit, tracking, { webhookOptions: { logger: app.log } });
-  app.addHook('onClose', async () => registry.webhooks.close());
+  const { tracking, registry, models, piiSalt } = modelStack(app, auth, options);
   await app.register(mlflowCompat, { audit: auth.audit, tracking, registry });
   await app.register(nativeTrackingRoutes, { tracking });
   await app.register(nativeRegistryRoutes, { registry });
   await app.register(runArtifactRoutes, { runArtifacts: tracking.artifacts });
-  const piiSalt = async () => config.data.piiSalt || loadOrCreateSalt(path.join(config.dataDir, 'pii-salt'));
   const data = new DataService(meta, blobs, auth.audit, {
     tmpDir: path.join(config.dataDir, 'tmp'),
     maxUploadBytes: config.server.uploadLimitBytes,
@@ -184,21 +179,11 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   app.addHook('onClose', async () => jobs.close());
   const training = new TrainingService({ data, tracking, registry }, jobs);
   await app.register(jobRoutes, { jobs, training });
-  const models = new ModelService({ tracking, registry }, { piiSalt });
-  app.addHook('onClose', async () => models.close());
   await app.register(modelPackageRoutes, { models, uploadLimitBytes: config.server.modelUploadLimitBytes });
   new BatchScoring({ data, models, workRoot: path.join(config.dataDir, 'work', 'predict') }, jobs);
   const validation = new ValidationService({ data, models, tracking, registry }, jobs);
   await app.register(validationRoutes, { validation });
-  const serving = new ServingService(
-    { meta, audit: auth.audit, models, registry },
-    { metrics: metricsRegistry, logDir: path.join(config.dataDir, 'inference'), logger: app.log },
-  );
-  await serving.start();
-  app.addHook('onClose', async () => serving.close());
-  await app.register(deploymentRoutes, { serving });
-  await app.register(endpointRoutes, { serving });
-  await app.register(oipRoutes, { serving });
+  await registerServing(app, { auth, models, registry, metricsRegistry }, options);
   const webDir = options.webDir ?? webDistDir;
   const uiBuilt = isUiBuilt(webDir);
   await app.register(webUiPlugin, { dir: webDir, built: uiBuilt });
@@ -213,4 +198,47 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
     });
   });
   return app;
+}
+
+/**
+ * Tracking, the registry and the model service over the app's stores (closed with the app): what
+ * loading registered models needs, in the full server and in `lathe serve`.
+ */
+export function modelStack(app: LatheApp, auth: AuthService, options: AppOptions) {
+  const { config, meta, blobs } = options;
+  const tracking = new TrackingService(meta, blobs, auth.audit, {
+    maxArtifactBytes: config.server.artifactLimitBytes,
+  });
+  const registry = new RegistryService(meta, auth.audit, tracking, { webhookOptions: { logger: app.log } });
+  app.addHook('onClose', async () => registry.webhooks.close());
+  const piiSalt = async () => config.data.piiSalt || loadOrCreateSalt(path.join(config.dataDir, 'pii-salt'));
+  const models = new ModelService({ tracking, registry }, { piiSalt });
+  app.addHook('onClose', async () => models.close());
+  return { tracking, registry, models, piiSalt };
+}
+
+/**
+ * Starts serving every stored deployment (closed with the app) and registers the deployment,
+ * prediction and Open Inference Protocol routes.
+ */
+export async function registerServing(
+  app: LatheApp,
+  deps: { auth: AuthService; models: ModelService; registry: RegistryService; metricsRegistry: Registry },
+  options: AppOptions & { logPart?: string; syncMs?: number },
+): Promise<void> {
+  const serving = new ServingService(
+    { meta: options.meta, audit: deps.auth.audit, models: deps.models, registry: deps.registry },
+    {
+      metrics: deps.metricsRegistry,
+      logDir: path.join(options.config.dataDir, 'inference'),
+      ...(options.logPart ? { logPart: options.logPart } : {}),
+      ...(options.syncMs !== undefined ? { syncMs: options.syncMs } : {}),
+      logger: app.log,
+    },
+  );
+  await serving.start();
+  app.addHook('onClose', async () => serving.close());
+  await app.register(deploymentRoutes, { serving });
+  await app.register(endpointRoutes, { serving });
+  await app.register(oipRoutes, { serving });
 }

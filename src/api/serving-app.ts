@@ -4,18 +4,9 @@
  * no tracking or data routes. It shares the stores with `lathe server`, follows the deployments and
  * aliases stored there, and can run as several worker processes on one port.
  */
-import path from 'node:path';
-import { ModelService } from '../models/index.js';
-import { RegistryService } from '../registry/index.js';
-import { ServingService } from '../serving/index.js';
-import { TrackingService } from '../tracking/index.js';
-import { type AppOptions, createCoreApp, type LatheApp } from './app.js';
-import { oipRoutes } from './compat/oip/oip-routes.js';
+import { type AppOptions, createCoreApp, type LatheApp, modelStack, registerServing } from './app.js';
 import type { MetricsPluginOptions } from './plugins/metrics.js';
 import { sendError } from './plugins/errors.js';
-import { deploymentRoutes } from './routes/serving/deployment-routes.js';
-import { endpointRoutes } from './routes/serving/endpoint-routes.js';
-import { loadOrCreateSalt } from '../data/index.js';
 
 /** How a serving process runs. */
 export interface ServingAppOptions extends AppOptions {
@@ -28,31 +19,13 @@ export interface ServingAppOptions extends AppOptions {
 
 /** Builds the serving-only app (not listening). */
 export async function buildServingApp(options: ServingAppOptions): Promise<LatheApp> {
-  const { config, meta, blobs } = options;
   const { app, auth, metricsRegistry } = await createCoreApp(options);
-  const tracking = new TrackingService(meta, blobs, auth.audit, {
-    maxArtifactBytes: config.server.artifactLimitBytes,
-  });
-  const registry = new RegistryService(meta, auth.audit, tracking, { webhookOptions: { logger: app.log } });
-  app.addHook('onClose', async () => registry.webhooks.close());
-  const piiSalt = async () => config.data.piiSalt || loadOrCreateSalt(path.join(config.dataDir, 'pii-salt'));
-  const models = new ModelService({ tracking, registry }, { piiSalt });
-  app.addHook('onClose', async () => models.close());
-  const serving = new ServingService(
-    { meta, audit: auth.audit, models, registry },
-    {
-      metrics: metricsRegistry,
-      logDir: path.join(config.dataDir, 'inference'),
-      ...(options.logPart ? { logPart: options.logPart } : {}),
-      syncMs: options.syncMs ?? 2000,
-      logger: app.log,
-    },
+  const { registry, models } = modelStack(app, auth, options);
+  await registerServing(
+    app,
+    { auth, models, registry, metricsRegistry },
+    { ...options, syncMs: options.syncMs ?? 2000 },
   );
-  await serving.start();
-  app.addHook('onClose', async () => serving.close());
-  await app.register(deploymentRoutes, { serving });
-  await app.register(endpointRoutes, { serving });
-  await app.register(oipRoutes, { serving });
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, {
       status: 404,

@@ -335,7 +335,6 @@ export class AuthService {
     const revokedAt = Date.now();
     await this.store.transaction(async (trx) => {
       await trx.updateTable('api_tokens').set({ revoked_at: revokedAt }).where('id', '=', id).execute();
-      this.#recent.clear();
       await this.audit.record(
         {
           ...ctx,

@@ -56,6 +56,20 @@ export interface PackageInfo {
 const ownRunPath = 'model';
 const linkedRunPath = 'lathe-model';
 
+/**
+ * Rows to try a model on: its input example (at most `max` rows), or one row built from its
+ * signature (zeros, empty strings, false, the epoch) when it has none.
+ */
+export function trialRows(
+  signature: ModelSignature,
+  example: readonly Record<string, unknown>[] | undefined,
+  max = 20,
+): { rows: Record<string, unknown>[]; synthetic: boolean } {
+  return example?.length
+    ? { rows: example.slice(0, max), synthetic: false }
+    : { rows: [syntheticRow(signature)], synthetic: true };
+}
+
 /** A row built from a signature, for models without an input example: zeros and empty strings. */
 function syntheticRow(signature: ModelSignature): Record<string, unknown> {
   return Object.fromEntries(
@@ -126,8 +140,7 @@ export class ModelService {
     const { files } = importedPackage(flavor, source, inspected, { runId: input.runId ?? null });
     const pkg = await readPackageFiles(files);
     const predictor = await loadPackage(pkg, await this.#loadOptions(pkg));
-    const synthetic = !inspected.inputExample?.length;
-    const rows = synthetic ? [syntheticRow(inspected.signature)] : inspected.inputExample!.slice(0, 20);
+    const { rows, synthetic } = trialRows(inspected.signature, inspected.inputExample);
     let result: PredictionResult;
     try {
       result = await predictor.predict(rows);
@@ -310,8 +323,8 @@ export class ModelService {
    * A fresh predictor of a registered version, outside the cache: the caller owns it and closes it
    * (serving keeps the predictors it routes to, so cache evictions never close one under traffic).
    */
-  async open(ref: string): Promise<{ version: ModelVersion; predictor: Predictor }> {
-    const version = await this.deps.registry.resolveModelRef(ref);
+  async open(ref: string | ModelVersion): Promise<{ version: ModelVersion; predictor: Predictor }> {
+    const version = typeof ref === 'string' ? await this.deps.registry.resolveModelRef(ref) : ref;
     const pkg = await this.#read(version);
     return { version, predictor: await loadPackage(pkg, await this.#loadOptions(pkg)) };
   }

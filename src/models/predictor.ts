@@ -87,6 +87,29 @@ export function predictionRows(p: BatchPrediction): PredictionResult {
 }
 
 /**
+ * A prediction JSON can carry: NaN (a model that cannot handle the missing values it was sent)
+ * becomes null, with a warning counting the rows.
+ */
+export function nanAsNull<T extends PredictionResult>(r: T): T {
+  const nan = (v: unknown) => typeof v === 'number' && !Number.isFinite(v);
+  const bad = r.predictions.map((p, i) => nan(p) || r.probabilities?.[i]?.some(nan) === true);
+  const rows = bad.filter(Boolean).length;
+  if (!rows) return r;
+  return {
+    ...r,
+    // A class picked from NaN probabilities means nothing: null too.
+    predictions: r.predictions.map((p, i) => (bad[i] ? null : p)),
+    ...(r.probabilities
+      ? { probabilities: r.probabilities.map((row) => row.map((v) => (nan(v) ? null : v))) }
+      : {}),
+    warnings: [
+      ...(r.warnings ?? []),
+      `the model answered NaN for ${rows} row${rows > 1 ? 's' : ''} (sent as null): it does not handle the missing values it was given`,
+    ],
+  } as T;
+}
+
+/**
  * Class labels from probabilities: the first class of highest probability in each row.
  */
 export function argmaxLabels(probabilities: Float64Array, rows: number, classes: readonly Label[]): Label[] {

@@ -13,6 +13,7 @@ export * from './models-client.js';
 export * from './serving-client.js';
 export { writeTar } from '../models/tar-writer.js';
 export type { ColumnSpec, ModelSignature, ModelManifest } from '../models/index.js';
+export type { BatchPredictResult } from '../serving/index.js';
 // The row path of fitted transform recipes, from its pure file (no DuckDB, no Node-only modules).
 export { applyFittedRecipe, type ApplyOptions } from '../data/recipe/row-path.js';
 export type {

@@ -370,13 +370,25 @@ export function parseDeploymentSpec(raw: unknown): DeploymentSpec {
   };
 }
 
-/** Every model reference a spec names (routes, shadows, graph, fallback), each once, in order. */
+/** Every model reference a graph names, with the spec field it stands in. */
+export function graphModelRefs(graph: GraphSpec): { ref: string; field: string }[] {
+  if (graph.kind === 'sequence')
+    return graph.steps.map((s, i) => ({ ref: s.model, field: `graph.steps[${i}].model` }));
+  if (graph.kind === 'parallel')
+    return [
+      ...graph.members.map((m, i) => ({ ref: m.model, field: `graph.members[${i}].model` })),
+      ...(graph.stacker ? [{ ref: graph.stacker, field: 'graph.stacker' }] : []),
+    ];
+  return [
+    ...graph.cases.map((c, i) => ({ ref: c.model, field: `graph.cases[${i}].model` })),
+    { ref: graph.default, field: 'graph.default' },
+  ];
+}
+
+/** Every model reference a spec names (routes, graph, shadows, fallback), each once, in order. */
 export function specModelRefs(spec: DeploymentSpec): string[] {
   const refs: string[] = spec.models.map((m) => m.model);
-  const g = spec.graph;
-  if (g?.kind === 'sequence') refs.push(...g.steps.map((s) => s.model));
-  if (g?.kind === 'parallel') refs.push(...g.members.map((m) => m.model), ...(g.stacker ? [g.stacker] : []));
-  if (g?.kind === 'switch') refs.push(...g.cases.map((c) => c.model), g.default);
+  if (spec.graph) refs.push(...graphModelRefs(spec.graph).map((r) => r.ref));
   refs.push(...spec.shadow.map((s) => s.model));
   if (spec.fallback) refs.push(spec.fallback);
   return [...new Set(refs)];

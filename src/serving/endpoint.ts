@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { LatheError } from '../core/index.js';
 import type { BatchPrediction, InputBatch } from '../models/index.js';
-import type { DeploymentSpec, GraphSpec } from './deployment-spec.js';
+import { type DeploymentSpec, graphModelRefs } from './deployment-spec.js';
 import { runGraph } from './graph.js';
 import { type PooledModel, refusesInput } from './model-pool.js';
 import { TrafficRouter } from './router.js';
@@ -92,14 +92,6 @@ const TIMEOUT = Symbol('timeout');
 /** What the primary (a model or a graph) answered. */
 type Primary = Pick<EndpointAnswer, 'prediction' | 'model' | 'graph'>;
 
-/** Every model reference a graph names. */
-function graphRefs(graph: GraphSpec): string[] {
-  if (graph.kind === 'sequence') return graph.steps.map((s) => s.model);
-  if (graph.kind === 'parallel')
-    return [...graph.members.map((m) => m.model), ...(graph.stacker ? [graph.stacker] : [])];
-  return [...graph.cases.map((c) => c.model), graph.default];
-}
-
 function reasonOf(err: unknown): FallbackReason {
   return refusesInput(err) ? 'refused' : 'error';
 }
@@ -120,6 +112,12 @@ export class Endpoint {
   >();
   #idle: (() => void)[] = [];
   readonly #random: () => number;
+  /** The references that answer requests: the routes, then the fallback. */
+  readonly #served: string[];
+  readonly #inFlightGauge: { inc(): void; dec(): void };
+  /** The model whose signature describes the endpoint's inputs, and its column names. */
+  readonly inputModel: PooledModel;
+  readonly inputColumns: string[];
 
   /**
    * @param models every reference of the spec (routes, shadows, fallback) resolved and loaded.
@@ -140,6 +138,11 @@ export class Endpoint {
           random: this.#random,
         })
       : null;
+    this.#served = [...spec.models.map((m) => m.model), ...(spec.fallback ? [spec.fallback] : [])];
+    this.#inFlightGauge = hooks.metrics.inFlight.labels({ endpoint: this.name });
+    const g = spec.graph;
+    this.inputModel = models.get(g ? graphModelRefs(g)[0]!.ref : spec.models[0]!.model)!;
+    this.inputColumns = this.inputModel.predictor.signature.inputs.map((c) => c.name);
   }
 
   /** The labelled metric series of one answering model (label lookups cost a hash per call). */
@@ -159,7 +162,7 @@ export class Endpoint {
     return m;
   }
 
-  /** Counts a request refused before it reached a model (a malformed body), in metrics and live traffic. */
+  /** Counts a refused or failed request (also one refused before it reached a model: a malformed body). */
   refused(err: unknown): void {
     this.hooks.live.failed();
     this.hooks.metrics.errors.inc({
@@ -191,6 +194,7 @@ export class Endpoint {
    */
   async predict(req: EndpointRequest): Promise<EndpointAnswer> {
     this.#inFlight++;
+    this.#inFlightGauge.inc();
     const started = performance.now();
     try {
       const answer = await this.#answer(req);
@@ -203,19 +207,16 @@ export class Endpoint {
         this.hooks.metrics.fallbacks.inc({ endpoint: this.name, reason: answer.fallback.reason });
       this.hooks.live.answered(answer.model.key, seconds, answer.fallback !== null);
       const logged = this.hooks.log?.(
-        this.#records(req, answer, answer.model, answer.prediction, seconds * 1000, false),
+        this.#records(req, answer, answer.model, answer.prediction, seconds * 1000, null),
       );
       if (logged) await logged;
       if (this.spec.shadow.length) this.#mirror(req, answer);
       return answer;
     } catch (err) {
-      this.hooks.live.failed();
-      this.hooks.metrics.errors.inc({
-        endpoint: this.name,
-        code: err instanceof LatheError ? err.code : 'INTERNAL',
-      });
+      this.refused(err);
       throw err;
     } finally {
+      this.#inFlightGauge.dec();
       if (--this.#inFlight === 0 && this.#idle.length) for (const f of this.#idle.splice(0)) f();
     }
   }
@@ -228,7 +229,7 @@ export class Endpoint {
       const model = { key: `graph:${graph.kind}`, version: this.revision };
       return {
         ref: 'graph',
-        degraded: graphRefs(graph).some((r) => this.degraded.has(r)),
+        degraded: graphModelRefs(graph).some(({ ref }) => this.degraded.has(ref)),
         run: async () => {
           const r = await runGraph(graph, this.models, call);
           return {
@@ -314,16 +315,13 @@ export class Endpoint {
     const router = this.router;
     if (!router) throw new LatheError('NOT_IMPLEMENTED', `deployment ${this.name} has no traffic split`);
     if (!router.sticky) return router.pick();
-    const v = batch.rows > 0 ? batch.columns[router.sticky.field]?.[0] : undefined;
-    return router.pick({ stickyValue: typeof v === 'string' || typeof v === 'number' ? v : null });
+    const field = router.sticky.field;
+    return router.pick({ stickyValue: router.stickyValueOf({ [field]: batch.columns[field]?.[0] }) });
   }
 
   /** The route (or fallback) serving `version`. */
   #routeOfVersion(version: number): string {
-    const refs = [
-      ...this.spec.models.map((m) => m.model),
-      ...(this.spec.fallback ? [this.spec.fallback] : []),
-    ];
+    const refs = this.#served;
     const ref = refs.find((r) => this.models.get(r)!.version === version);
     if (ref === undefined)
       throw new LatheError(
@@ -334,20 +332,9 @@ export class Endpoint {
     return ref;
   }
 
-  /** The model whose signature describes the endpoint's inputs: the first route, or the graph's first model. */
-  inputModel(): PooledModel {
-    const g = this.spec.graph;
-    const ref = g ? graphRefs(g)[0]! : this.spec.models[0]!.model;
-    return this.models.get(ref)!;
-  }
-
   /** The versions answering requests (routes and fallback), as numbers. */
   servedVersions(): number[] {
-    const refs = [
-      ...this.spec.models.map((m) => m.model),
-      ...(this.spec.fallback ? [this.spec.fallback] : []),
-    ];
-    return [...new Set(refs.map((r) => this.models.get(r)!.version))];
+    return [...new Set(this.#served.map((r) => this.models.get(r)!.version))];
   }
 
   /** Mirrors the request to the shadow models once the answer is on its way. */
@@ -366,7 +353,7 @@ export class Endpoint {
             if (disagreed)
               metrics.shadowDisagreements.inc({ endpoint: this.name, model_version: model.key }, disagreed);
             void this.hooks
-              .log?.(this.#records(req, answer, model, p, performance.now() - started, true))
+              .log?.(this.#records(req, answer, model, p, performance.now() - started, s.model))
               ?.catch(() => {});
           })
           .catch((err: unknown) => {
@@ -387,8 +374,10 @@ export class Endpoint {
     model: AnswerModel,
     p: BatchPrediction,
     latencyMs: number,
-    shadow: boolean,
+    /** The shadow reference, for a shadow model's rows. */
+    shadowRef: string | null,
   ): InferenceRecord[] {
+    const shadow = shadowRef !== null;
     const now = Date.now();
     const names = Object.keys(req.batch.columns);
     const k = p.classes?.length ?? 0;
@@ -405,9 +394,7 @@ export class Endpoint {
         timestamp: now,
         endpoint: this.name,
         model: model.key,
-        ref: shadow
-          ? (this.spec.shadow.find((s) => this.models.get(s.model) === model)?.model ?? model.key)
-          : answer.ref,
+        ref: shadowRef ?? answer.ref,
         requestId: req.requestId,
         inputs,
         prediction: typeof value === 'number' && Number.isNaN(value) ? null : value,

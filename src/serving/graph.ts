@@ -9,7 +9,7 @@
 import { LatheError } from '../core/index.js';
 import type { BatchPrediction, InputBatch } from '../models/index.js';
 import { argmaxLabels } from '../models/index.js';
-import type { Condition, GraphSpec } from './deployment-spec.js';
+import { type Condition, type GraphSpec, graphModelRefs } from './deployment-spec.js';
 import type { ModelCall, PooledModel } from './model-pool.js';
 
 type Label = string | number | boolean;
@@ -35,21 +35,6 @@ const isClassifier = (m: GraphModel) =>
 const sameClasses = (a: readonly Label[], b: readonly Label[]) =>
   a.length === b.length && a.every((c, i) => c === b[i]);
 const show = (classes: readonly Label[]) => `[${classes.map((c) => JSON.stringify(c)).join(', ')}]`;
-
-/** Every model a graph names, with the spec field that names it, in graph order. */
-function graphRefs(graph: GraphSpec): { ref: string; field: string }[] {
-  if (graph.kind === 'sequence')
-    return graph.steps.map((s, i) => ({ ref: s.model, field: `graph.steps[${i}].model` }));
-  if (graph.kind === 'parallel')
-    return [
-      ...graph.members.map((m, i) => ({ ref: m.model, field: `graph.members[${i}].model` })),
-      ...(graph.stacker ? [{ ref: graph.stacker, field: 'graph.stacker' }] : []),
-    ];
-  return [
-    ...graph.cases.map((c, i) => ({ ref: c.model, field: `graph.cases[${i}].model` })),
-    { ref: graph.default, field: 'graph.default' },
-  ];
-}
 
 /** Refuses models of different tasks, and classifiers whose known classes differ. */
 function checkAlike(entries: { field: string; model: GraphModel }[], what: string): void {
@@ -90,7 +75,7 @@ function checkAlike(entries: { field: string; model: GraphModel }[], what: strin
  * other inputs are request columns, unknown until requests arrive, so they are not checked.
  */
 export function checkGraph(graph: GraphSpec, models: ReadonlyMap<string, GraphModel>): void {
-  const entries = graphRefs(graph).map(({ ref, field }) => {
+  const entries = graphModelRefs(graph).map(({ ref, field }) => {
     const model = models.get(ref);
     if (!model)
       throw bad(

@@ -1,11 +1,18 @@
 /**
  * The model versions a server routes to: each loaded once (outside the model service's cache, so
- * no eviction closes a predictor under traffic), warmed on its input example, with one
- * micro-batcher per version shared by every endpoint that serves it. Versions are reference
- * counted: an endpoint that swaps versions releases the old ones once its in-flight requests end.
+ * no eviction closes a predictor under traffic) and warmed on its input example, with one
+ * micro-batcher per version and batching setting, shared by every endpoint that serves it with
+ * that setting. Versions are reference counted: an endpoint that swaps versions releases the old
+ * ones once its in-flight requests end.
  */
 import { LatheError } from '../core/index.js';
-import type { BatchPrediction, InputBatch, ModelService, Predictor } from '../models/index.js';
+import {
+  type BatchPrediction,
+  type InputBatch,
+  type ModelService,
+  type Predictor,
+  trialRows,
+} from '../models/index.js';
 import type { ModelVersion } from '../registry/index.js';
 import { concatBatches, MicroBatcher, splitPrediction } from './micro-batcher.js';
 
@@ -15,30 +22,34 @@ export interface ModelCall {
   numericStrings: boolean;
 }
 
-/** A version ready to serve. */
+/** A version ready to serve, seen through one batching setting. */
 export interface PooledModel {
   /** `name@version`. */
   key: string;
   name: string;
   version: number;
-  registered: ModelVersion;
   predictor: Predictor;
-  /** Predicts through the version's micro-batcher (rows of concurrent calls evaluated together). */
+  /** Predicts through the version's micro-batcher for this setting (concurrent calls evaluated together). */
   predict(call: ModelCall): Promise<BatchPrediction>;
 }
 
-/** How versions batch. */
-export interface PoolOptions {
+/** How a deployment batches calls to a version: at most this many rows, waiting at most this long. */
+export interface Batching {
   maxBatchSize: number;
   maxWaitMs: number;
+}
+
+/** What the pool reports. */
+export interface PoolOptions {
   /** Told after each batch: rows, per-call queue seconds, compute seconds. */
   onBatch?: (key: string, rows: number, queueSeconds: number[], computeSeconds: number) => void;
 }
 
 interface Entry {
-  model: Promise<PooledModel>;
+  predictor: Promise<Predictor>;
   users: number;
-  close: () => Promise<void>;
+  /** One batcher per batching setting, shared by the deployments that use it. */
+  batchers: Map<string, MicroBatcher<ModelCall, BatchPrediction>>;
 }
 
 /** Calls with the same columns and options can share one model call (their warnings then agree). */
@@ -89,16 +100,6 @@ async function runCalls(predictor: Predictor, calls: ModelCall[]): Promise<Batch
   return out as BatchPrediction[];
 }
 
-/** Rows of a version's input example, or one row built from its signature, to warm it. */
-function warmRows(predictor: Predictor): Record<string, unknown>[] {
-  const example = (predictor.metadata as { inputExample?: Record<string, unknown>[] }).inputExample;
-  if (example?.length) return example.slice(0, 8);
-  const row: Record<string, unknown> = {};
-  for (const c of predictor.signature.inputs)
-    row[c.name] = c.type === 'string' ? '' : c.type === 'boolean' ? false : c.type === 'datetime' ? null : 0;
-  return [row];
-}
-
 /** Loaded versions by `name@version`. */
 export class ModelPool {
   readonly #entries = new Map<string, Entry>();
@@ -109,75 +110,67 @@ export class ModelPool {
   ) {}
 
   /**
-   * The version `ref` resolves to now, loaded and warmed (a reference held until `release`).
-   * @throws LatheError NOT_FOUND for unknown models; MODEL_PACKAGE_INVALID when it cannot load.
+   * A version loaded and warmed on its input example (once, however many deployments serve it),
+   * seen through `batching`; a reference held until `release`.
+   * @throws LatheError MODEL_PACKAGE_INVALID when it cannot load.
    */
-  async acquire(version: ModelVersion): Promise<PooledModel> {
+  async acquire(version: ModelVersion, batching: Batching): Promise<PooledModel> {
     const key = `${version.name}@${version.version}`;
     let entry = this.#entries.get(key);
     if (!entry) {
-      let batcher: MicroBatcher<ModelCall, BatchPrediction> | undefined;
-      let predictor: Predictor | undefined;
-      const model = (async (): Promise<PooledModel> => {
-        const opened = await this.models.open(key);
-        predictor = opened.predictor;
-        const p = predictor;
-        try {
-          await p.predict(warmRows(p));
-        } catch {
-          // A model that refuses the synthetic row still serves real ones.
-        }
-        const onBatch = this.options.onBatch;
-        batcher = new MicroBatcher<ModelCall, BatchPrediction>({
-          maxBatchSize: this.options.maxBatchSize,
-          maxWaitMs: this.options.maxWaitMs,
-          size: (c) => c.batch.rows,
-          run: async (calls) => runCalls(p, calls),
-          schedule: setImmediate,
-          ...(onBatch ? { onBatch: (rows, q, c) => onBatch(key, rows, q, c) } : {}),
-        });
-        const b = batcher;
-        return {
-          key,
-          name: version.name,
-          version: version.version,
-          registered: version,
-          predictor: p,
-          predict: async (call) => {
-            const r = (await b.submit(call)) as BatchPrediction | Error;
-            if (r instanceof Error) throw r;
-            return r;
-          },
-        };
-      })();
-      entry = {
-        model,
-        users: 0,
-        close: async () => {
-          await batcher?.drain();
-          await batcher?.close();
-          await predictor?.close?.();
-        },
-      };
-      this.#entries.set(key, entry);
-      model.catch(() => {
-        if (this.#entries.get(key) === entry) this.#entries.delete(key);
+      const predictor = this.models.open(version).then(async ({ predictor: p }) => {
+        const { rows } = trialRows(
+          p.signature,
+          (p.metadata as { inputExample?: Record<string, unknown>[] }).inputExample,
+          8,
+        );
+        await p.predict(rows).catch(() => {}); // a model refusing the trial row still serves real ones
+        return p;
+      });
+      const created: Entry = { predictor, users: 0, batchers: new Map() };
+      entry = created;
+      this.#entries.set(key, created);
+      predictor.catch(() => {
+        if (this.#entries.get(key) === created) this.#entries.delete(key);
       });
     }
     entry.users++;
+    let predictor: Predictor;
     try {
-      return await entry.model;
+      predictor = await entry.predictor;
     } catch (err) {
       entry.users--;
       throw err;
     }
+    const batcher = this.#batcher(entry, key, predictor, batching);
+    return {
+      key,
+      name: version.name,
+      version: version.version,
+      predictor,
+      predict: async (call) => {
+        const r = (await batcher.submit(call)) as BatchPrediction | Error;
+        if (r instanceof Error) throw r;
+        return r;
+      },
+    };
   }
 
-  /** Takes one more reference to a version already held (an endpoint sharing another's). */
-  retain(key: string): void {
-    const entry = this.#entries.get(key);
-    if (!entry) throw new LatheError('INTERNAL', `model ${key} is not loaded`);
-    entry.users++;
+  #batcher(entry: Entry, key: string, predictor: Predictor, batching: Batching) {
+    const setting = `${batching.maxBatchSize}/${batching.maxWaitMs}`;
+    let batcher = entry.batchers.get(setting);
+    if (!batcher) {
+      const onBatch = this.options.onBatch;
+      batcher = new MicroBatcher<ModelCall, BatchPrediction>({
+        ...batching,
+        size: (c) => c.batch.rows,
+        run: async (calls) => runCalls(predictor, calls),
+        schedule: setImmediate,
+        ...(onBatch ? { onBatch: (rows, q, c) => onBatch(key, rows, q, c) } : {}),
+      });
+      entry.batchers.set(setting, batcher);
+    }
+    return batcher;
   }
 
   /** Gives back a reference; the last one closes the version (after its queued calls ran). */
@@ -187,20 +180,23 @@ export class ModelPool {
     entry.users--;
     if (entry.users > 0) return;
     this.#entries.delete(key);
-    await entry.close().catch(() => {});
-  }
-
-  /** The versions loaded now. */
-  keys(): string[] {
-    return [...this.#entries.keys()];
+    await close(entry);
   }
 
   /** Closes every version. */
   async close(): Promise<void> {
     const all = [...this.#entries.values()];
     this.#entries.clear();
-    for (const e of all) await e.close().catch(() => {});
+    for (const e of all) await close(e);
   }
+}
+
+async function close(entry: Entry): Promise<void> {
+  for (const b of entry.batchers.values()) {
+    await b.drain().catch(() => {});
+    await b.close().catch(() => {});
+  }
+  await (await entry.predictor.catch(() => null))?.close?.();
 }
 
 /** The error a predictor throws when its model cannot take the rows (the fallback may). */

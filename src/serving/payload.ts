@@ -33,7 +33,12 @@ export interface ParsedPayload {
   params?: Record<string, unknown>;
   /** The body shape the batch was read from. */
   format: PayloadFormat;
+  /** The row objects as the caller sent them, when the body held row objects (kept for logging). */
+  rows?: readonly Record<string, unknown>[];
 }
+
+/** Batches read from row objects, and those objects. */
+const rowObjects = new WeakMap<InputBatch, readonly Record<string, unknown>[]>();
 
 /** Limits applied while parsing. */
 export interface PayloadOptions {
@@ -105,7 +110,9 @@ function objectRows(rows: readonly unknown[], where: string): InputBatch {
       col[i] = row[key];
     }
   }
-  return { rows: n, columns: Object.fromEntries(columns) };
+  const batch = { rows: n, columns: Object.fromEntries(columns) };
+  rowObjects.set(batch, rows as readonly Record<string, unknown>[]);
+  return batch;
 }
 
 function checkColumnNames(columns: unknown, where: string): string[] {
@@ -270,7 +277,7 @@ export function parsePredictPayload(
   if (Array.isArray(body)) {
     const batch = listBatchTopLevel(body, columnOrder);
     checkRows(batch.rows, options);
-    return { batch, format: 'rows' };
+    return withRows({ batch, format: 'rows' });
   }
   if (!isRecord(body)) throw bad(`expected a JSON object or array; got ${describeJson(body)}`);
   const keys = Object.keys(body);
@@ -327,7 +334,12 @@ export function parsePredictPayload(
     format = key;
   }
   checkRows(batch.rows, options);
-  return params ? { batch, params, format } : { batch, format };
+  return withRows(params ? { batch, params, format } : { batch, format });
+}
+
+function withRows(parsed: ParsedPayload): ParsedPayload {
+  const rows = rowObjects.get(parsed.batch);
+  return rows ? { ...parsed, rows } : parsed;
 }
 
 /** A bare list of rows: row objects, or positional rows named by the column order. */

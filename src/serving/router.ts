@@ -7,6 +7,7 @@
  * generator.
  */
 import { describeValue, LatheError } from '../core/index.js';
+import { SeededRandom } from '../ml/index.js';
 
 /** One route of a traffic split: a key the caller resolves (a model reference) and its share. */
 export interface TrafficRoute {
@@ -39,20 +40,10 @@ function invalid(message: string, details: Record<string, unknown>): LatheError 
   return new LatheError('INVALID_ARGUMENT', message, details);
 }
 
-/**
- * A fast seeded generator of uniform numbers in `[0, 1)`: a Weyl sequence passed through
- * murmur3's 32-bit finaliser (splitmix32). Not for cryptography.
- */
+/** A seeded generator of uniform numbers in `[0, 1)` (the library's SeededRandom). */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) | 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    z ^= z >>> 16;
-    return (z >>> 0) / 4294967296;
-  };
+  const rng = new SeededRandom(seed);
+  return () => rng.uniform();
 }
 
 /**

@@ -27,7 +27,7 @@ export class ServingMetrics {
     const registers = [registry];
     this.requests = new Counter({
       name: 'lathe_serving_requests_total',
-      help: 'Prediction requests answered, by endpoint, the model version that answered and outcome (ok, fallback, error).',
+      help: 'Prediction requests answered, by endpoint, the model version that answered and outcome (ok, or fallback when the fallback answered); refusals and failures are in lathe_serving_errors_total.',
       labelNames: ['endpoint', 'model_version', 'outcome'],
       registers,
     });

@@ -31,8 +31,8 @@ describe('serving: deployments, routing, fallback, shadow and the inference log'
   let metrics: Registry;
   let logDir: string;
   let n = 0;
-  const predict = (name: string, rows: Record<string, unknown>[]) =>
-    serving.predict(name, { batch: rowsToBatch(rows), requestId: `req-${++n}` });
+  const predict = async (name: string, rows: Record<string, unknown>[]) =>
+    serving.endpoint(name).predict({ batch: rowsToBatch(rows), requestId: `req-${++n}` });
 
   before(async () => {
     t = await openTestData();

@@ -10,12 +10,12 @@ import type { Registry } from 'prom-client';
 import type { AuditLog, Principal } from '../auth/index.js';
 import { LatheError } from '../core/index.js';
 import type { ModelService } from '../models/index.js';
-import type { ModelVersion, RegistryService } from '../registry/index.js';
+import { type ModelVersion, parseModelRef, type RegistryService } from '../registry/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
 import { type DeploymentSpec, parseDeploymentSpec, specModelRefs } from './deployment-spec.js';
 import { type Deployment, type DeploymentRevision, DeploymentStore } from './deployments.js';
 import { checkGraph } from './graph.js';
-import { Endpoint, type EndpointAnswer, type EndpointRequest, type InferenceRecord } from './endpoint.js';
+import { Endpoint, type InferenceRecord } from './endpoint.js';
 import { InferenceQueue } from './inference-queue.js';
 import { JsonlInferenceSink } from './inference-sink.js';
 import { ModelPool, type PooledModel } from './model-pool.js';
@@ -73,7 +73,8 @@ export class ServingService {
   readonly #locks = new Map<string, Promise<unknown>>();
   readonly #shadow = new Map<string, ShadowStats>();
   readonly #live = new Map<string, LiveStats>();
-  readonly #queues = new Map<string, InferenceQueue<InferenceRecord>>();
+  /** Each endpoint's inference log queue, with the logging settings it was made for. */
+  readonly #queues = new Map<string, { queue: InferenceQueue<InferenceRecord>; settings: string }>();
   readonly #sink: JsonlInferenceSink<InferenceRecord> | null;
   #timer: NodeJS.Timeout | undefined;
   #unlisten: (() => void) | undefined;
@@ -85,13 +86,22 @@ export class ServingService {
   ) {
     this.store = new DeploymentStore(deps.meta, deps.audit);
     this.metrics = new ServingMetrics(options.metrics);
+    const series = new Map<string, { rows: Observer; compute: Observer; queue: Observer }>();
     this.#pool = new ModelPool(deps.models, {
-      maxBatchSize: 256,
-      maxWaitMs: 2,
       onBatch: (key, rows, queue, compute) => {
-        this.metrics.batchSize.observe({ model_version: key }, rows);
-        this.metrics.compute.observe({ model_version: key }, compute);
-        for (const q of queue) this.metrics.queue.observe({ model_version: key }, q);
+        let m = series.get(key);
+        if (!m) {
+          const labels = { model_version: key };
+          m = {
+            rows: this.metrics.batchSize.labels(labels),
+            compute: this.metrics.compute.labels(labels),
+            queue: this.metrics.queue.labels(labels),
+          };
+          series.set(key, m);
+        }
+        m.rows.observe(rows);
+        m.compute.observe(compute);
+        for (const q of queue) m.queue.observe(q);
       },
     });
     this.#sink = options.logDir
@@ -110,7 +120,7 @@ export class ServingService {
       const model = String(data.name ?? '');
       for (const [name, r] of this.#running) {
         const refs = r.endpoint ? specModelRefs(r.endpoint.spec) : [];
-        if (refs.some((ref) => ref.slice(0, ref.lastIndexOf('@')) === model))
+        if (refs.some((ref) => parseModelRef(ref).name === model))
           void this.#locked(name, () => this.#refresh(name)).catch(() => {});
       }
     });
@@ -154,34 +164,19 @@ export class ServingService {
     const spec = parseDeploymentSpec(raw);
     return this.#locked(spec.name, async () => {
       const current = await this.store.get(spec.name).catch(() => null);
-      const endpoint = await this.#build(
-        spec,
-        current?.revision ?? 0,
-        new Set(current?.degraded ?? []),
-        actor,
-      );
+      const models = await this.#load(spec, actor);
       let stored: Awaited<ReturnType<DeploymentStore['put']>>;
       try {
         stored = await this.store.put(spec, reason, actor);
       } catch (err) {
-        await this.#release(endpoint);
+        await this.#release(models);
         throw err;
       }
       if (!stored.changed) {
-        await this.#release(endpoint);
+        await this.#release(models);
         return { ...this.#status(stored.deployment), changed: false };
       }
-      this.#swap(
-        spec.name,
-        new Endpoint(
-          spec,
-          stored.deployment.revision,
-          endpoint.models,
-          endpoint.degraded,
-          this.#hooks(spec.name),
-        ),
-      );
-      await this.#release(endpoint);
+      this.#start(stored.deployment.revision, spec, new Set(current?.degraded ?? []), models);
       return { ...this.#status(stored.deployment), changed: true };
     });
   }
@@ -193,7 +188,7 @@ export class ServingService {
     return this.apply(trafficSpec(d.spec, shares, running?.versions() ?? {}), actor, 'traffic');
   }
 
-  /** Sends all traffic to the canary (the last route with a share), as a new revision. */
+  /** Sends all traffic to the canary (the route with the smallest share), as a new revision. */
   async promote(name: string, actor: Principal | null) {
     return this.apply(promoteSpec((await this.store.get(name)).spec), actor, 'promote');
   }
@@ -244,14 +239,9 @@ export class ServingService {
   }
 
   /**
-   * Predicts through a deployment's endpoint.
+   * The running endpoint of a deployment.
    * @throws LatheError NOT_FOUND for an unknown endpoint; UNAVAILABLE when its models failed to load.
    */
-  async predict(name: string, req: EndpointRequest): Promise<EndpointAnswer> {
-    return this.endpoint(name).predict(req);
-  }
-
-  /** The running endpoint of a deployment. */
   endpoint(name: string): Endpoint {
     const r = this.#running.get(name);
     if (!r)
@@ -269,9 +259,10 @@ export class ServingService {
     return r.endpoint;
   }
 
-  /** Names of the running endpoints. */
-  endpointNames(): string[] {
-    return [...this.#running.keys()];
+  /** True when every stored deployment's endpoint is serving (from memory: no store query). */
+  ready(): boolean {
+    for (const r of this.#running.values()) if (!r.endpoint) return false;
+    return true;
   }
 
   /** How each shadow model of a deployment compares with the answers returned (since this server started). */
@@ -291,7 +282,7 @@ export class ServingService {
 
   /** Counters of each endpoint's inference log queue. */
   logStats(name: string) {
-    return this.#queues.get(name)?.stats() ?? null;
+    return this.#queues.get(name)?.queue.stats() ?? null;
   }
 
   /** Stops every endpoint and writes out the inference log. */
@@ -300,7 +291,7 @@ export class ServingService {
     clearInterval(this.#timer);
     this.#unlisten?.();
     for (const name of [...this.#running.keys()]) await this.#stop(name);
-    for (const q of this.#queues.values()) await q.close();
+    for (const q of this.#queues.values()) await q.queue.close();
     await this.#pool.close();
   }
 
@@ -337,49 +328,38 @@ export class ServingService {
     return s;
   }
 
-  #hooks(name: string) {
+  #hooks(spec: DeploymentSpec) {
+    const name = spec.name;
+    const queue = this.#sink && spec.logging.enabled ? this.#queueFor(name, spec.logging) : null;
+    const queued = this.metrics.logged.labels({ endpoint: name, outcome: 'queued' });
+    const dropped = this.metrics.logged.labels({ endpoint: name, outcome: 'dropped' });
     return {
       metrics: this.metrics,
-      log: this.#sink ? (records: InferenceRecord[]) => this.#log(records) : null,
+      log: queue ? (records: InferenceRecord[]) => offerAll(queue, records, queued, dropped) : null,
       shadowStats: (ref: string) => this.#shadowStats(name, ref),
       live: this.#liveOf(name),
       ...(this.options.random ? { random: this.options.random } : {}),
     };
   }
 
-  #log(records: InferenceRecord[]): undefined | Promise<void> {
-    if (!records.length) return undefined;
-    const name = records[0]!.endpoint;
-    const spec = this.#running.get(name)?.endpoint?.spec;
-    let q = this.#queues.get(name);
-    if (!q) {
-      const logging = spec?.logging ?? { capacity: 100_000, policy: 'drop' as const };
-      q = new InferenceQueue<InferenceRecord>({
-        capacity: logging.capacity,
-        policy: logging.policy,
-        // Small flushes: serialising a batch blocks the event loop, and requests wait behind it.
-        batchSize: 128,
-        flush: this.#sink!.flush,
-        onFailure: (err, n) =>
-          this.options.logger?.warn({ err, endpoint: name, records: n }, 'inference log write failed'),
-      });
-      this.#queues.set(name, q);
-    }
-    if (spec && !spec.logging.enabled) return undefined;
-    let queued = 0;
-    const waits: Promise<void>[] = [];
-    for (const r of records) {
-      const offered = q.offer(r);
-      if (offered === true) queued++;
-      else if (offered !== false) {
-        queued++;
-        waits.push(offered);
-      }
-    }
-    if (queued) this.metrics.logged.inc({ endpoint: name, outcome: 'queued' }, queued);
-    if (queued < records.length)
-      this.metrics.logged.inc({ endpoint: name, outcome: 'dropped' }, records.length - queued);
-    return waits.length ? Promise.all(waits).then(() => undefined) : undefined;
+  /** The endpoint's log queue for these settings: the current one, or a new one replacing it. */
+  #queueFor(name: string, logging: DeploymentSpec['logging']): InferenceQueue<InferenceRecord> {
+    const settings = `${logging.capacity}/${logging.policy}`;
+    const current = this.#queues.get(name);
+    if (current?.settings === settings) return current.queue;
+    const queue = new InferenceQueue<InferenceRecord>({
+      capacity: logging.capacity,
+      policy: logging.policy,
+      // Small flushes: serialising a batch blocks the event loop, and requests wait behind it.
+      batchSize: 128,
+      flush: this.#sink!.flush,
+      onFailure: (err, n) =>
+        this.options.logger?.warn({ err, endpoint: name, records: n }, 'inference log write failed'),
+    });
+    this.#queues.set(name, { queue, settings });
+    // The old queue writes out what it holds once the endpoint using it has been replaced.
+    if (current) setTimeout(() => void current.queue.close(), 1000).unref();
+    return queue;
   }
 
   /** Runs `fn` after every earlier operation on the same deployment. */
@@ -396,15 +376,10 @@ export class ServingService {
   }
 
   /**
-   * Resolves, gates and loads every model of `spec`. Answers a temporary endpoint holding one pool
-   * reference per model (the caller releases it, after any endpoint built from its models took its own).
+   * Resolves, gates and loads every model of `spec`: one pool reference per model, which the
+   * caller hands to an endpoint (`#start`) or gives back (`#release`).
    */
-  async #build(
-    spec: DeploymentSpec,
-    revision: number,
-    degraded: Set<string>,
-    actor: Principal | null,
-  ): Promise<Endpoint> {
+  async #load(spec: DeploymentSpec, actor: Principal | null): Promise<Map<string, PooledModel>> {
     // Everything that may answer is gated (routes, graph, fallback); shadows never answer.
     const served = new Set(specModelRefs({ ...spec, shadow: [] }));
     const versions = new Map<string, ModelVersion>();
@@ -412,7 +387,7 @@ export class ServingService {
     for (const ref of specModelRefs(spec)) {
       const v = await this.deps.registry.resolveModelRef(ref);
       versions.set(ref, v);
-      if (!served.has(ref)) continue; // shadows never answer
+      if (!served.has(ref)) continue;
       const gate = await this.deps.registry.gates.status(v.name, v.version);
       if (!gate.passed) {
         if (!spec.allowUngated)
@@ -426,10 +401,10 @@ export class ServingService {
     }
     const models = new Map<string, PooledModel>();
     try {
-      for (const [ref, v] of versions) models.set(ref, await this.#pool.acquire(v));
+      for (const [ref, v] of versions) models.set(ref, await this.#pool.acquire(v, spec.batching));
       if (spec.graph) checkGraph(spec.graph, models);
     } catch (err) {
-      for (const m of models.values()) await this.#pool.release(m.key);
+      await this.#release(models);
       throw err;
     }
     if (ungated.length)
@@ -440,22 +415,27 @@ export class ServingService {
         objectId: spec.name,
         details: { versions: ungated },
       });
-    return new Endpoint(spec, revision, models, degraded, this.#hooks(spec.name));
+    return models;
   }
 
-  async #release(e: Endpoint): Promise<void> {
-    for (const m of e.models.values()) await this.#pool.release(m.key);
+  async #release(models: ReadonlyMap<string, PooledModel>): Promise<void> {
+    for (const m of models.values()) await this.#pool.release(m.key);
   }
 
   /**
-   * Puts `next` in service atomically, with its own pool references; the old endpoint lets go of
-   * its versions once its requests in flight are answered.
+   * Puts an endpoint over `models` (whose references it takes) in service atomically; the old
+   * endpoint lets go of its versions once its requests in flight are answered.
    */
-  #swap(name: string, next: Endpoint): void {
-    for (const m of next.models.values()) this.#pool.retain(m.key);
-    const old = this.#running.get(name)?.endpoint ?? null;
-    this.#running.set(name, { endpoint: next, error: null, pending: null });
-    if (old) void old.idle().then(() => this.#release(old));
+  #start(
+    revision: number,
+    spec: DeploymentSpec,
+    degraded: Set<string>,
+    models: Map<string, PooledModel>,
+  ): void {
+    const next = new Endpoint(spec, revision, models, degraded, this.#hooks(spec));
+    const old = this.#running.get(spec.name)?.endpoint ?? null;
+    this.#running.set(spec.name, { endpoint: next, error: null, pending: null });
+    if (old) void old.idle().then(() => this.#release(old.models));
   }
 
   /** Rebuilds an endpoint when its deployment changed or an alias it follows moved. */
@@ -467,18 +447,19 @@ export class ServingService {
     const cur = r?.endpoint ?? null;
     const sameDegraded = cur && [...cur.degraded].sort().join() === [...d.degraded].sort().join();
     if (cur && cur.revision === d.revision && sameDegraded) {
-      // Same spec: only moved aliases matter.
-      const now: Record<string, string> = {};
-      for (const ref of specModelRefs(d.spec)) {
-        const v = await this.deps.registry.resolveModelRef(ref).catch(() => null);
-        if (v) now[ref] = `${v.name}@${v.version}`;
-      }
+      // Same spec: only moved aliases (and @latest) matter; a pinned version cannot move.
       const before = cur.versions();
-      if (Object.keys(now).every((ref) => before[ref] === now[ref])) return;
+      let moved = false;
+      for (const ref of specModelRefs(d.spec)) {
+        if (parseModelRef(ref).kind === 'version') continue;
+        const v = await this.deps.registry.resolveModelRef(ref).catch(() => null);
+        if (v && before[ref] !== `${v.name}@${v.version}`) moved = true;
+      }
+      if (!moved) return;
     }
-    let built: Endpoint;
+    let models: Map<string, PooledModel>;
     try {
-      built = await this.#build(d.spec, d.revision, new Set(d.degraded), null);
+      models = await this.#load(d.spec, null);
     } catch (err) {
       const message = (err as Error).message;
       if (cur) {
@@ -487,8 +468,7 @@ export class ServingService {
       } else this.#running.set(name, { endpoint: null, error: message, pending: null });
       return;
     }
-    this.#swap(name, new Endpoint(d.spec, d.revision, built.models, built.degraded, this.#hooks(name)));
-    await this.#release(built);
+    this.#start(d.revision, d.spec, new Set(d.degraded), models);
   }
 
   async #stop(name: string): Promise<void> {
@@ -496,10 +476,38 @@ export class ServingService {
     this.#running.delete(name);
     if (r?.endpoint) {
       await r.endpoint.idle();
-      await this.#release(r.endpoint);
+      await this.#release(r.endpoint.models);
     }
     const q = this.#queues.get(name);
     this.#queues.delete(name);
-    await q?.close();
+    await q?.queue.close();
   }
+}
+
+type Observer = { observe(v: number): void };
+type Counter = { inc(n?: number): void };
+
+/**
+ * Offers records to a log queue, counting them queued or dropped. Never waits under the drop
+ * policy; answers a promise while the block policy waits for room.
+ */
+function offerAll(
+  queue: InferenceQueue<InferenceRecord>,
+  records: InferenceRecord[],
+  queued: Counter,
+  dropped: Counter,
+): undefined | Promise<void> {
+  let n = 0;
+  const waits: Promise<void>[] = [];
+  for (const r of records) {
+    const offered = queue.offer(r);
+    if (offered === true) n++;
+    else if (offered !== false) {
+      n++;
+      waits.push(offered);
+    }
+  }
+  if (n) queued.inc(n);
+  if (n < records.length) dropped.inc(records.length - n);
+  return waits.length ? Promise.all(waits).then(() => undefined) : undefined;
 }

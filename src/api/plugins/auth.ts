@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import {
   type AuthService,
   allows,
+  canPredict,
   localPrincipal,
   type Principal,
   type RoutePermission,
@@ -81,6 +82,16 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthPluginOption
           ),
         );
       }
+      // `predict` routes name their endpoint: a token scoped `predict:NAME` may call that one only.
+      const endpoint = (request.params as { name?: unknown } | undefined)?.name;
+      if (required === 'predict' && typeof endpoint === 'string' && !canPredict(principal, endpoint))
+        return done(
+          new LatheError(
+            'PERMISSION_DENIED',
+            `this token may call ${(principal.endpoints ?? []).join(', ')} only, not endpoint ${endpoint}`,
+            { endpoint },
+          ),
+        );
       done();
     }, done);
   });

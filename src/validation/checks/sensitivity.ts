@@ -93,7 +93,7 @@ export const sensitivityCheck: ValidationCheck<SensitivityParams> = {
     const numeric = ctx.features
       .map((f) => {
         const v = numericValues(frame.columns[f]);
-        return { f, v, whole: v !== null && v.every((x) => !Number.isFinite(x) || Number.isInteger(x)) };
+        return { f, v, whole: v?.every((x) => !Number.isFinite(x) || Number.isInteger(x)) };
       })
       .filter(
         (x): x is { f: string; v: Float64Array; whole: boolean } => x.v !== null && meanStd(x.v).std > 0,

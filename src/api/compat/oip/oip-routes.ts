@@ -8,7 +8,6 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { isLatheError, LatheError, version as latheVersion } from '../../../core/index.js';
 import type { ServingService } from '../../../serving/index.js';
 import { httpStatusByCode } from '../../error-status.js';
-import { assertCanPredict } from '../../routes/serving/endpoint-routes.js';
 import { decodeInferRequest, encodeInferResponse, modelMetadata, oipError } from './oip-codec.js';
 
 type Params = { name: string; version?: string };
@@ -45,7 +44,7 @@ export const oipRoutes: FastifyPluginAsync<{ serving: ServingService }> = async 
 
       scope.get('/health/live', open, async () => ({ live: true }));
       scope.get('/health/ready', open, async (_req, reply) => {
-        const ready = (await serving.list()).every((d) => d.state === 'ready');
+        const ready = serving.ready();
         return reply.code(ready ? 200 : 503).send({ ready });
       });
       scope.get('/', open, async () => ({ name: 'lathe', version: latheVersion, extensions: [] }));
@@ -59,15 +58,13 @@ export const oipRoutes: FastifyPluginAsync<{ serving: ServingService }> = async 
             'NOT_FOUND',
             `model ${p.name} has no version ${v}; versions: ${versions.join(', ')}`,
           );
-        const first = e.inputModel();
+        const first = e.inputModel;
         return modelMetadata(p.name, versions, first.predictor.signature);
       };
       scope.get<{ Params: Params }>('/models/:name', predict, async (req) => {
-        assertCanPredict(req, req.params.name);
         return metadata(req.params);
       });
       scope.get<{ Params: Params }>('/models/:name/versions/:version', predict, async (req) => {
-        assertCanPredict(req, req.params.name);
         return metadata(req.params);
       });
       const ready = async (p: Params, reply: FastifyReply) => {
@@ -89,7 +86,7 @@ export const oipRoutes: FastifyPluginAsync<{ serving: ServingService }> = async 
 
       const infer = async (p: Params, body: unknown, requestId: string) => {
         const e = serving.endpoint(p.name);
-        const first = e.inputModel();
+        const first = e.inputModel;
         let decoded: ReturnType<typeof decodeInferRequest>;
         try {
           decoded = decodeInferRequest(body, first.predictor.signature);
@@ -114,11 +111,9 @@ export const oipRoutes: FastifyPluginAsync<{ serving: ServingService }> = async 
         });
       };
       scope.post<{ Params: Params }>('/models/:name/infer', predict, async (req) => {
-        assertCanPredict(req, req.params.name);
         return infer(req.params, req.body, req.id);
       });
       scope.post<{ Params: Params }>('/models/:name/versions/:version/infer', predict, async (req) => {
-        assertCanPredict(req, req.params.name);
         return infer(req.params, req.body, req.id);
       });
     },

@@ -6,7 +6,7 @@ import {
   type ModelService,
   type ModelSource,
   type ModelTask,
-  type PredictionResult,
+  nanAsNull,
   readTar,
 } from '../../../models/index.js';
 import { principalOf } from '../../plugins/auth.js';
@@ -130,29 +130,6 @@ function bodyRows(body: Static<typeof PredictBody>): Record<string, unknown>[] {
   );
 }
 
-/**
- * A prediction JSON can carry: NaN (a model that cannot handle the missing values it was sent)
- * becomes null, with a warning counting the rows.
- */
-function jsonSafe<T extends PredictionResult>(r: T): T {
-  const nan = (v: unknown) => typeof v === 'number' && !Number.isFinite(v);
-  const bad = r.predictions.map((p, i) => nan(p) || r.probabilities?.[i]?.some(nan) === true);
-  const rows = bad.filter(Boolean).length;
-  if (!rows) return r;
-  return {
-    ...r,
-    // A class picked from NaN probabilities means nothing: null too.
-    predictions: r.predictions.map((p, i) => (bad[i] ? null : p)),
-    ...(r.probabilities
-      ? { probabilities: r.probabilities.map((row) => row.map((v) => (nan(v) ? null : v))) }
-      : {}),
-    warnings: [
-      ...(r.warnings ?? []),
-      `the model answered NaN for ${rows} row${rows > 1 ? 's' : ''} (sent as null): it does not handle the missing values it was given`,
-    ],
-  } as T;
-}
-
 /** Reads a request body into memory, refusing it past `max` bytes (by its length header first). */
 async function readBody(body: Readable, declared: string | undefined, max: number): Promise<Uint8Array> {
   const tooLarge = (what: string) =>
@@ -220,7 +197,7 @@ export const modelPackageRoutes: FastifyPluginAsyncTypebox<{
       config: { permission: 'read' },
     },
     async (req) =>
-      jsonSafe(
+      nanAsNull(
         await models.predict(`${req.params.name}@${req.params.version}`, bodyRows(req.body), {
           numericStrings: req.body.numericStrings === true,
         }),

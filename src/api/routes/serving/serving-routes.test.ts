@@ -220,6 +220,8 @@ describe('serving API: deployments, native predict, MLflow invocations and the O
     assert.equal(other.statusCode, 403);
     assert.match(other.json().error.message, /may call churn only, not endpoint other/);
     assert.equal((await call('GET', '/api/v1/deployments', undefined, scoped)).statusCode, 403);
+    assert.equal((await call('GET', '/v2/models/other/ready', undefined, scoped)).statusCode, 403);
+    assert.equal((await call('GET', '/v2/models/churn/ready', undefined, scoped)).statusCode, 200);
     assert.equal((await call('POST', '/api/v1/endpoints/churn/predict', [row(0)], {})).statusCode, 401);
   });
 

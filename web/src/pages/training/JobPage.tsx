@@ -2,9 +2,11 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import {
   type AutomlResult,
+  type BatchPredictResult,
   isJobFinished,
   type Job,
   type TrainResult,
+  splitRef,
   type TuneResult,
 } from '../../../../src/sdk/index.js';
 import { PageHeader } from '../../components/Layout.js';
@@ -17,6 +19,8 @@ import { SearchResultView } from './SearchResult.js';
 import { TrainResultView } from './TrainResult.js';
 import { jobDuration, jobSummary, shortJobId, trainingRunUrl } from './training-api.js';
 import { useJob } from './use-job.js';
+import { RefLink } from '../data/RefLink.js';
+import { versionUrl } from '../models/model-links.js';
 
 /**
  * `/training/jobs/:id`: one job, live. While it runs: its phase, a progress bar with done/total and
@@ -156,7 +160,7 @@ function JobResult({ job, watched }: { job: Job; watched: boolean }) {
       />
     );
   }
-  if (job.kind === 'predict') return <PredictResultView result={job.result as PredictResult} />;
+  if (job.kind === 'predict') return <PredictResultView result={job.result as BatchPredictResult} />;
   const r = job.result as { runId?: string; method?: string; rows?: number } | null;
   return (
     <Panel title="Result">
@@ -172,47 +176,24 @@ function JobResult({ job, watched }: { job: Job; watched: boolean }) {
   );
 }
 
-/** What a batch scoring job answers (see src/serving BatchPredictResult). */
-interface PredictResult {
-  model: string;
-  data: string;
-  output: string;
-  rows: number;
-  chunks: number;
-  resumedChunks: number;
-  seconds: number;
-  rowsPerSecond: number;
-  timings?: { scoring: number; joining: number; storing: number };
-}
-
-/** A link to a dataset version page from its `name@version` reference. */
-function versionLink(ref: string) {
-  const at = ref.lastIndexOf('@');
-  return <Link to={`/data/${encodeURIComponent(ref.slice(0, at))}/${ref.slice(at + 1)}`}>{ref}</Link>;
-}
-
-function PredictResultView({ result: r }: { result: PredictResult }) {
-  const at = r.model.lastIndexOf('@');
+function PredictResultView({ result: r }: { result: BatchPredictResult }) {
+  const [model, version] = splitRef(r.model);
   return (
     <Panel title="Result">
       <p>
         Wrote {r.rows.toLocaleString('en-US')} predictions of{' '}
-        <Link to={`/models/${encodeURIComponent(r.model.slice(0, at))}/versions/${r.model.slice(at + 1)}`}>
-          {r.model}
-        </Link>{' '}
-        on {versionLink(r.data)} to {versionLink(r.output)} in {r.seconds.toFixed(1)} s (
-        {r.rowsPerSecond.toLocaleString('en-US')} rows/s)
+        <Link to={versionUrl(model, Number(version))}>{r.model}</Link> on <RefLink dataRef={r.data} /> to{' '}
+        <RefLink dataRef={r.output} /> in {r.seconds.toFixed(1)} s ({r.rowsPerSecond.toLocaleString('en-US')}{' '}
+        rows/s)
         {r.resumedChunks > 0
           ? `, going on from ${r.resumedChunks} of ${r.chunks} chunks an interrupted run had written`
           : ''}
         .
       </p>
-      {r.timings && (
-        <p className="muted">
-          Reading and predicting {r.timings.scoring.toFixed(1)} s, joining to the input{' '}
-          {r.timings.joining.toFixed(1)} s, storing the version {r.timings.storing.toFixed(1)} s.
-        </p>
-      )}
+      <p className="muted">
+        Reading and predicting {r.timings.scoring.toFixed(1)} s, joining to the input{' '}
+        {r.timings.joining.toFixed(1)} s, storing the version {r.timings.storing.toFixed(1)} s.
+      </p>
     </Panel>
   );
 }
