@@ -25,7 +25,7 @@ import { benchCsv, numberArg } from '../train/data.js';
 
 const run = promisify(execFile);
 const rows = numberArg('--rows', 100_000);
-const { train, test } = await benchCsv(200_000, 50_000);
+const { train, test } = await benchCsv(200_000, Math.max(rows, 50_000));
 const dir = mkdtempSync(path.join(tmpdir(), 'lathe-bench-validate-'));
 console.log(
   `validation, default suite: ${rows.toLocaleString('en-US')} test rows, ${rows.toLocaleString('en-US')} training rows, 30 features; load ${loadavg()[0]!.toFixed(2)}`,
@@ -53,7 +53,8 @@ if (!existsSync(model))
 const engine = await TableEngine.create();
 for (const [name, from] of [
   ['train', `read_csv(${quoteLiteral(train)}) LIMIT ${rows}`],
-  ['test', `read_csv(${quoteLiteral(train)}) OFFSET 100000 LIMIT ${rows}`],
+  // Rows the model never saw (it was fitted on the whole train CSV).
+  ['test', `read_csv(${quoteLiteral(test)}) LIMIT ${rows}`],
 ] as const)
   await engine.query(
     `COPY (SELECT * FROM ${from}) TO ${quoteLiteral(path.join(dir, `${name}.parquet`))} (FORMAT parquet)`,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ColumnDiff, DatasetDiff, DiffOptions } from '../sdk/index.js';
 import { clientFor, wantsJson } from './context.js';
-import { positiveInt, positiveNumber } from './options.js';
+import { nonNegativeInt, positiveInt, positiveNumber } from './options.js';
 import { printJson, printTable } from './output.js';
 
 const out = (s = '') => process.stdout.write(`${s}\n`);
@@ -151,7 +151,7 @@ export function registerDataDiffCommand(data: Command): void {
       positiveNumber,
     )
     .option('--sample-size <n>', 'rows per version for KS and Wasserstein (default 100000)', positiveInt)
-    .option('--seed <n>', 'seed of that sample (default 0)', (v) => (v === '0' ? 0 : positiveInt(v)))
+    .option('--seed <n>', 'seed of that sample (default 0)', nonNegativeInt)
     .action(async (a: string, b: string, o: Record<string, number | undefined>, cmd: Command) => {
       const thresholds: NonNullable<DiffOptions['thresholds']> = {};
       if (o['psi'] !== undefined) thresholds.psi = o['psi'];

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { GatePolicy, GateStatus } from '../sdk/index.js';
 import { clientFor, wantsJson } from './context.js';
+import { nonNegativeInt } from './options.js';
 import { printJson } from './output.js';
 
 const csv = (v: string) =>
@@ -48,7 +49,7 @@ export function registerModelGateCommands(models: Command): void {
     .option('--aliases <list>', 'guarded aliases, comma-separated (e.g. champion)')
     .option('--stages <list>', 'guarded stages, comma-separated (e.g. Production)')
     .option('--suite <name>', 'the validation suite that must have passed (default: any)')
-    .option('--approvals <n>', 'approvals needed, not counting the version creator (0..10)', (v) => Number(v))
+    .option('--approvals <n>', 'approvals needed, not counting the version creator (0..10)', nonNegativeInt)
     .option('--allow-warnings', 'accept a validation that warned')
     .option('--delete', 'remove the policy')
     .action(
@@ -75,7 +76,8 @@ export function registerModelGateCommands(models: Command): void {
           o.aliases !== undefined ||
           o.stages !== undefined ||
           o.suite !== undefined ||
-          o.approvals !== undefined;
+          o.approvals !== undefined ||
+          o.allowWarnings !== undefined;
         const policy = setting
           ? await client.registry.setPolicy(name, {
               aliases: o.aliases ? csv(o.aliases) : [],

@@ -11,6 +11,14 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+/** An integer >= 0 (a seed, a count that may be zero). */
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0)
+    throw new InvalidArgumentError(`expected an integer >= 0, got "${value}"`);
+  return n;
+}
+
 /** A finite number > 0. */
 export function positiveNumber(value: string): number {
   const n = Number(value);

@@ -12,7 +12,7 @@ import {
 } from '../sdk/index.js';
 import { clientFor, wantsJson } from './context.js';
 import { followJob } from './job-follow.js';
-import { oneOf, positiveInt, readOptionFile } from './options.js';
+import { nonNegativeInt, oneOf, positiveInt, readOptionFile } from './options.js';
 import { printJson, printTable } from './output.js';
 import { reportFinishedJob } from './train-output.js';
 
@@ -43,12 +43,6 @@ export function columnList(value: string): string[] {
 }
 
 /** An integer >= 0. */
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0)
-    throw new InvalidArgumentError(`expected an integer >= 0, got "${value}"`);
-  return n;
-}
 
 /** A share in (0, 1). */
 function share(value: string): number {

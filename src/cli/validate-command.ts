@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { type Job, reportToHtml, reportToJUnit, type ValidateResult } from '../sdk/index.js';
 import { clientFor, wantsJson } from './context.js';
 import { followJob } from './job-follow.js';
-import { positiveInt, readOptionFile } from './options.js';
+import { nonNegativeInt, positiveInt, readOptionFile } from './options.js';
 import { exitCodes, printJson, printTable } from './output.js';
 import { reportFinishedJob } from './train-output.js';
 
@@ -40,7 +40,7 @@ export function registerValidateCommand(program: Command): void {
     .option('--suite <file>', 'a suite (YAML or JSON); default: every check that applies to the task')
     .option('--junit <file>', 'write the report as JUnit XML')
     .option('--html <file>', 'write the report as a self-contained HTML page with charts')
-    .option('--seed <n>', 'seed of noise and samples (default 0)', positiveInt)
+    .option('--seed <n>', 'seed of noise and samples (default 0)', nonNegativeInt)
     .option('--sample-size <n>', 'rows heavy checks use at most (default 10000)', positiveInt)
     .action(async (o: ValidateOptions, cmd: Command) => {
       const json = wantsJson(cmd);

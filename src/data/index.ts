@@ -30,3 +30,4 @@ export { checkDatasetName, parseDatasetRef } from './refs.js';
 export type { PostgresQuery } from './sources/postgres/index.js';
 export * from './types.js';
 export { type RowsQuery, rowFilterOps } from './version-rows.js';
+export { isNumericFamily, type TypeFamily, typeFamily } from './semantic.js';

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { DataService } from '../data/index.js';
+import { type DataService, typeFamily } from '../data/index.js';
 import type { JobContext } from '../jobs/index.js';
 import { taskModuleUrl, toShared, WorkerPool } from '../ml/index.js';
 import { type BatchPrediction, isNumericColumn, type ModelService } from '../models/index.js';
@@ -109,11 +109,10 @@ export async function runBatchPredict(
 
   // Numeric columns the model reads as numbers come straight from DuckDB's vectors; the others
   // (strings, dates, numbers stored as text) as values that signature enforcement checks.
-  const dataTypes = new Map(version.columns.map((c) => [c.name, c.type.toUpperCase()]));
-  const numericData =
-    /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|REAL|DOUBLE|DECIMAL.*|BOOLEAN)$/;
+  const dataTypes = new Map(version.columns.map((c) => [c.name, typeFamily(c.type)]));
+  const numericData = new Set(['integer', 'float', 'boolean']);
   const fast = predictor.signature.inputs
-    .filter((c) => present.has(c.name) && isNumericColumn(c) && numericData.test(dataTypes.get(c.name)!))
+    .filter((c) => present.has(c.name) && isNumericColumn(c) && numericData.has(dataTypes.get(c.name)!))
     .map((c) => c.name);
   const slow = inputs.filter((c) => !fast.includes(c));
   const todo = Array.from({ length: chunks }, (_, i) => i).filter((i) => !done.has(partName(i)));

@@ -6,7 +6,7 @@
  * not know are refused before any check runs.
  */
 import { describeValue, LatheError } from '../core/index.js';
-import type { DataService } from '../data/index.js';
+import { type DataService, isNumericFamily, typeFamily } from '../data/index.js';
 import type { BatchPrediction, ModelService, Predictor } from '../models/index.js';
 import type {
   Frame,
@@ -43,9 +43,6 @@ function bad(field: string, message: string): LatheError {
   return new LatheError('INVALID_ARGUMENT', `${field} ${message}`, { field });
 }
 
-const numericType =
-  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|REAL|DOUBLE|DECIMAL.*)$/i;
-
 /** A dataset version read whole as a frame (numeric columns as Float64Array, NaN for null). */
 async function readFrame(
   data: DataService,
@@ -57,7 +54,7 @@ async function readFrame(
   const columns: Frame['columns'] = {};
   for (const c of version.columns) {
     const values = raw[c.name]!;
-    columns[c.name] = numericType.test(c.type)
+    columns[c.name] = isNumericFamily(typeFamily(c.type))
       ? Float64Array.from(values, (v) => (v === null || v === undefined ? Number.NaN : Number(v)))
       : values;
   }

@@ -15,7 +15,7 @@ const PH = H - M.top - M.bottom;
 const PALETTE = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#000000'];
 const MARK = '#444';
 /** Scatter plots draw at most this many points per series (evenly spaced). */
-export const MAX_SCATTER_POINTS = 2000;
+const MAX_SCATTER_POINTS = 2000;
 
 /** A number for people: integers as they are, others with 4 significant digits. */
 export function formatNumber(v: number): string {

@@ -6,7 +6,7 @@
  * name: churn release
  * checks:
  *   - check: performance
- *     params: { min: 0.75 }
+ *     params: { fail: 0.75 }
  *   - check: slices
  *   - check: fairness
  *     params: { attribute: gender }

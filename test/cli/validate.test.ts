@@ -40,6 +40,8 @@ describe('lathe validate against a running server', { concurrency: 1 }, () => {
       'churn@1',
       '--production',
       'churn@1',
+      '--seed',
+      '0',
       '--suite',
       'release.yaml',
       '--junit',
@@ -105,6 +107,9 @@ describe('lathe validate against a running server', { concurrency: 1 }, () => {
     ]);
     assertExit(policy, 0);
     assert.match(policy.stdout, /^ {2}guards +alias champion$/m);
+    const badApprovals = await lathe(['models', 'policy', 'churn', '--approvals', 'many']);
+    assertExit(badApprovals, 2);
+    assert.match(badApprovals.stderr, /expected an integer >= 0, got "many"/);
     const early = await lathe(['models', 'alias', 'churn', 'champion', '2']);
     assertExit(early, 1);
     assert.match(

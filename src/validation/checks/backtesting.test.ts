@@ -47,6 +47,14 @@ describe('backtesting check', () => {
     assert.equal(r.charts[0]!.series[0]!.values.length, 5);
   });
 
+  it('uses accuracy for a classifier without probabilities, in every window', async () => {
+    const ctx = data(false);
+    const labelsOnly = { ...ctx, candidate: { ...ctx.candidate, test: { y: ctx.candidate.test.y } } };
+    const r = await backtestingCheck.run(labelsOnly, backtestingCheck.parseParams({ timeColumn: 'day' }));
+    assert.equal(r.status, 'pass', r.message);
+    assert.match(r.message, /^accuracy per window/);
+  });
+
   it('fails when the latest window is clearly worse (the label stops following the feature)', async () => {
     const r = await backtestingCheck.run(data(true), backtestingCheck.parseParams({ timeColumn: 'day' }));
     assert.equal(r.status, 'fail', r.message);

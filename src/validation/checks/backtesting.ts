@@ -5,7 +5,6 @@
  * still in production, after the newest data it was tested on.
  */
 import { LatheError } from '../../core/index.js';
-import { accuracy, rocAuc, rootMeanSquaredError } from '../../ml/index.js';
 import {
   type CheckResult,
   numberIn,
@@ -14,6 +13,7 @@ import {
   type ValidationCheck,
   type ValidationContext,
 } from '../check.js';
+import { primaryMetric, subsetPredictions } from './performance-metrics.js';
 
 export interface BacktestingParams extends Record<string, unknown> {
   timeColumn: string | undefined;
@@ -28,26 +28,6 @@ function timeOf(v: unknown): number {
   if (v instanceof Date) return v.getTime();
   if (typeof v === 'string') return Date.parse(v);
   return Number.NaN;
-}
-
-/** The metric of rows `idx`: ROC-AUC (binary), accuracy (multiclass), RMSE (regression). */
-function windowMetric(ctx: ValidationContext, idx: number[]): number {
-  const y = Float64Array.from(idx, (i) => ctx.yTest[i]!);
-  const p = ctx.candidate.test;
-  if (ctx.task === 'regression')
-    return rootMeanSquaredError(
-      y,
-      Float64Array.from(idx, (i) => p.y[i]!),
-    );
-  if (ctx.task === 'binary' && new Set(y).size === 2)
-    return rocAuc(
-      y,
-      Float64Array.from(idx, (i) => p.proba![i * 2 + 1]!),
-    );
-  return accuracy(
-    y,
-    Float64Array.from(idx, (i) => p.y[i]!),
-  );
 }
 
 const label = (t: number) => (t > 1e11 ? new Date(t).toISOString().slice(0, 10) : String(t));
@@ -107,9 +87,18 @@ export const backtestingCheck: ValidationCheck<BacktestingParams> = {
     const windows = Array.from({ length: p.windows }, (_, w) =>
       order.slice(w * size, w === p.windows - 1 ? order.length : (w + 1) * size),
     );
-    const metrics = windows.map((idx) => windowMetric(ctx, idx));
-    const higherBetter = ctx.task !== 'regression';
-    const earlier = metrics.slice(0, -1).reduce((s, m) => s + m, 0) / (metrics.length - 1);
+    // One metric for every window (a window holding one class has no ROC-AUC: NaN, left out).
+    const primary = primaryMetric(ctx);
+    const width = ctx.candidate.test.proba ? ctx.candidate.test.proba.length / ctx.test.rows : 0;
+    const metrics = windows.map((idx) =>
+      primary.score(
+        Float64Array.from(idx, (i) => ctx.yTest[i]!),
+        subsetPredictions(ctx.candidate.test, idx, width),
+      ),
+    );
+    const higherBetter = primary.higherIsBetter;
+    const before = metrics.slice(0, -1).filter(Number.isFinite);
+    const earlier = before.reduce((s, m) => s + m, 0) / before.length;
     const last = metrics[metrics.length - 1]!;
     const degradation = higherBetter ? earlier - last : (last - earlier) / Math.max(Math.abs(earlier), 1e-12);
     // Least-squares slope of the metric over the window index: its trend per window.
@@ -118,7 +107,7 @@ export const backtestingCheck: ValidationCheck<BacktestingParams> = {
       metrics.reduce((s, m, w) => s + (w - mx) * (m - earlier), 0) /
       metrics.reduce((s, _, w) => s + (w - mx) ** 2, 0);
     const threshold = { bad: 'above' as const, warn: p.warn, fail: p.fail };
-    const metricName = ctx.task === 'regression' ? 'RMSE' : ctx.task === 'binary' ? 'ROC-AUC' : 'accuracy';
+    const metricName = primary.label;
     return {
       check: 'backtesting',
       title: 'Backtesting over time',

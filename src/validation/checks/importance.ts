@@ -4,7 +4,8 @@
  * the same sample. Features whose share of importance rose sharply or vanished, and features the
  * candidate does not use at all, are the questions a reviewer asks before a release.
  */
-import { accuracy, rocAuc, rootMeanSquaredError, SeededRandom } from '../../ml/index.js';
+import { SeededRandom } from '../../ml/index.js';
+import { primaryMetric } from './performance-metrics.js';
 import {
   type CheckResult,
   type Frame,
@@ -26,15 +27,11 @@ export interface ImportanceParams extends Record<string, unknown> {
   fail: number;
 }
 
-/** Higher-is-better score of predictions on labels `y`. */
+/** The primary metric as a score (higher is better), for drops under shuffling. */
 function score(ctx: ValidationContext, y: Float64Array, p: FramePredictions): number {
-  if (ctx.task === 'regression') return -rootMeanSquaredError(y, p.y);
-  if (ctx.task === 'binary' && new Set(y).size === 2) {
-    const s = new Float64Array(y.length);
-    for (let i = 0; i < y.length; i++) s[i] = p.proba![i * 2 + 1]!;
-    return rocAuc(y, s);
-  }
-  return accuracy(y, p.y);
+  const m = primaryMetric(ctx);
+  const v = m.score(y, p);
+  return m.higherIsBetter ? v : -v;
 }
 
 /** Permutation importance of each feature: mean drop of the score over `repeats` shuffles. */

@@ -47,7 +47,7 @@ const NAME = 'label-errors';
  * highest probability among those at or above their threshold; rows whose confident label differs
  * from the given one, by descending margin P[suggested] − P[given]. Also the confident joint.
  */
-export function confidentLearning(
+function confidentLearning(
   P: Float64Array,
   y: Float64Array,
   k: number,

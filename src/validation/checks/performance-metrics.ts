@@ -4,7 +4,14 @@
  * row samples and number formatting.
  */
 import { LatheError } from '../../core/index.js';
-import { evaluate, type Matrix, type MetricSet } from '../../ml/index.js';
+import {
+  accuracy,
+  evaluate,
+  type Matrix,
+  type MetricSet,
+  rocAuc,
+  rootMeanSquaredError,
+} from '../../ml/index.js';
 import type { FramePredictions, ValidationContext, ValidationTask } from '../check.js';
 
 /** The metric names `evaluate` reports, per task. */
@@ -202,4 +209,34 @@ export function fmt(x: number): string {
 /** `x` rounded to 6 significant digits for tables and charts (NaN → null). */
 export function round(x: number): number | null {
   return Number.isFinite(x) ? Number(x.toPrecision(6)) : null;
+}
+
+/** The one number a check tracks across windows or shuffles, chosen once per run. */
+export interface PrimaryMetric {
+  /** Its name for people: ROC-AUC, accuracy or RMSE. */
+  label: 'ROC-AUC' | 'accuracy' | 'RMSE';
+  higherIsBetter: boolean;
+  /** The metric of predictions `p` against `y` (class indices or values); NaN where undefined (ROC-AUC on one class). */
+  score(y: Float64Array, p: FramePredictions): number;
+}
+
+/**
+ * The task's primary metric: ROC-AUC for binary models with probabilities, accuracy for other
+ * classifiers, RMSE for regression. Fixed for the whole run, so values of windows compare.
+ */
+export function primaryMetric(ctx: ValidationContext): PrimaryMetric {
+  if (ctx.task === 'regression')
+    return { label: 'RMSE', higherIsBetter: false, score: (y, p) => rootMeanSquaredError(y, p.y) };
+  if (ctx.task === 'binary' && ctx.candidate.test.proba)
+    return {
+      label: 'ROC-AUC',
+      higherIsBetter: true,
+      score: (y, p) => {
+        if (!p.proba || new Set(y).size < 2) return Number.NaN;
+        const s = new Float64Array(y.length);
+        for (let i = 0; i < y.length; i++) s[i] = p.proba[i * 2 + 1]!;
+        return rocAuc(y, s);
+      },
+    };
+  return { label: 'accuracy', higherIsBetter: true, score: (y, p) => accuracy(y, p.y) };
 }

@@ -38,7 +38,7 @@ export interface SlicesParams extends Record<string, unknown> {
 }
 
 /** The metric compared per slice when none is named. */
-export const DEFAULT_SLICE_METRIC: Record<ValidationTask, string> = {
+const DEFAULT_SLICE_METRIC: Record<ValidationTask, string> = {
   binary: 'accuracy',
   multiclass: 'accuracy',
   regression: 'mae',

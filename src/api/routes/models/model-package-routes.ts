@@ -10,7 +10,7 @@ import {
   readTar,
 } from '../../../models/index.js';
 import { principalOf } from '../../plugins/auth.js';
-import { ModelVersion } from '../registry/registry-schemas.js';
+import { ModelVersion, RefParams } from '../registry/registry-schemas.js';
 
 const tags = ['models'];
 
@@ -90,15 +90,6 @@ const PackageInfo = Type.Object({
   }),
   files: Type.Array(Type.Object({ path: Type.String(), size: Type.Number() })),
   size: Type.Number({ description: 'bytes' }),
-});
-
-const RefParams = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 500 }),
-  version: Type.String({
-    minLength: 1,
-    maxLength: 256,
-    description: 'a version number, an alias, or latest',
-  }),
 });
 
 const PredictBody = Type.Object(

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { RegistryService } from '../../../registry/index.js';
 import { principalOf } from '../../plugins/auth.js';
-import { NameParams } from './registry-schemas.js';
+import { NameParams, RefParams } from './registry-schemas.js';
 
 const tags = ['registry'];
 
@@ -50,14 +50,6 @@ const GateStatus = Type.Object({
     approved: Type.Array(Type.String()),
     rejected: Type.Array(Type.Object({ reviewer: Type.String(), comment: Type.String() })),
     needed: Type.Integer(),
-  }),
-});
-const RefParams = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 500 }),
-  version: Type.String({
-    minLength: 1,
-    maxLength: 256,
-    description: 'a version number, an alias, or latest',
   }),
 });
 

@@ -111,3 +111,13 @@ export const Webhook = Type.Object({
   active: Type.Boolean(),
   createdAt: Type.Integer(),
 });
+
+/** Path parameters of a version reference: a model name and a version number, alias or `latest`. */
+export const RefParams = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 500 }),
+  version: Type.String({
+    minLength: 1,
+    maxLength: 256,
+    description: 'a version number, an alias, or latest',
+  }),
+});
