@@ -46,7 +46,7 @@ const modelPath = arg(
 const bytes = new Uint8Array(readFileSync(modelPath));
 const inspected = await onnxFlavor.inspect({ name: 'model.onnx', files: new Map([['model.onnx', bytes]]) });
 const pkg = importedPackage(onnxFlavor, { name: 'model.onnx', files: new Map() }, inspected);
-const lathe = await onnxFlavor.load(await readPackageFiles(pkg.files), { threads: 1 });
+const lathe = await onnxFlavor.load(await readPackageFiles(pkg), { threads: 1 });
 const session = await ort.InferenceSession.create(bytes, {
   intraOpNumThreads: 1,
   interOpNumThreads: 1,

@@ -92,7 +92,7 @@ for (let i = 0; i < rows; i++)
 const bytes = new Uint8Array(readFileSync(modelFile));
 const source = { name: 'model.json', files: new Map([['model.json', bytes]]) };
 const inspected = await xgboostFlavor.inspect(source);
-const pkgFiles = importedPackage(xgboostFlavor, source, inspected).files;
+const pkgFiles = importedPackage(xgboostFlavor, source, inspected);
 const predictor = await xgboostFlavor.load(await readPackageFiles(pkgFiles));
 const model = parseXgboostModel(bytes);
 

@@ -54,6 +54,18 @@ export async function profileDerived(
     nullable: c.nullable,
     family: typeFamily(c.type),
   }));
+  // Pairs of kept columns hold the base's rows: their correlations carry over; only pairs with an
+  // added column are scanned.
+  const known = new Map<string, number | null>();
+  for (const { a, b, r } of base.profile.correlations)
+    if (kept.has(a) && kept.has(b)) {
+      known.set(`${a}\u0000${b}`, r);
+      known.set(`${b}\u0000${a}`, r);
+    }
+  const baseTarget = base.columns.find((c) => c.semantic === 'target')?.name;
+  if (options.target !== undefined && options.target === baseTarget && kept.has(options.target))
+    for (const { column, r } of base.profile.targetCorrelations ?? [])
+      if (kept.has(column)) known.set(`\u0000${column}`, r);
   await correlations(
     engine,
     `read_parquet(${quoteLiteral(parquetPath)})`,
@@ -61,6 +73,7 @@ export async function profileDerived(
     profiles,
     options.target,
     profile,
+    known,
   );
   return { columns: physical.map((c) => schemaOf.get(c.name)!), profile, issues: fresh.issues };
 }

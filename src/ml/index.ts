@@ -79,3 +79,4 @@ export { GBDT_KIND, type GbdtFitContext, GradientBoosting } from './gbdt/gradien
 export { GBDT_PARAM_HELP, type GbdtOptions, type RegressionLoss } from './gbdt/options.js';
 export * from './tune/index.js';
 export * from './explain/index.js';
+export { softmaxRow } from './softmax.js';

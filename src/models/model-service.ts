@@ -137,7 +137,7 @@ export class ModelService {
     const inspected = await flavor.inspect(source, input);
     const stored = inspected.loadAs ?? flavor.name;
     if (input.runId) await tracking.runs.get(input.runId);
-    const { files } = importedPackage(flavor, source, inspected, { runId: input.runId ?? null });
+    const files = importedPackage(flavor, source, inspected, { runId: input.runId ?? null });
     const pkg = await readPackageFiles(files);
     const predictor = await loadPackage(pkg, await this.#loadOptions(pkg));
     const { rows, synthetic } = trialRows(inspected.signature, inspected.inputExample);

@@ -40,7 +40,7 @@ async function loadXgb(): Promise<Predictor> {
     files: new Map([['binary.json', new Uint8Array(readFileSync(new URL('binary.json', dir)))]]),
   };
   const inspected = await flavor.inspect(src);
-  return flavor.load(await readPackageFiles(importedPackage(flavor, src, inspected).files));
+  return flavor.load(await readPackageFiles(importedPackage(flavor, src, inspected)));
 }
 
 /** A real predictor as a graph model. */

@@ -93,7 +93,7 @@ export function runFlavorConformance(
         fx.expected.probabilities !== undefined,
         `task ${inspected.task} matches the fixture`,
       );
-      model = await load(await readPackageFiles(importedPackage(flavor, fx.source, inspected).files));
+      model = await load(await readPackageFiles(importedPackage(flavor, fx.source, inspected)));
     });
 
     it('does not claim files of other formats', () => {

@@ -4,45 +4,32 @@
  * go through it, so they store exactly what import stores).
  */
 import { LatheError } from '../../core/index.js';
-import {
-  type ModelManifest,
-  type ModelPackageFiles,
-  type ReadPackage,
-  readModelPackage,
-  writeFlavorPackage,
-} from '../package.js';
+import { type ReadPackage, readModelPackage, writeFlavorPackage } from '../package.js';
 import type { InspectedModel, ModelFlavor, ModelSource } from './flavor.js';
 
 /** What an imported package records besides what the flavor inspected. */
 export interface ImportedPackageOptions {
   /** The tracking run the version links to, when given. */
   runId?: string | null;
-  /** ISO 8601 UTC (default now). */
-  createdAt?: string;
 }
 
 /**
- * The package of an inspected model: a native package is kept as it is; other flavors keep their
- * files under `files/` with a manifest (flavor = the one that loads it, `inspected.loadAs`).
+ * The files of an inspected model's package: a native package is kept as it is; other flavors keep
+ * their files under `files/` with a manifest (flavor = the one that loads it, `inspected.loadAs`).
  */
 export function importedPackage(
   flavor: ModelFlavor,
   source: ModelSource,
   inspected: InspectedModel,
   options: ImportedPackageOptions = {},
-): ModelPackageFiles {
+): ReadonlyMap<string, Uint8Array> {
   const stored = inspected.loadAs ?? flavor.name;
-  if (flavor.name === 'native') {
-    const manifest = JSON.parse(
-      new TextDecoder().decode(inspected.files.get('lathe-model.json')!),
-    ) as ModelManifest;
-    return { manifest, files: inspected.files };
-  }
-  return writeFlavorPackage(
+  if (flavor.name === 'native') return inspected.files;
+  const { files } = writeFlavorPackage(
     { kind: stored, version: 1, meta: inspected.meta, files: inspected.files },
     {
       flavor: stored,
-      createdAt: options.createdAt ?? new Date().toISOString(),
+      createdAt: new Date().toISOString(),
       family: inspected.family,
       task: inspected.task,
       signature: inspected.signature,
@@ -56,6 +43,7 @@ export function importedPackage(
       imported: { from: source.name, format: flavor.name },
     },
   );
+  return files;
 }
 
 /** Reads a package held in memory (checking sizes and digests), as a stored one is read. */

@@ -189,10 +189,7 @@ export class TableEngine {
       columns: Object.fromEntries(
         names.map((name, j) => {
           const c = columns[j]!;
-          return [
-            name,
-            rows === batchRows ? c : c instanceof Float64Array ? c.slice(0, rows) : c.slice(0, rows),
-          ];
+          return [name, rows === batchRows ? c : c.slice(0, rows)];
         }),
       ),
     });

@@ -5,14 +5,7 @@
  * still in production, after the newest data it was tested on.
  */
 import { LatheError } from '../../core/index.js';
-import {
-  type CheckResult,
-  numberIn,
-  readParams,
-  statusOf,
-  type ValidationCheck,
-  type ValidationContext,
-} from '../check.js';
+import { type CheckResult, numberIn, readParams, statusOf, type ValidationCheck } from '../check.js';
 import { primaryMetric, subsetPredictions } from './performance-metrics.js';
 
 export interface BacktestingParams extends Record<string, unknown> {

@@ -4,7 +4,7 @@
  * rounds came after it. Rounds past the optimum fit noise of the training rows; retraining with
  * that many rounds (or early stopping) gives a smaller model that scores as well or better.
  */
-import { leafIndex, type TreeEnsemble } from '../../ml/index.js';
+import { leafIndex, softmaxRow, type TreeEnsemble } from '../../ml/index.js';
 import type { FramePredictions, ValidationContext } from '../check.js';
 import { takeRows } from './frame-tools.js';
 import { type GapMetric, lowerIsBetter, score } from './overfitting-metric.js';
@@ -42,20 +42,12 @@ function linked(ens: TreeEnsemble, raw: Float64Array, rows: number): FramePredic
     }
     return { y, proba };
   }
-  const proba = new Float64Array(rows * k);
+  const proba = raw.slice(0, rows * k);
   const y = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
-    let max = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < k; c++) max = Math.max(max, raw[r * k + c]!);
-    let sum = 0;
+    softmaxRow(proba, r * k, k);
     let best = 0;
-    for (let c = 0; c < k; c++) {
-      const e = Math.exp(raw[r * k + c]! - max);
-      proba[r * k + c] = e;
-      sum += e;
-      if (e > proba[r * k + best]!) best = c;
-    }
-    for (let c = 0; c < k; c++) proba[r * k + c]! /= sum;
+    for (let c = 1; c < k; c++) if (proba[r * k + c]! > proba[r * k + best]!) best = c;
     y[r] = best;
   }
   return { y, proba };

@@ -182,7 +182,7 @@ describe('lightgbm flavor', () => {
   async function importAndLoad(src: ReturnType<typeof source>, options: InspectOptions = {}) {
     const inspected = await lightgbmFlavor.inspect(src, options);
     const pkg = importedPackage(lightgbmFlavor, src, inspected);
-    return lightgbmFlavor.load(await readPackageFiles(pkg.files));
+    return lightgbmFlavor.load(await readPackageFiles(pkg));
   }
 
   it('a loaded binary model answers probabilities of both classes, labels and its trees', async () => {

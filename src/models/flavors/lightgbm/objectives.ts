@@ -4,6 +4,7 @@
  * `ConvertOutput`).
  */
 import { LatheError } from '../../../core/index.js';
+import { softmaxRow } from '../../../ml/index.js';
 import type { ModelTask } from '../../package.js';
 
 /** How raw scores become predictions. */
@@ -123,17 +124,7 @@ export function convertOutputs(
       for (let i = 0; i < n; i++) raw[i] = Math.log1p(Math.exp(raw[i]!));
       return raw;
     case 'softmax':
-      for (let r = 0; r < rows; r++) {
-        const o = r * k;
-        let max = raw[o]!;
-        for (let c = 1; c < k; c++) max = Math.max(max, raw[o + c]!);
-        let sum = 0;
-        for (let c = 0; c < k; c++) {
-          raw[o + c] = Math.exp(raw[o + c]! - max);
-          sum += raw[o + c]!;
-        }
-        for (let c = 0; c < k; c++) raw[o + c]! /= sum;
-      }
+      for (let r = 0; r < rows; r++) softmaxRow(raw, r * k, k);
       return raw;
   }
 }

@@ -95,7 +95,7 @@ runFlavorConformance(mlflow, async () => ({
 async function load(source: ModelSource) {
   const flavor = detectFlavor(source);
   const inspected = await flavor.inspect(source);
-  const pkg = await readPackageFiles(importedPackage(flavor, source, inspected).files);
+  const pkg = await readPackageFiles(importedPackage(flavor, source, inspected));
   return { flavor, inspected, predictor: await loadPackage(pkg) };
 }
 

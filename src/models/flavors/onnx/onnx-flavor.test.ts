@@ -62,9 +62,7 @@ const fixtures = [
 for (const name of fixtures) runFlavorConformance(onnxFlavor, async () => fixture(name));
 
 async function stored(inspected: InspectedModel): Promise<ReadPackage> {
-  return readPackageFiles(
-    importedPackage(onnxFlavor, { name: 'model.onnx', files: new Map() }, inspected).files,
-  );
+  return readPackageFiles(importedPackage(onnxFlavor, { name: 'model.onnx', files: new Map() }, inspected));
 }
 
 async function loaded(name: string, options?: InspectOptions, threads?: number) {

@@ -4,8 +4,5 @@
  */
 export { xgbTreeEnsemble } from './ensemble.js';
 export { float32Boundary, xgbMargins, xgbPredict } from './evaluate.js';
-export { decodeModelDocument, readXgbModel, type XgbModel, type XgbTrees } from './model.js';
-export { supportedObjectives } from './objectives.js';
-export { decodeUbjson, type UbjValue } from './ubjson.js';
+export { readXgbModel, type XgbModel } from './model.js';
 export { parseXgboostModel, xgboostFlavor } from './xgboost-flavor.js';
-export { XgboostPredictor } from './xgboost-predictor.js';

@@ -3,6 +3,7 @@
  * `predict` output, and what task Lathe answers for each.
  */
 import type { ModelTask } from '../../package.js';
+import { softmaxRow } from '../../../ml/index.js';
 
 /** How margins become predictions. */
 export type XgbTransform = 'identity' | 'logistic' | 'exp' | 'softmax' | 'softmax-argmax' | 'hinge';
@@ -91,17 +92,4 @@ export function transformMargins(
       return out;
     }
   }
-}
-
-/** Softmax of `k` values from `offset`, in place (max subtracted first, as XGBoost does). */
-export function softmaxRow(a: Float32Array | Float64Array, offset: number, k: number): void {
-  let max = a[offset]!;
-  for (let c = 1; c < k; c++) max = Math.max(max, a[offset + c]!);
-  let sum = 0;
-  for (let c = 0; c < k; c++) {
-    const e = Math.exp(a[offset + c]! - max);
-    a[offset + c] = e;
-    sum += e;
-  }
-  for (let c = 0; c < k; c++) a[offset + c] = a[offset + c]! / sum;
 }

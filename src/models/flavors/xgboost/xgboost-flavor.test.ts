@@ -56,7 +56,7 @@ function assertClose(actual: number, want: number, rel: number, what: string): v
 
 async function loadFromSource(src: ModelSource) {
   const inspected = await xgboostFlavor.inspect(src);
-  const pkg = await readPackageFiles(importedPackage(xgboostFlavor, src, inspected).files);
+  const pkg = await readPackageFiles(importedPackage(xgboostFlavor, src, inspected));
   return { inspected, predictor: await xgboostFlavor.load(pkg) };
 }
 
@@ -234,7 +234,7 @@ describe('xgboost flavor: the Predictor', () => {
     const src = source('multi-softprob.json', file('multi-softprob.json'));
     const inspected = await xgboostFlavor.inspect(src, { classes: ['a', 'b', 'c'] });
     const predictor = await xgboostFlavor.load(
-      await readPackageFiles(importedPackage(xgboostFlavor, src, inspected).files),
+      await readPackageFiles(importedPackage(xgboostFlavor, src, inspected)),
     );
     const got = await predictor.predict(rowsOf(e, ['f0', 'f1', 'f2', 'f3']).slice(0, 5));
     assert.deepEqual(got.classes, ['a', 'b', 'c']);

@@ -21,7 +21,7 @@ import type { ModelSignature } from '../../signature.js';
 import { xgbTreeEnsemble } from './ensemble.js';
 import { xgbMargins } from './evaluate.js';
 import type { XgbModel } from './model.js';
-import { softmaxRow } from './objectives.js';
+import { softmaxRow } from '../../../ml/index.js';
 
 /** A loaded XGBoost model. */
 export class XgboostPredictor extends BasePredictor {
