@@ -38,12 +38,8 @@ describe('Serving in a browser', { skip: browserSkip() }, () => {
     server = await startUiServer();
     api = new LatheClient({ url: server.url, token: server.adminToken });
     for (let i = 1; i <= 2; i++) {
-      const res = await fetch(`${server.url}/api/v1/models/churn/import?filename=model.json`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/octet-stream' },
-        body: xgb,
-      });
-      assert.equal(res.status, 201, await res.text());
+      const imported = await api.models.importModel('churn', new Uint8Array(xgb), { filename: 'model.json' });
+      assert.equal(imported.version.version, i);
     }
     const applied = await api.serving.apply({
       name: 'churn',

@@ -6,6 +6,7 @@ import { formatTime } from '../../format.js';
 import { errorMessage, useSignedIn } from '../../session.js';
 import { useApi } from '../../use-api.js';
 import { reportUrl, ValidationBadge } from '../validation/validation-format.js';
+import { jobUrl } from '../training/training-api.js';
 
 type Validation = NonNullable<GateStatus['validation']>;
 
@@ -86,7 +87,7 @@ function ValidationsTable({ name, version, rows }: { name: string; version: numb
                 <ValidationBadge status={v.status} />
               </td>
               <td className="mono small">
-                <Link to={`/training/jobs/${encodeURIComponent(v.job)}`}>{v.job}</Link>
+                <Link to={jobUrl(v.job)}>{v.job}</Link>
               </td>
               <td>
                 <Link to={reportUrl(name, version, v.job)}>Open report</Link>

@@ -10,6 +10,14 @@ export function versionUrl(name: string, version: number): string {
   return `${modelUrl(name)}/versions/${version}`;
 }
 
+/** The page of a model reference (`churn@7`), or of the model when the version is an alias or absent. */
+export function modelRefUrl(ref: string): string {
+  const at = ref.lastIndexOf('@');
+  const name = at < 0 ? ref : ref.slice(0, at);
+  const version = at < 0 ? '' : ref.slice(at + 1);
+  return /^\d+$/.test(version) ? versionUrl(name, Number(version)) : modelUrl(name);
+}
+
 /** The page of a lineage node's model version id, `NAME/VERSION` (names may hold `/`); null when it is not one. */
 export function versionIdUrl(id: string): string | null {
   const at = id.lastIndexOf('/');

@@ -1,10 +1,11 @@
+import { modelRefUrl } from '../models/model-links.js';
 import { Link } from 'react-router-dom';
 import type { DeploymentStatus, LatheClient } from '../../../../src/sdk/index.js';
 import { PageHeader } from '../../components/Layout.js';
 import { Alert, Loading, Panel, useTitle } from '../../components/ui.js';
 import { formatTime } from '../../format.js';
 import { useApi } from '../../use-api.js';
-import { deploymentUrl, graphSummary, modelRefUrl, StateBadge, servedVersions } from './serving-format.js';
+import { deploymentUrl, graphSummary, StateBadge, servedVersions } from './serving-format.js';
 
 const loadDeployments = (client: LatheClient) => client.serving.list();
 
@@ -34,7 +35,7 @@ export function DeploymentsListPage() {
 
 function EmptyState() {
   return (
-    <div className="models-empty">
+    <div className="empty-state">
       <h2>No deployments yet</h2>
       <p className="muted">
         A deployment puts registered model versions behind an endpoint. Write a spec such as

@@ -1,3 +1,4 @@
+import { modelRefUrl } from '../models/model-links.js';
 import { useCallback } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { DeploymentStatus, LatheClient } from '../../../../src/sdk/index.js';
@@ -9,9 +10,9 @@ import { RevisionsTable, ShadowTable } from './EndpointTables.js';
 import { LiveCharts } from './LiveCharts.js';
 import { RequestTester } from './RequestTester.js';
 import { RoutingDiagram } from './RoutingDiagram.js';
-import { modelRefUrl, StateBadge, servedVersions } from './serving-format.js';
+import { StateBadge, servedVersions } from './serving-format.js';
 import { useAction } from './use-action.js';
-import { usePoll } from './use-poll.js';
+import { useApi } from '../../use-api.js';
 
 /** How often the page refreshes the deployment and its live traffic, in ms. */
 const refreshMs = 2000;
@@ -34,12 +35,12 @@ export function EndpointPage() {
   const loadDeployment = useCallback((client: LatheClient) => client.serving.get(name), [name]);
   const loadRevisions = useCallback((client: LatheClient) => client.serving.revisions(name), [name]);
   const loadLive = useCallback((client: LatheClient) => client.serving.live(name, liveSeconds), [name]);
-  const deployment = usePoll(loadDeployment, refreshMs);
-  const revisions = usePoll(loadRevisions, 10_000);
-  const live = usePoll(deployment.data ? loadLive : null, refreshMs);
+  const deployment = useApi(loadDeployment, { everyMs: refreshMs });
+  const revisions = useApi(loadRevisions, { everyMs: 10_000 });
+  const live = useApi(deployment.data ? loadLive : null, { everyMs: refreshMs });
   const hasShadow = Boolean(deployment.data?.spec.shadow.length);
   const loadShadow = useCallback((client: LatheClient) => client.serving.shadow(name), [name]);
-  const shadow = usePoll(hasShadow ? loadShadow : null, refreshMs);
+  const shadow = useApi(hasShadow ? loadShadow : null, { everyMs: refreshMs });
 
   const { reload: reloadDeployment } = deployment;
   const { reload: reloadRevisions } = revisions;

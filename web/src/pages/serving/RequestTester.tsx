@@ -1,3 +1,4 @@
+import { modelRefUrl } from '../models/model-links.js';
 import { type FormEvent, useCallback, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { ColumnSpec, EndpointPrediction, LatheClient } from '../../../../src/sdk/index.js';
@@ -7,7 +8,6 @@ import { useApi } from '../../use-api.js';
 import { CodeField } from '../data/CodeField.js';
 import { formatValue } from '../experiments/run-format.js';
 import { formatCell, parseJsonRows } from '../models/package-format.js';
-import { modelRefUrl } from './serving-format.js';
 
 /** A row for a signature without an input example: zeros, false, empty strings. */
 function rowFromSignature(inputs: readonly ColumnSpec[]): Record<string, unknown> {

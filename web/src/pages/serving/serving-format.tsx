@@ -6,19 +6,6 @@ export function deploymentUrl(name: string): string {
   return `/serving/${encodeURIComponent(name)}`;
 }
 
-/** A model reference's name and version (`churn@7` → ['churn', '7']); the version may be an alias. */
-export function splitModelRef(ref: string): [name: string, version: string] {
-  const at = ref.lastIndexOf('@');
-  return at < 0 ? [ref, ''] : [ref.slice(0, at), ref.slice(at + 1)];
-}
-
-/** The registry page of a resolved version (`churn@7`), or of the model when the version is not a number. */
-export function modelRefUrl(ref: string): string {
-  const [name, version] = splitModelRef(ref);
-  const base = `/models/${encodeURIComponent(name)}`;
-  return /^\d+$/.test(version) ? `${base}/versions/${version}` : base;
-}
-
 /** A deployment's state as a badge: ready, failed, or ready with degraded models (the word is always shown). */
 export function StateBadge({ deployment }: { deployment: Pick<DeploymentStatus, 'state' | 'degraded'> }) {
   if (deployment.state === 'failed') return <span className="run-status run-failed">failed</span>;
@@ -35,18 +22,6 @@ export function graphSummary(spec: DeploymentSpec): string | null {
   if (g.kind === 'parallel')
     return `parallel (${g.combiner}): ${g.members.map((m) => m.model).join(', ')}${g.stacker ? ` → ${g.stacker}` : ''}`;
   return `switch: ${g.cases.map((c) => c.model).join(', ')}, else ${g.default}`;
-}
-
-/** When the fallback answers, in words: errors, refusals, the latency budget, degraded models. */
-export function fallbackTriggers(spec: DeploymentSpec): string[] {
-  return [
-    'the primary errors',
-    'the primary refuses the rows',
-    spec.latencyBudgetMs !== null
-      ? `the primary takes over ${spec.latencyBudgetMs} ms (latency budget)`
-      : 'no latency budget set',
-    'the primary is marked degraded',
-  ];
 }
 
 /** The distinct versions a deployment serves (`churn@1`, `churn@2`), in reference order. */

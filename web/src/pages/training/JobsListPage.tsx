@@ -1,4 +1,4 @@
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { isJobFinished, type Job, type JobStatus, type LatheClient } from '../../../../src/sdk/index.js';
 import { PageHeader } from '../../components/Layout.js';
@@ -23,16 +23,11 @@ export function JobsListPage() {
       }),
     [kind, status],
   );
-  const jobs = useApi(load);
-  const active = jobs.data?.some((j) => !isJobFinished(j)) ?? false;
-  const { reload } = jobs;
-
   // While something runs, the list follows it (every two seconds).
-  useEffect(() => {
-    if (!active) return;
-    const timer = window.setInterval(reload, 2000);
-    return () => window.clearInterval(timer);
-  }, [active, reload]);
+  const [active, setActive] = useState(false);
+  const jobs = useApi(load, { everyMs: active ? 2000 : undefined });
+  const running = jobs.data?.some((j) => !isJobFinished(j)) ?? false;
+  useEffect(() => setActive(running), [running]);
 
   function update(key: 'kind' | 'status', value: string) {
     const next = new URLSearchParams(params);

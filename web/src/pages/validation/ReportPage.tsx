@@ -9,6 +9,7 @@ import { modelUrl, versionUrl } from '../models/model-links.js';
 import { CheckChart } from './CheckChart.js';
 import { CheckTableView } from './CheckTableView.js';
 import { formatMeasured, formatThreshold, parseRunsUri, ValidationBadge } from './validation-format.js';
+import { jobUrl } from '../training/training-api.js';
 
 type CheckRow = ValidationCheckResult & { required?: boolean };
 
@@ -161,7 +162,7 @@ export function ReportPage() {
         <Alert kind="info" title="No report stored">
           Validation {job} ({current.validation.suite}, {current.validation.status}) stored no report: the
           version has no run to keep it on. The job's own page may still hold its result:{' '}
-          <Link to={`/training/jobs/${encodeURIComponent(job)}`}>{job}</Link>.
+          <Link to={jobUrl(job)}>{job}</Link>.
         </Alert>
       )}
       {report && (

@@ -1,9 +1,10 @@
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import {
   isJobFinished,
   type Job,
   type LatheClient,
+  splitRef,
   type ValidateResult,
   type ValidateSpec,
 } from '../../../../src/sdk/index.js';
@@ -13,14 +14,14 @@ import { formatTime } from '../../format.js';
 import { useApi } from '../../use-api.js';
 import { JobStatusBadge } from '../training/JobBits.js';
 import { jobDuration, jobUrl, shortJobId } from '../training/training-api.js';
-import { ValidationBadge } from './validation-format.js';
+import { reportUrl, ValidationBadge } from './validation-format.js';
 
-/** The report page of a finished validation (`/models/NAME/versions/V/validations/JOB`). */
-function reportUrl(job: Job<ValidateSpec, ValidateResult>): string | null {
+/** The report page of a finished validation. */
+function reportOf(job: Job<ValidateSpec, ValidateResult>): string | null {
   const model = job.result?.report.model;
-  const at = model?.lastIndexOf('@') ?? -1;
-  if (!model || at < 0) return null;
-  return `/models/${encodeURIComponent(model.slice(0, at))}/versions/${model.slice(at + 1)}/validations/${job.id}`;
+  if (!model) return null;
+  const [name, version] = splitRef(model);
+  return reportUrl(name, Number(version), job.id);
 }
 
 /** `/validation`: validation runs of every model, newest first, with their outcome and report. */
@@ -31,14 +32,11 @@ export function ValidationListPage() {
       client.jobs.list({ kind: 'validate', limit: 200 }) as Promise<Job<ValidateSpec, ValidateResult>[]>,
     [],
   );
-  const jobs = useApi(load);
-  const active = jobs.data?.some((j) => !isJobFinished(j)) ?? false;
-  const { reload } = jobs;
-  useEffect(() => {
-    if (!active) return;
-    const timer = window.setInterval(reload, 2000);
-    return () => window.clearInterval(timer);
-  }, [active, reload]);
+  // While something runs, the list follows it (every two seconds).
+  const [active, setActive] = useState(false);
+  const jobs = useApi(load, { everyMs: active ? 2000 : undefined });
+  const running = jobs.data?.some((j) => !isJobFinished(j)) ?? false;
+  useEffect(() => setActive(running), [running]);
 
   return (
     <>
@@ -76,7 +74,7 @@ export function ValidationListPage() {
               <tbody>
                 {jobs.data.map((j) => {
                   const report = j.result?.report;
-                  const url = reportUrl(j);
+                  const url = reportOf(j);
                   return (
                     <tr key={j.id}>
                       <td>

@@ -1,8 +1,6 @@
 import type { ReactNode } from 'react';
 import { formatValue } from '../experiments/run-format.js';
-
-/** The statuses a validation report or one of its checks can have. */
-export type ValidationStatus = 'pass' | 'warn' | 'fail' | 'skip' | 'error';
+import { versionUrl } from '../models/model-links.js';
 
 const statusClass: Record<string, string> = {
   pass: 'vstatus-pass',
@@ -19,7 +17,7 @@ export function ValidationBadge({ status }: { status: string }): ReactNode {
 
 /** The validation report page of a version's validation job. */
 export function reportUrl(name: string, version: number, job: string): string {
-  return `/models/${encodeURIComponent(name)}/versions/${version}/validations/${encodeURIComponent(job)}`;
+  return `${versionUrl(name, version)}/validations/${encodeURIComponent(job)}`;
 }
 
 /** A threshold in words: `warn < 0.7, fail < 0.6` (smaller is worse) or `warn > 0.1, fail > 0.2`. */
