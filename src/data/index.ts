@@ -14,6 +14,20 @@ export {
 export { checkCatalog, checkRunToJUnit } from './checks/index.js';
 export * from './checks/types.js';
 export * from './diff/types.js';
+// Drift scans over any relation, for the inference store's windows.
+export {
+  binCounts,
+  categoricalStatistics,
+  categoryCounts,
+  checkDiffOptions,
+  judgeDrift,
+  maxCategories,
+  numericStatistics,
+  rangeEdges,
+  type ScanSource,
+  sampleValues,
+  valueRanges,
+} from './diff/index.js';
 export { type ApplyOptions, applyFittedRecipe, loadOrCreateSalt } from './recipe/index.js';
 export { type EncodingPlan, encodeColumns, fitEncoding } from './recipe/encoding.js';
 export * from './recipe/recipe-types.js';

@@ -36,8 +36,18 @@ const sqlNumber = (x: number): string => {
   return x.toExponential();
 };
 
-const parquet = (file: string, rowNumbers = false) =>
-  `read_parquet(${quoteLiteral(file)}${rowNumbers ? ', file_row_number = true' : ''})`;
+/**
+ * What a scan reads: a Parquet file's path, or a SQL relation (a parenthesized SELECT) with an
+ * expression that orders its rows stably (`rowKey`, for the deterministic sample).
+ */
+export type ScanSource = string | { sql: string; rowKey: string };
+
+const parquet = (source: ScanSource, rowNumbers = false) =>
+  typeof source === 'string'
+    ? `read_parquet(${quoteLiteral(source)}${rowNumbers ? ', file_row_number = true' : ''})`
+    : rowNumbers
+      ? `(select *, ${source.rowKey} as file_row_number from ${source.sql})`
+      : source.sql;
 
 /** Edges on the grid e0 + i·w (to 1e-7 of a bin), where a bin index is a floor of (x − e0)/w. */
 function equalWidth(edges: readonly number[]): number | null {
@@ -61,7 +71,7 @@ function equalWidth(edges: readonly number[]): number | null {
  */
 export async function binCounts(
   engine: TableEngine,
-  file: string,
+  file: ScanSource,
   exprs: readonly BinnedExpr[],
 ): Promise<BinCounts[]> {
   if (!exprs.length) return [];
@@ -122,7 +132,7 @@ export async function binCounts(
  */
 export async function sampleValues(
   engine: TableEngine,
-  file: string,
+  file: ScanSource,
   rows: number,
   exprs: readonly string[],
   sampleSize: number,
@@ -149,14 +159,14 @@ export async function sampleValues(
  */
 export async function categoryCounts(
   engine: TableEngine,
-  referenceFile: string,
-  currentFile: string,
+  referenceFile: ScanSource,
+  currentFile: ScanSource,
   exprs: readonly { reference: string; current: string }[],
   limit: number,
 ): Promise<CategoryCounts[]> {
   if (!exprs.length) return [];
   const keys = exprs.map((_, k) => `k${k}`);
-  const side = (file: string, which: 'reference' | 'current', n: number) =>
+  const side = (file: ScanSource, which: 'reference' | 'current', n: number) =>
     `select ${n} as side, ${exprs.map((e, k) => `${e[which]} as k${k}`).join(', ')} from ${parquet(file)}`;
   const which = `case ${keys.map((k, j) => `when grouping(${k}) = 0 then ${j}`).join(' ')} end`;
   const rows = await engine.query<{
@@ -204,7 +214,7 @@ export async function categoryCounts(
 /** The smallest and largest finite value of each expression, in one scan (NaN when there is none). */
 export async function valueRanges(
   engine: TableEngine,
-  file: string,
+  file: ScanSource,
   exprs: readonly string[],
 ): Promise<{ min: number; max: number }[]> {
   if (!exprs.length) return [];

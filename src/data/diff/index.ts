@@ -3,4 +3,12 @@
  * on the same bins or categories with drift statistics from src/stats.
  */
 export { checkDiffOptions, diffVersions } from './diff-versions.js';
+export {
+  categoricalStatistics,
+  judgeDrift,
+  maxCategories,
+  numericStatistics,
+  rangeEdges,
+} from './diff-columns.js';
+export { binCounts, categoryCounts, type ScanSource, sampleValues, valueRanges } from './diff-scans.js';
 export * from './types.js';

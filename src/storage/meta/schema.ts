@@ -39,6 +39,12 @@ export interface MetaSchema {
   model_version_approvals: ModelVersionApprovalsTable;
   deployments: DeploymentsTable;
   deployment_revisions: DeploymentRevisionsTable;
+  monitored_models: MonitoredModelsTable;
+  monitoring_segments: MonitoringSegmentsTable;
+  monitoring_counters: MonitoringCountersTable;
+  monitors: MonitorsTable;
+  monitor_evaluations: MonitorEvaluationsTable;
+  alerts: AlertsTable;
 }
 
 export interface MigrationsTable {
@@ -351,4 +357,91 @@ export interface DeploymentRevisionsTable {
   reason: string;
   created_at: number;
   created_by: string;
+}
+
+/**
+ * A model the inference store holds records of. `key` names its folders and segments (safe in a
+ * path); `features` (JSON `[{name, kind}]`), `classes` (JSON string[]) and `baselines` (JSON, the
+ * reference environments logged from dataset versions) grow as records arrive.
+ */
+export interface MonitoredModelsTable {
+  name: string;
+  key: string;
+  task: string | null;
+  features: string;
+  classes: string;
+  /** JSON string[]: the tag keys seen. */
+  tags: string;
+  /** JSON string[]: the model versions seen. */
+  versions: string;
+  retention_days: number | null;
+  baselines: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A Parquet segment of the inference store (`kind`: predictions | actuals) in the blob store. */
+export interface MonitoringSegmentsTable {
+  id: string;
+  model_key: string;
+  kind: string;
+  digest: string;
+  rows: number;
+  min_ts: number;
+  max_ts: number;
+  created_at: number;
+}
+
+/** Per model and UTC day (`YYYY-MM-DD`): counts of refused records, unknown and duplicate actuals. */
+export interface MonitoringCountersTable {
+  model: string;
+  day: string;
+  counter: string;
+  n: number;
+}
+
+/** A monitor: its spec (JSON) and current state (`ok` | `warning` | `firing` | `no_data`). */
+export interface MonitorsTable {
+  name: string;
+  spec: string;
+  state: string;
+  value: number | null;
+  samples: number;
+  message: string;
+  evaluated_at: number | null;
+  changed_at: number;
+  created_at: number;
+  updated_at: number;
+  updated_by: string;
+}
+
+/** One evaluation of a monitor. */
+export interface MonitorEvaluationsTable {
+  id: string;
+  monitor: string;
+  at: number;
+  state: string;
+  value: number | null;
+  samples: number;
+  message: string;
+}
+
+/**
+ * An alert a monitor opened (`severity`: warning | firing; `state`: open | resolved). Repeated
+ * evaluations in the same state add to `evaluations` instead of opening another alert.
+ */
+export interface AlertsTable {
+  id: string;
+  monitor: string;
+  model: string;
+  severity: string;
+  state: string;
+  message: string;
+  value: number | null;
+  evaluations: number;
+  opened_at: number;
+  updated_at: number;
+  resolved_at: number | null;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
 }

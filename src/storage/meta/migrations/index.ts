@@ -9,6 +9,8 @@ import { dataChecks } from './0007-data-checks.js';
 import { jobs } from './0008-jobs.js';
 import { gates } from './0009-gates.js';
 import { deployments } from './0010-deployments.js';
+import { monitoring } from './0011-monitoring.js';
+import { monitors } from './0012-monitors.js';
 
 /**
  * Every migration, in version order. Append only: a released migration is never edited,
@@ -25,4 +27,6 @@ export const migrations: readonly Migration[] = [
   jobs,
   gates,
   deployments,
+  monitoring,
+  monitors,
 ];

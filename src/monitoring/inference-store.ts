@@ -1,0 +1,360 @@
+/**
+ * The embedded inference store: prediction and actual records land in a write-ahead buffer
+ * (JSON lines, synced before acknowledgement), then move into Parquet segments in the blob store,
+ * catalogued in the metadata store. Queries read both through DuckDB, so a record is queryable once
+ * acknowledged. Segments are per model; actuals are one stream joined to predictions by ID at query
+ * time (the last actual written for an ID wins).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createReadStream } from 'node:fs';
+import { newId } from '../core/index.js';
+import type { BlobStore } from '../storage/blobs/index.js';
+import type { MetaStore } from '../storage/meta/index.js';
+import { quoteIdentifier, quoteLiteral, type TableEngine } from '../storage/tables/index.js';
+import type { CatalogModel } from './model-catalog.js';
+import type { FeatureKind, PredictionRecord, RecordWindow } from './types.js';
+import { WriteAheadLog } from './write-ahead-log.js';
+
+/** The actuals stream's folder (model streams are 16 hex digits). */
+export const ACTUALS = 'actuals';
+
+/** Options of an {@link InferenceStore}. */
+export interface InferenceStoreOptions {
+  /** The store's folder (its `wal/` subfolder holds the write-ahead buffer). */
+  dir: string;
+  meta: MetaStore;
+  blobs: BlobStore;
+  engine: TableEngine;
+  /** This process's WAL file prefix (default `main`); processes sharing `dir` need their own. */
+  part?: string;
+  /** Records per WAL file, and so at most per segment (default 200,000). */
+  segmentRows?: number;
+  /** Milliseconds a WAL file stays open before compaction may take it (default 10,000). */
+  segmentMs?: number;
+  /** False skips fsync (benchmarks of the difference only). */
+  sync?: boolean;
+}
+
+const FEATURE_TYPE: Record<FeatureKind, string> = {
+  numeric: 'DOUBLE',
+  categorical: 'VARCHAR',
+  boolean: 'BOOLEAN',
+};
+
+/** Column names in segments: `f:` features, `t:` tags, `s:` SHAP values. */
+export const featureColumn = (name: string) => `f:${name}`;
+export const tagColumn = (name: string) => `t:${name}`;
+export const shapColumn = (name: string) => `s:${name}`;
+
+/** The typed columns of a model's prediction records, in segment order. */
+export function predictionColumns(model: CatalogModel): [string, string][] {
+  return [
+    ['id', 'VARCHAR'],
+    ['ts', 'BIGINT'],
+    ['v', 'VARCHAR'],
+    ['env', 'VARCHAR'],
+    ['ep', 'VARCHAR'],
+    ['p', 'VARCHAR'],
+    ['pn', 'DOUBLE'],
+    ['pr', 'DOUBLE[]'],
+    ['lat', 'DOUBLE'],
+    ...model.features.map((f): [string, string] => [featureColumn(f.name), FEATURE_TYPE[f.kind]]),
+    ...model.tags.map((t): [string, string] => [tagColumn(t), 'VARCHAR']),
+    ...model.features.map((f): [string, string] => [shapColumn(f.name), 'DOUBLE']),
+  ];
+}
+
+const ACTUAL_COLUMNS: [string, string][] = [
+  ['id', 'VARCHAR'],
+  ['a', 'VARCHAR'],
+  ['an', 'DOUBLE'],
+  ['ts', 'BIGINT'],
+  ['seq', 'BIGINT'],
+  ['m', 'VARCHAR'],
+];
+
+/** One JSON line of a prediction record, its probabilities aligned with the model's classes. */
+export function predictionLine(r: PredictionRecord, classes: readonly string[]): string {
+  const o: Record<string, unknown> = {
+    id: r.predictionId,
+    ts: r.timestamp,
+    v: r.modelVersion,
+    env: r.environment,
+    ep: r.endpoint,
+    p: String(r.prediction),
+    pn: typeof r.prediction === 'number' ? r.prediction : null,
+    pr: r.probabilities ? classes.map((c) => r.probabilities![c] ?? null) : null,
+    lat: r.latencyMs,
+  };
+  for (const k in r.features) o[featureColumn(k)] = r.features[k];
+  for (const k in r.tags) o[tagColumn(k)] = r.tags[k];
+  if (r.shap) for (const k in r.shap) o[shapColumn(k)] = r.shap[k];
+  return JSON.stringify(o);
+}
+
+/** An actual as stored: the matched model, when known, narrows later joins. */
+export interface StoredActual {
+  predictionId: string;
+  actual: number | string | boolean;
+  timestamp: number;
+  model: string | null;
+}
+
+const columnsArg = (cols: readonly [string, string][]) =>
+  `{${cols.map(([n, t]) => `${quoteLiteral(n)}: ${quoteLiteral(t)}`).join(', ')}}`;
+const list = (files: readonly string[]) => `[${files.map(quoteLiteral).join(', ')}]`;
+
+/** Prediction and actual records on disk: append, compact, and SQL relations over them. */
+export class InferenceStore {
+  readonly wal: WriteAheadLog;
+  readonly #meta: MetaStore;
+  readonly #blobs: BlobStore;
+  readonly #engine: TableEngine;
+  #seq = 0;
+  #compacting: Promise<void> | null = null;
+  /** Queries reading files now; compaction removes files only when none is. */
+  #readers = 0;
+  readonly #doomed: string[] = [];
+
+  constructor(options: InferenceStoreOptions) {
+    this.#meta = options.meta;
+    this.#blobs = options.blobs;
+    this.#engine = options.engine;
+    this.wal = new WriteAheadLog({
+      dir: path.join(options.dir, 'wal'),
+      part: options.part ?? 'main',
+      rotateRows: options.segmentRows ?? 200_000,
+      rotateMs: options.segmentMs ?? 10_000,
+      ...(options.sync === false ? { sync: false } : {}),
+    });
+  }
+
+  /** Appends a model's checked records durably. */
+  async appendPredictions(model: CatalogModel, records: readonly PredictionRecord[]): Promise<void> {
+    if (!records.length) return;
+    let text = '';
+    for (const r of records) text += `${predictionLine(r, model.classes)}\n`;
+    await this.wal.append(model.key, text, records.length);
+  }
+
+  /** Appends actuals durably; each gets a sequence number so the last written wins. */
+  async appendActuals(records: readonly StoredActual[]): Promise<void> {
+    if (!records.length) return;
+    let text = '';
+    const base = Date.now() * 4096;
+    for (const r of records) {
+      const seq = base + (this.#seq++ % 4096);
+      text += `${JSON.stringify({
+        id: r.predictionId,
+        a: String(r.actual),
+        an: typeof r.actual === 'number' ? r.actual : null,
+        ts: r.timestamp,
+        seq,
+        m: r.model,
+      })}\n`;
+    }
+    await this.wal.append(ACTUALS, text, records.length);
+  }
+
+  /** Runs `fn` (a query over the store's files) while compaction leaves the files in place. */
+  async reading<T>(fn: () => Promise<T>): Promise<T> {
+    this.#readers++;
+    try {
+      return await fn();
+    } finally {
+      this.#readers--;
+      if (this.#readers === 0) await this.#removeDoomed();
+    }
+  }
+
+  async #removeDoomed(): Promise<void> {
+    while (this.#readers === 0 && this.#doomed.length) await this.wal.remove(this.#doomed.shift()!);
+  }
+
+  /**
+   * Moves this process's sealed WAL files into Parquet segments (one per file), sealing open files
+   * first when full or old (all of them with `force`). A file whose segment is already catalogued
+   * (a crash after the segment was written) is only removed. One compaction at a time.
+   */
+  compact(models: readonly CatalogModel[], force = false): Promise<void> {
+    this.#compacting ??= this.#compact(models, force).finally(() => {
+      this.#compacting = null;
+    });
+    return this.#compacting;
+  }
+
+  async #compact(models: readonly CatalogModel[], force: boolean): Promise<void> {
+    const byKey = new Map(models.map((m) => [m.key, m]));
+    for (const stream of await this.wal.streams()) {
+      const model = byKey.get(stream);
+      if (stream !== ACTUALS && !model) continue;
+      await this.wal.seal(stream, force);
+      const columns = model ? predictionColumns(model) : ACTUAL_COLUMNS;
+      for (const file of await this.wal.sealed(stream)) {
+        const id = `${stream}/${path.basename(file, '.ndjson')}`;
+        const known = await this.#meta.db
+          .selectFrom('monitoring_segments')
+          .select('id')
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (!known) await this.#writeSegment(id, stream, file, columns);
+        this.#doomed.push(file);
+      }
+    }
+    await this.#removeDoomed();
+  }
+
+  async #writeSegment(id: string, stream: string, file: string, columns: [string, string][]): Promise<void> {
+    const dir = await mkdtemp(path.join(tmpdir(), 'lathe-segment-'));
+    try {
+      const out = path.join(dir, 'segment.parquet');
+      const [stats] = await this.#engine.query<{ n: number; lo: number | null; hi: number | null }>(
+        `select count(*)::bigint as n, min(ts) as lo, max(ts) as hi from ${this.#jsonSource([file], columns)}`,
+      );
+      if (!stats || Number(stats.n) === 0) return;
+      await this.#engine.query(
+        `copy (select * from ${this.#jsonSource([file], columns)} order by ts) to ${quoteLiteral(out)} (format parquet, compression zstd)`,
+      );
+      const { digest } = await this.#blobs.put(createReadStream(out));
+      await this.#meta.db
+        .insertInto('monitoring_segments')
+        .values({
+          id,
+          model_key: stream,
+          kind: stream === ACTUALS ? 'actuals' : 'predictions',
+          digest,
+          rows: Number(stats.n),
+          min_ts: Number(stats.lo),
+          max_ts: Number(stats.hi),
+          created_at: Date.now(),
+        })
+        .execute();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  #jsonSource(files: readonly string[], columns: readonly [string, string][]): string {
+    return `read_json(${list(files)}, format = 'newline_delimited', columns = ${columnsArg(columns)}, ignore_errors = true)`;
+  }
+
+  /** Catalogued segment files of a stream overlapping `[from, to)`. */
+  async #segments(stream: string, from?: number, to?: number): Promise<string[]> {
+    let q = this.#meta.db
+      .selectFrom('monitoring_segments')
+      .select(['digest'])
+      .where('model_key', '=', stream)
+      .orderBy('min_ts');
+    if (from !== undefined) q = q.where('max_ts', '>=', from);
+    if (to !== undefined) q = q.where('min_ts', '<', to);
+    const rows = await q.execute();
+    return rows.map((r) => this.#blobs.localPath(r.digest)).filter((p): p is string => p !== null);
+  }
+
+  /**
+   * A SQL relation (a parenthesized SELECT) over a stream's records: segments overlapping the time
+   * range and every WAL file, with exactly `columns` (missing ones as typed NULLs).
+   */
+  async #relation(
+    stream: string,
+    columns: readonly [string, string][],
+    from?: number,
+    to?: number,
+  ): Promise<string> {
+    const select = (have: Set<string> | null) =>
+      columns
+        .map(([n, t]) =>
+          have && !have.has(n)
+            ? `null::${t} as ${quoteIdentifier(n)}`
+            : `${quoteIdentifier(n)}::${t} as ${quoteIdentifier(n)}`,
+        )
+        .join(', ');
+    const parts: string[] = [];
+    const segments = await this.#segments(stream, from, to);
+    if (segments.length) {
+      const source = `read_parquet(${list(segments)}, union_by_name = true)`;
+      const described = await this.#engine.query<{ column_name: string }>(`describe select * from ${source}`);
+      parts.push(`select ${select(new Set(described.map((d) => d.column_name)))} from ${source}`);
+    }
+    const wal = await this.wal.files(stream);
+    if (wal.length) parts.push(`select ${select(null)} from ${this.#jsonSource(wal, columns)}`);
+    if (!parts.length)
+      parts.push(
+        `select ${columns.map(([n, t]) => `null::${t} as ${quoteIdentifier(n)}`).join(', ')} where false`,
+      );
+    return `(${parts.join(' union all ')})`;
+  }
+
+  /** The model's prediction records in `window` as a SQL relation (filters applied). */
+  async predictions(model: CatalogModel, window: RecordWindow = {}): Promise<string> {
+    const rel = await this.#relation(model.key, predictionColumns(model), window.from, window.to);
+    const where = windowFilter(model, window);
+    return where.length ? `(select * from ${rel} where ${where.join(' and ')})` : rel;
+  }
+
+  /**
+   * The model's predictions in `window` with their latest actual (`actual` VARCHAR, `actual_num`
+   * DOUBLE, `actual_ts` BIGINT; NULL when none arrived yet), as a SQL relation.
+   */
+  async joined(model: CatalogModel, window: RecordWindow = {}): Promise<string> {
+    const p = await this.predictions(model, window);
+    const a = await this.actuals();
+    return `(with p as (select * from ${p}), a as (select id, arg_max(a, seq) as actual, arg_max(an, seq) as actual_num, arg_max(ts, seq) as actual_ts from ${a} where (m is null or m = ${quoteLiteral(model.name)}) and id in (select id from p) group by id) select p.*, a.actual, a.actual_num, a.actual_ts from p left join a using (id))`;
+  }
+
+  /** Every actual record as a SQL relation (id, a, an, ts, seq, m). */
+  actuals(): Promise<string> {
+    return this.#relation(ACTUALS, ACTUAL_COLUMNS);
+  }
+
+  /** Drops a model's segments wholly older than `before` (epoch ms). Answers the rows dropped. */
+  async dropBefore(model: CatalogModel, before: number): Promise<number> {
+    const old = await this.#meta.db
+      .selectFrom('monitoring_segments')
+      .select(['id', 'digest', 'rows'])
+      .where('model_key', '=', model.key)
+      .where('max_ts', '<', before)
+      .execute();
+    if (!old.length) return 0;
+    await this.#meta.db
+      .deleteFrom('monitoring_segments')
+      .where(
+        'id',
+        'in',
+        old.map((s) => s.id),
+      )
+      .execute();
+    return old.reduce((n, s) => n + Number(s.rows), 0);
+  }
+
+  /** Writes every buffered record into segments and closes the WAL files. */
+  async close(models: readonly CatalogModel[]): Promise<void> {
+    await this.compact(models, true).catch(() => {});
+    await this.wal.close();
+  }
+
+  /** A fresh id for records the store makes itself (baselines). */
+  static newId(prefix: string): string {
+    return newId(prefix);
+  }
+}
+
+/** SQL conditions of a window over a prediction relation. */
+export function windowFilter(model: CatalogModel, w: RecordWindow): string[] {
+  const out: string[] = [];
+  if (w.environment) out.push(`env = ${quoteLiteral(w.environment)}`);
+  if (w.version) out.push(`v = ${quoteLiteral(w.version)}`);
+  if (w.from !== undefined) out.push(`ts >= ${Math.trunc(w.from)}`);
+  if (w.to !== undefined) out.push(`ts < ${Math.trunc(w.to)}`);
+  for (const [key, value] of Object.entries(w.where ?? {})) {
+    const feature = model.features.find((f) => f.name === key);
+    const column = model.tags.includes(key) ? tagColumn(key) : feature ? featureColumn(key) : null;
+    if (!column) out.push('false');
+    else if (feature?.kind === 'numeric' && !model.tags.includes(key))
+      out.push(`${quoteIdentifier(column)} = ${Number(value)}`);
+    else out.push(`${quoteIdentifier(column)}::varchar = ${quoteLiteral(String(value))}`);
+  }
+  return out;
+}

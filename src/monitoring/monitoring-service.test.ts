@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openTestData, type TestData } from '../data/data-fixture.js';
+import { SeededRandom } from '../ml/index.js';
+import { MonitoringService } from './monitoring-service.js';
+
+const DAY = 86_400_000;
+const NOW = Date.parse('2026-06-15T12:00:00Z');
+
+/** A churn-like record: `age` shifts by +15 when `shifted`; region eu answers wrongly when `broken`. */
+function record(
+  i: number,
+  rnd: SeededRandom,
+  o: { env?: string; ts?: number; shifted?: boolean; version?: string } = {},
+) {
+  const region = ['eu', 'us', 'apac'][i % 3]!;
+  const age = 30 + rnd.normal() * 8 + (o.shifted ? 15 : 0);
+  const score = 1 / (1 + Math.exp(-(age - 35) / 5));
+  return {
+    predictionId: `${o.env ?? 'production'}-${o.version ?? '1'}-${i}`,
+    model: 'churn',
+    modelVersion: o.version ?? '1',
+    environment: o.env ?? 'production',
+    timestamp: o.ts ?? NOW - 3_600_000,
+    features: { age, plan: i % 4 === 0 ? 'pro' : 'basic', region, active: i % 2 === 0 },
+    prediction: score > 0.5 ? 'yes' : 'no',
+    probabilities: { no: 1 - score, yes: score },
+    latencyMs: 2 + (i % 5),
+    tags: { region },
+  };
+}
+
+describe('monitoring: the inference store, actuals, drift and performance', () => {
+  let t: TestData;
+  let m: MonitoringService;
+  const dir = () => path.join(t.dir, 'monitoring');
+  const prodRnd = new SeededRandom(2);
+  // Production: the last day; region eu's answers turn wrong below, age drifts upward.
+  const prod = Array.from({ length: 900 }, (_, i) =>
+    record(i, prodRnd, { shifted: i % 3 === 0, ts: NOW - DAY + i * 60_000 }),
+  );
+  const open = () => MonitoringService.open(t.meta, t.blobs, { dir: dir(), compactMs: 0, now: () => NOW });
+
+  before(async () => {
+    t = await openTestData();
+    m = await open();
+  });
+  after(async () => {
+    await m.close();
+    await t.close();
+  });
+
+  it('stores valid records and refuses bad ones one by one, saying why', async () => {
+    const rnd = new SeededRandom(1);
+    const good = Array.from({ length: 600 }, (_, i) =>
+      record(i, rnd, { env: 'training', ts: NOW - 30 * DAY }),
+    );
+    const res = await m.logPredictions([
+      ...good,
+      {
+        ...record(1, rnd),
+        predictionId: 'bad-1',
+        features: { age: 'forty', plan: 'pro', region: 'eu', active: true },
+      },
+      {
+        ...record(2, rnd),
+        predictionId: 'bad-2',
+        modelVersion: '1',
+        environment: 'training',
+        features: { age: 3, height: 180 },
+      },
+      { ...record(3, rnd), predictionId: 'bad-3', timestamp: NOW + 3 * DAY },
+      { predictionId: 'bad-4', model: 'churn', features: { age: 1 } },
+      'not a record',
+    ]);
+    assert.equal(res.accepted, 600);
+    assert.equal(res.rejected, 5);
+    assert.deepEqual(
+      res.errors.map((e) => e.index),
+      [600, 601, 602, 603, 604],
+    );
+    assert.match(res.errors[0]!.error, /features\.age must be a number.*got the string "forty"/);
+    assert.match(res.errors[1]!.error, /unknown feature "height"/);
+    assert.match(res.errors[2]!.error, /more than a day in the future/);
+    assert.match(res.errors[3]!.error, /prediction is required/);
+    assert.match(res.errors[4]!.error, /must be an object/);
+    const model = await m.catalog.get('churn');
+    assert.deepEqual(
+      model.features.map((f) => `${f.name}:${f.kind}`),
+      ['age:numeric', 'plan:categorical', 'region:categorical', 'active:boolean'],
+    );
+    assert.equal(model.task, 'classification');
+    assert.deepEqual(model.classes.sort(), ['no', 'yes']);
+  });
+
+  it('answers queries from the write-ahead buffer at once, and the same after compaction and a restart', async () => {
+    const rnd = new SeededRandom(5);
+    assert.equal((await m.logPredictions(prod)).accepted, 900);
+    const before = await m.status('churn');
+    assert.deepEqual(
+      before.environments.map((e) => [e.environment, e.rows]),
+      [
+        ['production', 900],
+        ['training', 600],
+      ],
+    );
+    await m.compact(true);
+    assert.equal(readdirSync(path.join(dir(), 'wal', (await m.catalog.get('churn')).key)).length, 0);
+    const after = await m.status('churn');
+    assert.deepEqual(after.environments, before.environments);
+    // Records acknowledged after the compaction survive a process that never closes.
+    await m.logPredictions([record(5000, rnd)]);
+    const again = await open();
+    try {
+      const s = await again.status('churn');
+      assert.equal(s.environments.find((e) => e.environment === 'production')!.rows, 901);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('joins actuals by ID: unknown IDs and duplicates are counted, the last actual wins', async () => {
+    const actuals = prod.map((r, i) => ({
+      predictionId: r.predictionId,
+      // Right everywhere except region eu (i % 3 === 0), where the opposite happens.
+      actual: i % 3 === 0 ? (r.prediction === 'yes' ? 'no' : 'yes') : r.prediction,
+    }));
+    const res = await m.logActuals([
+      ...actuals,
+      { predictionId: 'never-logged', actual: 'yes' },
+      { actual: 'yes' },
+    ]);
+    assert.equal(res.accepted, 901);
+    assert.equal(res.matched, 900);
+    assert.equal(res.unknown, 1);
+    assert.deepEqual(res.unknownIds, ['never-logged']);
+    assert.equal(res.rejected, 1);
+    assert.match(res.errors[0]!.error, /predictionId must be a non-empty string/);
+    const perf = await m.performance('churn', { environment: 'production' }, { by: 'region' });
+    assert.equal(perf.overall.labeled, 900);
+    const eu = perf.groups.find((g) => g.key === 'eu')!;
+    const us = perf.groups.find((g) => g.key === 'us')!;
+    assert.equal(eu.metrics.accuracy, 0);
+    assert.equal(us.metrics.accuracy, 1);
+    assert.ok(perf.overall.metrics.roc_auc !== undefined);
+    // A second actual for the same prediction replaces the first.
+    const fix = await m.logActuals([{ predictionId: prod[0]!.predictionId, actual: prod[0]!.prediction }]);
+    assert.equal(fix.duplicates, 1);
+    const again = await m.performance('churn', { environment: 'production', where: { region: 'eu' } });
+    assert.equal(again.overall.metrics.accuracy, 1 / 300);
+    const found = await m.prediction(prod[0]!.predictionId);
+    assert.equal(found.actual, prod[0]!.prediction);
+    assert.equal(found.features.region, 'eu');
+    assert.equal(found.tags.region, 'eu');
+  });
+
+  it('finds the drifted feature between training and production, and not the stable ones', async () => {
+    const report = await m.drift('churn', {
+      baseline: { environment: 'training' },
+      current: { environment: 'production' },
+    });
+    assert.equal(report.baseline.rows, 600);
+    assert.equal(report.current.rows, 901);
+    const age = report.features.find((f) => f.feature === 'age')!;
+    assert.equal(age.drifted, true, JSON.stringify(age.statistics));
+    assert.ok(age.histogram && age.histogram.edges.length > 2);
+    for (const name of ['plan', 'region', 'active'])
+      assert.equal(report.features.find((f) => f.feature === name)!.drifted, false, name);
+    assert.deepEqual(report.drifted, ['age']);
+    assert.equal(report.driftShare, 0.25);
+    assert.equal(report.prediction?.kind, 'categorical');
+    await assert.rejects(
+      m.drift('churn', { baseline: { environment: 'training', where: { colour: 'red' } }, current: {} }),
+      /no such tag or feature; tags: region/,
+    );
+    await assert.rejects(
+      m.drift('nope', { baseline: {}, current: {} }),
+      /no monitored model named "nope"; monitored models: churn/,
+    );
+  });
+});

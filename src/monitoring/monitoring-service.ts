@@ -1,0 +1,545 @@
+/**
+ * Observability over the inference store: ingest of predictions and actuals from any server
+ * (record by record: bad records are reported, the rest land), and the queries that read it —
+ * drift between windows, performance by window, version and slice, traffic, status, lookup by ID.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { checkDiffOptions } from '../data/index.js';
+import { describeValue, LatheError } from '../core/index.js';
+import type { BlobStore } from '../storage/blobs/index.js';
+import type { MetaStore } from '../storage/meta/index.js';
+import { quoteIdentifier, quoteLiteral, TableEngine } from '../storage/tables/index.js';
+import { comparedColumns, driftColumns } from './drift-query.js';
+import {
+  featureColumn,
+  InferenceStore,
+  shapColumn,
+  type StoredActual,
+  tagColumn,
+} from './inference-store.js';
+import { type CatalogModel, ModelCatalog } from './model-catalog.js';
+import {
+  groupExpr,
+  type PerformanceGroup,
+  performanceBy,
+  type TrafficBucket,
+  trafficSeries,
+} from './performance-query.js';
+import { parseActual, parsePrediction, SchemaCheck } from './records.js';
+import type {
+  ActualsResult,
+  DriftQueryOptions,
+  DriftReport,
+  IngestResult,
+  PredictionRecord,
+  RecordError,
+  RecordWindow,
+} from './types.js';
+
+/** How the service keeps its store. */
+export interface MonitoringOptions {
+  /** The store's folder (from configuration). */
+  dir: string;
+  /** This process's WAL prefix, when several processes share `dir`. */
+  part?: string;
+  /** Milliseconds between compactions of the write-ahead buffer (default 5,000; 0: none). */
+  compactMs?: number;
+  segmentRows?: number;
+  segmentMs?: number;
+  /** False skips fsync of the write-ahead buffer (benchmarks only). */
+  sync?: boolean;
+  /** DuckDB threads (default: every core). */
+  threads?: number;
+  now?: () => number;
+}
+
+/** Most records per ingest call. */
+export const maxBatchRecords = 100_000;
+const MAX_ERRORS = 100;
+
+/** A model's performance answer. */
+export interface PerformanceReport {
+  model: string;
+  task: CatalogModel['task'];
+  window: RecordWindow;
+  overall: PerformanceGroup;
+  /** Per `by` group (a tag, a feature, version or environment), when asked. */
+  by: string | null;
+  groups: PerformanceGroup[];
+  /** Per time bucket, when a bucket size was given. */
+  series: PerformanceGroup[];
+}
+
+/** A logged prediction found by ID, with its actual. */
+export interface PredictionLookup extends PredictionRecord {
+  actual: string | null;
+  actualTimestamp: number | null;
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const isoOrNull = (ms: unknown) =>
+  ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString();
+
+function checkBatch(records: unknown, what: string): unknown[] {
+  if (!Array.isArray(records))
+    throw new LatheError(
+      'INVALID_ARGUMENT',
+      `${what} must be a list of records; got ${describeValue(records)}`,
+    );
+  if (records.length > maxBatchRecords)
+    throw new LatheError(
+      'PAYLOAD_TOO_LARGE',
+      `at most ${maxBatchRecords.toLocaleString('en-US')} records per call; got ${records.length.toLocaleString('en-US')} (split the batch)`,
+    );
+  return records;
+}
+
+/** The inference store and its queries. */
+export class MonitoringService {
+  readonly catalog: ModelCatalog;
+  readonly store: InferenceStore;
+  readonly #engine: TableEngine;
+  readonly #meta: MetaStore;
+  readonly #now: () => number;
+  #timer: NodeJS.Timeout | undefined;
+
+  private constructor(meta: MetaStore, blobs: BlobStore, engine: TableEngine, options: MonitoringOptions) {
+    this.#meta = meta;
+    this.#engine = engine;
+    this.#now = options.now ?? Date.now;
+    this.catalog = new ModelCatalog(meta);
+    this.store = new InferenceStore({
+      dir: options.dir,
+      meta,
+      blobs,
+      engine,
+      ...(options.part ? { part: options.part } : {}),
+      ...(options.segmentRows ? { segmentRows: options.segmentRows } : {}),
+      ...(options.segmentMs ? { segmentMs: options.segmentMs } : {}),
+      ...(options.sync === false ? { sync: false } : {}),
+    });
+    const every = options.compactMs ?? 5000;
+    if (every > 0) {
+      this.#timer = setInterval(() => void this.compact().catch(() => {}), every);
+      this.#timer.unref();
+    }
+  }
+
+  /** Opens the store (a DuckDB engine of its own) and compacts what an earlier process left. */
+  static async open(
+    meta: MetaStore,
+    blobs: BlobStore,
+    options: MonitoringOptions,
+  ): Promise<MonitoringService> {
+    const engine = await TableEngine.create(options.threads ? { threads: options.threads } : {});
+    const service = new MonitoringService(meta, blobs, engine, options);
+    await service.compact();
+    return service;
+  }
+
+  /** Moves buffered records into Parquet segments (all of them with `force`). */
+  async compact(force = false): Promise<void> {
+    await this.store.compact(await this.catalog.list(), force);
+  }
+
+  /** Compacts everything and stops. */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.store.close(await this.catalog.list());
+    await this.#engine.close();
+  }
+
+  async #count(model: string, counter: string, n: number): Promise<void> {
+    if (n <= 0) return;
+    await this.#meta.db
+      .insertInto('monitoring_counters')
+      .values({ model, day: day(this.#now()), counter, n })
+      .onConflict((oc) =>
+        oc.columns(['model', 'day', 'counter']).doUpdateSet({ n: sql<number>`monitoring_counters.n + ${n}` }),
+      )
+      .execute();
+  }
+
+  /**
+   * Checks and stores prediction records: each is checked on its own, then against its model's
+   * schema (see SchemaCheck); the valid ones are durable when this resolves. A model need not be
+   * registered: its first records define it.
+   * @throws LatheError INVALID_ARGUMENT when `records` is not a list; PAYLOAD_TOO_LARGE past 100,000.
+   */
+  async logPredictions(records: unknown): Promise<IngestResult> {
+    const list = checkBatch(records, 'records');
+    const now = this.#now();
+    const errors: RecordError[] = [];
+    const byModel = new Map<string, { record: PredictionRecord; index: number }[]>();
+    list.forEach((raw, index) => {
+      const r = parsePrediction(raw, now);
+      if (typeof r === 'string') {
+        const id = (raw as { predictionId?: unknown })?.predictionId;
+        errors.push({ index, predictionId: typeof id === 'string' ? id : null, error: r });
+        return;
+      }
+      const group = byModel.get(r.model);
+      if (group) group.push({ record: r, index });
+      else byModel.set(r.model, [{ record: r, index }]);
+    });
+    let accepted = 0;
+    for (const [name, group] of byModel) {
+      let model = await this.catalog.find(name);
+      const check = new SchemaCheck(model);
+      const ok: PredictionRecord[] = [];
+      for (const { record, index } of group) {
+        const problem = check.check(record);
+        if (problem) errors.push({ index, predictionId: record.predictionId, error: problem });
+        else ok.push(record);
+      }
+      if (!ok.length) continue;
+      if (check.grew || !model) model = await this.catalog.grow(name, check.growth);
+      await this.store.appendPredictions(model, ok);
+      accepted += ok.length;
+      await this.#count(name, 'rejected', group.length - ok.length);
+    }
+    const rejected = errors.length;
+    await this.#count(
+      '',
+      'rejected',
+      errors.filter(
+        (e) => !list[e.index] || !byModel.has(String((list[e.index] as { model?: unknown }).model)),
+      ).length,
+    );
+    errors.sort((a, b) => a.index - b.index);
+    return { accepted, rejected, errors: errors.slice(0, MAX_ERRORS) };
+  }
+
+  /**
+   * Stores actuals (ground truth) by prediction ID, joined to predictions at query time: every
+   * valid actual is kept, also those whose prediction is not (yet) logged (counted as unknown);
+   * an actual for an ID that already has one replaces it (counted as a duplicate; the last one
+   * written wins).
+   */
+  async logActuals(records: unknown): Promise<ActualsResult> {
+    const list = checkBatch(records, 'records');
+    const now = this.#now();
+    const errors: RecordError[] = [];
+    const valid: { predictionId: string; actual: number | string | boolean; timestamp: number }[] = [];
+    list.forEach((raw, index) => {
+      const r = parseActual(raw, now);
+      if (typeof r === 'string') {
+        const id = (raw as { predictionId?: unknown })?.predictionId;
+        errors.push({ index, predictionId: typeof id === 'string' ? id : null, error: r });
+      } else valid.push(r);
+    });
+    const ids = [...new Set(valid.map((r) => r.predictionId))];
+    const { models, existing } = await this.#lookupIds(ids);
+    const stored: StoredActual[] = valid.map((r) => ({ ...r, model: models.get(r.predictionId) ?? null }));
+    await this.store.appendActuals(stored);
+    const unknownIds = ids.filter((id) => !models.has(id));
+    const duplicates = valid.length - ids.length + ids.filter((id) => existing.has(id)).length;
+    const perModel = new Map<string, number>();
+    for (const r of stored) if (r.model) perModel.set(r.model, (perModel.get(r.model) ?? 0) + 1);
+    await this.#count('', 'unknown_actuals', unknownIds.length);
+    await this.#count('', 'duplicate_actuals', duplicates);
+    for (const [m, n] of perModel) await this.#count(m, 'actuals', n);
+    return {
+      accepted: valid.length,
+      rejected: errors.length,
+      errors: errors.slice(0, MAX_ERRORS),
+      matched: valid.length - stored.filter((r) => !r.model).length,
+      unknown: unknownIds.length,
+      unknownIds: unknownIds.slice(0, MAX_ERRORS),
+      duplicates,
+    };
+  }
+
+  /** Which IDs name a logged prediction (and of which model), and which already have an actual. */
+  async #lookupIds(ids: readonly string[]): Promise<{ models: Map<string, string>; existing: Set<string> }> {
+    const models = new Map<string, string>();
+    const existing = new Set<string>();
+    if (!ids.length) return { models, existing };
+    const dir = await mkdtemp(path.join(tmpdir(), 'lathe-actuals-'));
+    try {
+      const file = path.join(dir, 'ids.csv');
+      await writeFile(file, `id\n${ids.map((id) => JSON.stringify(id)).join('\n')}\n`);
+      const batch = `read_csv(${quoteLiteral(file)}, header = true, columns = {'id': 'VARCHAR'}, quote = '"', escape = '"')`;
+      await this.store.reading(async () => {
+        for (const model of await this.catalog.list()) {
+          const rel = await this.store.predictions(model);
+          const rows = await this.#engine.query<{ id: string }>(
+            `select distinct id from ${rel} where id in (select id from ${batch})`,
+          );
+          for (const r of rows) models.set(r.id, model.name);
+        }
+        const actuals = await this.store.actuals();
+        for (const r of await this.#engine.query<{ id: string }>(
+          `select distinct id from ${actuals} where id in (select id from ${batch})`,
+        ))
+          existing.add(r.id);
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    return { models, existing };
+  }
+
+  /** Checks a window's filters against the model's tags and features. */
+  #checkWindow(model: CatalogModel, w: RecordWindow): void {
+    for (const [key, value] of Object.entries(w.where ?? {})) {
+      const f = model.features.find((x) => x.name === key);
+      if (!model.tags.includes(key) && !f)
+        throw new LatheError(
+          'INVALID_ARGUMENT',
+          `cannot filter on ${JSON.stringify(key)}: model ${model.name} has no such tag or feature; tags: ${model.tags.join(', ') || 'none'}; features: ${model.features.map((x) => x.name).join(', ')}`,
+        );
+      if (f?.kind === 'numeric' && !model.tags.includes(key) && !Number.isFinite(Number(value)))
+        throw new LatheError(
+          'INVALID_ARGUMENT',
+          `feature ${key} is numeric; the filter ${key}=${String(value)} needs a number`,
+        );
+    }
+  }
+
+  /**
+   * Drift of every feature and of the prediction from `baseline` to `current` (see the data
+   * diff's statistics and drift rule), with the share of drifted features.
+   * @throws LatheError NOT_FOUND for an unknown model; INVALID_ARGUMENT for bad options.
+   */
+  async drift(
+    name: string,
+    windows: { baseline: RecordWindow; current: RecordWindow },
+    options: DriftQueryOptions = {},
+  ): Promise<DriftReport> {
+    const model = await this.catalog.get(name);
+    this.#checkWindow(model, windows.baseline);
+    this.#checkWindow(model, windows.current);
+    const { thresholds, sampleSize } = checkDiffOptions({
+      ...(options.thresholds ? { thresholds: options.thresholds } : {}),
+      ...(options.sampleSize !== undefined ? { sampleSize: options.sampleSize } : {}),
+    });
+    const unknown = (options.features ?? []).filter((f) => !model.features.some((x) => x.name === f));
+    if (unknown.length)
+      throw new LatheError(
+        'INVALID_ARGUMENT',
+        `unknown features ${unknown.join(', ')}; model ${name} has ${model.features.map((f) => f.name).join(', ')}`,
+      );
+    const { features, prediction } = comparedColumns(model, options.features);
+    const result = await this.store.reading(async () =>
+      driftColumns(
+        this.#engine,
+        await this.store.predictions(model, windows.baseline),
+        await this.store.predictions(model, windows.current),
+        [...features, prediction],
+        { thresholds, sampleSize },
+      ),
+    );
+    const featureDrift = result.drift.slice(0, features.length);
+    const compared = featureDrift.filter((f) => f.statistics);
+    const drifted = compared.filter((f) => f.drifted).map((f) => f.feature);
+    return {
+      model: name,
+      baseline: { ...windows.baseline, rows: result.rows.baseline },
+      current: { ...windows.current, rows: result.rows.current },
+      features: featureDrift,
+      prediction: result.drift[features.length] ?? null,
+      driftShare: compared.length ? drifted.length / compared.length : 0,
+      drifted,
+      thresholds,
+      sampleSize,
+    };
+  }
+
+  /**
+   * Performance with ground truth in `window`: overall, per `by` group, per time bucket.
+   * @throws LatheError NOT_FOUND for an unknown model; INVALID_ARGUMENT for an unknown `by`.
+   */
+  async performance(
+    name: string,
+    window: RecordWindow,
+    options: { by?: string; bucketMs?: number } = {},
+  ): Promise<PerformanceReport> {
+    const model = await this.catalog.get(name);
+    this.#checkWindow(model, window);
+    return this.store.reading(async () => {
+      const joined = await this.store.joined(model, window);
+      let cuts: number[] | undefined;
+      const byFeature = options.by
+        ? model.features.find((f) => f.name === options.by && f.kind === 'numeric')
+        : undefined;
+      if (byFeature && !model.tags.includes(byFeature.name)) {
+        const [q] = await this.#engine.query<{ q: number[] | null }>(
+          `select quantile_cont(${quoteIdentifier(featureColumn(byFeature.name))}, [0.25, 0.5, 0.75]) as q from ${joined}`,
+        );
+        cuts = (q?.q ?? []).map(Number);
+      }
+      const [overall] = await performanceBy(this.#engine, model, joined, groupExpr(model, null));
+      const groups = options.by
+        ? await performanceBy(
+            this.#engine,
+            model,
+            joined,
+            groupExpr(model, options.by, { ...(cuts ? { cuts } : {}) }),
+          )
+        : [];
+      const series = options.bucketMs
+        ? (
+            await performanceBy(
+              this.#engine,
+              model,
+              joined,
+              groupExpr(model, null, { bucketMs: options.bucketMs }),
+            )
+          ).map((g) => ({
+            ...g,
+            from: Number(g.key),
+            to: Number(g.key) + options.bucketMs!,
+            key: new Date(Number(g.key)).toISOString(),
+          }))
+        : [];
+      return {
+        model: name,
+        task: model.task,
+        window,
+        overall: overall ?? { key: 'all', rows: 0, labeled: 0, coverage: 0, metrics: {} },
+        by: options.by ?? null,
+        groups,
+        series,
+      };
+    });
+  }
+
+  /** Volume and latency per bucket of `window` (which needs `from` and `to`). */
+  async traffic(
+    name: string,
+    window: RecordWindow & { from: number; to: number },
+    bucketMs: number,
+  ): Promise<TrafficBucket[]> {
+    const model = await this.catalog.get(name);
+    this.#checkWindow(model, window);
+    return this.store.reading(async () =>
+      trafficSeries(
+        this.#engine,
+        await this.store.predictions(model, window),
+        window.from,
+        window.to,
+        bucketMs,
+      ),
+    );
+  }
+
+  /** A model's records at a glance: per environment and version, ground-truth coverage, counters. */
+  async status(name: string) {
+    const model = await this.catalog.get(name);
+    const now = this.#now();
+    return this.store.reading(async () => {
+      const joined = await this.store.joined(model);
+      const rows = await this.#engine.query<{
+        env: string;
+        v: string;
+        n: number;
+        l: number;
+        lo: number;
+        hi: number;
+        d: number;
+      }>(
+        `select env, v, count(*)::bigint as n, count(actual)::bigint as l, min(ts) as lo, max(ts) as hi,
+           count(*) filter (where ts >= ${now - 86_400_000})::bigint as d
+         from ${joined} group by env, v order by env, v`,
+      );
+      const counters = await this.#meta.db
+        .selectFrom('monitoring_counters')
+        .select(['counter', sql<number>`sum(n)`.as('n')])
+        .where('model', '=', name)
+        .groupBy('counter')
+        .execute();
+      const envs = [...new Set(rows.map((r) => r.env))].map((env) => {
+        const of = rows.filter((r) => r.env === env);
+        const n = of.reduce((s, r) => s + Number(r.n), 0);
+        const l = of.reduce((s, r) => s + Number(r.l), 0);
+        return {
+          environment: env,
+          rows: n,
+          labeled: l,
+          coverage: n ? l / n : 0,
+          last24h: of.reduce((s, r) => s + Number(r.d), 0),
+          first: isoOrNull(Math.min(...of.map((r) => Number(r.lo)))),
+          last: isoOrNull(Math.max(...of.map((r) => Number(r.hi)))),
+          versions: of.map((r) => ({ version: r.v, rows: Number(r.n), labeled: Number(r.l) })),
+        };
+      });
+      return {
+        model: { ...model, createdAt: new Date(model.createdAt).toISOString() },
+        environments: envs,
+        counters: Object.fromEntries(counters.map((c) => [c.counter, Number(c.n)])),
+      };
+    });
+  }
+
+  /** Every monitored model with its record count. */
+  async models() {
+    return (await this.catalog.list()).map((m) => ({
+      name: m.name,
+      task: m.task,
+      features: m.features.length,
+      versions: m.versions,
+      tags: m.tags,
+      createdAt: new Date(m.createdAt).toISOString(),
+    }));
+  }
+
+  /**
+   * A logged prediction by ID with its latest actual, or null.
+   * @throws LatheError NOT_FOUND when no model logged it.
+   */
+  async prediction(id: string): Promise<PredictionLookup> {
+    for (const model of await this.catalog.list()) {
+      const found = await this.store.reading(async () => {
+        const rel = await this.store.joined(model);
+        const [row] = await this.#engine.query<Record<string, unknown>>(
+          `select * from ${rel} where id = ${quoteLiteral(id)} limit 1`,
+        );
+        return row;
+      });
+      if (!found) continue;
+      const pick = (col: string) => found[col];
+      const features = Object.fromEntries(
+        model.features.map((f) => [f.name, pick(featureColumn(f.name)) ?? null]),
+      );
+      const tags = Object.fromEntries(
+        model.tags
+          .filter((t) => pick(tagColumn(t)) !== null && pick(tagColumn(t)) !== undefined)
+          .map((t) => [t, String(pick(tagColumn(t)))]),
+      );
+      const shapEntries = model.features
+        .map((f) => [f.name, pick(shapColumn(f.name))] as const)
+        .filter((e): e is readonly [string, number] => typeof e[1] === 'number');
+      const proba = pick('pr') as (number | null)[] | null;
+      return {
+        predictionId: id,
+        timestamp: Number(pick('ts')),
+        model: model.name,
+        modelVersion: String(pick('v')),
+        environment: String(pick('env')),
+        endpoint: (pick('ep') as string | null) ?? null,
+        features: features as PredictionRecord['features'],
+        prediction: model.task === 'regression' ? Number(pick('pn')) : String(pick('p')),
+        probabilities: proba
+          ? Object.fromEntries(
+              model.classes
+                .map((c, i): [string, number] => [c, Number(proba[i] ?? Number.NaN)])
+                .filter(([, p]) => Number.isFinite(p)),
+            )
+          : null,
+        latencyMs: (pick('lat') as number | null) ?? null,
+        tags,
+        shap: shapEntries.length ? Object.fromEntries(shapEntries) : null,
+        actual: (pick('actual') as string | null) ?? null,
+        actualTimestamp:
+          pick('actual_ts') === null || pick('actual_ts') === undefined ? null : Number(pick('actual_ts')),
+      };
+    }
+    throw new LatheError('NOT_FOUND', `no logged prediction has the ID ${JSON.stringify(id)}`, {
+      predictionId: id,
+    });
+  }
+}

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { isLatheError } from '../core/index.js';
+import { SeededRandom } from '../ml/index.js';
+import { WorkerPool } from '../ml/parallel/index.js';
+import { ks2Samp, wasserstein1 } from '../stats/index.js';
+import { NUMERIC_DRIFT_WORKER_MIN, numericDriftMany } from './numeric-drift.js';
+
+function sample(seed: number, n: number, draw: (r: SeededRandom) => number): Float64Array {
+  const r = new SeededRandom(seed);
+  return Float64Array.from({ length: n }, () => draw(r));
+}
+
+const invalidNaming = (what: RegExp) => (e: unknown) =>
+  isLatheError(e) && e.code === 'INVALID_ARGUMENT' && what.test(e.message);
+
+describe('numericDriftMany', () => {
+  const pool = new WorkerPool(2);
+  after(() => pool.close());
+  const big = NUMERIC_DRIFT_WORKER_MIN;
+
+  it('equals ks2Samp and wasserstein1 per pair, in order, on workers and on the calling thread', async () => {
+    const pairs = [
+      { a: sample(1, big, (r) => r.normal()), b: sample(2, big / 2, (r) => r.normal() + 0.05) },
+      { a: sample(3, 300, (r) => r.int(7)), b: sample(4, 500, (r) => r.int(8)) },
+      { a: sample(5, big / 2, (r) => r.int(50)), b: sample(6, big, (r) => r.int(50) + 1) },
+      { a: Float64Array.of(1, Number.NaN, 3), b: Float64Array.of(2) },
+      { a: sample(7, 2000, (r) => r.uniform()), b: sample(8, big, (r) => r.uniform() * 1.2) },
+    ];
+    const before = pairs.map((p) => [p.a.slice(), p.b.slice()]);
+    const got = await numericDriftMany(pairs, pool);
+    assert.equal(got.length, pairs.length);
+    pairs.forEach(({ a, b }, i) => {
+      assert.deepEqual(got[i]!.ks, ks2Samp(a, b), `pair ${i} ks`);
+      assert.equal(got[i]!.wasserstein, wasserstein1(a, b).statistic, `pair ${i} wasserstein`);
+      assert.deepEqual([a, b], before[i], `pair ${i} unchanged`);
+    });
+    assert.equal(got[0]!.ks.method, 'asymp');
+    assert.equal(got[1]!.ks.method, 'exact');
+  });
+
+  it('returns an empty list for no pairs', async () => {
+    assert.deepEqual(await numericDriftMany([], pool), []);
+  });
+
+  it('rejects an all-NaN sample, on a worker or not, naming the pair and side', async () => {
+    const ok = sample(9, big, (r) => r.normal());
+    await assert.rejects(
+      numericDriftMany(
+        [
+          { a: ok, b: ok },
+          { a: ok, b: new Float64Array(big).fill(Number.NaN) },
+        ],
+        pool,
+      ),
+      invalidNaming(/^pairs\[1\]\.b: expected at least one non-NaN value/),
+    );
+    await assert.rejects(
+      numericDriftMany(
+        [
+          { a: ok, b: ok },
+          { a: Float64Array.of(Number.NaN), b: Float64Array.of(1) },
+        ],
+        pool,
+      ),
+      invalidNaming(/^pairs\[1\]\.a: expected at least one non-NaN value/),
+    );
+  });
+
+  it('rejects input that is not a list of non-empty Float64Array pairs', async () => {
+    await assert.rejects(numericDriftMany('x' as never, pool), invalidNaming(/^pairs: expected an array/));
+    await assert.rejects(
+      numericDriftMany([{ a: Float64Array.of(1), b: [1, 2] as unknown as Float64Array }], pool),
+      invalidNaming(/^pairs\[0\]\.b: expected a non-empty Float64Array .*got object/),
+    );
+    await assert.rejects(
+      numericDriftMany([{ a: new Float64Array(0), b: Float64Array.of(1) }], pool),
+      invalidNaming(/^pairs\[0\]\.a: .*got an empty Float64Array/),
+    );
+    await assert.rejects(
+      numericDriftMany([null as never], pool),
+      invalidNaming(/^pairs\[0\]\.a: .*got nothing/),
+    );
+  });
+});
