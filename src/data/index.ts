@@ -22,6 +22,7 @@ export {
   checkDiffOptions,
   judgeDrift,
   maxCategories,
+  measureSamples,
   numericStatistics,
   rangeEdges,
   type ScanSource,

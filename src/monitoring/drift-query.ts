@@ -14,12 +14,12 @@ import {
   maxCategories,
   numericStatistics,
   rangeEdges,
-  sampleValues,
   valueRanges,
 } from '../data/index.js';
 import { newId } from '../core/index.js';
 import { quoteIdentifier, type TableEngine } from '../storage/tables/index.js';
 import { featureColumn } from './inference-store.js';
+import { numericDriftMany } from './numeric-drift.js';
 import type { CatalogModel } from './model-catalog.js';
 import type { FeatureDrift, FeatureKind } from './types.js';
 
@@ -90,8 +90,13 @@ export async function driftColumns(
       sc,
       binned.map((c, i) => ({ expr: expr(c), edges: binnedEdges[i]! })),
     );
-    const vb = await sampleValues(engine, sb, cb.n, binned.map(expr), options.sampleSize, 0);
-    const vc = await sampleValues(engine, sc, cc.n, binned.map(expr), options.sampleSize, 0);
+    const vb = await finiteValues(engine, tb, cb.n, binned.map(expr), options.sampleSize);
+    const vc = await finiteValues(engine, tc, cc.n, binned.map(expr), options.sampleSize);
+    const measured = await numericDriftMany(
+      binned.map((_, i) => ({ a: vb[i]!, b: vc[i]! })).filter((p) => hasValue(p.a) && hasValue(p.b)),
+    );
+    let next = 0;
+    const ksw = binned.map((_, i) => (hasValue(vb[i]!) && hasValue(vc[i]!) ? measured[next++]! : null));
     const categorical = columns.filter((c) => c.kind !== 'numeric');
     const cats = await categoryCounts(
       engine,
@@ -118,7 +123,7 @@ export async function driftColumns(
       let stats: DriftStatistics | null = null;
       const n = binned.indexOf(c);
       if (n >= 0) {
-        stats = numericStatistics(hb[n]!, hc[n]!, vb.values[n]!, vc.values[n]!);
+        stats = numericStatistics(hb[n]!, hc[n]!, ksw[n]!);
         out.histogram = { edges: binnedEdges[n]!, baseline: hb[n]!.counts, current: hc[n]!.counts };
       }
       const k = categorical.indexOf(c);
@@ -138,5 +143,37 @@ export async function driftColumns(
     return { rows: { baseline: cb.n, current: cc.n }, drift };
   } finally {
     await engine.query(`drop table if exists ${tb}; drop table if exists ${tc}`);
+  }
+}
+
+const hasValue = (x: Float64Array) => x.some((v) => !Number.isNaN(v));
+
+/**
+ * Each expression's finite values (others as NaN) over all rows of `table`, or over a
+ * deterministic sample of `sampleSize` rows (the smallest hashes of their IDs), as Float64Arrays
+ * read straight from DuckDB's vectors.
+ */
+async function finiteValues(
+  engine: TableEngine,
+  table: string,
+  rows: number,
+  exprs: readonly string[],
+  sampleSize: number,
+): Promise<Float64Array[]> {
+  if (!exprs.length || rows === 0) return exprs.map(() => new Float64Array(0));
+  const cols = exprs.map((e, i) => `case when isfinite(${e}) then ${e} end as x${i}`).join(', ');
+  const source =
+    rows > sampleSize ? `(select * from ${table} order by hash(id), id limit ${sampleSize})` : table;
+  const fork = await engine.fork();
+  try {
+    for await (const batch of fork.streamColumns(
+      `select ${cols} from ${source}`,
+      Math.min(rows, sampleSize),
+    )) {
+      return exprs.map((_, i) => batch.columns[`x${i}`] as Float64Array);
+    }
+    return exprs.map(() => new Float64Array(0));
+  } finally {
+    await fork.close();
   }
 }

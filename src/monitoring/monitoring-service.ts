@@ -28,6 +28,7 @@ import {
   type TrafficBucket,
   trafficSeries,
 } from './performance-query.js';
+import { qualityOf } from './quality-query.js';
 import { parseActual, parsePrediction, SchemaCheck } from './records.js';
 import type {
   ActualsResult,
@@ -68,6 +69,8 @@ export interface PerformanceReport {
   overall: PerformanceGroup;
   /** Per `by` group (a tag, a feature, version or environment), when asked. */
   by: string | null;
+  /** The cut points of a numeric `by` feature (its quartiles in the window, unless given). */
+  cuts?: number[];
   groups: PerformanceGroup[];
   /** Per time bucket, when a bucket size was given. */
   series: PerformanceGroup[];
@@ -350,23 +353,117 @@ export class MonitoringService {
   }
 
   /**
+   * Drift of every feature per time bucket of `current` (which needs `from` and `to`) against
+   * `baseline`: a heatmap of PSI and the drifted share per bucket. Buckets without rows are empty.
+   */
+  async driftSeries(
+    name: string,
+    baseline: RecordWindow,
+    current: RecordWindow & { from: number; to: number },
+    bucketMs: number,
+  ) {
+    const model = await this.catalog.get(name);
+    if ((current.to - current.from) / bucketMs > 200)
+      throw new LatheError(
+        'INVALID_ARGUMENT',
+        `at most 200 buckets per series; ${Math.ceil((current.to - current.from) / bucketMs)} buckets of ${bucketMs / 60_000} minutes asked (use a larger bucket)`,
+      );
+    const buckets = [];
+    for (let from = current.from; from < current.to; from += bucketMs) {
+      const to = Math.min(from + bucketMs, current.to);
+      const r = await this.drift(
+        name,
+        { baseline, current: { ...current, from, to } },
+        { sampleSize: 10_000 },
+      );
+      buckets.push({
+        from,
+        to,
+        rows: r.current.rows,
+        driftShare: r.current.rows ? r.driftShare : null,
+        features: r.features.map((f) => ({
+          feature: f.feature,
+          psi: f.statistics?.psi ?? null,
+          drifted: f.drifted,
+        })),
+        prediction: r.prediction
+          ? { psi: r.prediction.statistics?.psi ?? null, drifted: r.prediction.drifted }
+          : null,
+      });
+    }
+    return { model: name, baseline, features: model.features.map((f) => f.name), bucketMs, buckets };
+  }
+
+  /**
+   * Data quality of `current` against `baseline` (by default the training environment): per
+   * feature missing rate, out-of-range values and new categories; records refused in the window's
+   * days (type violations and other errors); the window's volume against the days before it.
+   */
+  async quality(name: string, baseline: RecordWindow, current: RecordWindow) {
+    const model = await this.catalog.get(name);
+    this.#checkWindow(model, baseline);
+    this.#checkWindow(model, current);
+    const now = this.#now();
+    const result = await this.store.reading(async () =>
+      qualityOf(
+        this.#engine,
+        model,
+        await this.store.predictions(model, baseline),
+        await this.store.predictions(model, current),
+      ),
+    );
+    const from = current.from ?? now - 7 * 86_400_000;
+    const to = current.to ?? now;
+    const refused = await this.#meta.db
+      .selectFrom('monitoring_counters')
+      .select(sql<number>`sum(n)`.as('n'))
+      .where('model', '=', name)
+      .where('counter', '=', 'rejected')
+      .where('day', '>=', day(from))
+      .where('day', '<=', day(to))
+      .executeTakeFirst();
+    const rejected = Number(refused?.n ?? 0);
+    // Volume: the window's rows per day against the same environment's days before it.
+    const span = to - from;
+    const history = await this.store.reading(async () => {
+      const rel = await this.store.predictions(model, { ...current, from: from - 7 * span, to: from });
+      const [row] = await this.#engine.query<{ n: number }>(`select count(*)::bigint as n from ${rel}`);
+      return Number(row?.n ?? 0) / 7;
+    });
+    return {
+      model: name,
+      baseline: { ...baseline, rows: result.rows.baseline },
+      current: { ...current, rows: result.rows.current },
+      features: result.features,
+      rejected,
+      typeViolationRate: rejected + result.rows.current ? rejected / (rejected + result.rows.current) : 0,
+      volume: {
+        rows: result.rows.current,
+        previousMean: history,
+        change: history ? (result.rows.current - history) / history : null,
+        anomaly: history > 0 && (result.rows.current < history / 2 || result.rows.current > history * 2),
+      },
+    };
+  }
+
+  /**
    * Performance with ground truth in `window`: overall, per `by` group, per time bucket.
    * @throws LatheError NOT_FOUND for an unknown model; INVALID_ARGUMENT for an unknown `by`.
    */
   async performance(
     name: string,
     window: RecordWindow,
-    options: { by?: string; bucketMs?: number } = {},
+    options: { by?: string; bucketMs?: number; cuts?: number[] } = {},
   ): Promise<PerformanceReport> {
     const model = await this.catalog.get(name);
     this.#checkWindow(model, window);
     return this.store.reading(async () => {
       const joined = await this.store.joined(model, window);
-      let cuts: number[] | undefined;
+      let cuts = options.cuts;
       const byFeature = options.by
         ? model.features.find((f) => f.name === options.by && f.kind === 'numeric')
         : undefined;
-      if (byFeature && !model.tags.includes(byFeature.name)) {
+      if (byFeature && !model.tags.includes(byFeature.name) && !cuts) {
         const [q] = await this.#engine.query<{ q: number[] | null }>(
           `select quantile_cont(${quoteIdentifier(featureColumn(byFeature.name))}, [0.25, 0.5, 0.75]) as q from ${joined}`,
         );
@@ -402,6 +499,7 @@ export class MonitoringService {
         window,
         overall: overall ?? { key: 'all', rows: 0, labeled: 0, coverage: 0, metrics: {} },
         by: options.by ?? null,
+        ...(cuts ? { cuts } : {}),
         groups,
         series,
       };

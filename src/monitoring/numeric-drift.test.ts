@@ -39,6 +39,17 @@ describe('numericDriftMany', () => {
     assert.equal(got[1]!.ks.method, 'exact');
   });
 
+  it('uses the shared pool when none is given', async () => {
+    const a = sample(10, big, (r) => r.normal());
+    const b = sample(11, 50, (r) => r.normal());
+    const [large, small] = await numericDriftMany([
+      { a, b: a },
+      { a: b, b },
+    ]);
+    assert.deepEqual(large, { ks: { statistic: 0, pValue: 1, method: 'asymp' }, wasserstein: 0 });
+    assert.deepEqual(small!.ks, ks2Samp(b, b));
+  });
+
   it('returns an empty list for no pairs', async () => {
     assert.deepEqual(await numericDriftMany([], pool), []);
   });

@@ -5,13 +5,18 @@
  */
 import { describeValue } from '../core/index.js';
 import { type CatalogModel, kindOf, type SchemaGrowth } from './model-catalog.js';
-import type { ActualRecord, FeatureKind, FeatureValue, PredictionRecord } from './types.js';
+import {
+  type ActualRecord,
+  environmentPattern,
+  type FeatureKind,
+  type FeatureValue,
+  type PredictionRecord,
+} from './types.js';
 
 /** Records may be stamped at most this far ahead of the server's clock (clock skew). */
 export const futureToleranceMs = 24 * 3_600_000;
 const MAX_ID = 256;
 const MAX_NAME = 200;
-const ENVIRONMENT = /^[a-z][a-z0-9_-]{0,62}$/;
 
 type Fail = { error: string };
 const fail = (error: string): Fail => ({ error });
@@ -75,7 +80,7 @@ export function parsePrediction(raw: unknown, now: number): PredictionRecord | s
     raw.modelVersion === undefined ? 'unversioned' : text('modelVersion', raw.modelVersion, MAX_NAME);
   if (failed(version)) return version.error;
   const environment = raw.environment ?? 'production';
-  if (typeof environment !== 'string' || !ENVIRONMENT.test(environment))
+  if (typeof environment !== 'string' || !environmentPattern.test(environment))
     return `environment must be lowercase letters, digits, '-' or '_' (training, validation, production or a name of your own); got ${describeValue(environment)}`;
   const ts = timestamp(raw.timestamp, now);
   if (failed(ts)) return ts.error;

@@ -13,6 +13,9 @@ export type FeatureKind = 'numeric' | 'categorical' | 'boolean';
 /** The environments every store knows; any other name (lowercase, digits, `-`, `_`) is allowed. */
 export const standardEnvironments = ['training', 'validation', 'production'] as const;
 
+/** What an environment name may be: lowercase letters, digits, `-`, `_`; at most 63 characters. */
+export const environmentPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
 /** A prediction record as stored, after validation. Times are epoch milliseconds (UTC). */
 export interface PredictionRecord {
   predictionId: string;

@@ -5,22 +5,33 @@
 import { describeValue, LatheError } from '../core/index.js';
 import type { RecordWindow } from './types.js';
 
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const MAX_DURATION = 366 * 86_400_000;
 
 /**
- * Milliseconds of a duration: a whole number and a unit, `s`, `m`, `h`, `d` or `w` (`90s`, `30m`,
- * `1h`, `7d`, `2w`).
- * @throws LatheError INVALID_ARGUMENT naming `field`.
+ * Milliseconds of a duration such as `30m`, `1h`, `7d` or `1h30m` (units s, m, h, d, w).
+ * @throws LatheError INVALID_ARGUMENT naming `field` for anything else, or for more than 366 days.
  */
 export function parseDuration(value: unknown, field = 'window'): number {
-  const m = typeof value === 'string' ? /^\s*(\d+)\s*([smhdw])\s*$/.exec(value) : null;
-  if (!m || Number(m[1]) < 1)
+  const text = typeof value === 'string' ? value.trim() : '';
+  let ms = 0;
+  let rest = text;
+  while (rest.length) {
+    const m = /^(\d{1,6})([smhdw])/.exec(rest);
+    if (!m) {
+      ms = Number.NaN;
+      break;
+    }
+    ms += Number(m[1]) * UNITS[m[2]!]!;
+    rest = rest.slice(m[0].length);
+  }
+  if (!text || !(ms > 0) || ms > MAX_DURATION)
     throw new LatheError(
       'INVALID_ARGUMENT',
-      `${field} must be a duration such as 30m, 1h, 7d or 2w (units s, m, h, d, w); got ${describeValue(value)}`,
+      `${field} must be a duration such as 30m, 1h, 7d or 1h30m (units s, m, h, d, w; at most 366d); got ${describeValue(value)}`,
       { field },
     );
-  return Number(m[1]) * UNIT_MS[m[2]!]!;
+  return ms;
 }
 
 /**

@@ -91,5 +91,8 @@ export const webhookEvents = [
   'model_version.alias_set',
   'model_version.alias_deleted',
   'model_version.stage_transitioned',
+  'monitor.warning',
+  'monitor.firing',
+  'monitor.resolved',
 ] as const;
 export type WebhookEvent = (typeof webhookEvents)[number];

@@ -192,6 +192,22 @@ export function ks2Samp(a: NumericArray, b: NumericArray, options: Ks2SampOption
     if (diff > maxDiff) maxDiff = diff;
     if (diff < minDiff) minDiff = diff;
   }
+  return ksFromDiffs(maxDiff, minDiff, n1, n2, method);
+}
+
+/**
+ * The {@link ks2Samp} result from the extreme ECDF differences of two samples of sizes n1 and n2:
+ * `maxDiff` = max(F_a − F_b) >= 0 and `minDiff` = min(F_a − F_b) <= 0 over the merged values, with
+ * the p-value of `method` (default 'auto'). For kernels that compute the differences themselves
+ * (e.g. on already sorted samples); no argument checks.
+ */
+export function ksFromDiffs(
+  maxDiff: number,
+  minDiff: number,
+  n1: number,
+  n2: number,
+  method: 'auto' | 'exact' | 'asymp' = 'auto',
+): KsResult {
   let d = Math.max(Math.min(-minDiff, 1), maxDiff);
   const g = gcd(n1, n2);
   let used: 'exact' | 'asymp' =

@@ -27,6 +27,7 @@ export {
   type Ks2SampOptions,
   type KsResult,
   ks2Samp,
+  ksFromDiffs,
   type PsiOptions,
   psi,
   wasserstein1,
@@ -44,6 +45,7 @@ export {
 export { ksTwoSampleExactSf, smirnovSf } from './ks-distribution.js';
 export { kstwoSf } from './kstwo.js';
 export { median, type QuantileOptions, quantile, sortedValues } from './quantiles.js';
+export { type KsWassersteinResult, ksWassersteinSorted, SortWorkspace, sortFinite } from './sorted-drift.js';
 export {
   chiSquareSf,
   kolmogorovSf,

@@ -4,9 +4,10 @@ import {
   chiSquareHomogeneity,
   histogramEdges,
   jensenShannon,
-  ks2Samp,
+  type KsWassersteinResult,
+  ksWassersteinSorted,
   psi,
-  wasserstein1,
+  sortFinite,
 } from '../../stats/index.js';
 import { quoteIdentifier } from '../../storage/tables/index.js';
 import { isNumericFamily, type TypeFamily, typeFamily } from '../semantic.js';
@@ -193,25 +194,31 @@ const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
 const orNull = (x: number) => (Number.isNaN(x) ? null : x);
 
 /**
- * PSI and Jensen–Shannon on the two versions' counts over the reference's bins, KS and Wasserstein
- * on their values (or samples); null when either version has no value in any bin.
+ * PSI and Jensen–Shannon on the two versions' counts over the reference's bins, with KS and
+ * Wasserstein as measured on their values (see {@link measureSamples}; null when a side has none);
+ * null when either version has no value in any bin.
  */
 export function numericStatistics(
   a: BinCounts,
   b: BinCounts,
-  sa: Float64Array,
-  sb: Float64Array,
+  measured: KsWassersteinResult | null,
 ): DriftStatistics | null {
   if (sum(a.counts) === 0 || sum(b.counts) === 0) return null;
-  const both = sa.length > 0 && sb.length > 0;
-  const ks = both ? ks2Samp(sa, sb) : null;
+  const ks = measured?.ks;
   return {
     psi: psi(a.counts, b.counts).statistic,
     jensenShannon: jensenShannon(a.counts, b.counts).statistic,
     ks: ks ? { statistic: ks.statistic, pValue: orNull(ks.pValue), method: ks.method } : null,
-    wasserstein: both ? wasserstein1(sa, sb).statistic : null,
+    wasserstein: measured ? measured.wasserstein : null,
     chiSquare: null,
   };
+}
+
+/** KS and Wasserstein of two samples (NaN dropped), or null when either has no value. */
+export function measureSamples(sa: Float64Array, sb: Float64Array): KsWassersteinResult | null {
+  const a = sortFinite(sa);
+  const b = sortFinite(sb);
+  return a.length && b.length ? ksWassersteinSorted(a, b) : null;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   isNumericBasis,
   judgeDrift,
   maxCategories,
+  measureSamples,
   numericStatistics,
   planColumn,
   rangeEdges,
@@ -213,7 +214,7 @@ export async function diffVersions(
         currentBelow: hb.below,
         currentAbove: hb.above,
       };
-      out.statistics = numericStatistics(ha, hb, sa, sb);
+      out.statistics = numericStatistics(ha, hb, measureSamples(sa, sb));
       out.sampled = sampleA.sampled || sampleB.sampled;
       out.sample = { reference: sa.length, current: sb.length };
     }

@@ -7,6 +7,7 @@ export {
   categoricalStatistics,
   judgeDrift,
   maxCategories,
+  measureSamples,
   numericStatistics,
   rangeEdges,
 } from './diff-columns.js';

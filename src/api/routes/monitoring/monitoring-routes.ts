@@ -1,0 +1,268 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { describeValue, LatheError } from '../../../core/index.js';
+import {
+  type MonitoringService,
+  parseDuration,
+  parseTime,
+  parseWhere,
+  resolveWindows,
+} from '../../../monitoring/index.js';
+
+const tags = ['monitoring'];
+/** Ingest bodies may hold 100,000 records: up to 256 MiB. */
+const INGEST_LIMIT = 256 * 1024 * 1024;
+
+const Model = Type.String({ minLength: 1, description: 'the monitored model name' });
+const Where = Type.Union([Type.String(), Type.Array(Type.String())], {
+  description: 'slice filters KEY=VALUE on a tag or feature (repeatable), e.g. region=eu',
+});
+const WindowQuery = {
+  model: Model,
+  window: Type.Optional(
+    Type.String({ description: 'the current window, ending now (or at `to`): 30m, 1h, 7d, 2w' }),
+  ),
+  from: Type.Optional(Type.String({ description: 'start: ISO 8601, epoch ms, or -7d' })),
+  to: Type.Optional(Type.String({ description: 'end (exclusive): ISO 8601, epoch ms, now, or -1d' })),
+  version: Type.Optional(Type.String({ description: 'only this model version' })),
+  where: Type.Optional(Where),
+};
+const Records = Type.Object(
+  {
+    records: Type.Array(Type.Unknown(), {
+      description: 'the records (checked one by one; bad ones are reported, the others stored)',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/** Records from a JSON body `{records}` or NDJSON text (one record per line). */
+function recordsOf(body: unknown): unknown[] {
+  if (typeof body === 'string') {
+    const out: unknown[] = [];
+    body.split('\n').forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        out.push(JSON.parse(line));
+      } catch {
+        throw new LatheError(
+          'INVALID_ARGUMENT',
+          `NDJSON line ${i + 1} is not valid JSON; expected one record object per line; got ${describeValue(line.slice(0, 80))}`,
+        );
+      }
+    });
+    return out;
+  }
+  return (body as { records: unknown[] }).records;
+}
+
+/** A bucket size from the query, or the default. */
+const bucketOf = (value: string | undefined, fallback: string) => parseDuration(value ?? fallback, 'bucket');
+
+/**
+ * The inference store: ingest of predictions and actuals from any model server (JSON or NDJSON),
+ * and its queries — monitored models and their status, drift between windows or environments,
+ * performance by window, slice and version, traffic, and lookup of one prediction.
+ */
+export const monitoringRoutes: FastifyPluginAsyncTypebox<{ monitoring: MonitoringService }> = async (
+  app,
+  { monitoring },
+) => {
+  for (const type of ['application/x-ndjson', 'application/ndjson', 'application/jsonl'])
+    if (!app.hasContentTypeParser(type))
+      app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: INGEST_LIMIT }, (_req, body, done) =>
+        done(null, body),
+      );
+  const ingestBody = Type.Union([Records, Type.String({ description: 'NDJSON: one record per line' })]);
+
+  app.post(
+    '/api/v1/monitoring/predictions',
+    {
+      bodyLimit: INGEST_LIMIT,
+      config: { permission: 'write' },
+      schema: {
+        tags,
+        summary:
+          'Log predictions: {"records": [{predictionId, model, modelVersion, environment?, timestamp?, features, prediction, probabilities?, tags?, latencyMs?, shap?}]} or NDJSON; durable when answered',
+        body: ingestBody,
+      },
+    },
+    async (req) => monitoring.logPredictions(recordsOf(req.body)),
+  );
+
+  app.post(
+    '/api/v1/monitoring/actuals',
+    {
+      bodyLimit: INGEST_LIMIT,
+      config: { permission: 'write' },
+      schema: {
+        tags,
+        summary:
+          'Log actuals (ground truth): {"records": [{predictionId, actual, timestamp?}]} or NDJSON; unknown IDs are counted, the last actual of an ID wins',
+        body: ingestBody,
+      },
+    },
+    async (req) => monitoring.logActuals(recordsOf(req.body)),
+  );
+
+  app.get(
+    '/api/v1/monitoring/models',
+    { config: { permission: 'read' }, schema: { tags, summary: 'The monitored models' } },
+    async () => ({ models: await monitoring.models() }),
+  );
+
+  app.get(
+    '/api/v1/monitoring/models/:model',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags,
+        summary:
+          'A monitored model: schema, records per environment and version, ground-truth coverage, counters',
+        params: Type.Object({ model: Model }),
+      },
+    },
+    async (req) => monitoring.status(req.params.model),
+  );
+
+  app.get(
+    '/api/v1/monitoring/drift',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags,
+        summary:
+          'Drift per feature and of the prediction, baseline → current: PSI, KS, Jensen–Shannon, Wasserstein, chi², thresholds, drifted or not',
+        querystring: Type.Object({
+          ...WindowQuery,
+          baseline: Type.Optional(
+            Type.String({ description: 'an environment (default training), or previous: the window before' }),
+          ),
+          current: Type.Optional(
+            Type.String({ description: 'the current environment (default production)' }),
+          ),
+          features: Type.Optional(Type.String({ description: 'comma-separated features (default all)' })),
+          sampleSize: Type.Optional(Type.Integer({ description: 'rows per side for KS and Wasserstein' })),
+        }),
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const windows = resolveWindows(q, Date.now());
+      return monitoring.drift(q.model, windows, {
+        ...(q.features ? { features: q.features.split(',').map((f) => f.trim()) } : {}),
+        ...(q.sampleSize !== undefined ? { sampleSize: q.sampleSize } : {}),
+      });
+    },
+  );
+
+  app.get(
+    '/api/v1/monitoring/drift/series',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags,
+        summary:
+          'Drift of each feature per time bucket against the baseline (a heatmap), and the drifted share',
+        querystring: Type.Object({
+          ...WindowQuery,
+          window: Type.Optional(Type.String({ description: 'the span covered (default 7d)' })),
+          bucket: Type.Optional(Type.String({ description: 'bucket size (default 1d)' })),
+          baseline: Type.Optional(Type.String({ description: 'an environment (default training)' })),
+          current: Type.Optional(
+            Type.String({ description: 'the current environment (default production)' }),
+          ),
+        }),
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const { baseline, current } = resolveWindows({ ...q, window: q.window ?? '7d' }, Date.now());
+      return monitoring.driftSeries(
+        q.model,
+        baseline,
+        current as typeof current & { from: number; to: number },
+        bucketOf(q.bucket, '1d'),
+      );
+    },
+  );
+
+  app.get(
+    '/api/v1/monitoring/performance',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags,
+        summary:
+          'Performance with ground truth: overall, per group (a tag, a feature, version, environment) and per time bucket, with coverage',
+        querystring: Type.Object({
+          ...WindowQuery,
+          environment: Type.Optional(Type.String({ description: 'default production' })),
+          by: Type.Optional(
+            Type.String({ description: 'group by a tag, a feature, version or environment' }),
+          ),
+          bucket: Type.Optional(Type.String({ description: 'time bucket of the series, e.g. 1h, 1d' })),
+        }),
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const { current } = resolveWindows({ ...q, current: q.environment ?? 'production' }, Date.now());
+      return monitoring.performance(q.model, current, {
+        ...(q.by ? { by: q.by } : {}),
+        ...(q.bucket ? { bucketMs: bucketOf(q.bucket, '1h') } : {}),
+      });
+    },
+  );
+
+  app.get(
+    '/api/v1/monitoring/traffic',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags,
+        summary: 'Predictions and latency quantiles per time bucket',
+        querystring: Type.Object({
+          ...WindowQuery,
+          environment: Type.Optional(Type.String({ description: 'default production' })),
+          bucket: Type.Optional(Type.String({ description: 'default 1h' })),
+        }),
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const now = Date.now();
+      const to = q.to !== undefined ? parseTime(q.to, now, 'to') : now;
+      const from =
+        q.from !== undefined ? parseTime(q.from, now, 'from') : to - parseDuration(q.window ?? '1d');
+      const where = parseWhere(q.where);
+      return {
+        buckets: await monitoring.traffic(
+          q.model,
+          {
+            environment: q.environment ?? 'production',
+            from,
+            to,
+            ...(q.version ? { version: q.version } : {}),
+            ...(where ? { where } : {}),
+          },
+          bucketOf(q.bucket, '1h'),
+        ),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/monitoring/predictions/:id',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags,
+        summary:
+          'One logged prediction by ID: features, prediction, probabilities, tags, SHAP values, its actual',
+        params: Type.Object({ id: Type.String({ minLength: 1 }) }),
+      },
+    },
+    async (req) => monitoring.prediction(req.params.id),
+  );
+};

@@ -1,0 +1,46 @@
+/**
+ * Observability: the inference store (predictions and actuals from any model server), drift,
+ * performance by slice and time, and monitors that open alerts, call webhooks and degrade
+ * deployments.
+ */
+export { type Baseline, type CatalogModel, ModelCatalog } from './model-catalog.js';
+export {
+  type MonitoringOptions,
+  MonitoringService,
+  maxBatchRecords,
+  type PerformanceReport,
+  type PredictionLookup,
+} from './monitoring-service.js';
+export type { PerformanceGroup, TrafficBucket } from './performance-query.js';
+export {
+  type DegradeFn,
+  type EvaluationResult,
+  judge,
+  type Measurement,
+  MonitorEvaluator,
+  type MonitorSource,
+} from './monitors/monitor-evaluator.js';
+export { MonitorService, type MonitorServiceDeps, type MonitorStatus } from './monitors/monitor-service.js';
+export {
+  featureDriftMetrics,
+  higherIsBetter,
+  type MonitorBaseline,
+  type MonitorKind,
+  type MonitorMetric,
+  type MonitorSpec,
+  monitorKinds,
+  monitorMetrics,
+  parseMonitorFile,
+  parseMonitorList,
+  parseMonitorSpec,
+} from './monitors/monitor-spec.js';
+export {
+  type Alert,
+  type AppliedMonitor,
+  type Monitor,
+  type MonitorEvaluation,
+  type MonitorState,
+  MonitorStore,
+} from './monitors/monitor-store.js';
+export * from './types.js';
+export { parseDuration, parseTime, parseWhere, resolveWindows, type WindowQuery } from './windows.js';
