@@ -13,6 +13,7 @@ import { DataService, loadOrCreateSalt } from '../data/index.js';
 import { JobService } from '../jobs/index.js';
 import { ModelService } from '../models/index.js';
 import { BatchScoring, ServingService } from '../serving/index.js';
+import { MonitoringService, MonitorService, StoreMonitorSource } from '../monitoring/index.js';
 import { Registry } from 'prom-client';
 import { ValidationService } from '../validation/index.js';
 import { RegistryService } from '../registry/index.js';
@@ -40,6 +41,8 @@ import { healthRoutes } from './routes/health/health-routes.js';
 import { jobRoutes } from './routes/jobs/job-routes.js';
 import { modelPackageRoutes } from './routes/models/model-package-routes.js';
 import { validationRoutes } from './routes/validation/validation-routes.js';
+import { monitorRoutes } from './routes/monitoring/monitor-routes.js';
+import { monitoringRoutes } from './routes/monitoring/monitoring-routes.js';
 import { deploymentRoutes } from './routes/serving/deployment-routes.js';
 import { endpointRoutes } from './routes/serving/endpoint-routes.js';
 import { oipRoutes } from './compat/oip/oip-routes.js';
@@ -183,7 +186,31 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   new BatchScoring({ data, models, workRoot: path.join(config.dataDir, 'work', 'predict') }, jobs);
   const validation = new ValidationService({ data, models, tracking, registry }, jobs);
   await app.register(validationRoutes, { validation });
-  await registerServing(app, { auth, models, registry, metricsRegistry }, options);
+  const monitoring = await MonitoringService.open(meta, blobs, {
+    dir: path.join(config.dataDir, 'monitoring'),
+  });
+  app.addHook('onClose', async () => monitoring.close());
+  const serving = await registerServing(
+    app,
+    { auth, models, registry, metricsRegistry, monitoring },
+    options,
+  );
+  await app.register(monitoringRoutes, { monitoring, data });
+  const monitors = new MonitorService({
+    meta,
+    audit: auth.audit,
+    webhooks: registry.webhooks,
+    source: new StoreMonitorSource(monitoring),
+    // A firing monitor sends the deployment's traffic to its fallback until it resolves.
+    degrade: async (deployment, on) => {
+      const d = await serving.get(deployment);
+      await serving.setDegraded(deployment, on ? d.spec.models.map((m) => m.model) : [], null);
+    },
+    logger: app.log,
+  });
+  monitors.start();
+  app.addHook('onClose', async () => monitors.close());
+  await app.register(monitorRoutes, { monitors });
   const webDir = options.webDir ?? webDistDir;
   const uiBuilt = isUiBuilt(webDir);
   await app.register(webUiPlugin, { dir: webDir, built: uiBuilt });
@@ -223,15 +250,23 @@ export function modelStack(app: LatheApp, auth: AuthService, options: AppOptions
  */
 export async function registerServing(
   app: LatheApp,
-  deps: { auth: AuthService; models: ModelService; registry: RegistryService; metricsRegistry: Registry },
+  deps: {
+    auth: AuthService;
+    models: ModelService;
+    registry: RegistryService;
+    metricsRegistry: Registry;
+    monitoring: MonitoringService;
+  },
   options: AppOptions & { logPart?: string; syncMs?: number },
-): Promise<void> {
+): Promise<ServingService> {
   const serving = new ServingService(
     { meta: options.meta, audit: deps.auth.audit, models: deps.models, registry: deps.registry },
     {
       metrics: deps.metricsRegistry,
-      logDir: path.join(options.config.dataDir, 'inference'),
-      ...(options.logPart ? { logPart: options.logPart } : {}),
+      logDir: null,
+      log: async (records) => {
+        await deps.monitoring.logServed(records);
+      },
       ...(options.syncMs !== undefined ? { syncMs: options.syncMs } : {}),
       logger: app.log,
     },
@@ -241,4 +276,5 @@ export async function registerServing(
   await app.register(deploymentRoutes, { serving });
   await app.register(endpointRoutes, { serving });
   await app.register(oipRoutes, { serving });
+  return serving;
 }

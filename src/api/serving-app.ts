@@ -4,6 +4,8 @@
  * no tracking or data routes. It shares the stores with `lathe server`, follows the deployments and
  * aliases stored there, and can run as several worker processes on one port.
  */
+import path from 'node:path';
+import { MonitoringService } from '../monitoring/index.js';
 import { type AppOptions, createCoreApp, type LatheApp, modelStack, registerServing } from './app.js';
 import type { MetricsPluginOptions } from './plugins/metrics.js';
 import { sendError } from './plugins/errors.js';
@@ -21,9 +23,15 @@ export interface ServingAppOptions extends AppOptions {
 export async function buildServingApp(options: ServingAppOptions): Promise<LatheApp> {
   const { app, auth, metricsRegistry } = await createCoreApp(options);
   const { registry, models } = modelStack(app, auth, options);
+  // Each serving process writes its own write-ahead files into the shared inference store.
+  const monitoring = await MonitoringService.open(options.meta, options.blobs, {
+    dir: path.join(options.config.dataDir, 'monitoring'),
+    part: options.logPart ?? 'serve',
+  });
+  app.addHook('onClose', async () => monitoring.close());
   await registerServing(
     app,
-    { auth, models, registry, metricsRegistry },
+    { auth, models, registry, metricsRegistry, monitoring },
     { ...options, syncMs: options.syncMs ?? 2000 },
   );
   app.setNotFoundHandler((request, reply) =>

@@ -42,5 +42,8 @@ export {
   type MonitorState,
   MonitorStore,
 } from './monitors/monitor-store.js';
+export * from './explanations.js';
+export { StoreMonitorSource } from './monitor-source.js';
+export { type FeatureSuspect, type RootCause, rootCause, type SliceContribution } from './root-cause.js';
 export * from './types.js';
 export { parseDuration, parseTime, parseWhere, resolveWindows, type WindowQuery } from './windows.js';

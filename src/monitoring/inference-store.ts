@@ -117,6 +117,7 @@ export class InferenceStore {
   /** Queries reading files now; compaction removes files only when none is. */
   #readers = 0;
   readonly #doomed: string[] = [];
+  readonly #doomedBlobs: string[] = [];
 
   constructor(options: InferenceStoreOptions) {
     this.#meta = options.meta;
@@ -171,6 +172,8 @@ export class InferenceStore {
 
   async #removeDoomed(): Promise<void> {
     while (this.#readers === 0 && this.#doomed.length) await this.wal.remove(this.#doomed.shift()!);
+    while (this.#readers === 0 && this.#doomedBlobs.length)
+      await this.#blobs.delete(this.#doomedBlobs.shift()!);
   }
 
   /**
@@ -207,16 +210,21 @@ export class InferenceStore {
   }
 
   async #writeSegment(id: string, stream: string, file: string, columns: [string, string][]): Promise<void> {
+    await this.#segmentFrom(id, stream, this.#jsonSource([file], columns));
+  }
+
+  /** Writes the rows of `source` (a relation with the stream's columns), ordered by time, as segment `id`. */
+  async #segmentFrom(id: string, stream: string, source: string): Promise<number> {
     const dir = await mkdtemp(path.join(tmpdir(), 'lathe-segment-'));
     try {
       const out = path.join(dir, 'segment.parquet');
-      const [stats] = await this.#engine.query<{ n: number; lo: number | null; hi: number | null }>(
-        `select count(*)::bigint as n, min(ts) as lo, max(ts) as hi from ${this.#jsonSource([file], columns)}`,
-      );
-      if (!stats || Number(stats.n) === 0) return;
       await this.#engine.query(
-        `copy (select * from ${this.#jsonSource([file], columns)} order by ts) to ${quoteLiteral(out)} (format parquet, compression zstd)`,
+        `copy (select * from ${source} order by ts) to ${quoteLiteral(out)} (format parquet, compression zstd)`,
       );
+      const [stats] = await this.#engine.query<{ n: number; lo: number | null; hi: number | null }>(
+        `select count(*)::bigint as n, min(ts) as lo, max(ts) as hi from read_parquet(${quoteLiteral(out)})`,
+      );
+      if (!stats || Number(stats.n) === 0) return 0;
       const { digest } = await this.#blobs.put(createReadStream(out));
       await this.#meta.db
         .insertInto('monitoring_segments')
@@ -231,9 +239,25 @@ export class InferenceStore {
           created_at: Date.now(),
         })
         .execute();
+      return Number(stats.n);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Writes the rows of `selectSql` (exactly the stream's columns: a model's prediction columns, or
+   * the actual columns for `actuals`) as a segment named `name`, after dropping the stream's
+   * segments whose names start with `replaces`. Answers the rows written.
+   */
+  async importSegment(stream: string, name: string, selectSql: string, replaces?: string): Promise<number> {
+    if (replaces)
+      await this.#meta.db
+        .deleteFrom('monitoring_segments')
+        .where('model_key', '=', stream)
+        .where('id', 'like', `${stream}/${replaces}%`)
+        .execute();
+    return this.#segmentFrom(`${stream}/${name}`, stream, `(${selectSql})`);
   }
 
   #jsonSource(files: readonly string[], columns: readonly [string, string][]): string {
@@ -326,6 +350,9 @@ export class InferenceStore {
         old.map((s) => s.id),
       )
       .execute();
+    // The files go once no query reads them.
+    for (const s of old) this.#doomedBlobs.push(s.digest);
+    if (this.#readers === 0) await this.#removeDoomed();
     return old.reduce((n, s) => n + Number(s.rows), 0);
   }
 

@@ -7,15 +7,24 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { checkDiffOptions } from '../data/index.js';
+import { checkDiffOptions, isNumericFamily, typeFamily } from '../data/index.js';
 import { describeValue, LatheError } from '../core/index.js';
+import type { ModelService } from '../models/index.js';
+import type { InferenceRecord } from '../serving/index.js';
 import type { BlobStore } from '../storage/blobs/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
 import { quoteIdentifier, quoteLiteral, TableEngine } from '../storage/tables/index.js';
 import { comparedColumns, driftColumns } from './drift-query.js';
 import {
+  type ExplanationSample,
+  Explanations,
+  type ImportanceDrift,
+  type PredictionExplanation,
+} from './explanations.js';
+import {
   featureColumn,
   InferenceStore,
+  predictionColumns,
   shapColumn,
   type StoredActual,
   tagColumn,
@@ -30,14 +39,16 @@ import {
 } from './performance-query.js';
 import { qualityOf } from './quality-query.js';
 import { parseActual, parsePrediction, SchemaCheck } from './records.js';
-import type {
-  ActualsResult,
-  DriftQueryOptions,
-  DriftReport,
-  IngestResult,
-  PredictionRecord,
-  RecordError,
-  RecordWindow,
+import {
+  type ActualsResult,
+  environmentPattern,
+  type FeatureKind,
+  type DriftQueryOptions,
+  type DriftReport,
+  type IngestResult,
+  type PredictionRecord,
+  type RecordError,
+  type RecordWindow,
 } from './types.js';
 
 /** How the service keeps its store. */
@@ -52,6 +63,8 @@ export interface MonitoringOptions {
   segmentMs?: number;
   /** False skips fsync of the write-ahead buffer (benchmarks only). */
   sync?: boolean;
+  /** Lathe's models, for TreeSHAP of logged predictions of registered tree models. */
+  models?: ModelService;
   /** DuckDB threads (default: every core). */
   threads?: number;
   now?: () => number;
@@ -107,6 +120,7 @@ export class MonitoringService {
   readonly #engine: TableEngine;
   readonly #meta: MetaStore;
   readonly #now: () => number;
+  readonly #explanations: Explanations;
   #timer: NodeJS.Timeout | undefined;
 
   private constructor(meta: MetaStore, blobs: BlobStore, engine: TableEngine, options: MonitoringOptions) {
@@ -124,9 +138,15 @@ export class MonitoringService {
       ...(options.segmentMs ? { segmentMs: options.segmentMs } : {}),
       ...(options.sync === false ? { sync: false } : {}),
     });
+    this.#explanations = new Explanations(engine, this.store, this.catalog, options.models ?? null);
     const every = options.compactMs ?? 5000;
     if (every > 0) {
-      this.#timer = setInterval(() => void this.compact().catch(() => {}), every);
+      let ticks = 0;
+      this.#timer = setInterval(() => {
+        void this.compact().catch(() => {});
+        if (++ticks % Math.max(1, Math.round(3_600_000 / every)) === 0)
+          void this.applyRetention().catch(() => {});
+      }, every);
       this.#timer.unref();
     }
   }
@@ -164,6 +184,31 @@ export class MonitoringService {
         oc.columns(['model', 'day', 'counter']).doUpdateSet({ n: sql<number>`monitoring_counters.n + ${n}` }),
       )
       .execute();
+  }
+
+  /** Keeps a model's records `days` days (null: forever); applied at once and then hourly. */
+  async setRetention(name: string, days: number | null) {
+    if (days !== null && !(Number.isInteger(days) && days >= 1))
+      throw new LatheError(
+        'INVALID_ARGUMENT',
+        `days must be a whole number >= 1, or null to keep everything; got ${describeValue(days)}`,
+      );
+    const model = await this.catalog.setRetention(name, days);
+    const dropped = await this.applyRetention();
+    return { model: model.name, retentionDays: model.retentionDays, dropped: dropped[name] ?? 0 };
+  }
+
+  /**
+   * Drops the segments of each model with a retention that lie wholly before its horizon; answers
+   * the rows dropped per model. (Records still in the write-ahead buffer wait for compaction.)
+   */
+  async applyRetention(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    const now = this.#now();
+    for (const m of await this.catalog.list())
+      if (m.retentionDays !== null)
+        out[m.name] = await this.store.dropBefore(m, now - m.retentionDays * 86_400_000);
+    return out;
   }
 
   /**
@@ -214,6 +259,37 @@ export class MonitoringService {
     );
     errors.sort((a, b) => a.index - b.index);
     return { accepted, rejected, errors: errors.slice(0, MAX_ERRORS) };
+  }
+
+  /**
+   * Stores the prediction records of Lathe's own endpoints (the serving log): the version that
+   * answered, its inputs as features, shadow predictions as the `shadow` environment, a fallback's
+   * reason as the tag `fallback`. Records the store refuses are counted, not thrown.
+   */
+  async logServed(records: readonly InferenceRecord[]): Promise<IngestResult> {
+    return this.logPredictions(
+      records.map((r) => {
+        const at = r.model.lastIndexOf('@');
+        const features: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(r.inputs))
+          if (v === null || ['number', 'string', 'boolean'].includes(typeof v)) features[k] = v;
+        return {
+          predictionId: r.id,
+          model: at > 0 ? r.model.slice(0, at) : r.model,
+          modelVersion: at > 0 ? r.model.slice(at + 1) : 'unversioned',
+          environment: r.shadow ? 'shadow' : 'production',
+          endpoint: r.endpoint,
+          timestamp: r.timestamp,
+          features,
+          prediction: r.prediction,
+          ...(r.probabilities && r.classes
+            ? { probabilities: Object.fromEntries(r.classes.map((c, i) => [c, r.probabilities![i]])) }
+            : {}),
+          latencyMs: r.latencyMs,
+          ...(r.fallback ? { tags: { fallback: r.fallback } } : {}),
+        };
+      }),
+    );
   }
 
   /**
@@ -350,6 +426,164 @@ export class MonitoringService {
       thresholds,
       sampleSize,
     };
+  }
+
+  /**
+   * Logs a dataset version as a reference environment of the model (`training`, `validation` or a
+   * name of its own), replacing an earlier one of that environment: one record per row, its
+   * features the model's (a new model takes every column but the target and prediction), its
+   * actual the `target` column, its prediction the `prediction` column when given. Production is
+   * then compared with what the model learned from.
+   * @throws LatheError INVALID_ARGUMENT for a column the version lacks, or a version sharing none
+   *   of the model's features; the data module's errors for a bad reference.
+   */
+  async logBaseline(
+    name: string,
+    input: { environment: string; dataset: string; target?: string; prediction?: string; version?: string },
+    data: {
+      versionFile(
+        ref: unknown,
+      ): Promise<{ version: { ref: string; columns: { name: string; type: string }[] }; file: string }>;
+    },
+  ): Promise<{
+    model: string;
+    environment: string;
+    dataset: string;
+    rows: number;
+    actuals: number;
+    features: string[];
+  }> {
+    if (!environmentPattern.test(input.environment))
+      throw new LatheError(
+        'INVALID_ARGUMENT',
+        `environment must match ${environmentPattern}; got ${describeValue(input.environment)}`,
+      );
+    const { version, file } = await data.versionFile(input.dataset);
+    const columns = new Map(version.columns.map((c) => [c.name, c.type]));
+    for (const [what, col] of [
+      ['target', input.target],
+      ['prediction', input.prediction],
+    ] as const)
+      if (col !== undefined && !columns.has(col))
+        throw new LatheError(
+          'INVALID_ARGUMENT',
+          `${what} column ${JSON.stringify(col)} is not in ${version.ref}; its columns: ${[...columns.keys()].join(', ')}`,
+        );
+    const existing = await this.catalog.find(name);
+    const kindOfType = (t: string) => {
+      const f = typeFamily(t);
+      return isNumericFamily(f) ? 'numeric' : f === 'boolean' ? 'boolean' : 'categorical';
+    };
+    const skip = new Set([input.target, input.prediction].filter(Boolean));
+    const features = existing?.features.length
+      ? existing.features.filter((f) => columns.has(f.name))
+      : [...columns]
+          .filter(([c]) => !skip.has(c))
+          .map(([c, t]) => ({ name: c, kind: kindOfType(t) as FeatureKind }));
+    if (!features.length)
+      throw new LatheError(
+        'INVALID_ARGUMENT',
+        `${version.ref} has none of model ${name}'s features (${existing?.features.map((f) => f.name).join(', ')})`,
+      );
+    const labelType = input.prediction
+      ? columns.get(input.prediction)!
+      : input.target
+        ? columns.get(input.target)!
+        : null;
+    const task =
+      existing?.task ??
+      (labelType && kindOfType(labelType) === 'numeric' && !input.target?.length ? 'regression' : null);
+    const model = await this.catalog.grow(name, {
+      features,
+      versions: [input.version ?? 'baseline'],
+      ...(task ? { task } : {}),
+    });
+    const now = this.#now();
+    const src = `read_parquet(${quoteLiteral(file)}, file_row_number = true)`;
+    const idExpr = `${quoteLiteral(`${input.environment}:${version.ref}:`)} || file_row_number::varchar`;
+    const select = predictionColumns(model)
+      .map(([n, t]) => {
+        const feature = model.features.find((f) => featureColumn(f.name) === n);
+        const value =
+          n === 'id'
+            ? idExpr
+            : n === 'ts'
+              ? String(now)
+              : n === 'v'
+                ? quoteLiteral(input.version ?? 'baseline')
+                : n === 'env'
+                  ? quoteLiteral(input.environment)
+                  : n === 'p' && input.prediction
+                    ? `${quoteIdentifier(input.prediction)}::varchar`
+                    : n === 'pn' &&
+                        input.prediction &&
+                        kindOfType(columns.get(input.prediction)!) === 'numeric'
+                      ? `${quoteIdentifier(input.prediction)}::double`
+                      : feature && columns.has(feature.name)
+                        ? `${quoteIdentifier(feature.name)}::${t}`
+                        : 'null';
+        return `${value}::${t} as ${quoteIdentifier(n)}`;
+      })
+      .join(', ');
+    const replaces = `baseline-${input.environment}-`;
+    const rows = await this.store.importSegment(
+      model.key,
+      `${replaces}${now}`,
+      `select ${select} from ${src}`,
+      replaces,
+    );
+    let actuals = 0;
+    if (input.target) {
+      const t = quoteIdentifier(input.target);
+      actuals = await this.store.importSegment(
+        'actuals',
+        `${model.key}-${replaces}${now}`,
+        `select ${idExpr} as id, ${t}::varchar as a, try_cast(${t} as double) as an, ${now}::bigint as ts, ${now * 4096}::bigint as seq, ${quoteLiteral(name)} as m from ${src} where ${t} is not null`,
+        `${model.key}-${replaces}`,
+      );
+      if (!model.task)
+        await this.catalog.grow(name, {
+          task: kindOfType(columns.get(input.target)!) === 'numeric' ? 'regression' : 'classification',
+        });
+    }
+    await this.catalog.addBaseline(name, {
+      environment: input.environment,
+      dataset: version.ref,
+      rows,
+      target: input.target ?? null,
+      loggedAt: now,
+    });
+    return {
+      model: name,
+      environment: input.environment,
+      dataset: version.ref,
+      rows,
+      actuals,
+      features: features.map((f) => f.name),
+    };
+  }
+
+  /** SHAP values of a sample of `window`'s predictions and their global importance (see Explanations). */
+  explainSample(
+    name: string,
+    window: RecordWindow = {},
+    options: { sampleSize?: number } = {},
+  ): Promise<ExplanationSample> {
+    return this.#explanations.explainSample(name, window, options);
+  }
+
+  /** One logged prediction's SHAP values. @throws LatheError NOT_FOUND for an unknown ID. */
+  explainPrediction(id: string): Promise<PredictionExplanation> {
+    return this.#explanations.explainPrediction(id);
+  }
+
+  /** Global importance in two windows, each feature's share and change of share, ranked by |change|. */
+  importanceDrift(
+    name: string,
+    windows: { baseline: RecordWindow; current: RecordWindow },
+    options: { sampleSize?: number } = {},
+  ): Promise<ImportanceDrift> {
+    return this.#explanations.importanceDrift(name, windows, options);
   }
 
   /**

@@ -67,6 +67,8 @@ export interface InferenceRecord {
   inputs: Record<string, unknown>;
   prediction: unknown;
   probabilities?: number[];
+  /** The class labels of `probabilities`, in order. */
+  classes?: string[];
   /** Fallback reason, when the fallback answered. */
   fallback?: FallbackReason;
   /** True for a shadow model's prediction (never returned to the caller). */
@@ -381,6 +383,7 @@ export class Endpoint {
     const now = Date.now();
     const names = Object.keys(req.batch.columns);
     const k = p.classes?.length ?? 0;
+    const classes = p.classes?.map(String);
     const out: InferenceRecord[] = new Array(p.rows);
     for (let i = 0; i < p.rows; i++) {
       let inputs = req.rows?.[i];
@@ -399,7 +402,7 @@ export class Endpoint {
         inputs,
         prediction: typeof value === 'number' && Number.isNaN(value) ? null : value,
         ...(p.probabilities && k
-          ? { probabilities: Array.from(p.probabilities.subarray(i * k, (i + 1) * k)) }
+          ? { probabilities: Array.from(p.probabilities.subarray(i * k, (i + 1) * k)), classes: classes! }
           : {}),
         ...(answer.fallback && !shadow ? { fallback: answer.fallback.reason } : {}),
         ...(shadow ? { shadow: true } : {}),

@@ -14,7 +14,7 @@ export type {
 } from './deployment-spec.js';
 export { specValue } from './deployment-spec.js';
 export type { DeploymentRevision } from './deployments.js';
-export type { EndpointAnswer, FallbackReason } from './endpoint.js';
+export type { EndpointAnswer, FallbackReason, InferenceRecord } from './endpoint.js';
 export type { LivePoint } from './live-stats.js';
 export { parsePredictPayload } from './payload.js';
 export { type DeploymentStatus, ServingService } from './serving-service.js';

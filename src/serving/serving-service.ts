@@ -35,8 +35,12 @@ export interface ServingDeps {
 export interface ServingOptions {
   /** Where metrics are registered (the server's `/metrics` registry). */
   metrics: Registry;
-  /** Directory of the inference log (JSON lines per endpoint and UTC day); null to keep none. */
+  /**
+   * Where prediction records go: a function storing them (the inference store), or a directory for
+   * JSON lines per endpoint and UTC day; null to keep none.
+   */
   logDir: string | null;
+  log?: (records: InferenceRecord[]) => Promise<void>;
   /** This process's name in log file names, when several processes share `logDir`. */
   logPart?: string;
   /** Milliseconds between syncs with the store (other servers' changes, moved aliases); 0 for none. */
@@ -75,7 +79,7 @@ export class ServingService {
   readonly #live = new Map<string, LiveStats>();
   /** Each endpoint's inference log queue, with the logging settings it was made for. */
   readonly #queues = new Map<string, { queue: InferenceQueue<InferenceRecord>; settings: string }>();
-  readonly #sink: JsonlInferenceSink<InferenceRecord> | null;
+  readonly #flush: ((records: InferenceRecord[]) => Promise<void>) | null;
   #timer: NodeJS.Timeout | undefined;
   #unlisten: (() => void) | undefined;
   #closed = false;
@@ -104,12 +108,14 @@ export class ServingService {
         for (const q of queue) m.queue.observe(q);
       },
     });
-    this.#sink = options.logDir
-      ? new JsonlInferenceSink<InferenceRecord>({
-          dir: options.logDir,
-          ...(options.logPart ? { part: options.logPart } : {}),
-        })
-      : null;
+    this.#flush =
+      options.log ??
+      (options.logDir
+        ? new JsonlInferenceSink<InferenceRecord>({
+            dir: options.logDir,
+            ...(options.logPart ? { part: options.logPart } : {}),
+          }).flush
+        : null);
   }
 
   /** Starts every stored deployment's endpoint and follows registry events and the store. */
@@ -330,7 +336,7 @@ export class ServingService {
 
   #hooks(spec: DeploymentSpec) {
     const name = spec.name;
-    const queue = this.#sink && spec.logging.enabled ? this.#queueFor(name, spec.logging) : null;
+    const queue = this.#flush && spec.logging.enabled ? this.#queueFor(name, spec.logging) : null;
     const queued = this.metrics.logged.labels({ endpoint: name, outcome: 'queued' });
     const dropped = this.metrics.logged.labels({ endpoint: name, outcome: 'dropped' });
     return {
@@ -352,7 +358,7 @@ export class ServingService {
       policy: logging.policy,
       // Small flushes: serialising a batch blocks the event loop, and requests wait behind it.
       batchSize: 128,
-      flush: this.#sink!.flush,
+      flush: this.#flush!,
       onFailure: (err, n) =>
         this.options.logger?.warn({ err, endpoint: name, records: n }, 'inference log write failed'),
     });

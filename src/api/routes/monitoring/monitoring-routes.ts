@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { describeValue, LatheError } from '../../../core/index.js';
+import type { DataService } from '../../../data/index.js';
 import {
   type MonitoringService,
+  rootCause,
   parseDuration,
   parseTime,
   parseWhere,
@@ -64,10 +66,10 @@ const bucketOf = (value: string | undefined, fallback: string) => parseDuration(
  * and its queries — monitored models and their status, drift between windows or environments,
  * performance by window, slice and version, traffic, and lookup of one prediction.
  */
-export const monitoringRoutes: FastifyPluginAsyncTypebox<{ monitoring: MonitoringService }> = async (
-  app,
-  { monitoring },
-) => {
+export const monitoringRoutes: FastifyPluginAsyncTypebox<{
+  monitoring: MonitoringService;
+  data: DataService;
+}> = async (app, { monitoring, data }) => {
   for (const type of ['application/x-ndjson', 'application/ndjson', 'application/jsonl'])
     if (!app.hasContentTypeParser(type))
       app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: INGEST_LIMIT }, (_req, body, done) =>
@@ -264,5 +266,179 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox<{ monitoring: Monitorin
       },
     },
     async (req) => monitoring.prediction(req.params.id),
+  );
+
+  const Compare = Type.Object({
+    ...WindowQuery,
+    baseline: Type.Optional(
+      Type.String({ description: 'an environment (default training), or previous: the window before' }),
+    ),
+    current: Type.Optional(Type.String({ description: 'the current environment (default production)' })),
+  });
+
+  app.get(
+    '/api/v1/monitoring/quality',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags,
+        summary:
+          'Data quality of a window against the baseline: missing rate, out-of-range values, new categories, refused records, volume',
+        querystring: Compare,
+      },
+    },
+    async (req) => {
+      const { baseline, current } = resolveWindows(req.query, Date.now());
+      return monitoring.quality(req.query.model, baseline, current);
+    },
+  );
+
+  app.get(
+    '/api/v1/monitoring/root-cause',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags,
+        summary:
+          'What changed and where: slices ranked by their contribution to a metric change between two windows, features by drift × performance spread',
+        querystring: Type.Object({
+          ...Compare.properties,
+          baseline: Type.Optional(
+            Type.String({ description: 'default previous: the window before the current one' }),
+          ),
+          window: Type.Optional(Type.String({ description: 'the current window (default 1d)' })),
+          metric: Type.Optional(
+            Type.String({ description: 'default accuracy (classification) or mae (regression)' }),
+          ),
+        }),
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const windows = resolveWindows(
+        { ...q, window: q.window ?? '1d', baseline: q.baseline ?? 'previous' },
+        Date.now(),
+      );
+      return rootCause(monitoring, q.model, windows, q.metric);
+    },
+  );
+
+  app.get(
+    '/api/v1/monitoring/explanations',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags,
+        summary:
+          "SHAP values of a sample of a window's predictions (logged, or TreeSHAP for Lathe's tree models) and global importance",
+        querystring: Type.Object({
+          ...WindowQuery,
+          environment: Type.Optional(Type.String({ description: 'default production' })),
+          sampleSize: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 10_000, description: 'default 200' }),
+          ),
+        }),
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const { current } = resolveWindows({ ...q, current: q.environment ?? 'production' }, Date.now());
+      return monitoring.explainSample(
+        q.model,
+        current,
+        q.sampleSize !== undefined ? { sampleSize: q.sampleSize } : {},
+      );
+    },
+  );
+
+  app.get(
+    '/api/v1/monitoring/explanations/drift',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags,
+        summary:
+          'Importance drift: each feature’s share of mean |SHAP| in the baseline and the current window',
+        querystring: Type.Object({
+          ...Compare.properties,
+          sampleSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+        }),
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      return monitoring.importanceDrift(
+        q.model,
+        resolveWindows(q, Date.now()),
+        q.sampleSize !== undefined ? { sampleSize: q.sampleSize } : {},
+      );
+    },
+  );
+
+  app.get(
+    '/api/v1/monitoring/predictions/:id/explanation',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags,
+        summary: 'One logged prediction’s SHAP values and base value',
+        params: Type.Object({ id: Type.String({ minLength: 1 }) }),
+      },
+    },
+    async (req) => monitoring.explainPrediction(req.params.id),
+  );
+
+  app.post(
+    '/api/v1/monitoring/models/:model/baselines',
+    {
+      config: { permission: 'write' },
+      schema: {
+        tags,
+        summary:
+          'Log a dataset version as a reference environment (training, validation…) of the model, its target as actuals',
+        params: Type.Object({ model: Model }),
+        body: Type.Object(
+          {
+            dataset: Type.String({ description: 'NAME@VERSION' }),
+            environment: Type.Optional(Type.String({ description: 'default training' })),
+            target: Type.Optional(Type.String({ description: 'the column holding the actual outcome' })),
+            prediction: Type.Optional(
+              Type.String({ description: "the column holding the model's prediction" }),
+            ),
+            version: Type.Optional(Type.String({ description: 'the model version (default baseline)' })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const out = await monitoring.logBaseline(
+        req.params.model,
+        {
+          environment: b.environment ?? 'training',
+          dataset: b.dataset,
+          ...(b.target ? { target: b.target } : {}),
+          ...(b.prediction ? { prediction: b.prediction } : {}),
+          ...(b.version ? { version: b.version } : {}),
+        },
+        data,
+      );
+      return reply.code(201).send(out);
+    },
+  );
+
+  app.put(
+    '/api/v1/monitoring/models/:model/retention',
+    {
+      config: { permission: 'write' },
+      schema: {
+        tags,
+        summary: 'Keep the model’s records this many days (null: forever); older segments are dropped daily',
+        params: Type.Object({ model: Model }),
+        body: Type.Object({ days: Type.Union([Type.Integer({ minimum: 1, maximum: 36_500 }), Type.Null()]) }),
+      },
+    },
+    async (req) => monitoring.setRetention(req.params.model, req.body.days),
   );
 };
