@@ -10,6 +10,7 @@ export type { Experiment, KeyValue, Metric, Run, RunInfo, RunStatus, ViewType } 
 export * from './data-client.js';
 export * from './training-client.js';
 export * from './models-client.js';
+export * from './monitoring-client.js';
 export * from './serving-client.js';
 export { writeTar } from '../models/tar-writer.js';
 export type { ColumnSpec, ModelSignature, ModelManifest } from '../models/index.js';

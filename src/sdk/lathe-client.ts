@@ -1,5 +1,6 @@
 // The SDK imports only the error class from core (no Node built-ins), so it also runs in browsers.
 import { ModelsClient } from './models-client.js';
+import { MonitoringClient } from './monitoring-client.js';
 import { ServingClient } from './serving-client.js';
 import { isErrorCode } from '../core/error-codes.js';
 import { LatheError } from '../core/errors.js';
@@ -74,6 +75,7 @@ export class LatheClient {
 
   /** Deployments (apply, traffic, promote, rollback) and predictions through their endpoints. */
   readonly serving = new ServingClient(this.#transport);
+  readonly monitoring = new MonitoringClient(this.#transport);
 
   /** Datasets: versions (ingest by upload), profiles, rows and exports. */
   readonly data = new DataClient(this.#transport);
@@ -164,7 +166,8 @@ export class LatheClient {
   ): Promise<Response> {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(options.query ?? {}))
-      if (v !== undefined && v !== null) qs.set(k, String(v));
+      if (Array.isArray(v)) for (const item of v) qs.append(k, String(item));
+      else if (v !== undefined && v !== null) qs.set(k, String(v));
     const target = `${this.url}${path}${qs.size ? `?${qs}` : ''}`;
     const headers: Record<string, string> = options.accept ? { accept: options.accept } : {};
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;

@@ -1,7 +1,8 @@
 import type { KeyValue } from '../tracking/index.js';
 
 /** Query-string values; undefined and null are left out. */
-export type Query = Record<string, string | number | boolean | undefined | null>;
+/** Query parameters; a list repeats its key. */
+export type Query = Record<string, string | number | boolean | string[] | undefined | null>;
 
 /**
  * How the SDK's area clients reach the server (implemented by `LatheClient`): the token, the
