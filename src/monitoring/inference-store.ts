@@ -48,18 +48,22 @@ export const featureColumn = (name: string) => `f:${name}`;
 export const tagColumn = (name: string) => `t:${name}`;
 export const shapColumn = (name: string) => `s:${name}`;
 
+const BASE_COLUMNS: [string, string][] = [
+  ['id', 'VARCHAR'],
+  ['ts', 'BIGINT'],
+  ['v', 'VARCHAR'],
+  ['env', 'VARCHAR'],
+  ['ep', 'VARCHAR'],
+  ['p', 'VARCHAR'],
+  ['pn', 'DOUBLE'],
+  ['pr', 'DOUBLE[]'],
+  ['lat', 'DOUBLE'],
+];
+
 /** The typed columns of a model's prediction records, in segment order. */
 export function predictionColumns(model: CatalogModel): [string, string][] {
   return [
-    ['id', 'VARCHAR'],
-    ['ts', 'BIGINT'],
-    ['v', 'VARCHAR'],
-    ['env', 'VARCHAR'],
-    ['ep', 'VARCHAR'],
-    ['p', 'VARCHAR'],
-    ['pn', 'DOUBLE'],
-    ['pr', 'DOUBLE[]'],
-    ['lat', 'DOUBLE'],
+    ...BASE_COLUMNS,
     ...model.features.map((f): [string, string] => [featureColumn(f.name), FEATURE_TYPE[f.kind]]),
     ...model.tags.map((t): [string, string] => [tagColumn(t), 'VARCHAR']),
     ...model.features.map((f): [string, string] => [shapColumn(f.name), 'DOUBLE']),
@@ -75,23 +79,35 @@ const ACTUAL_COLUMNS: [string, string][] = [
   ['m', 'VARCHAR'],
 ];
 
-/** One JSON line of a prediction record, its probabilities aligned with the model's classes. */
+/** A scalar as JSON (non-finite numbers as null). */
+const json = (v: unknown): string =>
+  typeof v === 'number'
+    ? Number.isFinite(v)
+      ? String(v)
+      : 'null'
+    : v === null || v === undefined
+      ? 'null'
+      : JSON.stringify(v);
+
+/**
+ * One JSON line of a prediction record in the write-ahead buffer, its probabilities aligned with
+ * the model's classes; features (`f`), tags (`t`) and SHAP values (`s`) as nested objects
+ * (serialized natively: the ingest path's hot loop). See {@link walSource} for reading it back.
+ */
 export function predictionLine(r: PredictionRecord, classes: readonly string[]): string {
-  const o: Record<string, unknown> = {
-    id: r.predictionId,
-    ts: r.timestamp,
-    v: r.modelVersion,
-    env: r.environment,
-    ep: r.endpoint,
-    p: String(r.prediction),
-    pn: typeof r.prediction === 'number' ? r.prediction : null,
-    pr: r.probabilities ? classes.map((c) => r.probabilities![c] ?? null) : null,
-    lat: r.latencyMs,
-  };
-  for (const k in r.features) o[featureColumn(k)] = r.features[k];
-  for (const k in r.tags) o[tagColumn(k)] = r.tags[k];
-  if (r.shap) for (const k in r.shap) o[shapColumn(k)] = r.shap[k];
-  return JSON.stringify(o);
+  let line = `{"id":${JSON.stringify(r.predictionId)},"ts":${r.timestamp},"v":${JSON.stringify(r.modelVersion)},"env":${JSON.stringify(r.environment)},"ep":${json(r.endpoint)},"p":${JSON.stringify(String(r.prediction))},"pn":${typeof r.prediction === 'number' ? json(r.prediction) : 'null'}`;
+  if (r.probabilities) {
+    line += ',"pr":[';
+    for (let i = 0; i < classes.length; i++) line += (i ? ',' : '') + json(r.probabilities[classes[i]!]);
+    line += ']';
+  }
+  line += `,"lat":${json(r.latencyMs)},"f":${JSON.stringify(r.features)}`;
+  for (const _ in r.tags) {
+    line += `,"t":${JSON.stringify(r.tags)}`;
+    break;
+  }
+  if (r.shap) line += `,"s":${JSON.stringify(r.shap)}`;
+  return `${line}}`;
 }
 
 /** An actual as stored: the matched model, when known, narrows later joins. */
@@ -135,9 +151,10 @@ export class InferenceStore {
   /** Appends a model's checked records durably. */
   async appendPredictions(model: CatalogModel, records: readonly PredictionRecord[]): Promise<void> {
     if (!records.length) return;
-    let text = '';
-    for (const r of records) text += `${predictionLine(r, model.classes)}\n`;
-    await this.wal.append(model.key, text, records.length);
+    const lines = new Array<string>(records.length + 1);
+    for (let i = 0; i < records.length; i++) lines[i] = predictionLine(records[i]!, model.classes);
+    lines[records.length] = '';
+    await this.wal.append(model.key, lines.join('\n'), records.length);
   }
 
   /** Appends actuals durably; each gets a sequence number so the last written wins. */
@@ -194,7 +211,6 @@ export class InferenceStore {
       const model = byKey.get(stream);
       if (stream !== ACTUALS && !model) continue;
       await this.wal.seal(stream, force);
-      const columns = model ? predictionColumns(model) : ACTUAL_COLUMNS;
       for (const file of await this.wal.sealed(stream)) {
         const id = `${stream}/${path.basename(file, '.ndjson')}`;
         const known = await this.#meta.db
@@ -202,15 +218,15 @@ export class InferenceStore {
           .select('id')
           .where('id', '=', id)
           .executeTakeFirst();
-        if (!known) await this.#writeSegment(id, stream, file, columns);
+        if (!known) await this.#writeSegment(id, stream, file, model ?? null);
         this.#doomed.push(file);
       }
     }
     await this.#removeDoomed();
   }
 
-  async #writeSegment(id: string, stream: string, file: string, columns: [string, string][]): Promise<void> {
-    await this.#segmentFrom(id, stream, this.#jsonSource([file], columns));
+  async #writeSegment(id: string, stream: string, file: string, model: CatalogModel | null): Promise<void> {
+    await this.#segmentFrom(id, stream, this.#walSource([file], model));
   }
 
   /** Writes the rows of `source` (a relation with the stream's columns), ordered by time, as segment `id`. */
@@ -260,8 +276,35 @@ export class InferenceStore {
     return this.#segmentFrom(`${stream}/${name}`, stream, `(${selectSql})`);
   }
 
-  #jsonSource(files: readonly string[], columns: readonly [string, string][]): string {
-    return `read_json(${list(files)}, format = 'newline_delimited', columns = ${columnsArg(columns)}, ignore_errors = true)`;
+  /**
+   * WAL files as a relation with the stream's flat columns: a model's nested `f`/`t`/`s` objects
+   * read as typed structs and flattened into `f:<name>`, `t:<name>`, `s:<name>`.
+   */
+  #walSource(files: readonly string[], model: CatalogModel | null): string {
+    const read = (cols: readonly [string, string][]) =>
+      `read_json(${list(files)}, format = 'newline_delimited', columns = ${columnsArg(cols)}, ignore_errors = true)`;
+    if (!model) return `(select * from ${read(ACTUAL_COLUMNS)})`;
+    const struct = (fields: [string, string][]) =>
+      `STRUCT(${fields.map(([n, t]) => `${quoteIdentifier(n)} ${t}`).join(', ')})`;
+    const nested: [string, string][] = [
+      ...BASE_COLUMNS,
+      ['f', struct(model.features.map((f) => [f.name, FEATURE_TYPE[f.kind]]))],
+      ['s', struct(model.features.map((f) => [f.name, 'DOUBLE']))],
+      ...(model.tags.length
+        ? [['t', struct(model.tags.map((t) => [t, 'VARCHAR']))] as [string, string]]
+        : []),
+    ];
+    const flat = [
+      ...BASE_COLUMNS.map(([n]) => quoteIdentifier(n)),
+      ...model.features.map(
+        (f) => `struct_extract("f", ${quoteLiteral(f.name)}) as ${quoteIdentifier(featureColumn(f.name))}`,
+      ),
+      ...model.tags.map((t) => `struct_extract("t", ${quoteLiteral(t)}) as ${quoteIdentifier(tagColumn(t))}`),
+      ...model.features.map(
+        (f) => `struct_extract("s", ${quoteLiteral(f.name)}) as ${quoteIdentifier(shapColumn(f.name))}`,
+      ),
+    ];
+    return `(select ${flat.join(', ')} from ${read(nested)})`;
   }
 
   /** Catalogued segment files of a stream overlapping `[from, to)`. */
@@ -281,12 +324,8 @@ export class InferenceStore {
    * A SQL relation (a parenthesized SELECT) over a stream's records: segments overlapping the time
    * range and every WAL file, with exactly `columns` (missing ones as typed NULLs).
    */
-  async #relation(
-    stream: string,
-    columns: readonly [string, string][],
-    from?: number,
-    to?: number,
-  ): Promise<string> {
+  async #relation(stream: string, model: CatalogModel | null, from?: number, to?: number): Promise<string> {
+    const columns = model ? predictionColumns(model) : ACTUAL_COLUMNS;
     const select = (have: Set<string> | null) =>
       columns
         .map(([n, t]) =>
@@ -303,7 +342,7 @@ export class InferenceStore {
       parts.push(`select ${select(new Set(described.map((d) => d.column_name)))} from ${source}`);
     }
     const wal = await this.wal.files(stream);
-    if (wal.length) parts.push(`select ${select(null)} from ${this.#jsonSource(wal, columns)}`);
+    if (wal.length) parts.push(`select ${select(null)} from ${this.#walSource(wal, model)}`);
     if (!parts.length)
       parts.push(
         `select ${columns.map(([n, t]) => `null::${t} as ${quoteIdentifier(n)}`).join(', ')} where false`,
@@ -313,7 +352,7 @@ export class InferenceStore {
 
   /** The model's prediction records in `window` as a SQL relation (filters applied). */
   async predictions(model: CatalogModel, window: RecordWindow = {}): Promise<string> {
-    const rel = await this.#relation(model.key, predictionColumns(model), window.from, window.to);
+    const rel = await this.#relation(model.key, model, window.from, window.to);
     const where = windowFilter(model, window);
     return where.length ? `(select * from ${rel} where ${where.join(' and ')})` : rel;
   }
@@ -330,7 +369,7 @@ export class InferenceStore {
 
   /** Every actual record as a SQL relation (id, a, an, ts, seq, m). */
   actuals(): Promise<string> {
-    return this.#relation(ACTUALS, ACTUAL_COLUMNS);
+    return this.#relation(ACTUALS, null);
   }
 
   /** Drops a model's segments wholly older than `before` (epoch ms). Answers the rows dropped. */

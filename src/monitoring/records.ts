@@ -18,8 +18,11 @@ export const futureToleranceMs = 24 * 3_600_000;
 const MAX_ID = 256;
 const MAX_NAME = 200;
 
-type Fail = { error: string };
-const fail = (error: string): Fail => ({ error });
+/** A field's problem (a class, so telling it from a value is one `instanceof`). */
+class Fail {
+  constructor(readonly error: string) {}
+}
+const fail = (error: string): Fail => new Fail(error);
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -62,8 +65,7 @@ function numberMap(field: string, v: unknown): Record<string, number> | Fail {
   return out;
 }
 
-const failed = (v: unknown): v is Fail =>
-  isObject(v) && typeof v.error === 'string' && Object.keys(v).length === 1;
+const failed = (v: unknown): v is Fail => v instanceof Fail;
 
 /**
  * Checks one prediction record on its own (not yet against its model): the fields of the ingest
@@ -84,16 +86,25 @@ export function parsePrediction(raw: unknown, now: number): PredictionRecord | s
     return `environment must be lowercase letters, digits, '-' or '_' (training, validation, production or a name of your own); got ${describeValue(environment)}`;
   const ts = timestamp(raw.timestamp, now);
   if (failed(ts)) return ts.error;
-  if (!isObject(raw.features) || Object.keys(raw.features).length === 0)
-    return `features must be an object of feature values; got ${describeValue(raw.features)}`;
-  const features: Record<string, FeatureValue> = {};
-  for (const [k, v] of Object.entries(raw.features)) {
+  const given = raw.features;
+  if (!isObject(given)) return `features must be an object of feature values; got ${describeValue(given)}`;
+  // The record's own object is kept (a parsed request body): missing values become null in place.
+  const features = given as Record<string, FeatureValue>;
+  let count = 0;
+  for (const k in given) {
+    count++;
+    const v = given[k];
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) features[k] = null;
+      continue;
+    }
     if (k.length > MAX_NAME)
       return `feature names must be at most ${MAX_NAME} characters; got one of ${k.length}`;
     const x = scalar(`features.${k}`, v);
     if (failed(x)) return x.error;
     features[k] = x;
   }
+  if (count === 0) return 'features must be an object of feature values; got an empty object';
   const prediction = scalar('prediction', raw.prediction);
   if (failed(prediction)) return prediction.error;
   if (prediction === null) return 'prediction is required: the label or number the model answered';
@@ -197,22 +208,59 @@ export class SchemaCheck {
       return this.#task === 'regression'
         ? `prediction must be a number: model ${r.model} is a regression model; got ${describeValue(r.prediction)}${r.probabilities ? ' with probabilities' : ''}`
         : `prediction must be a class label: model ${r.model} is a classification model; got ${describeValue(r.prediction)}`;
-    for (const [name, value] of Object.entries(r.features)) {
-      const kind = kindOf(value);
-      if (!this.#kinds.has(name)) {
+    let unknown = false;
+    for (const name in r.features) {
+      const expected = this.#kinds.get(name);
+      if (expected === undefined) {
         if (!newVersion) {
           const names = [...this.#kinds.keys()];
           return `unknown feature ${JSON.stringify(name)} for ${r.model}@${r.modelVersion}: its features are ${names.slice(0, 30).join(', ')}${names.length > 30 ? ', …' : ''} (a new model version may add features)`;
         }
+        unknown = true;
         continue;
       }
-      const expected = this.#kinds.get(name);
-      if (kind && expected && kind !== expected)
+      const value = r.features[name];
+      if (value === null || expected === null) {
+        if (expected === null && value !== null) unknown = true;
+        continue;
+      }
+      const kind =
+        typeof value === 'number' ? 'numeric' : typeof value === 'string' ? 'categorical' : 'boolean';
+      if (kind !== expected)
         return `features.${name} must be ${KIND_WORD[expected]} (model ${r.model} logs it as ${expected}); got ${describeValue(value)}`;
     }
     // Accepted: grow the schema.
-    for (const [name, value] of Object.entries(r.features)) {
-      const kind = kindOf(value);
+    if (unknown) this.#addFeatures(r);
+    if (!this.#task) {
+      this.#task = task;
+      this.growth.task = task;
+    }
+    if (newVersion) {
+      this.#versions.add(r.modelVersion);
+      this.growth.versions.push(r.modelVersion);
+    }
+    for (const k in r.tags)
+      if (!this.#tags.has(k)) {
+        this.#tags.add(k);
+        this.growth.tags.push(k);
+      }
+    if (task === 'classification') {
+      this.#addClass(String(r.prediction));
+      for (const c in r.probabilities) this.#addClass(c);
+    }
+    return null;
+  }
+
+  #addClass(c: string): void {
+    if (this.#classes.has(c)) return;
+    this.#classes.add(c);
+    this.growth.classes.push(c);
+  }
+
+  /** Adds the record's new features, and the kinds of features first seen as missing. */
+  #addFeatures(r: PredictionRecord): void {
+    for (const name in r.features) {
+      const kind = kindOf(r.features[name]);
       if (!this.#kinds.has(name)) {
         this.#kinds.set(name, kind);
         this.growth.features.push({ name, kind: kind ?? 'numeric' });
@@ -222,27 +270,6 @@ export class SchemaCheck {
         if (f) f.kind = kind;
       }
     }
-    if (!this.#task) {
-      this.#task = task;
-      this.growth.task = task;
-    }
-    if (newVersion) {
-      this.#versions.add(r.modelVersion);
-      this.growth.versions.push(r.modelVersion);
-    }
-    for (const k of Object.keys(r.tags))
-      if (!this.#tags.has(k)) {
-        this.#tags.add(k);
-        this.growth.tags.push(k);
-      }
-    if (task === 'classification') {
-      for (const c of [String(r.prediction), ...Object.keys(r.probabilities ?? {})])
-        if (!this.#classes.has(c)) {
-          this.#classes.add(c);
-          this.growth.classes.push(c);
-        }
-    }
-    return null;
   }
 
   /** True when the records checked so far change the schema. */

@@ -41,6 +41,10 @@ export class WriteAheadLog {
   readonly #sync: boolean;
   readonly #open = new Map<string, OpenFile>();
   readonly #chains = new Map<string, Promise<unknown>>();
+  readonly #pending = new Map<
+    string,
+    { text: string; rows: number; resolve: () => void; reject: (err: unknown) => void }[]
+  >();
   #seq = 0;
 
   constructor(options: WriteAheadLogOptions) {
@@ -63,10 +67,24 @@ export class WriteAheadLog {
 
   /**
    * Appends `text` (whole lines, each ending in `\n`, `rows` of them) to the stream's open file and
-   * resolves once it is on disk.
+   * resolves once it is on disk. Appends that arrive while a write is syncing are written together
+   * with one sync afterwards (group commit), in arrival order.
    */
   append(stream: string, text: string, rows: number): Promise<void> {
-    return this.#serial(stream, async () => {
+    return new Promise<void>((resolve, reject) => {
+      let group = this.#pending.get(stream);
+      if (!group) this.#pending.set(stream, (group = []));
+      group.push({ text, rows, resolve, reject });
+      if (group.length === 1) void this.#serial(stream, () => this.#flush(stream));
+    });
+  }
+
+  /** Writes and syncs everything pending for `stream`, as one write. */
+  async #flush(stream: string): Promise<void> {
+    const group = this.#pending.get(stream) ?? [];
+    this.#pending.delete(stream);
+    if (!group.length) return;
+    try {
       let file = this.#open.get(stream);
       if (file && (file.rows >= this.#rotateRows || Date.now() - file.openedAt >= this.#rotateMs)) {
         await file.handle.close();
@@ -80,10 +98,13 @@ export class WriteAheadLog {
         file = { name, handle: await open(path.join(folder, name), 'a'), rows: 0, openedAt: Date.now() };
         this.#open.set(stream, file);
       }
-      await file.handle.write(text);
+      await file.handle.write(group.length === 1 ? group[0]!.text : group.map((g) => g.text).join(''));
       if (this.#sync) await file.handle.datasync();
-      file.rows += rows;
-    });
+      for (const g of group) file.rows += g.rows;
+      for (const g of group) g.resolve();
+    } catch (err) {
+      for (const g of group) g.reject(err);
+    }
   }
 
   /** A file name after every name of this part in `folder` (so a restart never reuses one). */
