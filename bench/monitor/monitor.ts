@@ -119,7 +119,7 @@ try {
   const full = await monitoring.drift('bench', windows, { sampleSize: Math.max(rows, 1000) });
   const fullMs = performance.now() - started;
   started = performance.now();
-  const sampled = await monitoring.drift('bench', windows);
+  await monitoring.drift('bench', windows);
   const sampledMs = performance.now() - started;
   const edgesFile = path.join(mkdtempSync(path.join(tmpdir(), 'lathe-bench-edges-')), 'edges.json');
   writeFileSync(

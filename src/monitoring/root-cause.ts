@@ -72,21 +72,21 @@ export async function rootCause(
     monitoring.performance(name, windows.baseline),
     monitoring.performance(name, windows.current),
   ]);
-  const valueOf = (g: PerformanceGroup | undefined) => {
+  const metricOf = (g: PerformanceGroup | undefined) => {
     const v = g?.metrics[metric];
     return typeof v === 'number' && Number.isFinite(v) ? v : null;
   };
   if (
     base.overall.labeled &&
     cur.overall.labeled &&
-    valueOf(base.overall) === null &&
-    valueOf(cur.overall) === null
+    metricOf(base.overall) === null &&
+    metricOf(cur.overall) === null
   )
     throw new LatheError(
       'INVALID_ARGUMENT',
       `metric ${JSON.stringify(metric)} is not computed for ${name}; its metrics: ${Object.keys(cur.overall.metrics).join(', ')}`,
     );
-  const M = valueOf(base.overall);
+  const M = metricOf(base.overall);
   const slices: SliceContribution[] = [];
   const spreads = new Map<string, number>();
   const keys = [
@@ -102,15 +102,15 @@ export async function rootCause(
     if (b.groups.length > MAX_SLICE_VALUES || c.groups.length > MAX_SLICE_VALUES) continue;
     const nb = b.overall.labeled;
     const nc = c.overall.labeled;
-    const values = c.groups.map(valueOf).filter((v): v is number => v !== null);
+    const values = c.groups.map(metricOf).filter((v): v is number => v !== null);
     if (values.length > 1) spreads.set(by, Math.max(...values) - Math.min(...values));
     for (const key of new Set([...b.groups.map((g) => g.key), ...c.groups.map((g) => g.key)])) {
       const gb = b.groups.find((g) => g.key === key);
       const gc = c.groups.find((g) => g.key === key);
       const w = nb ? (gb?.labeled ?? 0) / nb : 0;
       const w2 = nc ? (gc?.labeled ?? 0) / nc : 0;
-      const m = valueOf(gb);
-      const m2 = valueOf(gc);
+      const m = metricOf(gb);
+      const m2 = metricOf(gc);
       const performanceEffect = m !== null && m2 !== null ? w2 * (m2 - m) : 0;
       const mixEffect = m !== null && M !== null ? (w2 - w) * (m - M) : 0;
       slices.push({
@@ -135,7 +135,7 @@ export async function rootCause(
       return { feature: f.feature, psi, drifted: f.drifted, spread, score: (psi ?? 0) * (spread ?? 0) };
     })
     .sort((a, b) => b.score - a.score || (b.psi ?? 0) - (a.psi ?? 0));
-  const value = valueOf(cur.overall);
+  const value = metricOf(cur.overall);
   const change = value !== null && M !== null ? value - M : null;
   const worst = slices[0];
   const suspect = features.find((f) => f.drifted) ?? features[0];

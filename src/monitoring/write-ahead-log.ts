@@ -72,10 +72,11 @@ export class WriteAheadLog {
    */
   append(stream: string, text: string, rows: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      let group = this.#pending.get(stream);
-      if (!group) this.#pending.set(stream, (group = []));
-      group.push({ text, rows, resolve, reject });
-      if (group.length === 1) void this.#serial(stream, () => this.#flush(stream));
+      const group = this.#pending.get(stream);
+      const entry = { text, rows, resolve, reject };
+      if (group) group.push(entry);
+      else this.#pending.set(stream, [entry]);
+      if (!group) void this.#serial(stream, () => this.#flush(stream));
     });
   }
 
