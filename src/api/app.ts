@@ -188,6 +188,7 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   await app.register(validationRoutes, { validation });
   const monitoring = await MonitoringService.open(meta, blobs, {
     dir: path.join(config.dataDir, 'monitoring'),
+    models,
   });
   app.addHook('onClose', async () => monitoring.close());
   const serving = await registerServing(

@@ -222,11 +222,18 @@ export class MonitoringService {
     const now = this.#now();
     const errors: RecordError[] = [];
     const byModel = new Map<string, { record: PredictionRecord; index: number }[]>();
+    /** Refused records per model named (`''` when the record names none). */
+    const refused = new Map<string, number>();
+    const refuse = (model: unknown) => {
+      const key = typeof model === 'string' ? model : '';
+      refused.set(key, (refused.get(key) ?? 0) + 1);
+    };
     list.forEach((raw, index) => {
       const r = parsePrediction(raw, now);
       if (typeof r === 'string') {
-        const id = (raw as { predictionId?: unknown })?.predictionId;
+        const { predictionId: id, model } = (raw ?? {}) as { predictionId?: unknown; model?: unknown };
         errors.push({ index, predictionId: typeof id === 'string' ? id : null, error: r });
+        refuse(model);
         return;
       }
       const group = byModel.get(r.model);
@@ -240,23 +247,18 @@ export class MonitoringService {
       const ok: PredictionRecord[] = [];
       for (const { record, index } of group) {
         const problem = check.check(record);
-        if (problem) errors.push({ index, predictionId: record.predictionId, error: problem });
-        else ok.push(record);
+        if (problem) {
+          errors.push({ index, predictionId: record.predictionId, error: problem });
+          refuse(name);
+        } else ok.push(record);
       }
       if (!ok.length) continue;
       if (check.grew || !model) model = await this.catalog.grow(name, check.growth);
       await this.store.appendPredictions(model, ok);
       accepted += ok.length;
-      await this.#count(name, 'rejected', group.length - ok.length);
     }
     const rejected = errors.length;
-    await this.#count(
-      '',
-      'rejected',
-      errors.filter(
-        (e) => !list[e.index] || !byModel.has(String((list[e.index] as { model?: unknown }).model)),
-      ).length,
-    );
+    for (const [name, n] of refused) await this.#count(name, 'rejected', n);
     errors.sort((a, b) => a.index - b.index);
     return { accepted, rejected, errors: errors.slice(0, MAX_ERRORS) };
   }

@@ -58,12 +58,12 @@ export async function qualityOf(
   const categorical = cols.filter((f) => f.kind !== 'numeric');
   const newCats = new Map<string, string[]>();
   for (const f of categorical) {
-    const rows = await engine.query<{ v: string }>(
-      `select ${f.c}::varchar as v, count(*) as n from ${currentSql} where ${f.c} is not null and ${f.c}::varchar not in (select distinct ${f.c}::varchar from ${baselineSql} where ${f.c} is not null) group by v order by n desc, v limit 10`,
+    const rows = await engine.query<{ val: string }>(
+      `select ${f.c}::varchar as val, count(*) as n from ${currentSql} where ${f.c} is not null and ${f.c}::varchar not in (select distinct ${f.c}::varchar from ${baselineSql} where ${f.c} is not null) group by val order by n desc, val limit 10`,
     );
     newCats.set(
       f.name,
-      rows.map((r) => String(r.v)),
+      rows.map((r) => String(r.val)),
     );
   }
   const features = cols.map((f, i): FeatureQuality => {
