@@ -11,6 +11,7 @@ import { quoteIdentifier, quoteLiteral, type TableEngine } from '../storage/tabl
 import { featureColumn, type InferenceStore, shapColumn } from './inference-store.js';
 import type { CatalogModel, ModelCatalog } from './model-catalog.js';
 import type { FeatureValue, RecordWindow } from './types.js';
+import { checkWindow } from './windows.js';
 
 /** Default rows explained per window. */
 export const defaultExplainSample = 200;
@@ -402,21 +403,4 @@ function treeRows(
       },
     ];
   });
-}
-
-/** Checks a window's filters name the model's tags or features (numbers for numeric features). */
-function checkWindow(model: CatalogModel, w: RecordWindow): void {
-  for (const [key, value] of Object.entries(w.where ?? {})) {
-    const f = model.features.find((x) => x.name === key);
-    if (!model.tags.includes(key) && !f)
-      throw new LatheError(
-        'INVALID_ARGUMENT',
-        `cannot filter on ${JSON.stringify(key)}: model ${model.name} has no such tag or feature; tags: ${model.tags.join(', ') || 'none'}; features: ${model.features.map((x) => x.name).join(', ')}`,
-      );
-    if (f?.kind === 'numeric' && !model.tags.includes(key) && !Number.isFinite(Number(value)))
-      throw new LatheError(
-        'INVALID_ARGUMENT',
-        `feature ${key} is numeric; the filter ${key}=${String(value)} needs a number`,
-      );
-  }
 }

@@ -4,13 +4,10 @@
  * deployments.
  */
 export { type Baseline, type CatalogModel, ModelCatalog } from './model-catalog.js';
-export {
-  type MonitoringOptions,
-  MonitoringService,
-  maxBatchRecords,
-  type PerformanceReport,
-  type PredictionLookup,
-} from './monitoring-service.js';
+export type { BaselineInput } from './baselines.js';
+export { maxBatchRecords } from './ingest.js';
+export type { PredictionLookup } from './lookups.js';
+export { type MonitoringOptions, MonitoringService, type PerformanceReport } from './monitoring-service.js';
 export type { PerformanceGroup, TrafficBucket } from './performance-query.js';
 export {
   type DegradeFn,

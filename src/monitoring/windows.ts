@@ -3,6 +3,7 @@
  * times as ISO 8601 or relative (`-7d`, `now`), slice filters `key=value`.
  */
 import { describeValue, LatheError } from '../core/index.js';
+import type { CatalogModel } from './model-catalog.js';
 import type { RecordWindow } from './types.js';
 
 const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
@@ -132,4 +133,24 @@ export function resolveWindows(
     return { current, baseline: { ...current, from: from - (to - from), to: from } };
   }
   return { current, baseline: { environment: baselineName, ...shared } };
+}
+
+/**
+ * Checks a window's filters against the model's tags and features.
+ * @throws LatheError INVALID_ARGUMENT naming the tags and features, or a numeric feature's non-number.
+ */
+export function checkWindow(model: CatalogModel, w: RecordWindow): void {
+  for (const [key, value] of Object.entries(w.where ?? {})) {
+    const f = model.features.find((x) => x.name === key);
+    if (!model.tags.includes(key) && !f)
+      throw new LatheError(
+        'INVALID_ARGUMENT',
+        `cannot filter on ${JSON.stringify(key)}: model ${model.name} has no such tag or feature; tags: ${model.tags.join(', ') || 'none'}; features: ${model.features.map((x) => x.name).join(', ')}`,
+      );
+    if (f?.kind === 'numeric' && !model.tags.includes(key) && !Number.isFinite(Number(value)))
+      throw new LatheError(
+        'INVALID_ARGUMENT',
+        `feature ${key} is numeric; the filter ${key}=${String(value)} needs a number`,
+      );
+  }
 }

@@ -297,8 +297,11 @@ describe('MonitorService', () => {
     const measured = new Promise<void>((resolve) => {
       source.onMeasure = resolve;
     });
+    // The scheduler's timer is unref'd: something must keep the test's event loop alive meanwhile.
+    const alive = setInterval(() => {}, 1000);
     ticking.start();
     await measured;
+    clearInterval(alive);
     await ticking.close();
     source.onMeasure = null;
     assert.equal(source.calls[0]?.name, 'churn-accuracy');

@@ -1,0 +1,165 @@
+/**
+ * Reference environments from dataset versions: a version's rows logged as records of a model
+ * (`training`, `validation` or a named environment), its target as their actuals, so production is
+ * compared with what the model learned from.
+ */
+import { describeValue, LatheError } from '../core/index.js';
+import { isNumericFamily, typeFamily } from '../data/index.js';
+import { quoteIdentifier, quoteLiteral } from '../storage/tables/index.js';
+import { featureColumn, type InferenceStore, predictionColumns } from './inference-store.js';
+import type { ModelCatalog } from './model-catalog.js';
+import { environmentPattern, type FeatureKind } from './types.js';
+
+/** Which dataset version, as which environment; its target and prediction columns when it has them. */
+export interface BaselineInput {
+  environment: string;
+  dataset: string;
+  target?: string;
+  prediction?: string;
+  /** The model version the rows stand for (default `baseline`). */
+  version?: string;
+}
+
+/** Where dataset versions are read (the data module's DataService). */
+export interface BaselineData {
+  versionFile(
+    ref: unknown,
+  ): Promise<{ version: { ref: string; columns: { name: string; type: string }[] }; file: string }>;
+}
+
+/** What logging a baseline needs. */
+export interface BaselineDeps {
+  catalog: ModelCatalog;
+  store: InferenceStore;
+  now: () => number;
+}
+
+/**
+ * Logs a dataset version as a reference environment of the model (`training`, `validation` or a
+ * name of its own), replacing an earlier one of that environment: one record per row, its
+ * features the model's (a new model takes every column but the target and prediction), its
+ * actual the `target` column, its prediction the `prediction` column when given. Production is
+ * then compared with what the model learned from.
+ * @throws LatheError INVALID_ARGUMENT for a column the version lacks, or a version sharing none
+ *   of the model's features; the data module's errors for a bad reference.
+ */
+export async function logBaseline(
+  deps: BaselineDeps,
+  name: string,
+  input: BaselineInput,
+  data: BaselineData,
+): Promise<{
+  model: string;
+  environment: string;
+  dataset: string;
+  rows: number;
+  actuals: number;
+  features: string[];
+}> {
+  if (!environmentPattern.test(input.environment))
+    throw new LatheError(
+      'INVALID_ARGUMENT',
+      `environment must match ${environmentPattern}; got ${describeValue(input.environment)}`,
+    );
+  const { version, file } = await data.versionFile(input.dataset);
+  const columns = new Map(version.columns.map((c) => [c.name, c.type]));
+  for (const [what, col] of [
+    ['target', input.target],
+    ['prediction', input.prediction],
+  ] as const)
+    if (col !== undefined && !columns.has(col))
+      throw new LatheError(
+        'INVALID_ARGUMENT',
+        `${what} column ${JSON.stringify(col)} is not in ${version.ref}; its columns: ${[...columns.keys()].join(', ')}`,
+      );
+  const existing = await deps.catalog.find(name);
+  const kindOfType = (t: string) => {
+    const f = typeFamily(t);
+    return isNumericFamily(f) ? 'numeric' : f === 'boolean' ? 'boolean' : 'categorical';
+  };
+  const skip = new Set([input.target, input.prediction].filter(Boolean));
+  const features = existing?.features.length
+    ? existing.features.filter((f) => columns.has(f.name))
+    : [...columns]
+        .filter(([c]) => !skip.has(c))
+        .map(([c, t]) => ({ name: c, kind: kindOfType(t) as FeatureKind }));
+  if (!features.length)
+    throw new LatheError(
+      'INVALID_ARGUMENT',
+      `${version.ref} has none of model ${name}'s features (${existing?.features.map((f) => f.name).join(', ')})`,
+    );
+  const labelType = input.prediction
+    ? columns.get(input.prediction)!
+    : input.target
+      ? columns.get(input.target)!
+      : null;
+  const task =
+    existing?.task ??
+    (labelType && kindOfType(labelType) === 'numeric' && !input.target?.length ? 'regression' : null);
+  const model = await deps.catalog.grow(name, {
+    features,
+    versions: [input.version ?? 'baseline'],
+    ...(task ? { task } : {}),
+  });
+  const now = deps.now();
+  const src = `read_parquet(${quoteLiteral(file)}, file_row_number = true)`;
+  const idExpr = `${quoteLiteral(`${input.environment}:${version.ref}:`)} || file_row_number::varchar`;
+  const select = predictionColumns(model)
+    .map(([n, t]) => {
+      const feature = model.features.find((f) => featureColumn(f.name) === n);
+      const value =
+        n === 'id'
+          ? idExpr
+          : n === 'ts'
+            ? String(now)
+            : n === 'v'
+              ? quoteLiteral(input.version ?? 'baseline')
+              : n === 'env'
+                ? quoteLiteral(input.environment)
+                : n === 'p' && input.prediction
+                  ? `${quoteIdentifier(input.prediction)}::varchar`
+                  : n === 'pn' && input.prediction && kindOfType(columns.get(input.prediction)!) === 'numeric'
+                    ? `${quoteIdentifier(input.prediction)}::double`
+                    : feature && columns.has(feature.name)
+                      ? `${quoteIdentifier(feature.name)}::${t}`
+                      : 'null';
+      return `${value}::${t} as ${quoteIdentifier(n)}`;
+    })
+    .join(', ');
+  const replaces = `baseline-${input.environment}-`;
+  const rows = await deps.store.importSegment(
+    model.key,
+    `${replaces}${now}`,
+    `select ${select} from ${src}`,
+    replaces,
+  );
+  let actuals = 0;
+  if (input.target) {
+    const t = quoteIdentifier(input.target);
+    actuals = await deps.store.importSegment(
+      'actuals',
+      `${model.key}-${replaces}${now}`,
+      `select ${idExpr} as id, ${t}::varchar as a, try_cast(${t} as double) as an, ${now}::bigint as ts, ${now * 4096}::bigint as seq, ${quoteLiteral(name)} as m from ${src} where ${t} is not null`,
+      `${model.key}-${replaces}`,
+    );
+    if (!model.task)
+      await deps.catalog.grow(name, {
+        task: kindOfType(columns.get(input.target)!) === 'numeric' ? 'regression' : 'classification',
+      });
+  }
+  await deps.catalog.addBaseline(name, {
+    environment: input.environment,
+    dataset: version.ref,
+    rows,
+    target: input.target ?? null,
+    loggedAt: now,
+  });
+  return {
+    model: name,
+    environment: input.environment,
+    dataset: version.ref,
+    rows,
+    actuals,
+    features: features.map((f) => f.name),
+  };
+}

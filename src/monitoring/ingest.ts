@@ -1,0 +1,212 @@
+/**
+ * Ingest into the inference store: prediction records checked one by one (bad records are
+ * reported, the rest land durably), Lathe's own serving log, and actuals matched to predictions by
+ * ID. Counters of refused records, unknown and duplicate actuals are kept per model and day.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { describeValue, LatheError } from '../core/index.js';
+import type { InferenceRecord } from '../serving/index.js';
+import type { MetaStore } from '../storage/meta/index.js';
+import { quoteLiteral, type TableEngine } from '../storage/tables/index.js';
+import type { InferenceStore, StoredActual } from './inference-store.js';
+import type { ModelCatalog } from './model-catalog.js';
+import { parseActual, parsePrediction, SchemaCheck } from './records.js';
+import type { ActualsResult, IngestResult, PredictionRecord, RecordError } from './types.js';
+
+/** Most records per ingest call. */
+export const maxBatchRecords = 100_000;
+const MAX_ERRORS = 100;
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+function checkBatch(records: unknown, what: string): unknown[] {
+  if (!Array.isArray(records))
+    throw new LatheError(
+      'INVALID_ARGUMENT',
+      `${what} must be a list of records; got ${describeValue(records)}`,
+    );
+  if (records.length > maxBatchRecords)
+    throw new LatheError(
+      'PAYLOAD_TOO_LARGE',
+      `at most ${maxBatchRecords.toLocaleString('en-US')} records per call; got ${records.length.toLocaleString('en-US')} (split the batch)`,
+    );
+  return records;
+}
+
+/** Writes checked records into the store. */
+export class Ingest {
+  constructor(
+    private readonly meta: MetaStore,
+    private readonly store: InferenceStore,
+    private readonly catalog: ModelCatalog,
+    private readonly engine: TableEngine,
+    private readonly now: () => number,
+  ) {}
+
+  /**
+   * Checks and stores prediction records: each is checked on its own, then against its model's
+   * schema (see SchemaCheck); the valid ones are durable when this resolves. A model need not be
+   * registered: its first records define it.
+   * @throws LatheError INVALID_ARGUMENT when `records` is not a list; PAYLOAD_TOO_LARGE past 100,000.
+   */
+  async logPredictions(records: unknown): Promise<IngestResult> {
+    const list = checkBatch(records, 'records');
+    const now = this.now();
+    const errors: RecordError[] = [];
+    const byModel = new Map<string, { record: PredictionRecord; index: number }[]>();
+    /** Refused records per model named (`''` when the record names none). */
+    const refused = new Map<string, number>();
+    const refuse = (model: unknown) => {
+      const key = typeof model === 'string' ? model : '';
+      refused.set(key, (refused.get(key) ?? 0) + 1);
+    };
+    list.forEach((raw, index) => {
+      const r = parsePrediction(raw, now);
+      if (typeof r === 'string') {
+        const { predictionId: id, model } = (raw ?? {}) as { predictionId?: unknown; model?: unknown };
+        errors.push({ index, predictionId: typeof id === 'string' ? id : null, error: r });
+        refuse(model);
+        return;
+      }
+      const group = byModel.get(r.model);
+      if (group) group.push({ record: r, index });
+      else byModel.set(r.model, [{ record: r, index }]);
+    });
+    let accepted = 0;
+    for (const [name, group] of byModel) {
+      let model = await this.catalog.find(name);
+      const check = new SchemaCheck(model);
+      const ok: PredictionRecord[] = [];
+      for (const { record, index } of group) {
+        const problem = check.check(record);
+        if (problem) {
+          errors.push({ index, predictionId: record.predictionId, error: problem });
+          refuse(name);
+        } else ok.push(record);
+      }
+      if (!ok.length) continue;
+      if (check.grew || !model) model = await this.catalog.grow(name, check.growth);
+      await this.store.appendPredictions(model, ok);
+      accepted += ok.length;
+    }
+    const rejected = errors.length;
+    for (const [name, n] of refused) await this.#count(name, 'rejected', n);
+    errors.sort((a, b) => a.index - b.index);
+    return { accepted, rejected, errors: errors.slice(0, MAX_ERRORS) };
+  }
+
+  /**
+   * Stores the prediction records of Lathe's own endpoints (the serving log): the version that
+   * answered, its inputs as features, shadow predictions as the `shadow` environment, a fallback's
+   * reason as the tag `fallback`. Records the store refuses are counted, not thrown.
+   */
+  async logServed(records: readonly InferenceRecord[]): Promise<IngestResult> {
+    return this.logPredictions(
+      records.map((r) => {
+        const at = r.model.lastIndexOf('@');
+        const features: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(r.inputs))
+          if (v === null || ['number', 'string', 'boolean'].includes(typeof v)) features[k] = v;
+        return {
+          predictionId: r.id,
+          model: at > 0 ? r.model.slice(0, at) : r.model,
+          modelVersion: at > 0 ? r.model.slice(at + 1) : 'unversioned',
+          environment: r.shadow ? 'shadow' : 'production',
+          endpoint: r.endpoint,
+          timestamp: r.timestamp,
+          features,
+          prediction: r.prediction,
+          ...(r.probabilities && r.classes
+            ? { probabilities: Object.fromEntries(r.classes.map((c, i) => [c, r.probabilities![i]])) }
+            : {}),
+          latencyMs: r.latencyMs,
+          ...(r.fallback ? { tags: { fallback: r.fallback } } : {}),
+        };
+      }),
+    );
+  }
+
+  /**
+   * Stores actuals (ground truth) by prediction ID, joined to predictions at query time: every
+   * valid actual is kept, also those whose prediction is not (yet) logged (counted as unknown);
+   * an actual for an ID that already has one replaces it (counted as a duplicate; the last one
+   * written wins).
+   */
+  async logActuals(records: unknown): Promise<ActualsResult> {
+    const list = checkBatch(records, 'records');
+    const now = this.now();
+    const errors: RecordError[] = [];
+    const valid: { predictionId: string; actual: number | string | boolean; timestamp: number }[] = [];
+    list.forEach((raw, index) => {
+      const r = parseActual(raw, now);
+      if (typeof r === 'string') {
+        const id = (raw as { predictionId?: unknown })?.predictionId;
+        errors.push({ index, predictionId: typeof id === 'string' ? id : null, error: r });
+      } else valid.push(r);
+    });
+    const ids = [...new Set(valid.map((r) => r.predictionId))];
+    const { models, existing } = await this.#lookupIds(ids);
+    const stored: StoredActual[] = valid.map((r) => ({ ...r, model: models.get(r.predictionId) ?? null }));
+    await this.store.appendActuals(stored);
+    const unknownIds = ids.filter((id) => !models.has(id));
+    const duplicates = valid.length - ids.length + ids.filter((id) => existing.has(id)).length;
+    const perModel = new Map<string, number>();
+    for (const r of stored) if (r.model) perModel.set(r.model, (perModel.get(r.model) ?? 0) + 1);
+    await this.#count('', 'unknown_actuals', unknownIds.length);
+    await this.#count('', 'duplicate_actuals', duplicates);
+    for (const [m, n] of perModel) await this.#count(m, 'actuals', n);
+    return {
+      accepted: valid.length,
+      rejected: errors.length,
+      errors: errors.slice(0, MAX_ERRORS),
+      matched: valid.length - stored.filter((r) => !r.model).length,
+      unknown: unknownIds.length,
+      unknownIds: unknownIds.slice(0, MAX_ERRORS),
+      duplicates,
+    };
+  }
+
+  /** Which IDs name a logged prediction (and of which model), and which already have an actual. */
+  async #lookupIds(ids: readonly string[]): Promise<{ models: Map<string, string>; existing: Set<string> }> {
+    const models = new Map<string, string>();
+    const existing = new Set<string>();
+    if (!ids.length) return { models, existing };
+    const dir = await mkdtemp(path.join(tmpdir(), 'lathe-actuals-'));
+    try {
+      const file = path.join(dir, 'ids.csv');
+      await writeFile(file, `id\n${ids.map((id) => JSON.stringify(id)).join('\n')}\n`);
+      const batch = `read_csv(${quoteLiteral(file)}, header = true, columns = {'id': 'VARCHAR'}, quote = '"', escape = '"')`;
+      await this.store.reading(async () => {
+        for (const model of await this.catalog.list()) {
+          const rel = await this.store.predictions(model);
+          const rows = await this.engine.query<{ id: string }>(
+            `select distinct id from ${rel} where id in (select id from ${batch})`,
+          );
+          for (const r of rows) models.set(r.id, model.name);
+        }
+        const actuals = await this.store.actuals();
+        for (const r of await this.engine.query<{ id: string }>(
+          `select distinct id from ${actuals} where id in (select id from ${batch})`,
+        ))
+          existing.add(r.id);
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    return { models, existing };
+  }
+
+  async #count(model: string, counter: string, n: number): Promise<void> {
+    if (n <= 0) return;
+    await this.meta.db
+      .insertInto('monitoring_counters')
+      .values({ model, day: day(this.now()), counter, n })
+      .onConflict((oc) =>
+        oc.columns(['model', 'day', 'counter']).doUpdateSet({ n: sql<number>`monitoring_counters.n + ${n}` }),
+      )
+      .execute();
+  }
+}
