@@ -8,6 +8,7 @@ import { wantsJson } from './context.js';
 import { registerDbCommand } from './db-command.js';
 import { registerJobsCommand } from './jobs-command.js';
 import { registerModelsCommand } from './models-command.js';
+import { registerMonitorCommand } from './monitor-command.js';
 import { registerMonitorsCommand } from './monitors-command.js';
 import { printJson } from './output.js';
 import { registerServerCommand } from './server-command.js';
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
   registerValidateCommand(program);
   registerDeployCommand(program);
   registerServeCommand(program);
+  registerMonitorCommand(program);
   registerMonitorsCommand(program);
   registerJobsCommand(program);
   for (const cmd of program.commands) {

@@ -24,7 +24,10 @@ export interface BaselineInput {
 export interface BaselineData {
   versionFile(
     ref: unknown,
-  ): Promise<{ version: { ref: string; columns: { name: string; type: string }[] }; file: string }>;
+  ): Promise<{
+    version: { ref: string; columns: { name: string; type: string; semantic?: string }[] };
+    file: string;
+  }>;
 }
 
 /** What logging a baseline needs. */

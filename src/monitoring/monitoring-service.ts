@@ -41,8 +41,13 @@ export interface MonitoringOptions {
   segmentMs?: number;
   /** False skips fsync of the write-ahead buffer (benchmarks only). */
   sync?: boolean;
-  /** Lathe's models, for TreeSHAP of logged predictions of registered tree models. */
+  /**
+   * Lathe's models: TreeSHAP of logged predictions of registered tree models, and the training
+   * data of native models (logged as the `training` environment when a query needs it).
+   */
   models?: ModelService;
+  /** Dataset versions, for baselines. */
+  data?: BaselineData;
   /** DuckDB threads (default: every core). */
   threads?: number;
   now?: () => number;
@@ -76,6 +81,7 @@ export class MonitoringService {
   readonly #now: () => number;
   readonly #explanations: Explanations;
   readonly #ingest: Ingest;
+  readonly #options: MonitoringOptions;
   #timer: NodeJS.Timeout | undefined;
 
   private constructor(meta: MetaStore, blobs: BlobStore, engine: TableEngine, options: MonitoringOptions) {
@@ -93,6 +99,7 @@ export class MonitoringService {
       ...(options.segmentMs ? { segmentMs: options.segmentMs } : {}),
       ...(options.sync === false ? { sync: false } : {}),
     });
+    this.#options = options;
     this.#ingest = new Ingest(meta, this.store, this.catalog, engine, this.#now);
     this.#explanations = new Explanations(engine, this.store, this.catalog, options.models ?? null);
     const every = options.compactMs ?? 5000;
@@ -197,6 +204,51 @@ export class MonitoringService {
   }
 
   /**
+   * When a query compares with the `training` environment and the model has none, but a version of
+   * it is a Lathe model trained from a dataset version, logs that version as its training
+   * environment (with the model's output column as actuals when the data has it). Answers whether
+   * it did. Other failures leave the query to find an empty baseline.
+   */
+  async #trainingBaseline(model: CatalogModel, baseline: RecordWindow): Promise<boolean> {
+    const { models, data } = this.#options;
+    if (baseline.environment !== 'training' || !models || !data) return false;
+    if (model.baselines.some((b) => b.environment === 'training')) return false;
+    const rows = await this.store.reading(async () => {
+      const rel = await this.store.predictions(model, { environment: 'training' });
+      const [row] = await this.#engine.query<{ n: number }>(`select count(*)::bigint as n from ${rel}`);
+      return Number(row?.n ?? 0);
+    });
+    if (rows > 0) return false;
+    for (const version of [...model.versions].reverse()) {
+      try {
+        const { manifest } = await models.describe(`${model.name}@${version}`);
+        const dataset = manifest.training.dataset;
+        if (!dataset) continue;
+        // The target: the column the dataset marks as such, else one named like the model's output.
+        const { version: v } = await data.versionFile(dataset);
+        const output = manifest.signature.outputs[0]?.name;
+        const target =
+          v.columns.find((c) => c.semantic === 'target')?.name ??
+          v.columns.find((c) => c.name === output)?.name;
+        await this.logBaseline(
+          model.name,
+          {
+            environment: 'training',
+            dataset,
+            version,
+            ...(target ? { target } : {}),
+          },
+          data,
+        );
+        return true;
+      } catch {
+        // Not a Lathe model, or its data is gone: try the next version.
+      }
+    }
+    return false;
+  }
+
+  /**
    * Drift of every feature and of the prediction from `baseline` to `current` (see the data
    * diff's statistics and drift rule), with the share of drifted features.
    * @throws LatheError NOT_FOUND for an unknown model; INVALID_ARGUMENT for bad options.
@@ -206,9 +258,10 @@ export class MonitoringService {
     windows: { baseline: RecordWindow; current: RecordWindow },
     options: DriftQueryOptions = {},
   ): Promise<DriftReport> {
-    const model = await this.catalog.get(name);
+    let model = await this.catalog.get(name);
     checkWindow(model, windows.baseline);
     checkWindow(model, windows.current);
+    if (await this.#trainingBaseline(model, windows.baseline)) model = await this.catalog.get(name);
     const { thresholds, sampleSize } = checkDiffOptions({
       ...(options.thresholds ? { thresholds: options.thresholds } : {}),
       ...(options.sampleSize !== undefined ? { sampleSize: options.sampleSize } : {}),
@@ -316,9 +369,10 @@ export class MonitoringService {
    * days (type violations and other errors); the window's volume against the days before it.
    */
   async quality(name: string, baseline: RecordWindow, current: RecordWindow) {
-    const model = await this.catalog.get(name);
+    let model = await this.catalog.get(name);
     checkWindow(model, baseline);
     checkWindow(model, current);
+    if (await this.#trainingBaseline(model, baseline)) model = await this.catalog.get(name);
     const now = this.#now();
     const result = await this.store.reading(async () =>
       qualityOf(

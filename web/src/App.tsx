@@ -26,6 +26,10 @@ import { ReportPage } from './pages/validation/ReportPage.js';
 import { ValidationListPage } from './pages/validation/ValidationListPage.js';
 import { DeploymentsListPage } from './pages/serving/DeploymentsListPage.js';
 import { EndpointPage } from './pages/serving/EndpointPage.js';
+import { AlertsPage } from './pages/monitoring/AlertsPage.js';
+import { ModelDashboardPage } from './pages/monitoring/ModelDashboardPage.js';
+import { MonitoringListPage } from './pages/monitoring/MonitoringListPage.js';
+import { RootCausePage } from './pages/monitoring/RootCausePage.js';
 import { SessionProvider, useSession } from './session.js';
 
 /** Areas without pages of their own show their empty state; built areas have explicit routes below. */
@@ -95,6 +99,11 @@ export function App() {
             <Route path="/serving" element={<DeploymentsListPage />} />
             <Route path="/serving/:name" element={<EndpointPage />} />
             <Route path="/serving/*" element={<NotFoundPage />} />
+            <Route path="/monitoring" element={<MonitoringListPage />} />
+            <Route path="/monitoring/alerts" element={<AlertsPage />} />
+            <Route path="/monitoring/:model" element={<ModelDashboardPage />} />
+            <Route path="/monitoring/:model/root-cause" element={<RootCausePage />} />
+            <Route path="/monitoring/*" element={<NotFoundPage />} />
             <Route path="/deployments/*" element={<Navigate to="/serving" replace />} />
             <Route path="/settings" element={<SettingsPage />} />
             <Route path="*" element={<NotFoundPage />} />

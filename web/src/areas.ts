@@ -65,14 +65,8 @@ export const areas: Area[] = [
   },
   {
     path: '/monitoring',
+    built: true,
     label: 'Monitoring',
     icon: 'monitoring',
-    summary: 'What happens to deployed models in production, and when to retrain them.',
-    willHold: [
-      'The inference log, joined with ground truth as it arrives',
-      'Drift of inputs and predictions (PSI, KS, chi², Jensen–Shannon, Wasserstein)',
-      'Performance over time and per slice',
-      'Monitors and alerts that can start a retraining pipeline',
-    ],
   },
 ];
