@@ -189,6 +189,7 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
   const monitoring = await MonitoringService.open(meta, blobs, {
     dir: path.join(config.dataDir, 'monitoring'),
     models,
+    data,
   });
   app.addHook('onClose', async () => monitoring.close());
   const serving = await registerServing(
