@@ -22,9 +22,7 @@ export interface BaselineInput {
 
 /** Where dataset versions are read (the data module's DataService). */
 export interface BaselineData {
-  versionFile(
-    ref: unknown,
-  ): Promise<{
+  versionFile(ref: unknown): Promise<{
     version: { ref: string; columns: { name: string; type: string; semantic?: string }[] };
     file: string;
   }>;
