@@ -265,7 +265,6 @@ export async function registerServing(
     { meta: options.meta, audit: deps.auth.audit, models: deps.models, registry: deps.registry },
     {
       metrics: deps.metricsRegistry,
-      logDir: null,
       log: async (records) => {
         await deps.monitoring.logServed(records);
       },

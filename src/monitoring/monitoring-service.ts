@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { checkDiffOptions } from '../data/index.js';
 import { describeValue, LatheError } from '../core/index.js';
@@ -28,6 +29,9 @@ import {
 } from './performance-query.js';
 import { qualityOf } from './quality-query.js';
 import type { ActualsResult, DriftQueryOptions, DriftReport, IngestResult, RecordWindow } from './types.js';
+
+/** Rows per side that feed KS and Wasserstein unless a query says otherwise. */
+export const defaultDriftSample = 1_000_000;
 
 /** How the service keeps its store. */
 export interface MonitoringOptions {
@@ -264,7 +268,8 @@ export class MonitoringService {
     if (await this.#trainingBaseline(model, windows.baseline)) model = await this.catalog.get(name);
     const { thresholds, sampleSize } = checkDiffOptions({
       ...(options.thresholds ? { thresholds: options.thresholds } : {}),
-      ...(options.sampleSize !== undefined ? { sampleSize: options.sampleSize } : {}),
+      // Every row of windows up to a million rows a side feeds KS and Wasserstein.
+      sampleSize: options.sampleSize ?? defaultDriftSample,
     });
     const unknown = (options.features ?? []).filter((f) => !model.features.some((x) => x.name === f));
     if (unknown.length)
@@ -427,53 +432,66 @@ export class MonitoringService {
   ): Promise<PerformanceReport> {
     const model = await this.catalog.get(name);
     checkWindow(model, window);
-    return this.store.reading(async () => {
-      const joined = await this.store.joined(model, window);
-      let cuts = options.cuts;
-      const byFeature = options.by
-        ? model.features.find((f) => f.name === options.by && f.kind === 'numeric')
-        : undefined;
-      if (byFeature && !model.tags.includes(byFeature.name) && !cuts) {
-        const [q] = await this.#engine.query<{ q: number[] | null }>(
-          `select quantile_cont(${quoteIdentifier(featureColumn(byFeature.name))}, [0.25, 0.5, 0.75]) as q from ${joined}`,
-        );
-        cuts = (q?.q ?? []).map(Number);
-      }
-      const [overall] = await performanceBy(this.#engine, model, joined, groupExpr(model, null));
-      const groups = options.by
-        ? await performanceBy(
-            this.#engine,
-            model,
-            joined,
-            groupExpr(model, options.by, { ...(cuts ? { cuts } : {}) }),
-          )
-        : [];
-      const series = options.bucketMs
-        ? (
-            await performanceBy(
+    return this.store.reading(() =>
+      // The join is made once, into a table the groupings below read.
+      this.#materialized(this.store.joined(model, window), async (joined) => {
+        let cuts = options.cuts;
+        const byFeature = options.by
+          ? model.features.find((f) => f.name === options.by && f.kind === 'numeric')
+          : undefined;
+        if (byFeature && !model.tags.includes(byFeature.name) && !cuts) {
+          const [q] = await this.#engine.query<{ q: number[] | null }>(
+            `select quantile_cont(${quoteIdentifier(featureColumn(byFeature.name))}, [0.25, 0.5, 0.75]) as q from ${joined}`,
+          );
+          cuts = (q?.q ?? []).map(Number);
+        }
+        const [overall] = await performanceBy(this.#engine, model, joined, groupExpr(model, null));
+        const groups = options.by
+          ? await performanceBy(
               this.#engine,
               model,
               joined,
-              groupExpr(model, null, { bucketMs: options.bucketMs }),
+              groupExpr(model, options.by, { ...(cuts ? { cuts } : {}) }),
             )
-          ).map((g) => ({
-            ...g,
-            from: Number(g.key),
-            to: Number(g.key) + options.bucketMs!,
-            key: new Date(Number(g.key)).toISOString(),
-          }))
-        : [];
-      return {
-        model: name,
-        task: model.task,
-        window,
-        overall: overall ?? { key: 'all', rows: 0, labeled: 0, coverage: 0, metrics: {} },
-        by: options.by ?? null,
-        ...(cuts ? { cuts } : {}),
-        groups,
-        series,
-      };
-    });
+          : [];
+        const series = options.bucketMs
+          ? (
+              await performanceBy(
+                this.#engine,
+                model,
+                joined,
+                groupExpr(model, null, { bucketMs: options.bucketMs }),
+              )
+            ).map((g) => ({
+              ...g,
+              from: Number(g.key),
+              to: Number(g.key) + options.bucketMs!,
+              key: new Date(Number(g.key)).toISOString(),
+            }))
+          : [];
+        return {
+          model: name,
+          task: model.task,
+          window,
+          overall: overall ?? { key: 'all', rows: 0, labeled: 0, coverage: 0, metrics: {} },
+          by: options.by ?? null,
+          ...(cuts ? { cuts } : {}),
+          groups,
+          series,
+        };
+      }),
+    );
+  }
+
+  /** Runs `fn` on a table holding the rows of `relation`, dropped afterwards. */
+  async #materialized<T>(relation: Promise<string>, fn: (table: string) => Promise<T>): Promise<T> {
+    const table = `lathe_rows_${randomUUID().replaceAll('-', '')}`;
+    await this.#engine.query(`create table ${table} as select * from ${await relation}`);
+    try {
+      return await fn(table);
+    } finally {
+      await this.#engine.query(`drop table if exists ${table}`);
+    }
   }
 
   /** Volume and latency per bucket of `window` (which needs `from` and `to`). */

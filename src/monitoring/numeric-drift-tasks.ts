@@ -4,12 +4,7 @@
  */
 import { isMainThread } from 'node:worker_threads';
 import { LatheError } from '../core/index.js';
-import {
-  type KsWassersteinResult,
-  ksWassersteinSorted,
-  SortWorkspace,
-  sortFinite,
-} from '../stats/sorted-drift.js';
+import { type KsWassersteinResult, ksWassersteinSorted, SortWorkspace, sortFinite } from '../stats/index.js';
 
 /** Sort memory reused by the tasks of a worker thread (about 32 bytes per value of its largest pair). */
 const workspaces = isMainThread ? undefined : ([new SortWorkspace(), new SortWorkspace()] as const);
@@ -19,6 +14,62 @@ export interface NumericDriftPairArgs {
   a: Float64Array;
   b: Float64Array;
   index: number;
+  /** Bin edges (ascending, at least 2) to count both samples on, as `histogram` of src/stats does. */
+  edges?: readonly number[];
+  /** At most this many values per side feed KS and Wasserstein (an evenly spaced sample beyond). */
+  sampleSize?: number;
+}
+
+/** One side's counts on the edges: values beyond the ends in the end bins, and how many lie beyond. */
+export interface SideBins {
+  counts: number[];
+  below: number;
+  above: number;
+}
+
+/** KS and Wasserstein (on all values or a sample), and both sides' bins when edges were given. */
+export interface NumericDrift extends KsWassersteinResult {
+  bins: { a: SideBins; b: SideBins } | null;
+  /** Values per side that fed KS and Wasserstein. */
+  sample: { a: number; b: number };
+}
+
+/** First index of `sorted` whose value is >= x (or > x with `after`). */
+function bound(sorted: Float64Array, x: number, after: boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (after ? sorted[mid]! <= x : sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Counts of a sorted, NaN-free sample on `edges` as `histogram` counts them: bins half-open, the
+ * last one closed, values below or above the edges (infinities too) in the end bins.
+ */
+export function sortedBins(sorted: Float64Array, edges: readonly number[]): SideBins {
+  const bins = edges.length - 1;
+  const n = sorted.length;
+  const counts = new Array<number>(bins);
+  let start = 0;
+  for (let i = 0; i < bins; i++) {
+    const end = i === bins - 1 ? n : bound(sorted, edges[i + 1]!, false);
+    counts[i] = end - start;
+    start = end;
+  }
+  return { counts, below: bound(sorted, edges[0]!, false), above: n - bound(sorted, edges[bins]!, true) };
+}
+
+/** Every ⌈n / size⌉-th… evenly spaced `size` values of `values` (in their order), or all of them. */
+function spaced(values: Float64Array, size: number | undefined): Float64Array {
+  if (!size || values.length <= size) return values;
+  const out = new Float64Array(size);
+  const step = values.length / size;
+  for (let i = 0; i < size; i++) out[i] = values[Math.floor(i * step)]!;
+  return out;
 }
 
 function sortedNonEmpty(values: Float64Array, name: string, workspace?: SortWorkspace): Float64Array {
@@ -37,8 +88,20 @@ function sortedNonEmpty(values: Float64Array, name: string, workspace?: SortWork
  * ({@link sortFinite}) and merges them once ({@link ksWassersteinSorted}).
  * @throws LatheError INVALID_ARGUMENT when a sample has no non-NaN value.
  */
-export function numericDriftPair(args: NumericDriftPairArgs): KsWassersteinResult {
-  const a = sortedNonEmpty(args.a, `pairs[${args.index}].a`, workspaces?.[0]);
-  const b = sortedNonEmpty(args.b, `pairs[${args.index}].b`, workspaces?.[1]);
-  return ksWassersteinSorted(a, b);
+export function numericDriftPair(args: NumericDriftPairArgs): NumericDrift {
+  const sampled = !!args.sampleSize && (args.a.length > args.sampleSize || args.b.length > args.sampleSize);
+  if (!args.edges && !sampled) {
+    // The common case, in the workers' own sort memory.
+    const a = sortedNonEmpty(args.a, `pairs[${args.index}].a`, workspaces?.[0]);
+    const b = sortedNonEmpty(args.b, `pairs[${args.index}].b`, workspaces?.[1]);
+    return { ...ksWassersteinSorted(a, b), bins: null, sample: { a: a.length, b: b.length } };
+  }
+  // Bins need both sides sorted whole at once; the KS sample is sorted apart.
+  const a = sortedNonEmpty(args.a, `pairs[${args.index}].a`);
+  const b = sortedNonEmpty(args.b, `pairs[${args.index}].b`);
+  const bins = args.edges ? { a: sortedBins(a, args.edges), b: sortedBins(b, args.edges) } : null;
+  if (!sampled) return { ...ksWassersteinSorted(a, b), bins, sample: { a: a.length, b: b.length } };
+  const sa = sortedNonEmpty(spaced(args.a, args.sampleSize), `pairs[${args.index}].a`, workspaces?.[0]);
+  const sb = sortedNonEmpty(spaced(args.b, args.sampleSize), `pairs[${args.index}].b`, workspaces?.[1]);
+  return { ...ksWassersteinSorted(sa, sb), bins, sample: { a: sa.length, b: sb.length } };
 }

@@ -3,7 +3,7 @@ import { after, describe, it } from 'node:test';
 import { isLatheError } from '../core/index.js';
 import { SeededRandom } from '../ml/index.js';
 import { WorkerPool } from '../ml/parallel/index.js';
-import { ks2Samp, wasserstein1 } from '../stats/index.js';
+import { histogram, histogramEdges, ks2Samp, wasserstein1 } from '../stats/index.js';
 import { NUMERIC_DRIFT_WORKER_MIN, numericDriftMany } from './numeric-drift.js';
 
 function sample(seed: number, n: number, draw: (r: SeededRandom) => number): Float64Array {
@@ -46,8 +46,43 @@ describe('numericDriftMany', () => {
       { a, b: a },
       { a: b, b },
     ]);
-    assert.deepEqual(large, { ks: { statistic: 0, pValue: 1, method: 'asymp' }, wasserstein: 0 });
+    assert.deepEqual(large, {
+      ks: { statistic: 0, pValue: 1, method: 'asymp' },
+      wasserstein: 0,
+      bins: null,
+      sample: { a: big, b: big },
+    });
     assert.deepEqual(small!.ks, ks2Samp(b, b));
+  });
+
+  it('counts both sides on the edges as histogram() does, and samples KS and Wasserstein evenly', async () => {
+    const a = sample(12, big, (r) => r.normal());
+    const b = sample(13, big, (r) => r.normal() + 0.5);
+    b[7] = Number.POSITIVE_INFINITY;
+    b[8] = Number.NaN;
+    const edges = histogramEdges(-2, 2, 10);
+    const [full, sampled] = await numericDriftMany(
+      [
+        { a, b, edges },
+        { a, b, edges, sampleSize: 1000 },
+      ],
+      pool,
+    );
+    for (const [got, values] of [
+      [full!.bins!.a, a],
+      [full!.bins!.b, b],
+    ] as const) {
+      const want = histogram(values, edges);
+      assert.deepEqual(got.counts, want.counts);
+      assert.equal(got.below, [...values].filter((x) => x < -2).length);
+      assert.equal(got.above, [...values].filter((x) => x > 2).length);
+    }
+    assert.deepEqual(full!.ks, ks2Samp(a, b));
+    assert.deepEqual(sampled!.bins, full!.bins, 'bins always count every value');
+    assert.deepEqual(sampled!.sample, { a: 1000, b: 1000 });
+    const every = (x: Float64Array) =>
+      Float64Array.from({ length: 1000 }, (_, i) => x[Math.floor((i * x.length) / 1000)]!);
+    assert.deepEqual(sampled!.ks, ks2Samp(every(a), every(b)));
   });
 
   it('returns an empty list for no pairs', async () => {

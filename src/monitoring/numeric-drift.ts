@@ -6,8 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { LatheError } from '../core/index.js';
 import { sharedWorkerPool, taskModuleUrl, toShared, type WorkerPool } from '../ml/parallel/index.js';
-import type { KsWassersteinResult } from '../stats/index.js';
-import { numericDriftPair } from './numeric-drift-tasks.js';
+import { type NumericDrift, numericDriftPair } from './numeric-drift-tasks.js';
 
 /** Pairs with fewer values than this (both sides together) are computed on the calling thread. */
 export const NUMERIC_DRIFT_WORKER_MIN = 100_000;
@@ -18,6 +17,10 @@ const tasks = taskModuleUrl(import.meta.url, './numeric-drift-tasks');
 export interface NumericDriftPair {
   a: Float64Array;
   b: Float64Array;
+  /** Bin edges to count both sides on (see `sortedBins`). */
+  edges?: readonly number[];
+  /** At most this many values per side for KS and Wasserstein (an evenly spaced sample beyond). */
+  sampleSize?: number;
 }
 
 function checkPairs(pairs: unknown): asserts pairs is NumericDriftPair[] {
@@ -59,10 +62,10 @@ function checkPairs(pairs: unknown): asserts pairs is NumericDriftPair[] {
 export async function numericDriftMany(
   pairs: readonly NumericDriftPair[],
   pool?: WorkerPool,
-): Promise<KsWassersteinResult[]> {
+): Promise<NumericDrift[]> {
   checkPairs(pairs);
   const workers = pool ?? (availableParallelism() > 1 ? sharedWorkerPool(availableParallelism()) : undefined);
-  const out = new Array<KsWassersteinResult>(pairs.length);
+  const out = new Array<NumericDrift>(pairs.length);
   const local: number[] = [];
   const remote: number[] = [];
   pairs.forEach(({ a, b }, index) => {
@@ -75,12 +78,14 @@ export async function numericDriftMany(
   const runner = async () => {
     while (!failed && next < remote.length) {
       const index = remote[next++]!;
-      const { a, b } = pairs[index]!;
+      const { a, b, edges, sampleSize } = pairs[index]!;
       try {
-        out[index] = await workers!.run<KsWassersteinResult>(tasks, 'numericDriftPair', {
+        out[index] = await workers!.run<NumericDrift>(tasks, 'numericDriftPair', {
           a: toShared(a),
           b: toShared(b),
           index,
+          ...(edges ? { edges } : {}),
+          ...(sampleSize ? { sampleSize } : {}),
         });
       } catch (err) {
         failed = true;
@@ -90,8 +95,7 @@ export async function numericDriftMany(
   };
   const running = Promise.all(Array.from({ length: Math.min(workers?.threads ?? 0, remote.length) }, runner));
   try {
-    for (const index of local)
-      out[index] = numericDriftPair({ a: pairs[index]!.a, b: pairs[index]!.b, index });
+    for (const index of local) out[index] = numericDriftPair({ ...pairs[index]!, index });
   } catch (err) {
     failed = true;
     await running.catch(() => undefined);

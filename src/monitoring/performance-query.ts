@@ -25,63 +25,55 @@ export interface PerformanceGroup {
   metrics: MetricSet;
 }
 
-/** Labeled rows read for metrics: one entry per row. */
+/**
+ * Labeled rows read for metrics, as numbers: the group's index, the actual's and the prediction's
+ * index in `classes` (classification; -1 when absent), their values (regression), and one column
+ * per class of the model's probabilities (NaN when absent).
+ */
 interface Labeled {
-  group: string[];
-  actual: (string | null)[];
-  actualNum: number[];
-  pred: string[];
-  predNum: number[];
-  proba: number[][];
+  classes: string[];
+  group: Float64Array;
+  actual: Float64Array;
+  pred: Float64Array;
+  actualNum: Float64Array;
+  predNum: Float64Array;
+  proba: Float64Array[];
 }
 
-/** The metrics computed for a classification or regression group of labeled rows. */
+const pick = (values: Float64Array, index: readonly number[]) => Float64Array.from(index, (i) => values[i]!);
+
+/** The metrics of a group of labeled rows (`index` into `rows`), as training and validation compute them. */
 export function metricsOf(model: CatalogModel, rows: Labeled, index: readonly number[]): MetricSet {
   if (!index.length) return {};
   if (model.task === 'regression') {
-    const yTrue = Float64Array.from(index, (i) => rows.actualNum[i]!);
-    const yPred = Float64Array.from(index, (i) => rows.predNum[i]!);
-    const keep = index.map((_, j) => Number.isFinite(yTrue[j]!) && Number.isFinite(yPred[j]!));
-    const t = yTrue.filter((_, j) => keep[j]);
-    const p = yPred.filter((_, j) => keep[j]);
-    return t.length ? evaluate('regression', t, p) : {};
-  }
-  const classes = [
-    ...new Set([...model.classes, ...index.map((i) => rows.actual[i]!), ...index.map((i) => rows.pred[i]!)]),
-  ].sort();
-  const pos = new Map(classes.map((c, k) => [c, k]));
-  const yTrue = Float64Array.from(index, (i) => pos.get(rows.actual[i]!)!);
-  const yPred = Float64Array.from(index, (i) => pos.get(rows.pred[i]!)!);
-  const task = classes.length <= 2 ? 'binary' : 'multiclass';
-  // Probabilities, reordered from the model's class order to the sorted one, when every row has them.
-  const order = classes.map((c) => model.classes.indexOf(c));
-  const complete =
-    order.every((k) => k >= 0) &&
-    index.every(
-      (i) => rows.proba[i]!.length === model.classes.length && rows.proba[i]!.every(Number.isFinite),
+    const keep = index.filter(
+      (i) => Number.isFinite(rows.actualNum[i]!) && Number.isFinite(rows.predNum[i]!),
     );
-  if (complete && classes.length >= 2) {
+    return keep.length ? evaluate('regression', pick(rows.actualNum, keep), pick(rows.predNum, keep)) : {};
+  }
+  const { classes } = rows;
+  const yTrue = pick(rows.actual, index);
+  const yPred = pick(rows.pred, index);
+  if (classes.length < 2)
+    return { accuracy: index.filter((i) => rows.actual[i] === rows.pred[i]).length / index.length };
+  const task = classes.length === 2 ? 'binary' : 'multiclass';
+  // Probabilities (in `classes` order), when every row of the group has them.
+  const complete =
+    rows.proba.length === classes.length &&
+    rows.proba.every((col) => index.every((i) => Number.isFinite(col[i]!)));
+  if (complete) {
     try {
-      if (task === 'binary')
-        return evaluate(
-          'binary',
-          yTrue,
-          yPred,
-          Float64Array.from(index, (i) => rows.proba[i]![order[1]!]!),
-        );
-      const data = new Float64Array(index.length * classes.length);
+      if (task === 'binary') return evaluate('binary', yTrue, yPred, pick(rows.proba[1]!, index));
+      const k = classes.length;
+      const data = new Float64Array(index.length * k);
       index.forEach((i, r) => {
-        order.forEach((k, c) => {
-          data[r * classes.length + c] = rows.proba[i]![k]!;
-        });
+        for (let c = 0; c < k; c++) data[r * k + c] = rows.proba[c]![i]!;
       });
-      return evaluate('multiclass', yTrue, yPred, matrix(data, index.length, classes.length));
+      return evaluate('multiclass', yTrue, yPred, matrix(data, index.length, k));
     } catch {
       // Probabilities that do not sum to one: the label metrics only.
     }
   }
-  if (classes.length < 2)
-    return { accuracy: index.filter((i) => rows.actual[i] === rows.pred[i]).length / index.length };
   return evaluate(task, yTrue, yPred);
 }
 
@@ -124,7 +116,8 @@ export function groupExpr(
 
 /**
  * Metrics per group of `joinedSql` (predictions with actuals, see InferenceStore.joined): rows and
- * labeled counts from every row, metrics from the labeled ones. Groups ordered by key.
+ * labeled counts from every row, metrics from the labeled ones. Groups ordered by key. The labeled
+ * rows come back as numbers (class indices, values, probabilities) read straight from DuckDB.
  */
 export async function performanceBy(
   engine: TableEngine,
@@ -136,37 +129,50 @@ export async function performanceBy(
   const counts = await engine.query<{ g: string; n: number; l: number }>(
     `select g, count(*)::bigint as n, count(actual)::bigint as l from ${grouped} group by g order by g`,
   );
-  const k = model.classes.length;
-  const proba = Array.from({ length: k }, (_, i) => `, pr[${i + 1}] as p${i}`).join('');
-  const cols = await engine.queryColumns(
-    `select g, actual, actual_num, p, pn${proba} from ${grouped} where actual is not null`,
-  );
-  const n = (cols.g ?? []).length;
-  const rows: Labeled = {
-    group: (cols.g ?? []).map(String),
-    actual: (cols.actual ?? []).map((x) => (x === null ? null : String(x))),
-    actualNum: (cols.actual_num ?? []).map((x) => (x === null ? Number.NaN : Number(x))),
-    pred: (cols.p ?? []).map(String),
-    predNum: (cols.pn ?? []).map((x) => (x === null ? Number.NaN : Number(x))),
-    proba: Array.from({ length: n }, (_, i) =>
-      Array.from({ length: k }, (_, c) => {
-        const x = cols[`p${c}`]?.[i];
-        return x === null || x === undefined ? Number.NaN : Number(x);
-      }),
-    ),
-  };
-  const members = new Map<string, number[]>();
-  rows.group.forEach((g, i) => {
-    const m = members.get(g);
-    if (m) m.push(i);
-    else members.set(g, [i]);
+  const keys = counts.map((c) => String(c.g));
+  const list = (xs: readonly string[]) => `[${xs.map(quoteLiteral).join(', ')}]::varchar[]`;
+  // Classes: the model's, and any label the window's actuals or predictions add; sorted.
+  let classes: string[] = [];
+  if (model.task !== 'regression') {
+    const seen = await engine.query<{ c: string }>(
+      `select distinct actual as c from ${grouped} where actual is not null union select distinct p from ${grouped} where actual is not null`,
+    );
+    classes = [...new Set([...model.classes, ...seen.map((r) => String(r.c))])].sort();
+  }
+  const index = (expr: string, values: readonly string[]) =>
+    `(coalesce(list_position(${list(values)}, ${expr}), 0) - 1)::double`;
+  const probaCols = classes.map((c) => {
+    const k = model.classes.indexOf(c);
+    return k < 0 ? `'nan'::double` : `coalesce(pr[${k + 1}], 'nan'::double)::double`;
   });
-  return counts.map((c) => ({
-    key: String(c.g),
+  const cols = [
+    `${index('g', keys)} as gi`,
+    `${classes.length ? index('actual', classes) : "'nan'::double"} as ya`,
+    `${classes.length ? index('p', classes) : "'nan'::double"} as yp`,
+    `coalesce(actual_num, 'nan'::double)::double as an`,
+    `coalesce(pn, 'nan'::double)::double as pn`,
+    ...probaCols.map((c, i) => `${c} as q${i}`),
+  ];
+  const [gi, ya, yp, an, pn, ...proba] = await engine.queryDoubles(
+    `select ${cols.join(', ')} from ${grouped} where actual is not null`,
+  );
+  const rows: Labeled = {
+    classes,
+    group: gi!,
+    actual: ya!,
+    pred: yp!,
+    actualNum: an!,
+    predNum: pn!,
+    proba,
+  };
+  const members = keys.map((): number[] => []);
+  for (let i = 0; i < rows.group.length; i++) members[rows.group[i]!]?.push(i);
+  return counts.map((c, k) => ({
+    key: keys[k]!,
     rows: Number(c.n),
     labeled: Number(c.l),
     coverage: Number(c.n) ? Number(c.l) / Number(c.n) : 0,
-    metrics: metricsOf(model, rows, members.get(String(c.g)) ?? []),
+    metrics: metricsOf(model, rows, members[k]!),
   }));
 }
 

@@ -109,7 +109,10 @@ export interface RecordWindow {
 /** Options of a drift query. */
 export interface DriftQueryOptions {
   thresholds?: Partial<DriftThresholds>;
-  /** Rows per side feeding KS and Wasserstein (a deterministic sample beyond). Default 100,000. */
+  /**
+   * Values per side feeding KS and Wasserstein (evenly spaced in arrival order beyond; PSI and
+   * Jensen–Shannon always count every value). Default 1,000,000.
+   */
   sampleSize?: number;
   /** Only these features (default: all). */
   features?: string[];

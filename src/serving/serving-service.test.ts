@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { openTestData, type TestData } from '../data/data-fixture.js';
@@ -29,7 +28,10 @@ describe('serving: deployments, routing, fallback, shadow and the inference log'
   let models: ModelService;
   let serving: ServingService;
   let metrics: Registry;
-  let logDir: string;
+  const logged: InferenceRecord[] = [];
+  const log = async (records: InferenceRecord[]) => {
+    logged.push(...records);
+  };
   let n = 0;
   const predict = async (name: string, rows: Record<string, unknown>[]) =>
     serving.endpoint(name).predict({ batch: rowsToBatch(rows), requestId: `req-${++n}` });
@@ -59,10 +61,9 @@ describe('serving: deployments, routing, fallback, shadow and the inference log'
       );
     await registry.models.setAlias('churn', 'champion', 1, null);
     metrics = new Registry();
-    logDir = path.join(t.dir, 'inference');
     serving = new ServingService(
       { meta: t.meta, audit: t.audit, models, registry },
-      { metrics, logDir, syncMs: 0 },
+      { metrics, log, syncMs: 0 },
     );
     await serving.start();
   });
@@ -319,20 +320,14 @@ describe('serving: deployments, routing, fallback, shadow and the inference log'
     await assert.rejects(predict('roll', [row(1)]), /no endpoint named "roll"/);
     await assert.rejects(serving.get('roll'), /no deployment named "roll"/);
     await serving.close();
-    const files = readdirSync(path.join(logDir, 'roll'));
-    const records = files.flatMap((f) =>
-      readFileSync(path.join(logDir, 'roll', f), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as InferenceRecord),
-    );
-    const mine = records.filter((r) => answer.predictionIds.includes(r.id));
+    // Closing wrote out the inference log.
+    const mine = logged.filter((r) => answer.predictionIds.includes(r.id));
     assert.equal(mine.length, 3);
     assert.equal(mine[0]!.model, answer.model.key);
     assert.deepEqual(mine[0]!.inputs, row(1));
     serving = new ServingService(
       { meta: t.meta, audit: t.audit, models, registry },
-      { metrics: new Registry(), logDir, syncMs: 0 },
+      { metrics: new Registry(), log, syncMs: 0 },
     );
     await serving.start();
     assert.deepEqual(

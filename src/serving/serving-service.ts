@@ -17,7 +17,6 @@ import { type Deployment, type DeploymentRevision, DeploymentStore } from './dep
 import { checkGraph } from './graph.js';
 import { Endpoint, type InferenceRecord } from './endpoint.js';
 import { InferenceQueue } from './inference-queue.js';
-import { JsonlInferenceSink } from './inference-sink.js';
 import { ModelPool, type PooledModel } from './model-pool.js';
 import { LiveStats } from './live-stats.js';
 import { ServingMetrics } from './serving-metrics.js';
@@ -35,14 +34,8 @@ export interface ServingDeps {
 export interface ServingOptions {
   /** Where metrics are registered (the server's `/metrics` registry). */
   metrics: Registry;
-  /**
-   * Where prediction records go: a function storing them (the inference store), or a directory for
-   * JSON lines per endpoint and UTC day; null to keep none.
-   */
-  logDir: string | null;
+  /** Where prediction records go (the inference store); without it, none are kept. */
   log?: (records: InferenceRecord[]) => Promise<void>;
-  /** This process's name in log file names, when several processes share `logDir`. */
-  logPart?: string;
   /** Milliseconds between syncs with the store (other servers' changes, moved aliases); 0 for none. */
   syncMs?: number;
   logger?: { warn(obj: unknown, msg: string): void; info?(obj: unknown, msg: string): void };
@@ -108,14 +101,7 @@ export class ServingService {
         for (const q of queue) m.queue.observe(q);
       },
     });
-    this.#flush =
-      options.log ??
-      (options.logDir
-        ? new JsonlInferenceSink<InferenceRecord>({
-            dir: options.logDir,
-            ...(options.logPart ? { part: options.logPart } : {}),
-          }).flush
-        : null);
+    this.#flush = options.log ?? null;
   }
 
   /** Starts every stored deployment's endpoint and follows registry events and the store. */

@@ -220,12 +220,14 @@ export class TableEngine {
             // The vector's own Float64Array over DuckDB's memory (a field the typings call private).
             const raw = vector as unknown as {
               items?: unknown;
-              validity?: { itemValid(i: number): boolean };
+              validity?: { data?: unknown; itemValid(i: number): boolean };
             };
             if (raw.items instanceof Float64Array && raw.validity) {
               out.set(raw.items.subarray(from, from + take), filled);
-              for (let i = 0; i < take; i++)
-                if (!raw.validity.itemValid(from + i)) out[filled + i] = Number.NaN;
+              // No validity mask: every row is valid (DuckDB leaves it out then).
+              if (raw.validity.data !== null)
+                for (let i = 0; i < take; i++)
+                  if (!raw.validity.itemValid(from + i)) out[filled + i] = Number.NaN;
             } else
               for (let i = 0; i < take; i++)
                 out[filled + i] = (vector.getItem(from + i) as number | null) ?? Number.NaN;
@@ -244,6 +246,39 @@ export class TableEngine {
       }
     }
     if (filled > 0) yield batch(filled);
+  }
+
+  /**
+   * Runs a query whose columns are all DOUBLE and resolves to each column as one Float64Array, in
+   * result order (NULL as NaN), copied from DuckDB's vectors of the materialized result: the
+   * fastest way to bring many numbers into JavaScript. Runs on this connection like `query`.
+   * @throws LatheError `TABLE_QUERY_FAILED` with DuckDB's message, or when a column is not DOUBLE.
+   */
+  async queryDoubles(sql: string): Promise<Float64Array[]> {
+    const context = { action: `The query ${quoteForMessage(sql)}`, sql };
+    const result = await this.exec(requireSql(sql, 'sql'), undefined, context, (c, q) => c.run(q));
+    const types = result.columnTypes();
+    if (types.some((t) => t.typeId !== DuckDBTypeId.DOUBLE))
+      throw new LatheError('TABLE_QUERY_FAILED', `${context.action} failed: every column must be DOUBLE`, {
+        sql: truncate(sql, 2000),
+      });
+    const out = types.map(() => new Float64Array(result.rowCount));
+    let at = 0;
+    for (let k = 0; k < result.chunkCount; k++) {
+      const chunk = result.getChunk(k);
+      const n = chunk.rowCount;
+      for (let j = 0; j < out.length; j++) {
+        const vector = chunk.getColumnVector(j) as unknown as {
+          items: Float64Array;
+          validity: { data?: unknown; itemValid(i: number): boolean };
+        };
+        out[j]!.set(vector.items.subarray(0, n), at);
+        if (vector.validity.data !== null)
+          for (let i = 0; i < n; i++) if (!vector.validity.itemValid(i)) out[j]![at + i] = Number.NaN;
+      }
+      at += n;
+    }
+    return out;
   }
 
   /**
