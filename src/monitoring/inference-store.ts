@@ -27,6 +27,8 @@ export interface InferenceStoreOptions {
   meta: MetaStore;
   blobs: BlobStore;
   engine: TableEngine;
+  /** The engine compaction runs on (default `engine`). */
+  compactor?: TableEngine;
   /** This process's WAL file prefix (default `main`); processes sharing `dir` need their own. */
   part?: string;
   /** Records per WAL file, and so at most per segment (default 200,000). */
@@ -110,6 +112,33 @@ export function predictionLine(r: PredictionRecord, classes: readonly string[]):
   return `${line}}`;
 }
 
+/** Lines written as UTF-8 into one growing buffer (no joined string, no second encoding pass). */
+class LineBuffer {
+  #buf: Buffer;
+  #end = 0;
+
+  constructor(capacity: number) {
+    this.#buf = Buffer.allocUnsafe(Math.max(1024, capacity));
+  }
+
+  /** Appends `line` and a newline. */
+  push(line: string): void {
+    const most = line.length * 3 + 1;
+    if (this.#end + most > this.#buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#end + most));
+      this.#buf.copy(next, 0, 0, this.#end);
+      this.#buf = next;
+    }
+    this.#end += this.#buf.write(line, this.#end, 'utf8');
+    this.#buf[this.#end++] = 10;
+  }
+
+  /** The bytes written so far. */
+  bytes(): Uint8Array {
+    return this.#buf.subarray(0, this.#end);
+  }
+}
+
 /** An actual as stored: the matched model, when known, narrows later joins. */
 export interface StoredActual {
   predictionId: string;
@@ -128,6 +157,8 @@ export class InferenceStore {
   readonly #meta: MetaStore;
   readonly #blobs: BlobStore;
   readonly #engine: TableEngine;
+  /** Compaction's own engine, on one thread: ingest and queries keep the other cores. */
+  readonly #compactor: TableEngine;
   #seq = 0;
   #compacting: Promise<void> | null = null;
   /** Queries reading files now; compaction removes files only when none is. */
@@ -139,6 +170,7 @@ export class InferenceStore {
     this.#meta = options.meta;
     this.#blobs = options.blobs;
     this.#engine = options.engine;
+    this.#compactor = options.compactor ?? options.engine;
     this.wal = new WriteAheadLog({
       dir: path.join(options.dir, 'wal'),
       part: options.part ?? 'main',
@@ -151,29 +183,23 @@ export class InferenceStore {
   /** Appends a model's checked records durably. */
   async appendPredictions(model: CatalogModel, records: readonly PredictionRecord[]): Promise<void> {
     if (!records.length) return;
-    const lines = new Array<string>(records.length + 1);
-    for (let i = 0; i < records.length; i++) lines[i] = predictionLine(records[i]!, model.classes);
-    lines[records.length] = '';
-    await this.wal.append(model.key, lines.join('\n'), records.length);
+    const out = new LineBuffer(records.length * 512);
+    for (const r of records) out.push(predictionLine(r, model.classes));
+    await this.wal.append(model.key, out.bytes(), records.length);
   }
 
   /** Appends actuals durably; each gets a sequence number so the last written wins. */
   async appendActuals(records: readonly StoredActual[]): Promise<void> {
     if (!records.length) return;
-    let text = '';
+    const out = new LineBuffer(records.length * 96);
     const base = Date.now() * 4096;
     for (const r of records) {
       const seq = base + (this.#seq++ % 4096);
-      text += `${JSON.stringify({
-        id: r.predictionId,
-        a: String(r.actual),
-        an: typeof r.actual === 'number' ? r.actual : null,
-        ts: r.timestamp,
-        seq,
-        m: r.model,
-      })}\n`;
+      out.push(
+        `{"id":${JSON.stringify(r.predictionId)},"a":${JSON.stringify(String(r.actual))},"an":${typeof r.actual === 'number' ? json(r.actual) : 'null'},"ts":${r.timestamp},"seq":${seq},"m":${json(r.model)}}`,
+      );
     }
-    await this.wal.append(ACTUALS, text, records.length);
+    await this.wal.append(ACTUALS, out.bytes(), records.length);
   }
 
   /** Runs `fn` (a query over the store's files) while compaction leaves the files in place. */
@@ -234,10 +260,10 @@ export class InferenceStore {
     const dir = await mkdtemp(path.join(tmpdir(), 'lathe-segment-'));
     try {
       const out = path.join(dir, 'segment.parquet');
-      await this.#engine.query(
+      await this.#compactor.query(
         `copy (select * from ${source} order by ts) to ${quoteLiteral(out)} (format parquet, compression zstd)`,
       );
-      const [stats] = await this.#engine.query<{ n: number; lo: number | null; hi: number | null }>(
+      const [stats] = await this.#compactor.query<{ n: number; lo: number | null; hi: number | null }>(
         `select count(*)::bigint as n, min(ts) as lo, max(ts) as hi from read_parquet(${quoteLiteral(out)})`,
       );
       if (!stats || Number(stats.n) === 0) return 0;

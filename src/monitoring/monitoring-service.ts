@@ -85,12 +85,20 @@ export class MonitoringService {
   readonly #now: () => number;
   readonly #explanations: Explanations;
   readonly #ingest: Ingest;
+  readonly #compactor: TableEngine;
   readonly #options: MonitoringOptions;
   #timer: NodeJS.Timeout | undefined;
 
-  private constructor(meta: MetaStore, blobs: BlobStore, engine: TableEngine, options: MonitoringOptions) {
+  private constructor(
+    meta: MetaStore,
+    blobs: BlobStore,
+    engine: TableEngine,
+    compactor: TableEngine,
+    options: MonitoringOptions,
+  ) {
     this.#meta = meta;
     this.#engine = engine;
+    this.#compactor = compactor;
     this.#now = options.now ?? Date.now;
     this.catalog = new ModelCatalog(meta);
     this.store = new InferenceStore({
@@ -98,6 +106,7 @@ export class MonitoringService {
       meta,
       blobs,
       engine,
+      compactor,
       ...(options.part ? { part: options.part } : {}),
       ...(options.segmentRows ? { segmentRows: options.segmentRows } : {}),
       ...(options.segmentMs ? { segmentMs: options.segmentMs } : {}),
@@ -125,7 +134,8 @@ export class MonitoringService {
     options: MonitoringOptions,
   ): Promise<MonitoringService> {
     const engine = await TableEngine.create(options.threads ? { threads: options.threads } : {});
-    const service = new MonitoringService(meta, blobs, engine, options);
+    const compactor = await TableEngine.create({ threads: 1 });
+    const service = new MonitoringService(meta, blobs, engine, compactor, options);
     await service.compact();
     return service;
   }
@@ -140,6 +150,7 @@ export class MonitoringService {
     clearInterval(this.#timer);
     await this.store.close(await this.catalog.list());
     await this.#engine.close();
+    await this.#compactor.close();
   }
 
   /** Keeps a model's records `days` days (null: forever); applied at once and then hourly. */
