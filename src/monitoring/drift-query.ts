@@ -50,36 +50,11 @@ export async function driftColumns(
   columns: readonly Compared[],
   options: { thresholds: DriftThresholds; sampleSize: number },
 ): Promise<{ rows: { baseline: number; current: number }; drift: FeatureDrift[] }> {
-  const count = async (rel: string) => {
-    const [row] = await engine.query<Record<string, number>>(
-      `select count(*)::bigint as n${columns.map((c, i) => `, count(${quoteIdentifier(c.column)})::bigint as c${i}`).join('')} from ${rel}`,
-    );
-    return { n: Number(row!.n), present: columns.map((_, i) => Number(row![`c${i}`])) };
-  };
-  const cb = await count(baselineSql);
-  const cc = await count(currentSql);
-  // Numbers: every value of both sides in memory; sorted, binned and merged on worker threads.
+  // Numbers: every value of both sides in memory (shared with the worker threads that bin, sort
+  // and merge them); missing and non-finite values as NaN.
   const numeric = columns.filter((c) => c.kind === 'numeric');
-  const vb = await finiteValues(engine, baselineSql, cb.n, numeric);
-  const vc = await finiteValues(engine, currentSql, cc.n, numeric);
-  const edges = vb.map((values) => {
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    for (const x of values)
-      if (Number.isFinite(x)) {
-        if (x < min) min = x;
-        if (x > max) max = x;
-      }
-    return rangeEdges(min, max, false);
-  });
-  const measurable = numeric.map((_, i) => edges[i] !== null && hasValue(vb[i]!) && hasValue(vc[i]!));
-  const measured = await numericDriftMany(
-    numeric
-      .map((_, i) => ({ a: vb[i]!, b: vc[i]!, edges: edges[i]!, sampleSize: options.sampleSize }))
-      .filter((_, i) => measurable[i]),
-  );
-  let next = 0;
-  const byNumeric = numeric.map((_, i) => (measurable[i] ? measured[next++]! : null));
+  const vb = await finiteValues(engine, baselineSql, numeric);
+  const vc = await finiteValues(engine, currentSql, numeric);
   const categorical = columns.filter((c) => c.kind !== 'numeric');
   const text = (c: Compared) => `${quoteIdentifier(c.column)}::varchar`;
   const cats = await categoryCounts(
@@ -89,6 +64,36 @@ export async function driftColumns(
     categorical.map((c) => ({ reference: text(c), current: text(c) })),
     maxCategories,
   );
+  // Rows per side (a count only when no numeric column tells), and values present per column.
+  const total = async (rel: string, values: Float64Array[]) =>
+    values.length
+      ? values[0]!.length
+      : Number((await engine.query<{ n: number }>(`select count(*)::bigint as n from ${rel}`))[0]!.n);
+  const nb = await total(baselineSql, vb.values);
+  const nc = await total(currentSql, vc.values);
+  const present = (side: typeof vb, which: 'reference' | 'current') =>
+    columns.map((c) => {
+      const n = numeric.indexOf(c);
+      if (n >= 0) return side.present[n]!;
+      const k = cats[categorical.indexOf(c)]!;
+      return k.top.reduce((s, t) => s + t[which], 0) + k.rest[which];
+    });
+  const cb = { n: nb, present: present(vb, 'reference') };
+  const cc = { n: nc, present: present(vc, 'current') };
+  const edges = vb.min.map((min, i) => rangeEdges(min, vb.max[i]!, false));
+  const measurable = numeric.map((_, i) => edges[i] !== null && vb.present[i]! > 0 && vc.present[i]! > 0);
+  const measured = await numericDriftMany(
+    numeric
+      .map((_, i) => ({
+        a: vb.values[i]!,
+        b: vc.values[i]!,
+        edges: edges[i]!,
+        sampleSize: options.sampleSize,
+      }))
+      .filter((_, i) => measurable[i]),
+  );
+  let next = 0;
+  const byNumeric = numeric.map((_, i) => (measurable[i] ? measured[next++]! : null));
   const drift = columns.map((c, i): FeatureDrift => {
     const out: FeatureDrift = {
       feature: c.feature,
@@ -128,20 +133,40 @@ export async function driftColumns(
   return { rows: { baseline: cb.n, current: cc.n }, drift };
 }
 
-const hasValue = (x: Float64Array) => x.some((v) => !Number.isNaN(v));
-
-/** Each numeric column's values over all rows of `rel` (missing and non-finite as NaN). */
+/**
+ * Each numeric column's values over all rows of `rel` (missing and non-finite as NaN) in shared
+ * memory, with the count of finite values and their range per column.
+ */
 async function finiteValues(
   engine: TableEngine,
   rel: string,
-  rows: number,
   columns: readonly Compared[],
-): Promise<Float64Array[]> {
-  if (!columns.length || rows === 0) return columns.map(() => new Float64Array(0));
+): Promise<{ values: Float64Array[]; present: number[]; min: number[]; max: number[] }> {
+  if (!columns.length) return { values: [], present: [], min: [], max: [] };
   // NaN rather than NULL: the vectors then need no validity mask.
   const cols = columns.map((c, i) => {
     const x = `${quoteIdentifier(c.column)}::double`;
     return `case when isfinite(${x}) then ${x} else 'nan'::double end as x${i}`;
   });
-  return engine.queryDoubles(`select ${cols.join(', ')} from ${rel}`);
+  const values = await engine.queryDoubles(`select ${cols.join(', ')} from ${rel}`, { shared: true });
+  const present: number[] = [];
+  const min: number[] = [];
+  const max: number[] = [];
+  for (const v of values) {
+    let n = 0;
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i]!;
+      if (x === x) {
+        n++;
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+    }
+    present.push(n);
+    min.push(lo);
+    max.push(hi);
+  }
+  return { values, present, min, max };
 }

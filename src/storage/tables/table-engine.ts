@@ -251,10 +251,11 @@ export class TableEngine {
   /**
    * Runs a query whose columns are all DOUBLE and resolves to each column as one Float64Array, in
    * result order (NULL as NaN), copied from DuckDB's vectors of the materialized result: the
-   * fastest way to bring many numbers into JavaScript. Runs on this connection like `query`.
+   * fastest way to bring many numbers into JavaScript. Runs on this connection like `query`. With
+   * `shared`, the arrays live in SharedArrayBuffers (worker threads read them without a copy).
    * @throws LatheError `TABLE_QUERY_FAILED` with DuckDB's message, or when a column is not DOUBLE.
    */
-  async queryDoubles(sql: string): Promise<Float64Array[]> {
+  async queryDoubles(sql: string, options: { shared?: boolean } = {}): Promise<Float64Array[]> {
     const context = { action: `The query ${quoteForMessage(sql)}`, sql };
     const result = await this.exec(requireSql(sql, 'sql'), undefined, context, (c, q) => c.run(q));
     const types = result.columnTypes();
@@ -262,7 +263,10 @@ export class TableEngine {
       throw new LatheError('TABLE_QUERY_FAILED', `${context.action} failed: every column must be DOUBLE`, {
         sql: truncate(sql, 2000),
       });
-    const out = types.map(() => new Float64Array(result.rowCount));
+    const rows = result.rowCount;
+    const out = types.map(() =>
+      options.shared ? new Float64Array(new SharedArrayBuffer(rows * 8)) : new Float64Array(rows),
+    );
     let at = 0;
     for (let k = 0; k < result.chunkCount; k++) {
       const chunk = result.getChunk(k);
