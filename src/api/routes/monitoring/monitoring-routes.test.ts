@@ -201,6 +201,45 @@ describe('monitoring API: ingest from any server, Lathe endpoints logging, and t
     const explained = await call('GET', `/api/v1/monitoring/predictions/${ids[0]}/explanation`);
     assert.equal(explained.json().method, 'tree', explained.body);
 
+    // A monitor on accuracy with `degrade`: firing sends the endpoint's traffic to its fallback.
+    const second = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/models/churn/import?filename=model.json',
+      payload: xgb,
+      headers: { ...auth, 'content-type': 'application/octet-stream' },
+    });
+    assert.equal(second.statusCode, 201, second.body);
+    const withFallback = await call('POST', '/api/v1/deployments', {
+      name: 'churn',
+      models: [{ model: 'churn@1' }],
+      fallback: 'churn@2',
+    });
+    assert.equal(withFallback.statusCode, 200, withFallback.body);
+    const monitor = await call('POST', '/api/v1/monitors', {
+      name: 'churn-accuracy',
+      model: 'churn',
+      kind: 'performance',
+      metric: 'accuracy',
+      window: '1d',
+      critical: 0.9,
+      minSamples: 10,
+      degrade: 'churn',
+    });
+    assert.equal(monitor.statusCode, 201, monitor.body);
+    const evaluated = await call('POST', '/api/v1/monitors/churn-accuracy/evaluate');
+    assert.equal(evaluated.statusCode, 200, evaluated.body);
+    assert.equal(evaluated.json().state, 'firing', evaluated.body);
+    const deployment = await call('GET', '/api/v1/deployments/churn');
+    assert.deepEqual(deployment.json().degraded, ['churn@1']);
+    const answered = await call('POST', '/api/v1/endpoints/churn/predict', rows.slice(0, 1));
+    assert.equal(answered.json().model, 'churn@2');
+    assert.equal(answered.json().fallback.reason, 'degraded');
+    const alerts = await call('GET', '/api/v1/alerts?state=open');
+    assert.deepEqual(
+      alerts.json().alerts.map((a: { monitor: string; severity: string }) => [a.monitor, a.severity]),
+      [['churn-accuracy', 'firing']],
+    );
+
     const data = dataRouteFixture(t);
     const csv = `${FEATURES.join(',')},churned\n${rows.map((r, i) => `${FEATURES.map((f) => r[f]).join(',')},${i % 2}`).join('\n')}\n`;
     await data.ingest('churn-train', csv);
