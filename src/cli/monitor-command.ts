@@ -351,13 +351,28 @@ export function registerMonitorCommand(program: Command): void {
     .description(
       'keep the model’s records DAYS days (whole number >= 1) or forever; older segments are dropped at once and then hourly',
     )
-    .action(async (model: string, days: string, _o: unknown, cmd: Command) => {
-      if (days !== 'forever' && !/^\d+$/.test(days))
-        cmd.error(`error: DAYS must be a whole number of days or forever; got "${days}"`);
-      const r = await client(cmd).setRetention(model, days === 'forever' ? null : Number(days));
-      if (wantsJson(cmd)) return printJson(r);
-      out(
-        `${r.model} keeps records ${r.retentionDays === null ? 'forever' : `${r.retentionDays} days`}; ${count(r.dropped)} rows dropped now`,
-      );
-    });
+    .option('--downsample-after <days>', 'thin records older than this many days (whole number >= 1)')
+    .option('--keep <share>', 'the share of thinned records kept, in (0, 1) (default 0.1)')
+    .action(
+      async (model: string, days: string, o: { downsampleAfter?: string; keep?: string }, cmd: Command) => {
+        if (days !== 'forever' && !/^\d+$/.test(days))
+          cmd.error(`error: DAYS must be a whole number of days or forever; got "${days}"`);
+        if (o.downsampleAfter !== undefined && !/^\d+$/.test(o.downsampleAfter))
+          cmd.error(`error: --downsample-after must be a whole number of days; got "${o.downsampleAfter}"`);
+        const keep = o.keep === undefined ? 0.1 : Number(o.keep);
+        if (!(keep > 0 && keep < 1))
+          cmd.error(`error: --keep must be a share in (0, 1), e.g. 0.1; got "${o.keep}"`);
+        const downsample =
+          o.downsampleAfter === undefined ? null : { afterDays: Number(o.downsampleAfter), keep };
+        const r = await client(cmd).setRetention(model, days === 'forever' ? null : Number(days), downsample);
+        if (wantsJson(cmd)) return printJson(r);
+        out(
+          `${r.model} keeps records ${r.retentionDays === null ? 'forever' : `${r.retentionDays} days`}` +
+            (r.downsample
+              ? `, ${r.downsample.keep * 100}% of those older than ${r.downsample.afterDays} days`
+              : '') +
+            `; ${count(r.dropped)} rows dropped and ${count(r.thinned)} thinned away now`,
+        );
+      },
+    );
 }

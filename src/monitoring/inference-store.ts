@@ -242,7 +242,7 @@ export class InferenceStore {
         const known = await this.#meta.db
           .selectFrom('monitoring_segments')
           .select('id')
-          .where('id', '=', id)
+          .where((eb) => eb.or([eb('id', '=', id), eb('id', 'like', `${id}~%`)]))
           .executeTakeFirst();
         if (!known) await this.#writeSegment(id, stream, file, model ?? null);
         this.#doomed.push(file);
@@ -398,38 +398,77 @@ export class InferenceStore {
     return this.#relation(ACTUALS, null);
   }
 
-  /** Drops a model's segments wholly older than `before` (epoch ms). Answers the rows dropped. */
+  /**
+   * Drops a model's records older than `before` (epoch ms): segments wholly older go, segments
+   * straddling it are rewritten with their newer rows. Answers the rows dropped.
+   */
   async dropBefore(model: CatalogModel, before: number): Promise<number> {
     const old = await this.#meta.db
       .selectFrom('monitoring_segments')
-      .select(['id', 'digest', 'rows'])
+      .select(['id', 'digest', 'rows', 'max_ts'])
       .where('model_key', '=', model.key)
-      .where('max_ts', '<', before)
+      .where('min_ts', '<', before)
       .execute();
-    if (!old.length) return 0;
-    await this.#meta.db
-      .deleteFrom('monitoring_segments')
-      .where(
-        'id',
-        'in',
-        old.map((s) => s.id),
-      )
-      .execute();
-    // The files go once no query reads them.
-    for (const s of old) this.#doomedBlobs.push(s.digest);
+    let dropped = 0;
+    for (const seg of old) {
+      const file = this.#blobs.localPath(seg.digest);
+      let kept = 0;
+      if (Number(seg.max_ts) >= before && file) {
+        // A new name keeps the thinning mark (see downsample) and never meets the old one.
+        const mark = /~s\d+/.exec(seg.id)?.[0] ?? '';
+        kept = await this.#segmentFrom(
+          `${seg.id.split('~')[0]}${mark}~r${newId().slice(-8)}`,
+          model.key,
+          `(select * from read_parquet(${quoteLiteral(file)}) where ts >= ${before})`,
+        );
+      }
+      await this.#meta.db.deleteFrom('monitoring_segments').where('id', '=', seg.id).execute();
+      this.#doomedBlobs.push(seg.digest);
+      dropped += Number(seg.rows) - kept;
+    }
     if (this.#readers === 0) await this.#removeDoomed();
-    return old.reduce((n, s) => n + Number(s.rows), 0);
+    return dropped;
+  }
+
+  /**
+   * Thins a model's records older than `before` (epoch ms) to those whose ID hashes into the `keep`
+   * share; newer records stay whole. A thinned segment is named `<segment>~s<before>`: the next
+   * pass thins only its rows between that time and its own `before`, so no row is thinned twice.
+   * Answers the rows removed. Actuals stay; they join to the rows kept.
+   */
+  async downsample(model: CatalogModel, before: number, keep: number): Promise<number> {
+    const candidates = await this.#meta.db
+      .selectFrom('monitoring_segments')
+      .select(['id', 'digest', 'rows', 'max_ts'])
+      .where('model_key', '=', model.key)
+      .where('min_ts', '<', before)
+      .execute();
+    const threshold = Math.round(keep * 1_000_000);
+    let removed = 0;
+    for (const seg of candidates) {
+      const base = seg.id.split('~')[0]!;
+      const mark = /~s(\d+)/.exec(seg.id)?.[1];
+      const thinnedTo = mark ? Number(mark) : Number.NEGATIVE_INFINITY;
+      const file = this.#blobs.localPath(seg.digest);
+      if (!file || thinnedTo >= before || Number(seg.max_ts) < thinnedTo) continue;
+      const from = Number.isFinite(thinnedTo) ? `ts < ${thinnedTo} or ` : '';
+      const kept = await this.#segmentFrom(
+        `${base}~s${before}~r${newId().slice(-8)}`,
+        model.key,
+        `(select * from read_parquet(${quoteLiteral(file)}) where ${from}ts >= ${before} or hash(id) % 1000000 < ${threshold})`,
+      );
+      await this.#meta.db.deleteFrom('monitoring_segments').where('id', '=', seg.id).execute();
+      this.#doomedBlobs.push(seg.digest);
+      removed += Number(seg.rows) - kept;
+    }
+    if (this.#readers === 0) await this.#removeDoomed();
+    return removed;
   }
 
   /** Writes every buffered record into segments and closes the WAL files. */
   async close(models: readonly CatalogModel[]): Promise<void> {
     await this.compact(models, true).catch(() => {});
     await this.wal.close();
-  }
-
-  /** A fresh id for records the store makes itself (baselines). */
-  static newId(prefix: string): string {
-    return newId(prefix);
   }
 }
 

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { LatheError } from '../core/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
-import type { FeatureKind, MonitoredFeature, MonitoredModel } from './types.js';
+import type { Downsample, FeatureKind, MonitoredFeature, MonitoredModel } from './types.js';
 
 /** A reference environment logged from a dataset version. */
 export interface Baseline {
@@ -45,6 +45,7 @@ type Row = {
   tags: string;
   versions: string;
   retention_days: number | null;
+  downsample: string | null;
   baselines: string;
   created_at: number | string;
 };
@@ -61,6 +62,7 @@ function fromRow(r: Row): CatalogModel {
     tags: JSON.parse(r.tags) as string[],
     versions: JSON.parse(r.versions) as string[],
     retentionDays: r.retention_days === null ? null : Number(r.retention_days),
+    downsample: r.downsample ? (JSON.parse(r.downsample) as Downsample) : null,
     baselines: JSON.parse(r.baselines) as Baseline[],
     createdAt: Number(r.created_at),
   };
@@ -141,6 +143,7 @@ export class ModelCatalog {
             tags: [],
             versions: [],
             retentionDays: null,
+            downsample: null,
             baselines: [],
             createdAt: now,
           };
@@ -170,6 +173,7 @@ export class ModelCatalog {
             name,
             key: next.key,
             retention_days: null,
+            downsample: null,
             baselines: '[]',
             created_at: now,
           })
@@ -180,15 +184,23 @@ export class ModelCatalog {
     return out!;
   }
 
-  /** Sets the days a model's records are kept (null: forever). */
-  async setRetention(name: string, days: number | null): Promise<CatalogModel> {
+  /** Sets the days a model's records are kept (null: forever) and how old ones are thinned. */
+  async setRetention(
+    name: string,
+    days: number | null,
+    downsample: Downsample | null,
+  ): Promise<CatalogModel> {
     const model = await this.get(name);
     await this.meta.db
       .updateTable('monitored_models')
-      .set({ retention_days: days, updated_at: Date.now() })
+      .set({
+        retention_days: days,
+        downsample: downsample ? JSON.stringify(downsample) : null,
+        updated_at: Date.now(),
+      })
       .where('name', '=', name)
       .execute();
-    const next = { ...model, retentionDays: days };
+    const next = { ...model, retentionDays: days, downsample };
     this.#cache.set(name, next);
     return next;
   }

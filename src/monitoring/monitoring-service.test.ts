@@ -180,4 +180,29 @@ describe('monitoring: the inference store, actuals, drift and performance', () =
       /no monitored model named "nope"; monitored models: churn/,
     );
   });
+
+  it('thins old records to a share, then drops them past the retention', async () => {
+    await m.compact(true);
+    const rows = async (env: string) =>
+      (await m.status('churn')).environments.find((e) => e.environment === env)?.rows ?? 0;
+    assert.equal(await rows('training'), 600);
+    const thinned = await m.setRetention('churn', null, { afterDays: 7, keep: 0.5 });
+    assert.ok(thinned.thinned > 200 && thinned.thinned < 400, `thinned ${thinned.thinned}`);
+    assert.equal(await rows('training'), 600 - thinned.thinned);
+    assert.equal(await rows('production'), 901, 'recent records are whole');
+    // Thinned once: applying again removes nothing more.
+    assert.deepEqual(await m.applyRetention(), { churn: { dropped: 0, thinned: 0 } });
+    await assert.rejects(
+      m.setRetention('churn', 5, { afterDays: 7, keep: 0.5 }),
+      /downsample.afterDays \(7\) must be less than days \(5\)/,
+    );
+    await assert.rejects(
+      m.setRetention('churn', 20, { afterDays: 7, keep: 1 }),
+      /keep must be a share in \(0, 1\)/,
+    );
+    const dropped = await m.setRetention('churn', 20);
+    assert.equal(dropped.dropped, 600 - thinned.thinned);
+    assert.equal(await rows('training'), 0);
+    assert.equal(await rows('production'), 901);
+  });
 });

@@ -28,7 +28,14 @@ import {
   trafficSeries,
 } from './performance-query.js';
 import { qualityOf } from './quality-query.js';
-import type { ActualsResult, DriftQueryOptions, DriftReport, IngestResult, RecordWindow } from './types.js';
+import type {
+  ActualsResult,
+  Downsample,
+  DriftQueryOptions,
+  DriftReport,
+  IngestResult,
+  RecordWindow,
+} from './types.js';
 
 /** Rows per side that feed KS and Wasserstein unless a query says otherwise. */
 export const defaultDriftSample = 1_000_000;
@@ -153,28 +160,64 @@ export class MonitoringService {
     await this.#compactor.close();
   }
 
-  /** Keeps a model's records `days` days (null: forever); applied at once and then hourly. */
-  async setRetention(name: string, days: number | null) {
+  /**
+   * Keeps a model's records `days` days (null: forever) and thins those older than
+   * `downsample.afterDays` to a `downsample.keep` share; applied at once and then hourly.
+   * @throws LatheError INVALID_ARGUMENT for days that are not whole and >= 1, a share outside
+   *   (0, 1), or thinning that starts after records are dropped.
+   */
+  async setRetention(name: string, days: number | null, downsample: Downsample | null = null) {
     if (days !== null && !(Number.isInteger(days) && days >= 1))
       throw new LatheError(
         'INVALID_ARGUMENT',
         `days must be a whole number >= 1, or null to keep everything; got ${describeValue(days)}`,
       );
-    const model = await this.catalog.setRetention(name, days);
-    const dropped = await this.applyRetention();
-    return { model: model.name, retentionDays: model.retentionDays, dropped: dropped[name] ?? 0 };
+    if (downsample) {
+      const { afterDays, keep } = downsample;
+      if (!(Number.isInteger(afterDays) && afterDays >= 1))
+        throw new LatheError(
+          'INVALID_ARGUMENT',
+          `downsample.afterDays must be a whole number >= 1; got ${describeValue(afterDays)}`,
+        );
+      if (!(typeof keep === 'number' && keep > 0 && keep < 1))
+        throw new LatheError(
+          'INVALID_ARGUMENT',
+          `downsample.keep must be a share in (0, 1), e.g. 0.1; got ${describeValue(keep)}`,
+        );
+      if (days !== null && afterDays >= days)
+        throw new LatheError(
+          'INVALID_ARGUMENT',
+          `downsample.afterDays (${afterDays}) must be less than days (${days}): records are dropped after ${days} days`,
+        );
+    }
+    const model = await this.catalog.setRetention(name, days, downsample);
+    const applied = await this.applyRetention();
+    return {
+      model: model.name,
+      retentionDays: model.retentionDays,
+      downsample: model.downsample,
+      dropped: applied[name]?.dropped ?? 0,
+      thinned: applied[name]?.thinned ?? 0,
+    };
   }
 
   /**
-   * Drops the segments of each model with a retention that lie wholly before its horizon; answers
-   * the rows dropped per model. (Records still in the write-ahead buffer wait for compaction.)
+   * Per model with a retention: drops the segments wholly before its horizon and thins those
+   * before its downsampling age; answers the rows dropped and thinned away per model. (Records
+   * still in the write-ahead buffer wait for compaction.)
    */
-  async applyRetention(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
+  async applyRetention(): Promise<Record<string, { dropped: number; thinned: number }>> {
+    const out: Record<string, { dropped: number; thinned: number }> = {};
     const now = this.#now();
-    for (const m of await this.catalog.list())
-      if (m.retentionDays !== null)
-        out[m.name] = await this.store.dropBefore(m, now - m.retentionDays * 86_400_000);
+    for (const m of await this.catalog.list()) {
+      if (m.retentionDays === null && !m.downsample) continue;
+      const dropped =
+        m.retentionDays === null ? 0 : await this.store.dropBefore(m, now - m.retentionDays * 86_400_000);
+      const thinned = m.downsample
+        ? await this.store.downsample(m, now - m.downsample.afterDays * 86_400_000, m.downsample.keep)
+        : 0;
+      out[m.name] = { dropped, thinned };
+    }
     return out;
   }
 

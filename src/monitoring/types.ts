@@ -79,6 +79,13 @@ export interface MonitoredFeature {
   kind: FeatureKind;
 }
 
+/** How old records are thinned. */
+export interface Downsample {
+  afterDays: number;
+  /** The share of rows kept, in (0, 1). */
+  keep: number;
+}
+
 /** A model the store has records of, with the schema its records are held to. */
 export interface MonitoredModel {
   name: string;
@@ -89,6 +96,8 @@ export interface MonitoredModel {
   classes: string[];
   /** Days records are kept (null: forever). */
   retentionDays: number | null;
+  /** Records older than `afterDays` are thinned to a `keep` share (an evenly hashed sample by ID). */
+  downsample: Downsample | null;
   /** Epoch ms (UTC). */
   createdAt: number;
 }

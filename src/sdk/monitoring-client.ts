@@ -257,11 +257,19 @@ export class MonitoringClient {
     return this.t.request('POST', `/api/v1/monitoring/models/${enc(model)}/baselines`, body);
   }
 
+  /** Keeps records `days` days (null: forever); `downsample` thins older ones to a share. */
   setRetention(
     model: string,
     days: number | null,
-  ): Promise<{ model: string; retentionDays: number | null; dropped: number }> {
-    return this.t.request('PUT', `/api/v1/monitoring/models/${enc(model)}/retention`, { days });
+    downsample: { afterDays: number; keep: number } | null = null,
+  ): Promise<{
+    model: string;
+    retentionDays: number | null;
+    downsample: { afterDays: number; keep: number } | null;
+    dropped: number;
+    thinned: number;
+  }> {
+    return this.t.request('PUT', `/api/v1/monitoring/models/${enc(model)}/retention`, { days, downsample });
   }
 
   /** Applies monitor specs (objects, or YAML/JSON text): all or nothing. */

@@ -250,8 +250,23 @@ describe('lathe monitor against a running server', { concurrency: 1 }, () => {
     assert.match(explain.stdout, /200 predictions, 200 sampled, 0 explained \(no method\)/);
     const retention = await lathe('monitor', 'retention', 'churn', '90');
     assertExit(retention, 0);
-    assert.match(retention.stdout, /^churn keeps records 90 days; 0 rows dropped now$/m);
+    assert.match(retention.stdout, /^churn keeps records 90 days; 0 rows dropped and 0 thinned away now$/m);
+    const thinning = await lathe(
+      'monitor',
+      'retention',
+      'churn',
+      '90',
+      '--downsample-after',
+      '30',
+      '--keep',
+      '0.2',
+    );
+    assertExit(thinning, 0);
+    assert.match(thinning.stdout, /^churn keeps records 90 days, 20% of those older than 30 days; /m);
     assertExit(await lathe('monitor', 'retention', 'churn', 'soon'), 2);
+    const late = await lathe('monitor', 'retention', 'churn', '10', '--downsample-after', '30');
+    assertExit(late, 1);
+    assert.match(late.stderr, /downsample.afterDays \(30\) must be less than days \(10\)/);
     writeFileSync(
       path.join(dir, 'train.csv'),
       `age,income,plan,churned\n${Array.from({ length: 50 }, (_, i) => `${20 + i},${30 + i},${i % 2 ? 'pro' : 'basic'},${i % 3 ? 'no' : 'yes'}`).join('\n')}\n`,

@@ -375,6 +375,8 @@ export interface MonitoredModelsTable {
   /** JSON string[]: the model versions seen. */
   versions: string;
   retention_days: number | null;
+  /** JSON `{afterDays, keep}`: segments older than `afterDays` keep a `keep` share of their rows. */
+  downsample: string | null;
   baselines: string;
   created_at: number;
   updated_at: number;

@@ -434,11 +434,36 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox<{
       config: { permission: 'write' },
       schema: {
         tags,
-        summary: 'Keep the model’s records this many days (null: forever); older segments are dropped daily',
+        summary:
+          'Keep the model’s records this many days (null: forever), and thin those older than downsample.afterDays to a downsample.keep share; applied now and hourly',
         params: Type.Object({ model: Model }),
-        body: Type.Object({ days: Type.Union([Type.Integer({ minimum: 1, maximum: 36_500 }), Type.Null()]) }),
+        body: Type.Object(
+          {
+            days: Type.Union([Type.Integer({ minimum: 1, maximum: 36_500 }), Type.Null()]),
+            downsample: Type.Optional(
+              Type.Union([
+                Type.Object(
+                  {
+                    afterDays: Type.Integer({
+                      minimum: 1,
+                      description: 'age in days from which records are thinned',
+                    }),
+                    keep: Type.Number({
+                      exclusiveMinimum: 0,
+                      exclusiveMaximum: 1,
+                      description: 'the share kept, e.g. 0.1',
+                    }),
+                  },
+                  { additionalProperties: false },
+                ),
+                Type.Null(),
+              ]),
+            ),
+          },
+          { additionalProperties: false },
+        ),
       },
     },
-    async (req) => monitoring.setRetention(req.params.model, req.body.days),
+    async (req) => monitoring.setRetention(req.params.model, req.body.days, req.body.downsample ?? null),
   );
 };

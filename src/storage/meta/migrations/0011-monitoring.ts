@@ -20,6 +20,7 @@ export const monitoring: Migration = {
       .addColumn('tags', 'text', (c) => c.notNull())
       .addColumn('versions', 'text', (c) => c.notNull())
       .addColumn('retention_days', 'integer')
+      .addColumn('downsample', 'text')
       .addColumn('baselines', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
