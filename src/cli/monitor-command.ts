@@ -18,7 +18,6 @@ import {
   printDrift,
   printGroups,
   printStatus,
-  type QualityReport,
 } from './monitor-output.js';
 import { collectTag, positiveInt } from './options.js';
 import { printJson, printTable, shortTime } from './output.js';
@@ -169,10 +168,7 @@ export function registerMonitorCommand(program: Command): void {
       'data quality of the current window against the baseline: missing values, out-of-range values, new categories, refused records, volume',
     )
     .action(async (model: string, o: Opts, cmd: Command) => {
-      const q = (await client(cmd).quality(
-        model,
-        pick(o, 'baseline', 'current'),
-      )) as unknown as QualityReport;
+      const q = await client(cmd).quality(model, pick(o, 'baseline', 'current'));
       if (wantsJson(cmd)) return printJson(q);
       const v = q.volume;
       out(`${model}: ${describeWindow(q.current)} against ${describeWindow(q.baseline)}`);

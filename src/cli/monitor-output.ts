@@ -106,24 +106,6 @@ export function printDrift(d: DriftReport): void {
   for (const n of notes) out(`  ${n}`);
 }
 
-/** The answer of the quality query (as the service gives it). */
-export interface QualityReport {
-  baseline: RecordWindow & { rows: number };
-  current: RecordWindow & { rows: number };
-  rejected: number;
-  typeViolationRate: number;
-  volume: { rows: number; previousMean: number; change: number | null; anomaly: boolean };
-  features: {
-    feature: string;
-    kind: string;
-    missingRate: number;
-    baselineMissingRate: number;
-    outOfRangeRate: number | null;
-    newCategoryRate: number | null;
-    newCategories: string[];
-  }[];
-}
-
 /** Bars of `value / top` in eighths, at most `width` characters. */
 export function bar(value: number, top: number, width = 30): string {
   const eighths = Math.round((top > 0 ? Math.max(0, value) / top : 0) * width * 8);

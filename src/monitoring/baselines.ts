@@ -28,6 +28,16 @@ export interface BaselineData {
   }>;
 }
 
+/** A logged baseline: the rows stored, the actuals taken from the target, the features kept. */
+export interface BaselineResult {
+  model: string;
+  environment: string;
+  dataset: string;
+  rows: number;
+  actuals: number;
+  features: string[];
+}
+
 /** What logging a baseline needs. */
 export interface BaselineDeps {
   catalog: ModelCatalog;
@@ -49,14 +59,7 @@ export async function logBaseline(
   name: string,
   input: BaselineInput,
   data: BaselineData,
-): Promise<{
-  model: string;
-  environment: string;
-  dataset: string;
-  rows: number;
-  actuals: number;
-  features: string[];
-}> {
+): Promise<BaselineResult> {
   if (!environmentPattern.test(input.environment))
     throw new LatheError(
       'INVALID_ARGUMENT',

@@ -27,7 +27,7 @@ import {
   type TrafficBucket,
   trafficSeries,
 } from './performance-query.js';
-import { qualityOf } from './quality-query.js';
+import { type QualityReport, qualityOf } from './quality-query.js';
 import type {
   ActualsResult,
   Downsample,
@@ -427,7 +427,7 @@ export class MonitoringService {
    * feature missing rate, out-of-range values and new categories; records refused in the window's
    * days (type violations and other errors); the window's volume against the days before it.
    */
-  async quality(name: string, baseline: RecordWindow, current: RecordWindow) {
+  async quality(name: string, baseline: RecordWindow, current: RecordWindow): Promise<QualityReport> {
     let model = await this.catalog.get(name);
     checkWindow(model, baseline);
     checkWindow(model, current);

@@ -5,7 +5,7 @@
 import { quoteIdentifier, type TableEngine } from '../storage/tables/index.js';
 import { featureColumn } from './inference-store.js';
 import type { CatalogModel } from './model-catalog.js';
-import type { FeatureKind } from './types.js';
+import type { FeatureKind, RecordWindow } from './types.js';
 
 /** One feature's quality in the current window, next to the baseline's missing rate. */
 export interface FeatureQuality {
@@ -20,6 +20,20 @@ export interface FeatureQuality {
   /** Categories: share of current values the baseline never had, and the most frequent of them. */
   newCategoryRate: number | null;
   newCategories: string[];
+}
+
+/** The answer of a quality query: per feature, refused records and volume against the windows before. */
+export interface QualityReport {
+  model: string;
+  baseline: RecordWindow & { rows: number };
+  current: RecordWindow & { rows: number };
+  features: FeatureQuality[];
+  /** Records refused in the window's days (type violations and other errors). */
+  rejected: number;
+  /** rejected / (rejected + rows in the window). */
+  typeViolationRate: number;
+  /** Rows in the window against the mean of the 7 windows of the same length before it. */
+  volume: { rows: number; previousMean: number; change: number | null; anomaly: boolean };
 }
 
 /** Quality of `currentSql` against `baselineSql`, per feature, with row counts. */

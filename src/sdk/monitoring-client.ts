@@ -1,6 +1,7 @@
 import type {
   ActualsResult,
   Alert,
+  QualityReport,
   AppliedMonitor,
   DriftReport,
   EvaluationResult,
@@ -21,6 +22,9 @@ import { enc, type Query, type Transport } from './transport.js';
 export type {
   ActualsResult,
   Alert,
+  BaselineResult,
+  FeatureQuality,
+  QualityReport,
   AppliedMonitor,
   DriftReport,
   EvaluationResult,
@@ -211,10 +215,7 @@ export class MonitoringClient {
     ).buckets;
   }
 
-  quality(
-    model: string,
-    o: CompareOptions = {},
-  ): Promise<Record<string, unknown> & { features: Record<string, unknown>[] }> {
+  quality(model: string, o: CompareOptions = {}): Promise<QualityReport> {
     return this.t.request('GET', '/api/v1/monitoring/quality', undefined, windowQuery(model, o));
   }
 

@@ -4,33 +4,13 @@ import { Alert, Loading, Panel } from '../../components/ui.js';
 import { useApi } from '../../use-api.js';
 import { num, pct, signed, type WindowChoice } from './monitoring-format.js';
 
-/** The quality answer of `GET /api/v1/monitoring/quality` (the SDK types it loosely). */
-export interface QualityReport {
-  baseline: { rows: number };
-  current: { rows: number };
-  features: {
-    feature: string;
-    kind: string;
-    missingRate: number;
-    baselineMissingRate: number;
-    outOfRangeRate: number | null;
-    range: { min: number; max: number } | null;
-    newCategoryRate: number | null;
-    newCategories: string[];
-  }[];
-  rejected: number;
-  typeViolationRate: number;
-  volume: { rows: number; previousMean: number; change: number | null; anomaly: boolean };
-}
-
 /**
  * Data quality of the window's production rows against training: per feature missing values, values
  * outside the training range and categories training never had; refused records and volume change.
  */
 export function QualityPanel({ model, window }: { model: string; window: WindowChoice }) {
   const load = useCallback(
-    async (client: LatheClient) =>
-      (await client.monitoring.quality(model, { window })) as unknown as QualityReport,
+    async (client: LatheClient) => await client.monitoring.quality(model, { window }),
     [model, window],
   );
   const quality = useApi(load, { everyMs: 60_000 });
