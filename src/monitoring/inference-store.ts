@@ -164,6 +164,8 @@ export class InferenceStore {
   /** Queries reading files now; compaction removes files only when none is. */
   #readers = 0;
   readonly #doomed: string[] = [];
+  /** WAL files whose rows are in a catalogued segment: queries leave them out. */
+  readonly #compacted = new Set<string>();
   readonly #doomedBlobs: string[] = [];
 
   constructor(options: InferenceStoreOptions) {
@@ -214,7 +216,11 @@ export class InferenceStore {
   }
 
   async #removeDoomed(): Promise<void> {
-    while (this.#readers === 0 && this.#doomed.length) await this.wal.remove(this.#doomed.shift()!);
+    while (this.#readers === 0 && this.#doomed.length) {
+      const file = this.#doomed.shift()!;
+      await this.wal.remove(file);
+      this.#compacted.delete(file);
+    }
     while (this.#readers === 0 && this.#doomedBlobs.length)
       await this.#blobs.delete(this.#doomedBlobs.shift()!);
   }
@@ -245,6 +251,8 @@ export class InferenceStore {
           .where((eb) => eb.or([eb('id', '=', id), eb('id', 'like', `${id}~%`)]))
           .executeTakeFirst();
         if (!known) await this.#writeSegment(id, stream, file, model ?? null);
+        // From here queries read the segment, not the file (which waits for readers to finish).
+        this.#compacted.add(file);
         this.#doomed.push(file);
       }
     }
@@ -252,11 +260,11 @@ export class InferenceStore {
   }
 
   async #writeSegment(id: string, stream: string, file: string, model: CatalogModel | null): Promise<void> {
-    await this.#segmentFrom(id, stream, this.#walSource([file], model));
+    await this.#segmentFrom(id, stream, this.#walSource([file], model), file);
   }
 
   /** Writes the rows of `source` (a relation with the stream's columns), ordered by time, as segment `id`. */
-  async #segmentFrom(id: string, stream: string, source: string): Promise<number> {
+  async #segmentFrom(id: string, stream: string, source: string, walFile?: string): Promise<number> {
     const dir = await mkdtemp(path.join(tmpdir(), 'lathe-segment-'));
     try {
       const out = path.join(dir, 'segment.parquet');
@@ -281,6 +289,8 @@ export class InferenceStore {
           created_at: Date.now(),
         })
         .execute();
+      // At once, so no query reads both the new segment and the file it came from.
+      if (walFile) this.#compacted.add(walFile);
       return Number(stats.n);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -367,7 +377,7 @@ export class InferenceStore {
       const described = await this.#engine.query<{ column_name: string }>(`describe select * from ${source}`);
       parts.push(`select ${select(new Set(described.map((d) => d.column_name)))} from ${source}`);
     }
-    const wal = await this.wal.files(stream);
+    const wal = (await this.wal.files(stream)).filter((f) => !this.#compacted.has(f));
     if (wal.length) parts.push(`select ${select(null)} from ${this.#walSource(wal, model)}`);
     if (!parts.length)
       parts.push(
