@@ -158,7 +158,7 @@ async function finiteValues(
     let hi = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < v.length; i++) {
       const x = v[i]!;
-      if (x === x) {
+      if (!Number.isNaN(x)) {
         n++;
         if (x < lo) lo = x;
         if (x > hi) hi = x;
