@@ -10,12 +10,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createReadStream } from 'node:fs';
 import { newId } from '../core/index.js';
+import { taskModuleUrl, type WorkerPool } from '../ml/parallel/index.js';
 import type { BlobStore } from '../storage/blobs/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
 import { quoteIdentifier, quoteLiteral, type TableEngine } from '../storage/tables/index.js';
 import type { CatalogModel } from './model-catalog.js';
+import { json, LineBuffer, predictionLines } from './wal-lines.js';
 import type { FeatureKind, PredictionRecord, RecordWindow } from './types.js';
 import { WriteAheadLog } from './write-ahead-log.js';
+
+/** Batches of at least this many records are formatted on a worker thread. */
+const FORMAT_ON_WORKER = 2000;
+const linesTasks = taskModuleUrl(import.meta.url, './wal-lines-tasks');
 
 /** The actuals stream's folder (model streams are 16 hex digits). */
 export const ACTUALS = 'actuals';
@@ -37,6 +43,8 @@ export interface InferenceStoreOptions {
   segmentMs?: number;
   /** False skips fsync (benchmarks of the difference only). */
   sync?: boolean;
+  /** Worker threads that format big batches (default: none, all on the calling thread). */
+  pool?: WorkerPool;
 }
 
 const FEATURE_TYPE: Record<FeatureKind, string> = {
@@ -81,64 +89,6 @@ const ACTUAL_COLUMNS: [string, string][] = [
   ['m', 'VARCHAR'],
 ];
 
-/** A scalar as JSON (non-finite numbers as null). */
-const json = (v: unknown): string =>
-  typeof v === 'number'
-    ? Number.isFinite(v)
-      ? String(v)
-      : 'null'
-    : v === null || v === undefined
-      ? 'null'
-      : JSON.stringify(v);
-
-/**
- * One JSON line of a prediction record in the write-ahead buffer, its probabilities aligned with
- * the model's classes; features (`f`), tags (`t`) and SHAP values (`s`) as nested objects
- * (serialized natively: the ingest path's hot loop). See {@link walSource} for reading it back.
- */
-export function predictionLine(r: PredictionRecord, classes: readonly string[]): string {
-  let line = `{"id":${JSON.stringify(r.predictionId)},"ts":${r.timestamp},"v":${JSON.stringify(r.modelVersion)},"env":${JSON.stringify(r.environment)},"ep":${json(r.endpoint)},"p":${JSON.stringify(String(r.prediction))},"pn":${typeof r.prediction === 'number' ? json(r.prediction) : 'null'}`;
-  if (r.probabilities) {
-    line += ',"pr":[';
-    for (let i = 0; i < classes.length; i++) line += (i ? ',' : '') + json(r.probabilities[classes[i]!]);
-    line += ']';
-  }
-  line += `,"lat":${json(r.latencyMs)},"f":${JSON.stringify(r.features)}`;
-  for (const _ in r.tags) {
-    line += `,"t":${JSON.stringify(r.tags)}`;
-    break;
-  }
-  if (r.shap) line += `,"s":${JSON.stringify(r.shap)}`;
-  return `${line}}`;
-}
-
-/** Lines written as UTF-8 into one growing buffer (no joined string, no second encoding pass). */
-class LineBuffer {
-  #buf: Buffer;
-  #end = 0;
-
-  constructor(capacity: number) {
-    this.#buf = Buffer.allocUnsafe(Math.max(1024, capacity));
-  }
-
-  /** Appends `line` and a newline. */
-  push(line: string): void {
-    const most = line.length * 3 + 1;
-    if (this.#end + most > this.#buf.length) {
-      const next = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#end + most));
-      this.#buf.copy(next, 0, 0, this.#end);
-      this.#buf = next;
-    }
-    this.#end += this.#buf.write(line, this.#end, 'utf8');
-    this.#buf[this.#end++] = 10;
-  }
-
-  /** The bytes written so far. */
-  bytes(): Uint8Array {
-    return this.#buf.subarray(0, this.#end);
-  }
-}
-
 /** An actual as stored: the matched model, when known, narrows later joins. */
 export interface StoredActual {
   predictionId: string;
@@ -159,6 +109,7 @@ export class InferenceStore {
   readonly #engine: TableEngine;
   /** Compaction's own engine, on one thread: ingest and queries keep the other cores. */
   readonly #compactor: TableEngine;
+  readonly #pool: WorkerPool | undefined;
   #seq = 0;
   #compacting: Promise<void> | null = null;
   /** Queries reading files now; compaction removes files only when none is. */
@@ -173,6 +124,7 @@ export class InferenceStore {
     this.#blobs = options.blobs;
     this.#engine = options.engine;
     this.#compactor = options.compactor ?? options.engine;
+    this.#pool = options.pool;
     this.wal = new WriteAheadLog({
       dir: path.join(options.dir, 'wal'),
       part: options.part ?? 'main',
@@ -185,9 +137,15 @@ export class InferenceStore {
   /** Appends a model's checked records durably. */
   async appendPredictions(model: CatalogModel, records: readonly PredictionRecord[]): Promise<void> {
     if (!records.length) return;
-    const out = new LineBuffer(records.length * 512);
-    for (const r of records) out.push(predictionLine(r, model.classes));
-    await this.wal.append(model.key, out.bytes(), records.length);
+    // Big batches are formatted on a worker thread while this one checks the next batch.
+    const bytes =
+      this.#pool && records.length >= FORMAT_ON_WORKER
+        ? await this.#pool.run<Uint8Array>(linesTasks, 'formatPredictionLines', {
+            records,
+            classes: model.classes,
+          })
+        : predictionLines(records, model.classes);
+    await this.wal.append(model.key, bytes, records.length);
   }
 
   /** Appends actuals durably; each gets a sequence number so the last written wins. */

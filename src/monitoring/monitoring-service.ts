@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { sql } from 'kysely';
 import { checkDiffOptions } from '../data/index.js';
 import { describeValue, LatheError } from '../core/index.js';
+import { sharedWorkerPool } from '../ml/parallel/index.js';
 import type { ModelService } from '../models/index.js';
 import type { InferenceRecord } from '../serving/index.js';
 import type { BlobStore } from '../storage/blobs/index.js';
@@ -114,6 +116,8 @@ export class MonitoringService {
       blobs,
       engine,
       compactor,
+      // Worker threads format big ingest batches beside the thread that checks them.
+      ...(availableParallelism() > 1 ? { pool: sharedWorkerPool(availableParallelism()) } : {}),
       ...(options.part ? { part: options.part } : {}),
       ...(options.segmentRows ? { segmentRows: options.segmentRows } : {}),
       ...(options.segmentMs ? { segmentMs: options.segmentMs } : {}),
