@@ -27,6 +27,7 @@ export async function buildServingApp(options: ServingAppOptions): Promise<Lathe
   const monitoring = await MonitoringService.open(options.meta, options.blobs, {
     dir: path.join(options.config.dataDir, 'monitoring'),
     part: options.logPart ?? 'serve',
+    maintenance: false,
   });
   app.addHook('onClose', async () => monitoring.close());
   await registerServing(

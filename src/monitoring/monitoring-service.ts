@@ -50,6 +50,12 @@ export interface MonitoringOptions {
   part?: string;
   /** Milliseconds between compactions of the write-ahead buffer (default 5,000; 0: none). */
   compactMs?: number;
+  /**
+   * Whether this process applies retention and downsampling (hourly). Default true; processes
+   * sharing a store with a server (the workers of `lathe serve`) leave it to the server, so no two
+   * processes rewrite one segment.
+   */
+  maintenance?: boolean;
   segmentRows?: number;
   segmentMs?: number;
   /** False skips fsync of the write-ahead buffer (benchmarks only). */
@@ -131,7 +137,7 @@ export class MonitoringService {
       let ticks = 0;
       this.#timer = setInterval(() => {
         void this.compact().catch(() => {});
-        if (++ticks % Math.max(1, Math.round(3_600_000 / every)) === 0)
+        if (options.maintenance !== false && ++ticks % Math.max(1, Math.round(3_600_000 / every)) === 0)
           void this.applyRetention().catch(() => {});
       }, every);
       this.#timer.unref();
