@@ -5,9 +5,10 @@
  */
 import { describeValue, LatheError } from '../core/index.js';
 import { isNumericFamily, typeFamily } from '../data/index.js';
-import { quoteIdentifier, quoteLiteral } from '../storage/tables/index.js';
+import type { ModelService } from '../models/index.js';
+import { quoteIdentifier, quoteLiteral, type TableEngine } from '../storage/tables/index.js';
 import { featureColumn, type InferenceStore, predictionColumns } from './inference-store.js';
-import type { ModelCatalog } from './model-catalog.js';
+import type { CatalogModel, ModelCatalog } from './model-catalog.js';
 import { environmentPattern, type FeatureKind } from './types.js';
 
 /** Which dataset version, as which environment; its target and prediction columns when it has them. */
@@ -166,4 +167,52 @@ export async function logBaseline(
     actuals,
     features: features.map((f) => f.name),
   };
+}
+
+/**
+ * When a model has no `training` environment, but a version of it is a Lathe model trained from a dataset version, logs that version as its training
+ * environment (with the model's output column as actuals when the data has it). Answers whether
+ * it did. Other failures leave the query to find an empty baseline.
+ */
+export async function ensureTrainingBaseline(
+  deps: BaselineDeps & { engine: TableEngine },
+  model: CatalogModel,
+  models: ModelService,
+  data: BaselineData,
+): Promise<boolean> {
+  if (model.baselines.some((b) => b.environment === 'training')) return false;
+  const rows = await deps.store.reading(async () => {
+    const rel = await deps.store.predictions(model, { environment: 'training' });
+    const [row] = await deps.engine.query<{ n: number }>(`select count(*)::bigint as n from ${rel}`);
+    return Number(row?.n ?? 0);
+  });
+  if (rows > 0) return false;
+  for (const version of [...model.versions].reverse()) {
+    try {
+      const { manifest } = await models.describe(`${model.name}@${version}`);
+      const dataset = manifest.training.dataset;
+      if (!dataset) continue;
+      // The target: the column the dataset marks as such, else one named like the model's output.
+      const { version: v } = await data.versionFile(dataset);
+      const output = manifest.signature.outputs[0]?.name;
+      const target =
+        v.columns.find((c) => c.semantic === 'target')?.name ??
+        v.columns.find((c) => c.name === output)?.name;
+      await logBaseline(
+        deps,
+        model.name,
+        {
+          environment: 'training',
+          dataset,
+          version,
+          ...(target ? { target } : {}),
+        },
+        data,
+      );
+      return true;
+    } catch {
+      // Not a Lathe model, or its data is gone: try the next version.
+    }
+  }
+  return false;
 }

@@ -7,8 +7,13 @@ export { type Baseline, type CatalogModel, ModelCatalog } from './model-catalog.
 export type { BaselineInput, BaselineResult } from './baselines.js';
 export { maxBatchRecords } from './ingest.js';
 export type { PredictionLookup } from './lookups.js';
-export { type MonitoringOptions, MonitoringService, type PerformanceReport } from './monitoring-service.js';
-export type { PerformanceGroup, TrafficBucket } from './performance-query.js';
+export { type MonitoringOptions, MonitoringService } from './monitoring-service.js';
+export type {
+  PerformanceGroup,
+  PerformanceOptions,
+  PerformanceReport,
+  TrafficBucket,
+} from './performance-query.js';
 export type { FeatureQuality, QualityReport } from './quality-query.js';
 export {
   type DegradeFn,

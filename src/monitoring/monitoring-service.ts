@@ -1,15 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { sql } from 'kysely';
 import { checkDiffOptions } from '../data/index.js';
-import { describeValue, LatheError } from '../core/index.js';
+import { LatheError } from '../core/index.js';
 import { sharedWorkerPool } from '../ml/parallel/index.js';
 import type { ModelService } from '../models/index.js';
 import type { InferenceRecord } from '../serving/index.js';
 import type { BlobStore } from '../storage/blobs/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
-import { quoteIdentifier, TableEngine } from '../storage/tables/index.js';
-import { type BaselineData, type BaselineInput, logBaseline } from './baselines.js';
+import { TableEngine } from '../storage/tables/index.js';
+import { type BaselineData, type BaselineInput, ensureTrainingBaseline, logBaseline } from './baselines.js';
 import { Ingest } from './ingest.js';
 import { findPrediction, modelStatus, type PredictionLookup } from './lookups.js';
 import { checkWindow } from './windows.js';
@@ -20,16 +19,17 @@ import {
   type ImportanceDrift,
   type PredictionExplanation,
 } from './explanations.js';
-import { featureColumn, InferenceStore } from './inference-store.js';
+import { InferenceStore } from './inference-store.js';
 import { type CatalogModel, ModelCatalog } from './model-catalog.js';
 import {
-  groupExpr,
-  type PerformanceGroup,
-  performanceBy,
+  type PerformanceOptions,
+  type PerformanceReport,
+  performanceReport,
   type TrafficBucket,
   trafficSeries,
 } from './performance-query.js';
 import { type QualityReport, qualityOf } from './quality-query.js';
+import { applyRetention, setRetention } from './retention.js';
 import type {
   ActualsResult,
   Downsample,
@@ -70,21 +70,6 @@ export interface MonitoringOptions {
   /** DuckDB threads (default: every core). */
   threads?: number;
   now?: () => number;
-}
-
-/** A model's performance answer. */
-export interface PerformanceReport {
-  model: string;
-  task: CatalogModel['task'];
-  window: RecordWindow;
-  overall: PerformanceGroup;
-  /** Per `by` group (a tag, a feature, version or environment), when asked. */
-  by: string | null;
-  /** The cut points of a numeric `by` feature (its quartiles in the window, unless given). */
-  cuts?: number[];
-  groups: PerformanceGroup[];
-  /** Per time bucket, when a bucket size was given. */
-  series: PerformanceGroup[];
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -171,64 +156,16 @@ export class MonitoringService {
   }
 
   /**
-   * Keeps a model's records `days` days (null: forever) and thins those older than
-   * `downsample.afterDays` to a `downsample.keep` share; applied at once and then hourly.
-   * @throws LatheError INVALID_ARGUMENT for days that are not whole and >= 1, a share outside
-   *   (0, 1), or thinning that starts after records are dropped.
+   * Keeps a model's records `days` days (null: forever), thinning those older than
+   * `downsample.afterDays` (see retention.ts); applied at once and then hourly.
    */
-  async setRetention(name: string, days: number | null, downsample: Downsample | null = null) {
-    if (days !== null && !(Number.isInteger(days) && days >= 1))
-      throw new LatheError(
-        'INVALID_ARGUMENT',
-        `days must be a whole number >= 1, or null to keep everything; got ${describeValue(days)}`,
-      );
-    if (downsample) {
-      const { afterDays, keep } = downsample;
-      if (!(Number.isInteger(afterDays) && afterDays >= 1))
-        throw new LatheError(
-          'INVALID_ARGUMENT',
-          `downsample.afterDays must be a whole number >= 1; got ${describeValue(afterDays)}`,
-        );
-      if (!(typeof keep === 'number' && keep > 0 && keep < 1))
-        throw new LatheError(
-          'INVALID_ARGUMENT',
-          `downsample.keep must be a share in (0, 1), e.g. 0.1; got ${describeValue(keep)}`,
-        );
-      if (days !== null && afterDays >= days)
-        throw new LatheError(
-          'INVALID_ARGUMENT',
-          `downsample.afterDays (${afterDays}) must be less than days (${days}): records are dropped after ${days} days`,
-        );
-    }
-    const model = await this.catalog.setRetention(name, days, downsample);
-    const applied = await this.applyRetention();
-    return {
-      model: model.name,
-      retentionDays: model.retentionDays,
-      downsample: model.downsample,
-      dropped: applied[name]?.dropped ?? 0,
-      thinned: applied[name]?.thinned ?? 0,
-    };
+  setRetention(name: string, days: number | null, downsample: Downsample | null = null) {
+    return setRetention(this.catalog, this.store, this.#now, name, days, downsample);
   }
 
-  /**
-   * Per model with a retention: drops the segments wholly before its horizon and thins those
-   * before its downsampling age; answers the rows dropped and thinned away per model. (Records
-   * still in the write-ahead buffer wait for compaction.)
-   */
-  async applyRetention(): Promise<Record<string, { dropped: number; thinned: number }>> {
-    const out: Record<string, { dropped: number; thinned: number }> = {};
-    const now = this.#now();
-    for (const m of await this.catalog.list()) {
-      if (m.retentionDays === null && !m.downsample) continue;
-      const dropped =
-        m.retentionDays === null ? 0 : await this.store.dropBefore(m, now - m.retentionDays * 86_400_000);
-      const thinned = m.downsample
-        ? await this.store.downsample(m, now - m.downsample.afterDays * 86_400_000, m.downsample.keep)
-        : 0;
-      out[m.name] = { dropped, thinned };
-    }
-    return out;
+  /** Applies every model's retention and downsampling now (see retention.ts). */
+  applyRetention() {
+    return applyRetention(this.catalog, this.store, this.#now());
   }
 
   /** Checks and stores prediction records (see Ingest.logPredictions). */
@@ -271,49 +208,16 @@ export class MonitoringService {
     };
   }
 
-  /**
-   * When a query compares with the `training` environment and the model has none, but a version of
-   * it is a Lathe model trained from a dataset version, logs that version as its training
-   * environment (with the model's output column as actuals when the data has it). Answers whether
-   * it did. Other failures leave the query to find an empty baseline.
-   */
-  async #trainingBaseline(model: CatalogModel, baseline: RecordWindow): Promise<boolean> {
-    const { models, data } = this.#options;
-    if (baseline.environment !== 'training' || !models || !data) return false;
-    if (model.baselines.some((b) => b.environment === 'training')) return false;
-    const rows = await this.store.reading(async () => {
-      const rel = await this.store.predictions(model, { environment: 'training' });
-      const [row] = await this.#engine.query<{ n: number }>(`select count(*)::bigint as n from ${rel}`);
-      return Number(row?.n ?? 0);
-    });
-    if (rows > 0) return false;
-    for (const version of [...model.versions].reverse()) {
-      try {
-        const { manifest } = await models.describe(`${model.name}@${version}`);
-        const dataset = manifest.training.dataset;
-        if (!dataset) continue;
-        // The target: the column the dataset marks as such, else one named like the model's output.
-        const { version: v } = await data.versionFile(dataset);
-        const output = manifest.signature.outputs[0]?.name;
-        const target =
-          v.columns.find((c) => c.semantic === 'target')?.name ??
-          v.columns.find((c) => c.name === output)?.name;
-        await this.logBaseline(
-          model.name,
-          {
-            environment: 'training',
-            dataset,
-            version,
-            ...(target ? { target } : {}),
-          },
-          data,
-        );
-        return true;
-      } catch {
-        // Not a Lathe model, or its data is gone: try the next version.
-      }
-    }
-    return false;
+  /** Logs a Lathe model's training data as its `training` environment when a query needs it. */
+  #trainingBaseline(model: CatalogModel, baseline: RecordWindow): Promise<boolean> {
+    if (baseline.environment !== 'training' || !this.#options.models || !this.#options.data)
+      return Promise.resolve(false);
+    return ensureTrainingBaseline(
+      { catalog: this.catalog, store: this.store, now: this.#now, engine: this.#engine },
+      model,
+      this.#options.models,
+      this.#options.data,
+    );
   }
 
   /**
@@ -492,70 +396,13 @@ export class MonitoringService {
   async performance(
     name: string,
     window: RecordWindow,
-    options: { by?: string; bucketMs?: number; cuts?: number[] } = {},
+    options: PerformanceOptions = {},
   ): Promise<PerformanceReport> {
     const model = await this.catalog.get(name);
     checkWindow(model, window);
-    return this.store.reading(() =>
-      // The join is made once, into a table the groupings below read.
-      this.#materialized(this.store.joined(model, window), async (joined) => {
-        let cuts = options.cuts;
-        const byFeature = options.by
-          ? model.features.find((f) => f.name === options.by && f.kind === 'numeric')
-          : undefined;
-        if (byFeature && !model.tags.includes(byFeature.name) && !cuts) {
-          const [q] = await this.#engine.query<{ q: number[] | null }>(
-            `select quantile_cont(${quoteIdentifier(featureColumn(byFeature.name))}, [0.25, 0.5, 0.75]) as q from ${joined}`,
-          );
-          cuts = (q?.q ?? []).map(Number);
-        }
-        const [overall] = await performanceBy(this.#engine, model, joined, groupExpr(model, null));
-        const groups = options.by
-          ? await performanceBy(
-              this.#engine,
-              model,
-              joined,
-              groupExpr(model, options.by, { ...(cuts ? { cuts } : {}) }),
-            )
-          : [];
-        const series = options.bucketMs
-          ? (
-              await performanceBy(
-                this.#engine,
-                model,
-                joined,
-                groupExpr(model, null, { bucketMs: options.bucketMs }),
-              )
-            ).map((g) => ({
-              ...g,
-              from: Number(g.key),
-              to: Number(g.key) + options.bucketMs!,
-              key: new Date(Number(g.key)).toISOString(),
-            }))
-          : [];
-        return {
-          model: name,
-          task: model.task,
-          window,
-          overall: overall ?? { key: 'all', rows: 0, labeled: 0, coverage: 0, metrics: {} },
-          by: options.by ?? null,
-          ...(cuts ? { cuts } : {}),
-          groups,
-          series,
-        };
-      }),
+    return this.store.reading(async () =>
+      performanceReport(this.#engine, model, await this.store.joined(model, window), window, options),
     );
-  }
-
-  /** Runs `fn` on a table holding the rows of `relation`, dropped afterwards. */
-  async #materialized<T>(relation: Promise<string>, fn: (table: string) => Promise<T>): Promise<T> {
-    const table = `lathe_rows_${randomUUID().replaceAll('-', '')}`;
-    await this.#engine.query(`create table ${table} as select * from ${await relation}`);
-    try {
-      return await fn(table);
-    } finally {
-      await this.#engine.query(`drop table if exists ${table}`);
-    }
   }
 
   /** Volume and latency per bucket of `window` (which needs `from` and `to`). */

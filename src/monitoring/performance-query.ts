@@ -3,11 +3,13 @@
  * training and validation compute them, scikit-learn's definitions) overall, per time bucket, per
  * model version and per slice, with ground-truth coverage; and traffic (volume, latency) per bucket.
  */
+import { randomUUID } from 'node:crypto';
 import { LatheError } from '../core/index.js';
 import { evaluate, type MetricSet, matrix } from '../ml/index.js';
 import { quoteIdentifier, quoteLiteral, type TableEngine } from '../storage/tables/index.js';
 import { featureColumn, tagColumn } from './inference-store.js';
 import type { CatalogModel } from './model-catalog.js';
+import type { RecordWindow } from './types.js';
 
 /** The performance of one group of predictions. */
 export interface PerformanceGroup {
@@ -221,4 +223,85 @@ export async function trafficSeries(
     });
   }
   return out;
+}
+
+/** A model's performance answer. */
+export interface PerformanceReport {
+  model: string;
+  task: CatalogModel['task'];
+  window: RecordWindow;
+  overall: PerformanceGroup;
+  /** Per `by` group (a tag, a feature, version or environment), when asked. */
+  by: string | null;
+  /** The cut points of a numeric `by` feature (its quartiles in the window, unless given). */
+  cuts?: number[];
+  groups: PerformanceGroup[];
+  /** Per time bucket, when a bucket size was given. */
+  series: PerformanceGroup[];
+}
+
+/** What a performance query groups by: a tag, a feature, `version` or `environment`; time buckets. */
+export interface PerformanceOptions {
+  by?: string;
+  bucketMs?: number;
+  /** Cut points for a numeric `by` feature (default: its quartiles in the window). */
+  cuts?: number[];
+}
+
+/**
+ * A performance report from the joined relation of a window: the join is made once into a table
+ * the groupings read, dropped afterwards.
+ */
+export async function performanceReport(
+  engine: TableEngine,
+  model: CatalogModel,
+  joinedSql: string,
+  window: RecordWindow,
+  options: PerformanceOptions,
+): Promise<PerformanceReport> {
+  const joined = `lathe_rows_${randomUUID().replaceAll('-', '')}`;
+  await engine.query(`create table ${joined} as select * from ${joinedSql}`);
+  try {
+    let cuts = options.cuts;
+    const byFeature = options.by
+      ? model.features.find((f) => f.name === options.by && f.kind === 'numeric')
+      : undefined;
+    if (byFeature && !model.tags.includes(byFeature.name) && !cuts) {
+      const [q] = await engine.query<{ q: number[] | null }>(
+        `select quantile_cont(${quoteIdentifier(featureColumn(byFeature.name))}, [0.25, 0.5, 0.75]) as q from ${joined}`,
+      );
+      cuts = (q?.q ?? []).map(Number);
+    }
+    const [overall] = await performanceBy(engine, model, joined, groupExpr(model, null));
+    const groups = options.by
+      ? await performanceBy(
+          engine,
+          model,
+          joined,
+          groupExpr(model, options.by, { ...(cuts ? { cuts } : {}) }),
+        )
+      : [];
+    const series = options.bucketMs
+      ? (
+          await performanceBy(engine, model, joined, groupExpr(model, null, { bucketMs: options.bucketMs }))
+        ).map((g) => ({
+          ...g,
+          from: Number(g.key),
+          to: Number(g.key) + options.bucketMs!,
+          key: new Date(Number(g.key)).toISOString(),
+        }))
+      : [];
+    return {
+      model: model.name,
+      task: model.task,
+      window,
+      overall: overall ?? { key: 'all', rows: 0, labeled: 0, coverage: 0, metrics: {} },
+      by: options.by ?? null,
+      ...(cuts ? { cuts } : {}),
+      groups,
+      series,
+    };
+  } finally {
+    await engine.query(`drop table if exists ${joined}`);
+  }
 }
