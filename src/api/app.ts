@@ -42,6 +42,7 @@ import { jobRoutes } from './routes/jobs/job-routes.js';
 import { modelPackageRoutes } from './routes/models/model-package-routes.js';
 import { validationRoutes } from './routes/validation/validation-routes.js';
 import { monitorRoutes } from './routes/monitoring/monitor-routes.js';
+import { monitoringQueryRoutes } from './routes/monitoring/monitoring-query-routes.js';
 import { monitoringRoutes } from './routes/monitoring/monitoring-routes.js';
 import { deploymentRoutes } from './routes/serving/deployment-routes.js';
 import { endpointRoutes } from './routes/serving/endpoint-routes.js';
@@ -198,6 +199,7 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
     options,
   );
   await app.register(monitoringRoutes, { monitoring, data });
+  await app.register(monitoringQueryRoutes, { monitoring });
   const monitors = new MonitorService({
     meta,
     audit: auth.audit,
