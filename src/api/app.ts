@@ -191,6 +191,8 @@ export async function buildApp(options: AppOptions): Promise<LatheApp> {
     dir: path.join(config.dataDir, 'monitoring'),
     models,
     data,
+    // The workers of `lathe serve` leave their files to the server.
+    compactOthers: true,
   });
   app.addHook('onClose', async () => monitoring.close());
   const serving = await registerServing(

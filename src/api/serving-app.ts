@@ -28,6 +28,8 @@ export async function buildServingApp(options: ServingAppOptions): Promise<Lathe
     dir: path.join(options.config.dataDir, 'monitoring'),
     part: options.logPart ?? 'serve',
     maintenance: false,
+    // Compaction would cost request latency here: the server compacts these files once idle.
+    compactMs: 0,
   });
   app.addHook('onClose', async () => monitoring.close());
   await registerServing(

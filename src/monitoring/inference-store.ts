@@ -43,6 +43,11 @@ export interface InferenceStoreOptions {
   segmentMs?: number;
   /** False skips fsync (benchmarks of the difference only). */
   sync?: boolean;
+  /**
+   * Whether compaction also takes other processes' files once they are idle (the server does, for
+   * the workers of `lathe serve`, which do not compact while they serve). Default false.
+   */
+  compactOthers?: boolean;
   /** Worker threads that format big batches (default: none, all on the calling thread). */
   pool?: WorkerPool;
 }
@@ -110,6 +115,7 @@ export class InferenceStore {
   /** Compaction's own engine, on one thread: ingest and queries keep the other cores. */
   readonly #compactor: TableEngine;
   readonly #pool: WorkerPool | undefined;
+  readonly #compactOthers: boolean;
   #seq = 0;
   #compacting: Promise<void> | null = null;
   /** Queries reading files now; compaction removes files only when none is. */
@@ -125,6 +131,7 @@ export class InferenceStore {
     this.#engine = options.engine;
     this.#compactor = options.compactor ?? options.engine;
     this.#pool = options.pool;
+    this.#compactOthers = options.compactOthers ?? false;
     this.wal = new WriteAheadLog({
       dir: path.join(options.dir, 'wal'),
       part: options.part ?? 'main',
@@ -201,7 +208,9 @@ export class InferenceStore {
       const model = byKey.get(stream);
       if (stream !== ACTUALS && !model) continue;
       await this.wal.seal(stream, force);
-      for (const file of await this.wal.sealed(stream)) {
+      // Another process's file is final once idle for three of its rotation periods.
+      const others = this.#compactOthers ? 3 * this.wal.rotateMs : undefined;
+      for (const file of await this.wal.sealed(stream, others)) {
         const id = `${stream}/${path.basename(file, '.ndjson')}`;
         const known = await this.#meta.db
           .selectFrom('monitoring_segments')

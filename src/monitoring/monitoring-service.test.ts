@@ -206,3 +206,47 @@ describe('monitoring: the inference store, actuals, drift and performance', () =
     assert.equal(await rows('production'), 901);
   });
 });
+
+describe('monitoring: a serving worker and the server sharing one store', () => {
+  it("the worker never compacts while serving; the server compacts the worker's files once idle", async () => {
+    const t = await openTestData();
+    const dir = path.join(t.dir, 'monitoring');
+    const worker = await MonitoringService.open(t.meta, t.blobs, {
+      dir,
+      part: 'w1',
+      compactMs: 0,
+      segmentMs: 10,
+    });
+    const server = await MonitoringService.open(t.meta, t.blobs, {
+      dir,
+      compactMs: 0,
+      segmentMs: 10,
+      compactOthers: true,
+    });
+    try {
+      const rnd = new SeededRandom(9);
+      assert.equal(
+        (await worker.logPredictions(Array.from({ length: 50 }, (_, i) => record(i, rnd)))).accepted,
+        50,
+      );
+      const key = (await server.catalog.get('churn')).key;
+      const files = () => readdirSync(path.join(dir, 'wal', key));
+      assert.equal(files().length, 1);
+      await server.compact();
+      assert.equal(files().length, 1, 'written just now: left to its writer');
+      await new Promise((r) => setTimeout(r, 60));
+      await server.compact();
+      assert.equal(files().length, 0, 'idle: compacted by the server');
+      // The worker's next records go to a new file; nothing is counted twice.
+      await worker.logPredictions([record(50, rnd)]);
+      const rows = (await server.status('churn')).environments.find(
+        (e) => e.environment === 'production',
+      )?.rows;
+      assert.equal(rows, 51);
+    } finally {
+      await worker.close();
+      await server.close();
+      await t.close();
+    }
+  });
+});

@@ -48,8 +48,13 @@ export interface MonitoringOptions {
   dir: string;
   /** This process's WAL prefix, when several processes share `dir`. */
   part?: string;
-  /** Milliseconds between compactions of the write-ahead buffer (default 5,000; 0: none). */
+  /**
+   * Milliseconds between compactions of the write-ahead buffer (default 5,000; 0: none until close,
+   * as the workers of `lathe serve` do, leaving it to the server).
+   */
   compactMs?: number;
+  /** Whether compaction also takes other processes' idle files (the server: true). Default false. */
+  compactOthers?: boolean;
   /**
    * Whether this process applies retention and downsampling (hourly). Default true; processes
    * sharing a store with a server (the workers of `lathe serve`) leave it to the server, so no two
@@ -113,6 +118,7 @@ export class MonitoringService {
       ...(options.segmentRows ? { segmentRows: options.segmentRows } : {}),
       ...(options.segmentMs ? { segmentMs: options.segmentMs } : {}),
       ...(options.sync === false ? { sync: false } : {}),
+      ...(options.compactOthers ? { compactOthers: true } : {}),
     });
     this.#options = options;
     this.#ingest = new Ingest(meta, this.store, this.catalog, engine, this.#now);

@@ -6,7 +6,7 @@
  * segments, and every file (open or sealed) is read by queries, so a record is visible as soon as
  * it is acknowledged.
  */
-import { type FileHandle, mkdir, open, readdir, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** One stream's open file. */
@@ -144,13 +144,30 @@ export class WriteAheadLog {
     return names.map((n) => path.join(folder, n));
   }
 
-  /** Paths of this process's sealed files of `stream` (every file of this part not open), oldest first. */
-  async sealed(stream: string): Promise<string[]> {
+  /**
+   * Paths of the sealed files of `stream`, oldest first: this process's files it does not hold
+   * open, and with `othersIdleMs`, other processes' files unchanged for that long. (A writer never
+   * appends to a file older than its rotation age, so an idle file of another process is final once
+   * `othersIdleMs` exceeds that age.)
+   */
+  async sealed(stream: string, othersIdleMs?: number): Promise<string[]> {
     const open = this.#open.get(stream)?.name;
-    return (await this.files(stream)).filter((f) => {
+    const out: string[] = [];
+    for (const f of await this.files(stream)) {
       const name = path.basename(f);
-      return FILE.exec(name)?.[1] === this.part && name !== open;
-    });
+      if (FILE.exec(name)?.[1] === this.part) {
+        if (name !== open) out.push(f);
+      } else if (othersIdleMs !== undefined) {
+        const info = await stat(f).catch(() => null);
+        if (info && Date.now() - info.mtimeMs >= othersIdleMs) out.push(f);
+      }
+    }
+    return out;
+  }
+
+  /** Milliseconds a file stays open for appends (see `rotateMs`). */
+  get rotateMs(): number {
+    return this.#rotateMs;
   }
 
   /** Removes a compacted file. */
