@@ -13,8 +13,8 @@ import { execFile } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { toShared, WorkerPool } from '../../src/ml/parallel/index.js';
-import { numericDriftMany } from '../../src/monitoring/numeric-drift.js';
+import { toShared, WorkerPool } from '../../src/ml/index.js';
+import { numericDriftMany } from '../../src/monitoring/index.js';
 import { histogram, jensenShannon, psi } from '../../src/stats/index.js';
 import { numberArg } from '../train/data.js';
 import {

@@ -11,8 +11,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SeededRandom } from '../../src/ml/seeded-random.js';
-import { histogramEdges } from '../../src/stats/histogram.js';
+import { SeededRandom } from '../../src/ml/index.js';
+import { histogramEdges } from '../../src/stats/index.js';
 
 /** Number of features. */
 export const MONITOR_FEATURES = 20;

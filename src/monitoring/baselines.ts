@@ -78,29 +78,23 @@ export async function logBaseline(
         `${what} column ${JSON.stringify(col)} is not in ${version.ref}; its columns: ${[...columns.keys()].join(', ')}`,
       );
   const existing = await deps.catalog.find(name);
-  const kindOfType = (t: string) => {
-    const f = typeFamily(t);
+  const kindOf = (column: string): FeatureKind => {
+    const f = typeFamily(columns.get(column)!);
     return isNumericFamily(f) ? 'numeric' : f === 'boolean' ? 'boolean' : 'categorical';
   };
   const skip = new Set([input.target, input.prediction].filter(Boolean));
   const features = existing?.features.length
     ? existing.features.filter((f) => columns.has(f.name))
-    : [...columns]
-        .filter(([c]) => !skip.has(c))
-        .map(([c, t]) => ({ name: c, kind: kindOfType(t) as FeatureKind }));
+    : [...columns.keys()].filter((c) => !skip.has(c)).map((c) => ({ name: c, kind: kindOf(c) }));
   if (!features.length)
     throw new LatheError(
       'INVALID_ARGUMENT',
       `${version.ref} has none of model ${name}'s features (${existing?.features.map((f) => f.name).join(', ')})`,
     );
-  const labelType = input.prediction
-    ? columns.get(input.prediction)!
-    : input.target
-      ? columns.get(input.target)!
-      : null;
+  // A new model's task: numbers in the target (else the prediction) column make it a regression.
+  const label = input.target ?? input.prediction;
   const task =
-    existing?.task ??
-    (labelType && kindOfType(labelType) === 'numeric' && !input.target?.length ? 'regression' : null);
+    existing?.task ?? (label ? (kindOf(label) === 'numeric' ? 'regression' : 'classification') : null);
   const model = await deps.catalog.grow(name, {
     features,
     versions: [input.version ?? 'baseline'],
@@ -109,27 +103,21 @@ export async function logBaseline(
   const now = deps.now();
   const src = `read_parquet(${quoteLiteral(file)}, file_row_number = true)`;
   const idExpr = `${quoteLiteral(`${input.environment}:${version.ref}:`)} || file_row_number::varchar`;
+  // Each column of the model's records from the version (columns it lacks stay null).
+  const exprs = new Map<string, string>([
+    ['id', idExpr],
+    ['ts', String(now)],
+    ['v', quoteLiteral(input.version ?? 'baseline')],
+    ['env', quoteLiteral(input.environment)],
+  ]);
+  if (input.prediction) {
+    exprs.set('p', quoteIdentifier(input.prediction));
+    if (kindOf(input.prediction) === 'numeric') exprs.set('pn', quoteIdentifier(input.prediction));
+  }
+  for (const f of model.features)
+    if (columns.has(f.name)) exprs.set(featureColumn(f.name), quoteIdentifier(f.name));
   const select = predictionColumns(model)
-    .map(([n, t]) => {
-      const feature = model.features.find((f) => featureColumn(f.name) === n);
-      const value =
-        n === 'id'
-          ? idExpr
-          : n === 'ts'
-            ? String(now)
-            : n === 'v'
-              ? quoteLiteral(input.version ?? 'baseline')
-              : n === 'env'
-                ? quoteLiteral(input.environment)
-                : n === 'p' && input.prediction
-                  ? `${quoteIdentifier(input.prediction)}::varchar`
-                  : n === 'pn' && input.prediction && kindOfType(columns.get(input.prediction)!) === 'numeric'
-                    ? `${quoteIdentifier(input.prediction)}::double`
-                    : feature && columns.has(feature.name)
-                      ? `${quoteIdentifier(feature.name)}::${t}`
-                      : 'null';
-      return `${value}::${t} as ${quoteIdentifier(n)}`;
-    })
+    .map(([n, t]) => `${exprs.get(n) ?? 'null'}::${t} as ${quoteIdentifier(n)}`)
     .join(', ');
   const replaces = `baseline-${input.environment}-`;
   const rows = await deps.store.importSegment(
@@ -147,10 +135,6 @@ export async function logBaseline(
       `select ${idExpr} as id, ${t}::varchar as a, try_cast(${t} as double) as an, ${now}::bigint as ts, ${now * 4096}::bigint as seq, ${quoteLiteral(name)} as m from ${src} where ${t} is not null`,
       `${model.key}-${replaces}`,
     );
-    if (!model.task)
-      await deps.catalog.grow(name, {
-        task: kindOfType(columns.get(input.target)!) === 'numeric' ? 'regression' : 'classification',
-      });
   }
   await deps.catalog.addBaseline(name, {
     environment: input.environment,

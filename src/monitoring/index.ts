@@ -46,6 +46,7 @@ export {
   MonitorStore,
 } from './monitors/monitor-store.js';
 export * from './explanations.js';
+export { type NumericDriftPair, numericDriftMany } from './numeric-drift.js';
 export { StoreMonitorSource } from './monitor-source.js';
 export { type FeatureSuspect, type RootCause, rootCause, type SliceContribution } from './root-cause.js';
 export * from './types.js';

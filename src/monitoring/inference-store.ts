@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createReadStream } from 'node:fs';
 import { newId } from '../core/index.js';
-import { taskModuleUrl, type WorkerPool } from '../ml/parallel/index.js';
+import { taskModuleUrl, type WorkerPool } from '../ml/index.js';
 import type { BlobStore } from '../storage/blobs/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
 import { quoteIdentifier, quoteLiteral, type TableEngine } from '../storage/tables/index.js';

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { LatheError } from '../core/index.js';
-import type { MetaStore } from '../storage/meta/index.js';
+import type { MetaStore, MonitoredModelsTable } from '../storage/meta/index.js';
 import type { Downsample, FeatureKind, MonitoredFeature, MonitoredModel } from './types.js';
 
 /** A reference environment logged from a dataset version. */
@@ -36,19 +36,8 @@ export interface SchemaGrowth {
   versions?: string[];
 }
 
-type Row = {
-  name: string;
-  key: string;
-  task: string | null;
-  features: string;
-  classes: string;
-  tags: string;
-  versions: string;
-  retention_days: number | null;
-  downsample: string | null;
-  baselines: string;
-  created_at: number | string;
-};
+/** A row as the database hands it back (PostgreSQL answers BIGINT as text). */
+type Row = Omit<MonitoredModelsTable, 'created_at'> & { created_at: number | string };
 
 const keyOf = (name: string) => createHash('sha256').update(name).digest('hex').slice(0, 16);
 

@@ -47,8 +47,12 @@ export class StoreMonitorSource implements MonitorSource {
     const { current, baseline } = StoreMonitorSource.windows(spec, now);
     switch (spec.kind) {
       case 'volume': {
-        const perf = await m.performance(spec.model, current);
-        return { value: perf.overall.rows, samples: perf.overall.rows };
+        // A count from the traffic series (buckets the window's length), without joining actuals.
+        const from = current.from!;
+        const to = current.to!;
+        const buckets = await m.traffic(spec.model, { ...current, from, to }, to - from);
+        const rows = buckets.reduce((n, b) => n + b.rows, 0);
+        return { value: rows, samples: rows };
       }
       case 'performance': {
         const perf = await m.performance(spec.model, current);

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { sql } from 'kysely';
 import { checkDiffOptions } from '../data/index.js';
 import { LatheError } from '../core/index.js';
-import { sharedWorkerPool } from '../ml/parallel/index.js';
+import { sharedWorkerPool } from '../ml/index.js';
 import type { ModelService } from '../models/index.js';
 import type { InferenceRecord } from '../serving/index.js';
 import type { BlobStore } from '../storage/blobs/index.js';
@@ -92,6 +92,8 @@ export class MonitoringService {
   readonly #ingest: Ingest;
   readonly #compactor: TableEngine;
   readonly #options: MonitoringOptions;
+  /** Models whose training baseline was looked for already. */
+  readonly #trainingLooked = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -142,7 +144,8 @@ export class MonitoringService {
     options: MonitoringOptions,
   ): Promise<MonitoringService> {
     const engine = await TableEngine.create(options.threads ? { threads: options.threads } : {});
-    const compactor = await TableEngine.create({ threads: 1 });
+    // A one-thread engine of its own for compaction, when this process compacts on a schedule.
+    const compactor = (options.compactMs ?? 5000) > 0 ? await TableEngine.create({ threads: 1 }) : engine;
     const service = new MonitoringService(meta, blobs, engine, compactor, options);
     await service.compact();
     return service;
@@ -157,8 +160,8 @@ export class MonitoringService {
   async close(): Promise<void> {
     clearInterval(this.#timer);
     await this.store.close(await this.catalog.list());
+    if (this.#compactor !== this.#engine) await this.#compactor.close();
     await this.#engine.close();
-    await this.#compactor.close();
   }
 
   /**
@@ -214,15 +217,20 @@ export class MonitoringService {
     };
   }
 
-  /** Logs a Lathe model's training data as its `training` environment when a query needs it. */
-  #trainingBaseline(model: CatalogModel, baseline: RecordWindow): Promise<boolean> {
-    if (baseline.environment !== 'training' || !this.#options.models || !this.#options.data)
-      return Promise.resolve(false);
+  /**
+   * Logs a Lathe model's training data as its `training` environment the first time a query needs
+   * it (once per model and process: later queries skip the lookup).
+   */
+  async #trainingBaseline(model: CatalogModel, baseline: RecordWindow): Promise<boolean> {
+    const { models, data } = this.#options;
+    if (baseline.environment !== 'training' || !models || !data || this.#trainingLooked.has(model.name))
+      return false;
+    this.#trainingLooked.add(model.name);
     return ensureTrainingBaseline(
       { catalog: this.catalog, store: this.store, now: this.#now, engine: this.#engine },
       model,
-      this.#options.models,
-      this.#options.data,
+      models,
+      data,
     );
   }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { isLatheError } from '../core/index.js';
 import { SeededRandom } from '../ml/index.js';
-import { WorkerPool } from '../ml/parallel/index.js';
+import { WorkerPool } from '../ml/index.js';
 import { histogram, histogramEdges, ks2Samp, wasserstein1 } from '../stats/index.js';
 import { NUMERIC_DRIFT_WORKER_MIN, numericDriftMany } from './numeric-drift.js';
 

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { LatheError } from '../core/index.js';
-import { sharedWorkerPool, taskModuleUrl, toShared, type WorkerPool } from '../ml/parallel/index.js';
+import { sharedWorkerPool, taskModuleUrl, toShared, type WorkerPool } from '../ml/index.js';
 import { type NumericDrift, numericDriftPair } from './numeric-drift-tasks.js';
 
 /** Pairs with fewer values than this (both sides together) are computed on the calling thread. */

@@ -184,7 +184,8 @@ const KIND_WORD: Record<FeatureKind, string> = {
  * feature out (a missing value) but not add one or change its kind.
  */
 export class SchemaCheck {
-  readonly growth: Required<SchemaGrowth>;
+  /** What the records checked so far add (`task` only when the model had none). */
+  readonly growth: Required<Omit<SchemaGrowth, 'task'>> & Pick<SchemaGrowth, 'task'>;
   readonly #kinds = new Map<string, FeatureKind | null>();
   readonly #versions: Set<string>;
   readonly #classes: Set<string>;
@@ -197,7 +198,7 @@ export class SchemaCheck {
     this.#classes = new Set(model?.classes ?? []);
     this.#tags = new Set(model?.tags ?? []);
     this.#task = model?.task ?? null;
-    this.growth = { task: this.#task ?? 'regression', features: [], tags: [], classes: [], versions: [] };
+    this.growth = { features: [], tags: [], classes: [], versions: [] };
   }
 
   /** The record's problem with the schema, or null (and the schema grows with it). */
@@ -224,8 +225,7 @@ export class SchemaCheck {
         if (expected === null && value !== null) unknown = true;
         continue;
       }
-      const kind =
-        typeof value === 'number' ? 'numeric' : typeof value === 'string' ? 'categorical' : 'boolean';
+      const kind = kindOf(value);
       if (kind !== expected)
         return `features.${name} must be ${KIND_WORD[expected]} (model ${r.model} logs it as ${expected}); got ${describeValue(value)}`;
     }
@@ -277,7 +277,7 @@ export class SchemaCheck {
     const g = this.growth;
     return (
       !this.model ||
-      (this.model.task === null && this.#task !== null) ||
+      g.task !== undefined ||
       g.features.length + g.tags.length + g.classes.length + g.versions.length > 0
     );
   }

@@ -8,7 +8,7 @@ import { ModelService } from '../models/index.js';
 import { RegistryService } from '../registry/index.js';
 import { TrackingService } from '../tracking/index.js';
 import { churnCsv } from '../training/search-fixture.js';
-import { TrainingService } from '../training/training-service.js';
+import { TrainingService } from '../training/index.js';
 import { MonitoringService } from './monitoring-service.js';
 
 describe('monitoring: the training data of a Lathe model as its baseline', () => {
