@@ -261,7 +261,8 @@ export async function registerServing(
     models: ModelService;
     registry: RegistryService;
     metricsRegistry: Registry;
-    monitoring: MonitoringService;
+    /** Where endpoints' prediction records go (the server's store, or a serving worker's log thread). */
+    monitoring: Pick<MonitoringService, 'logServed'>;
   },
   options: AppOptions & { logPart?: string; syncMs?: number },
 ): Promise<ServingService> {

@@ -5,7 +5,8 @@
  * aliases stored there, and can run as several worker processes on one port.
  */
 import path from 'node:path';
-import { MonitoringService } from '../monitoring/index.js';
+import { blobStoreUri, metaStoreUri } from '../core/index.js';
+import { ServedLogThread } from '../monitoring/index.js';
 import { type AppOptions, createCoreApp, type LatheApp, modelStack, registerServing } from './app.js';
 import type { MetricsPluginOptions } from './plugins/metrics.js';
 import { sendError } from './plugins/errors.js';
@@ -23,13 +24,14 @@ export interface ServingAppOptions extends AppOptions {
 export async function buildServingApp(options: ServingAppOptions): Promise<LatheApp> {
   const { app, auth, metricsRegistry } = await createCoreApp(options);
   const { registry, models } = modelStack(app, auth, options);
-  // Each serving process writes its own write-ahead files into the shared inference store.
-  const monitoring = await MonitoringService.open(options.meta, options.blobs, {
+  // Each serving process writes its own write-ahead files into the shared inference store, on a
+  // thread of its own (the request thread only hands records over). It never compacts: the server
+  // compacts these files once idle.
+  const monitoring = await ServedLogThread.start({
+    meta: metaStoreUri(options.config),
+    blobs: blobStoreUri(options.config),
     dir: path.join(options.config.dataDir, 'monitoring'),
     part: options.logPart ?? 'serve',
-    maintenance: false,
-    // Compaction would cost request latency here: the server compacts these files once idle.
-    compactMs: 0,
   });
   app.addHook('onClose', async () => monitoring.close());
   await registerServing(

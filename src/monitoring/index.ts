@@ -51,3 +51,4 @@ export { StoreMonitorSource } from './monitor-source.js';
 export { type FeatureSuspect, type RootCause, rootCause, type SliceContribution } from './root-cause.js';
 export * from './types.js';
 export { parseDuration, parseTime, parseWhere, resolveWindows, type WindowQuery } from './windows.js';
+export { type ServedLogOptions, ServedLogThread } from './served-log-thread.js';

@@ -15,12 +15,14 @@ import type { BlobStore } from '../storage/blobs/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
 import { quoteIdentifier, quoteLiteral, type TableEngine } from '../storage/tables/index.js';
 import type { CatalogModel } from './model-catalog.js';
-import { json, LineBuffer, predictionLines } from './wal-lines.js';
+import { json, LineBuffer, predictionLine } from './wal-lines.js';
 import type { FeatureKind, PredictionRecord, RecordWindow } from './types.js';
 import { WriteAheadLog } from './write-ahead-log.js';
 
 /** Batches of at least this many records are formatted on a worker thread. */
 const FORMAT_ON_WORKER = 2000;
+/** Records formatted between yields to the event loop. */
+const FORMAT_SLICE = 128;
 const linesTasks = taskModuleUrl(import.meta.url, './wal-lines-tasks');
 
 /** The actuals stream's folder (model streams are 16 hex digits). */
@@ -33,8 +35,11 @@ export interface InferenceStoreOptions {
   meta: MetaStore;
   blobs: BlobStore;
   engine: TableEngine;
-  /** The engine compaction runs on (default `engine`). */
-  compactor?: TableEngine;
+  /**
+   * Where scheduled compaction runs its SQL (default `engine`): the server's is a BackgroundEngine,
+   * a low-priority process, so compaction takes no core from serving and ingest.
+   */
+  compactor?: SqlRunner;
   /** This process's WAL file prefix (default `main`); processes sharing `dir` need their own. */
   part?: string;
   /** Records per WAL file, and so at most per segment (default 200,000). */
@@ -50,6 +55,11 @@ export interface InferenceStoreOptions {
   compactOthers?: boolean;
   /** Worker threads that format big batches (default: none, all on the calling thread). */
   pool?: WorkerPool;
+}
+
+/** What compaction needs of an engine: SQL in, rows out. */
+export interface SqlRunner {
+  query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
 }
 
 const FEATURE_TYPE: Record<FeatureKind, string> = {
@@ -112,8 +122,8 @@ export class InferenceStore {
   readonly #meta: MetaStore;
   readonly #blobs: BlobStore;
   readonly #engine: TableEngine;
-  /** Compaction's own engine, on one thread: ingest and queries keep the other cores. */
-  readonly #compactor: TableEngine;
+  /** Where scheduled compaction runs (see InferenceStoreOptions.compactor). */
+  readonly #compactor: SqlRunner;
   readonly #pool: WorkerPool | undefined;
   readonly #compactOthers: boolean;
   #seq = 0;
@@ -144,14 +154,22 @@ export class InferenceStore {
   /** Appends a model's checked records durably. */
   async appendPredictions(model: CatalogModel, records: readonly PredictionRecord[]): Promise<void> {
     if (!records.length) return;
-    // Big batches are formatted on a worker thread while this one checks the next batch.
-    const bytes =
-      this.#pool && records.length >= FORMAT_ON_WORKER
-        ? await this.#pool.run<Uint8Array>(linesTasks, 'formatPredictionLines', {
-            records,
-            classes: model.classes,
-          })
-        : predictionLines(records, model.classes);
+    // Big batches are formatted on a worker thread while this one checks the next batch; smaller
+    // ones here, a slice at a time between turns of the event loop (requests go on meanwhile).
+    let bytes: Uint8Array;
+    if (this.#pool && records.length >= FORMAT_ON_WORKER)
+      bytes = await this.#pool.run<Uint8Array>(linesTasks, 'formatPredictionLines', {
+        records,
+        classes: model.classes,
+      });
+    else {
+      const out = new LineBuffer(records.length * 512);
+      for (let i = 0; i < records.length; i++) {
+        if (i > 0 && i % FORMAT_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        out.push(predictionLine(records[i]!, model.classes));
+      }
+      bytes = out.bytes();
+    }
     await this.wal.append(model.key, bytes, records.length);
   }
 
@@ -195,14 +213,18 @@ export class InferenceStore {
    * first when full or old (all of them with `force`). A file whose segment is already catalogued
    * (a crash after the segment was written) is only removed. One compaction at a time.
    */
-  compact(models: readonly CatalogModel[], force = false): Promise<void> {
-    this.#compacting ??= this.#compact(models, force).finally(() => {
+  compact(
+    models: readonly CatalogModel[],
+    force = false,
+    runner: SqlRunner = this.#compactor,
+  ): Promise<void> {
+    this.#compacting ??= this.#compact(models, force, runner).finally(() => {
       this.#compacting = null;
     });
     return this.#compacting;
   }
 
-  async #compact(models: readonly CatalogModel[], force: boolean): Promise<void> {
+  async #compact(models: readonly CatalogModel[], force: boolean, runner: SqlRunner): Promise<void> {
     const byKey = new Map(models.map((m) => [m.key, m]));
     for (const stream of await this.wal.streams()) {
       const model = byKey.get(stream);
@@ -217,7 +239,7 @@ export class InferenceStore {
           .select('id')
           .where((eb) => eb.or([eb('id', '=', id), eb('id', 'like', `${id}~%`)]))
           .executeTakeFirst();
-        if (!known) await this.#writeSegment(id, stream, file, model ?? null);
+        if (!known) await this.#segmentFrom(runner, id, stream, this.#walSource([file], model ?? null), file);
         // From here queries read the segment, not the file (which waits for readers to finish).
         this.#compacted.add(file);
         this.#doomed.push(file);
@@ -226,19 +248,21 @@ export class InferenceStore {
     await this.#removeDoomed();
   }
 
-  async #writeSegment(id: string, stream: string, file: string, model: CatalogModel | null): Promise<void> {
-    await this.#segmentFrom(id, stream, this.#walSource([file], model), file);
-  }
-
   /** Writes the rows of `source` (a relation with the stream's columns), ordered by time, as segment `id`. */
-  async #segmentFrom(id: string, stream: string, source: string, walFile?: string): Promise<number> {
+  async #segmentFrom(
+    runner: SqlRunner,
+    id: string,
+    stream: string,
+    source: string,
+    walFile?: string,
+  ): Promise<number> {
     const dir = await mkdtemp(path.join(tmpdir(), 'lathe-segment-'));
     try {
       const out = path.join(dir, 'segment.parquet');
-      await this.#compactor.query(
+      await runner.query(
         `copy (select * from ${source} order by ts) to ${quoteLiteral(out)} (format parquet, compression zstd)`,
       );
-      const [stats] = await this.#compactor.query<{ n: number; lo: number | null; hi: number | null }>(
+      const [stats] = await runner.query<{ n: number; lo: number | null; hi: number | null }>(
         `select count(*)::bigint as n, min(ts) as lo, max(ts) as hi from read_parquet(${quoteLiteral(out)})`,
       );
       if (!stats || Number(stats.n) === 0) return 0;
@@ -276,7 +300,7 @@ export class InferenceStore {
         .where('model_key', '=', stream)
         .where('id', 'like', `${stream}/${replaces}%`)
         .execute();
-    return this.#segmentFrom(`${stream}/${name}`, stream, `(${selectSql})`);
+    return this.#segmentFrom(this.#engine, `${stream}/${name}`, stream, `(${selectSql})`);
   }
 
   /**
@@ -394,6 +418,7 @@ export class InferenceStore {
         // A new name keeps the thinning mark (see downsample) and never meets the old one.
         const mark = /~s\d+/.exec(seg.id)?.[0] ?? '';
         kept = await this.#segmentFrom(
+          this.#compactor,
           `${seg.id.split('~')[0]}${mark}~r${newId().slice(-8)}`,
           model.key,
           `(select * from read_parquet(${quoteLiteral(file)}) where ts >= ${before})`,
@@ -430,6 +455,7 @@ export class InferenceStore {
       if (!file || thinnedTo >= before || Number(seg.max_ts) < thinnedTo) continue;
       const from = Number.isFinite(thinnedTo) ? `ts < ${thinnedTo} or ` : '';
       const kept = await this.#segmentFrom(
+        this.#compactor,
         `${base}~s${before}~r${newId().slice(-8)}`,
         model.key,
         `(select * from read_parquet(${quoteLiteral(file)}) where ${from}ts >= ${before} or hash(id) % 1000000 < ${threshold})`,
@@ -442,9 +468,10 @@ export class InferenceStore {
     return removed;
   }
 
-  /** Writes every buffered record into segments and closes the WAL files. */
+  /** Writes every buffered record into segments (on this process's engine) and closes the WAL files. */
   async close(models: readonly CatalogModel[]): Promise<void> {
-    await this.compact(models, true).catch(() => {});
+    await this.#compacting?.catch(() => {});
+    await this.compact(models, true, this.#engine).catch(() => {});
     await this.wal.close();
   }
 }

@@ -14,11 +14,18 @@ import { quoteLiteral, type TableEngine } from '../storage/tables/index.js';
 import type { InferenceStore, StoredActual } from './inference-store.js';
 import type { ModelCatalog } from './model-catalog.js';
 import { parseActual, parsePrediction, SchemaCheck } from './records.js';
-import type { ActualsResult, IngestResult, PredictionRecord, RecordError } from './types.js';
+import type { ActualsResult, FeatureValue, IngestResult, PredictionRecord, RecordError } from './types.js';
 
 /** Most records per ingest call. */
 export const maxBatchRecords = 100_000;
 const MAX_ERRORS = 100;
+
+/**
+ * Records handled between yields to the event loop: a big batch never holds up the requests a
+ * process serves (a serving worker's log flush, a large ingest call) for more than a slice.
+ */
+const SLICE = 256;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -56,35 +63,111 @@ export class Ingest {
     const list = checkBatch(records, 'records');
     const now = this.now();
     const errors: RecordError[] = [];
-    const byModel = new Map<string, { record: PredictionRecord; index: number }[]>();
+    const parsed: ({ record: PredictionRecord; index: number } | null)[] = [];
     /** Refused records per model named (`''` when the record names none). */
     const refused = new Map<string, number>();
-    const refuse = (model: unknown) => {
+    for (let index = 0; index < list.length; index++) {
+      if (index > 0 && index % SLICE === 0) await nextTurn();
+      const raw = list[index];
+      const r = parsePrediction(raw, now);
+      if (typeof r !== 'string') {
+        parsed.push({ record: r, index });
+        continue;
+      }
+      const { predictionId: id, model } = (raw ?? {}) as { predictionId?: unknown; model?: unknown };
+      errors.push({ index, predictionId: typeof id === 'string' ? id : null, error: r });
       const key = typeof model === 'string' ? model : '';
       refused.set(key, (refused.get(key) ?? 0) + 1);
-    };
-    list.forEach((raw, index) => {
-      const r = parsePrediction(raw, now);
-      if (typeof r === 'string') {
-        const { predictionId: id, model } = (raw ?? {}) as { predictionId?: unknown; model?: unknown };
-        errors.push({ index, predictionId: typeof id === 'string' ? id : null, error: r });
-        refuse(model);
-        return;
+    }
+    return this.#store(parsed, errors, refused);
+  }
+
+  /**
+   * Stores the prediction records of Lathe's own endpoints (the serving log): the version that
+   * answered, its inputs as features (scalars only), shadow predictions as the `shadow`
+   * environment, a fallback's reason as the tag `fallback`. The records are Lathe's own, so only
+   * the schema check applies; records it refuses are counted, not thrown.
+   */
+  async logServed(records: readonly InferenceRecord[]): Promise<IngestResult> {
+    const parsed: { record: PredictionRecord; index: number }[] = [];
+    const errors: RecordError[] = [];
+    const refused = new Map<string, number>();
+    for (let index = 0; index < records.length; index++) {
+      if (index > 0 && index % SLICE === 0) await nextTurn();
+      const r = records[index]!;
+      const p = r.prediction;
+      const prediction =
+        (typeof p === 'number' && Number.isFinite(p)) || typeof p === 'string' || typeof p === 'boolean'
+          ? p
+          : undefined;
+      const at = r.model.lastIndexOf('@');
+      const model = at > 0 ? r.model.slice(0, at) : r.model;
+      if (prediction === undefined) {
+        errors.push({
+          index,
+          predictionId: r.id,
+          error: `prediction must be a finite number, a string or a boolean to be monitored; got ${describeValue(p)}`,
+        });
+        refused.set(model, (refused.get(model) ?? 0) + 1);
+        continue;
       }
-      const group = byModel.get(r.model);
-      if (group) group.push({ record: r, index });
-      else byModel.set(r.model, [{ record: r, index }]);
-    });
+      const features: Record<string, FeatureValue> = {};
+      for (const k in r.inputs) {
+        const v = r.inputs[k];
+        if (typeof v === 'number') features[k] = Number.isFinite(v) ? v : null;
+        else if (v === null || typeof v === 'string' || typeof v === 'boolean') features[k] = v;
+      }
+      let probabilities: Record<string, number> | null = null;
+      if (r.probabilities && r.classes) {
+        probabilities = {};
+        for (let i = 0; i < r.classes.length; i++) probabilities[r.classes[i]!] = r.probabilities[i]!;
+      }
+      parsed.push({
+        index,
+        record: {
+          predictionId: r.id,
+          timestamp: r.timestamp,
+          model,
+          modelVersion: at > 0 ? r.model.slice(at + 1) : 'unversioned',
+          environment: r.shadow ? 'shadow' : 'production',
+          endpoint: r.endpoint,
+          features,
+          prediction,
+          probabilities,
+          latencyMs: r.latencyMs,
+          tags: r.fallback ? { fallback: r.fallback } : {},
+          shap: null,
+        },
+      });
+    }
+    return this.#store(parsed, errors, refused);
+  }
+
+  /** Checks parsed records against their models' schemas and appends the valid ones durably. */
+  async #store(
+    parsed: readonly ({ record: PredictionRecord; index: number } | null)[],
+    errors: RecordError[],
+    refused: Map<string, number>,
+  ): Promise<IngestResult> {
+    const byModel = new Map<string, { record: PredictionRecord; index: number }[]>();
+    for (const p of parsed) {
+      if (!p) continue;
+      const group = byModel.get(p.record.model);
+      if (group) group.push(p);
+      else byModel.set(p.record.model, [p]);
+    }
     let accepted = 0;
     for (const [name, group] of byModel) {
       let model = await this.catalog.find(name);
       const check = new SchemaCheck(model);
       const ok: PredictionRecord[] = [];
-      for (const { record, index } of group) {
+      for (let i = 0; i < group.length; i++) {
+        if (i > 0 && i % SLICE === 0) await nextTurn();
+        const { record, index } = group[i]!;
         const problem = check.check(record);
         if (problem) {
           errors.push({ index, predictionId: record.predictionId, error: problem });
-          refuse(name);
+          refused.set(name, (refused.get(name) ?? 0) + 1);
         } else ok.push(record);
       }
       if (!ok.length) continue;
@@ -96,37 +179,6 @@ export class Ingest {
     for (const [name, n] of refused) await this.#count(name, 'rejected', n);
     errors.sort((a, b) => a.index - b.index);
     return { accepted, rejected, errors: errors.slice(0, MAX_ERRORS) };
-  }
-
-  /**
-   * Stores the prediction records of Lathe's own endpoints (the serving log): the version that
-   * answered, its inputs as features, shadow predictions as the `shadow` environment, a fallback's
-   * reason as the tag `fallback`. Records the store refuses are counted, not thrown.
-   */
-  async logServed(records: readonly InferenceRecord[]): Promise<IngestResult> {
-    return this.logPredictions(
-      records.map((r) => {
-        const at = r.model.lastIndexOf('@');
-        const features: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(r.inputs))
-          if (v === null || ['number', 'string', 'boolean'].includes(typeof v)) features[k] = v;
-        return {
-          predictionId: r.id,
-          model: at > 0 ? r.model.slice(0, at) : r.model,
-          modelVersion: at > 0 ? r.model.slice(at + 1) : 'unversioned',
-          environment: r.shadow ? 'shadow' : 'production',
-          endpoint: r.endpoint,
-          timestamp: r.timestamp,
-          features,
-          prediction: r.prediction,
-          ...(r.probabilities && r.classes
-            ? { probabilities: Object.fromEntries(r.classes.map((c, i) => [c, r.probabilities![i]])) }
-            : {}),
-          latencyMs: r.latencyMs,
-          ...(r.fallback ? { tags: { fallback: r.fallback } } : {}),
-        };
-      }),
-    );
   }
 
   /**

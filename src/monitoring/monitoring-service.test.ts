@@ -250,3 +250,32 @@ describe('monitoring: a serving worker and the server sharing one store', () => 
     }
   });
 });
+
+describe('monitoring: scheduled compaction', () => {
+  it('moves sealed files into segments in the background and keeps every record once', async () => {
+    const t = await openTestData();
+    const dir = path.join(t.dir, 'monitoring');
+    const m = await MonitoringService.open(t.meta, t.blobs, { dir, compactMs: 50, segmentMs: 20 });
+    try {
+      const rnd = new SeededRandom(4);
+      const batch = (from: number) => Array.from({ length: 40 }, (_, i) => record(from + i, rnd));
+      assert.equal((await m.logPredictions(batch(0))).accepted, 40);
+      assert.equal((await m.logPredictions(batch(40))).accepted, 40);
+      const key = (await m.catalog.get('churn')).key;
+      const segments = () =>
+        t.meta.db.selectFrom('monitoring_segments').select('rows').where('model_key', '=', key).execute();
+      const deadline = Date.now() + 30_000;
+      while ((await segments()).length === 0 || readdirSync(path.join(dir, 'wal', key)).length > 0) {
+        assert.ok(Date.now() < deadline, 'compaction did not run within 30 s');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const stored = (await segments()).reduce((n, s) => n + Number(s.rows), 0);
+      assert.equal(stored, 80);
+      const rows = (await m.status('churn')).environments.find((e) => e.environment === 'production')?.rows;
+      assert.equal(rows, 80);
+    } finally {
+      await m.close();
+      await t.close();
+    }
+  });
+});

@@ -7,7 +7,7 @@ import type { ModelService } from '../models/index.js';
 import type { InferenceRecord } from '../serving/index.js';
 import type { BlobStore } from '../storage/blobs/index.js';
 import type { MetaStore } from '../storage/meta/index.js';
-import { TableEngine } from '../storage/tables/index.js';
+import { BackgroundEngine, TableEngine } from '../storage/tables/index.js';
 import { type BaselineData, type BaselineInput, ensureTrainingBaseline, logBaseline } from './baselines.js';
 import { Ingest } from './ingest.js';
 import { findPrediction, modelStatus, type PredictionLookup } from './lookups.js';
@@ -90,7 +90,7 @@ export class MonitoringService {
   readonly #now: () => number;
   readonly #explanations: Explanations;
   readonly #ingest: Ingest;
-  readonly #compactor: TableEngine;
+  readonly #compactor: BackgroundEngine | null;
   readonly #options: MonitoringOptions;
   /** Models whose training baseline was looked for already. */
   readonly #trainingLooked = new Set<string>();
@@ -100,7 +100,7 @@ export class MonitoringService {
     meta: MetaStore,
     blobs: BlobStore,
     engine: TableEngine,
-    compactor: TableEngine,
+    compactor: BackgroundEngine | null,
     options: MonitoringOptions,
   ) {
     this.#meta = meta;
@@ -113,7 +113,7 @@ export class MonitoringService {
       meta,
       blobs,
       engine,
-      compactor,
+      ...(compactor ? { compactor } : {}),
       // Worker threads format big ingest batches beside the thread that checks them.
       ...(availableParallelism() > 1 ? { pool: sharedWorkerPool(availableParallelism()) } : {}),
       ...(options.part ? { part: options.part } : {}),
@@ -144,8 +144,8 @@ export class MonitoringService {
     options: MonitoringOptions,
   ): Promise<MonitoringService> {
     const engine = await TableEngine.create(options.threads ? { threads: options.threads } : {});
-    // A one-thread engine of its own for compaction, when this process compacts on a schedule.
-    const compactor = (options.compactMs ?? 5000) > 0 ? await TableEngine.create({ threads: 1 }) : engine;
+    // Scheduled compaction runs in a low-priority process of its own, started at its first file.
+    const compactor = (options.compactMs ?? 5000) > 0 ? new BackgroundEngine() : null;
     const service = new MonitoringService(meta, blobs, engine, compactor, options);
     await service.compact();
     return service;
@@ -160,7 +160,7 @@ export class MonitoringService {
   async close(): Promise<void> {
     clearInterval(this.#timer);
     await this.store.close(await this.catalog.list());
-    if (this.#compactor !== this.#engine) await this.#compactor.close();
+    await this.#compactor?.close();
     await this.#engine.close();
   }
 

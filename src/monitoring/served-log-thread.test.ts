@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { openTestData } from '../data/data-fixture.js';
+import type { InferenceRecord } from '../serving/index.js';
+import { MonitoringService } from './monitoring-service.js';
+import { ServedLogThread } from './served-log-thread.js';
+
+const served = (i: number, prediction: unknown = i % 2): InferenceRecord => ({
+  id: `p-${i}`,
+  timestamp: Date.now() - 1000,
+  endpoint: 'churn-api',
+  model: 'churn@3',
+  ref: 'churn@champion',
+  requestId: `req-${i}`,
+  inputs: { age: 20 + i, plan: i % 3 === 0 ? 'pro' : 'basic', tensor: [1, 2] },
+  prediction,
+  probabilities: [0.3, 0.7],
+  classes: ['0', '1'],
+  latencyMs: 1.5,
+});
+
+describe('ServedLogThread: a serving process logs on a thread of its own', () => {
+  it('stores served records durably in its own part of the shared store, refusing bad ones by count', async () => {
+    const t = await openTestData();
+    const dir = path.join(t.dir, 'monitoring');
+    const log = await ServedLogThread.start({
+      meta: `sqlite:${path.join(t.dir, 'lathe.db')}`,
+      blobs: `file:${path.join(t.dir, 'blobs')}`,
+      dir,
+      part: 'w7',
+    });
+    const server = await MonitoringService.open(t.meta, t.blobs, { dir, compactMs: 0 });
+    try {
+      const batch = Array.from({ length: 300 }, (_, i) => served(i));
+      batch.push(served(300, { not: 'a scalar' }));
+      const result = await log.logServed(batch);
+      assert.equal(result.accepted, 300);
+      assert.equal(result.rejected, 1);
+      assert.match(result.errors[0]!.error, /prediction must be a finite number, a string or a boolean/);
+      const key = (await server.catalog.get('churn')).key;
+      assert.deepEqual(
+        readdirSync(path.join(dir, 'wal', key)).map((f) => f.split('-')[0]),
+        ['w7'],
+        'the thread writes its own files',
+      );
+      const status = await server.status('churn');
+      assert.equal(status.environments.find((e) => e.environment === 'production')?.rows, 300);
+      const found = await server.prediction('p-12');
+      assert.equal(found.features.age, 32);
+      assert.equal(found.features.plan, 'pro');
+      assert.equal('tensor' in found.features, false, 'non-scalar inputs are not features');
+      assert.equal(found.modelVersion, '3');
+    } finally {
+      await log.close();
+      await server.close();
+      await t.close();
+    }
+    await assert.rejects(log.logServed([served(1)]), /inference log thread stopped/);
+  });
+});

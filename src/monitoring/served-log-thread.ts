@@ -1,0 +1,83 @@
+/**
+ * The inference log of a `lathe serve` worker on a thread of its own: requests hand their
+ * prediction records over (a structured clone, a few microseconds a record) and go on; checking,
+ * formatting and the durable write-ahead append run on the log thread, whose work and garbage never
+ * pause the thread that answers requests. The thread opens the stores itself (from their URIs) and
+ * writes its own part of the shared inference store, like any process does.
+ */
+import { Worker } from 'node:worker_threads';
+import { LatheError } from '../core/index.js';
+import type { InferenceRecord } from '../serving/index.js';
+import type { ServedLogReply, ServedLogRequest, ServedLogSetup } from './served-log-entry.js';
+import type { IngestResult } from './types.js';
+
+const isTs = import.meta.url.endsWith('.ts');
+
+/** Starts the entry module in a worker thread (through tsx's loader when the sources are .ts). */
+function spawn(setup: ServedLogSetup): Worker {
+  const entry = new URL(`./served-log-entry${isTs ? '.ts' : '.js'}`, import.meta.url);
+  if (!isTs) return new Worker(entry, { workerData: setup });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(code, { eval: true, workerData: setup });
+}
+
+/** Where a served-log thread writes. */
+export interface ServedLogOptions extends ServedLogSetup {}
+
+/** A serving process's inference log, written on a worker thread. */
+export class ServedLogThread {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve: (r: IngestResult) => void; reject: (e: Error) => void }>();
+  #next = 0;
+  #failure: Error | null = null;
+
+  private constructor(worker: Worker) {
+    this.#worker = worker;
+    worker.on('message', (m: ServedLogReply) => {
+      const p = this.#pending.get(m.id);
+      if (!p) return;
+      this.#pending.delete(m.id);
+      if (m.error !== undefined) p.reject(new LatheError('UNAVAILABLE', `inference log: ${m.error}`));
+      else p.resolve(m.result!);
+    });
+    const fail = (err: Error) => {
+      this.#failure = new LatheError('UNAVAILABLE', `the inference log thread stopped: ${err.message}`);
+      for (const p of this.#pending.values()) p.reject(this.#failure);
+      this.#pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (!this.#failure) fail(new Error(`exited (${code})`));
+    });
+  }
+
+  /** Starts the thread; resolves once its stores are open. */
+  static async start(options: ServedLogOptions): Promise<ServedLogThread> {
+    const worker = spawn(options);
+    const log = new ServedLogThread(worker);
+    await log.#call({ id: 0, kind: 'ready' });
+    return log;
+  }
+
+  /** Stores the records of Lathe's endpoints (see MonitoringService.logServed), on the log thread. */
+  logServed(records: readonly InferenceRecord[]): Promise<IngestResult> {
+    return this.#call({ id: 0, kind: 'log', records });
+  }
+
+  /** Writes out what is buffered, closes the thread's stores and stops it. */
+  async close(): Promise<void> {
+    if (this.#failure) return;
+    await this.#call({ id: 0, kind: 'close' }).catch(() => {});
+    await this.#worker.terminate();
+  }
+
+  #call(request: ServedLogRequest): Promise<IngestResult> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const id = ++this.#next;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ ...request, id });
+    });
+  }
+}
