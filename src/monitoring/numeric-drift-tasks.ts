@@ -63,6 +63,42 @@ export function sortedBins(sorted: Float64Array, edges: readonly number[]): Side
   return { counts, below: bound(sorted, edges[0]!, false), above: n - bound(sorted, edges[bins]!, true) };
 }
 
+/**
+ * The counts {@link sortedBins} gives, from unsorted values (NaN skipped): one binary search over
+ * the edges per value, no sort.
+ */
+export function countedBins(values: Float64Array, edges: readonly number[]): SideBins {
+  const bins = edges.length - 1;
+  const counts = new Array<number>(bins).fill(0);
+  const lo = edges[0]!;
+  const hi = edges[bins]!;
+  const e = Float64Array.from(edges);
+  let below = 0;
+  let above = 0;
+  for (let k = 0; k < values.length; k++) {
+    const x = values[k]!;
+    if (Number.isNaN(x)) continue;
+    if (x < lo) {
+      below++;
+      counts[0]!++;
+    } else if (x >= hi) {
+      if (x > hi) above++;
+      counts[bins - 1]!++;
+    } else {
+      // The last edge <= x: its bin.
+      let l = 0;
+      let h = bins;
+      while (h - l > 1) {
+        const mid = (l + h) >>> 1;
+        if (e[mid]! <= x) l = mid;
+        else h = mid;
+      }
+      counts[l]!++;
+    }
+  }
+  return { counts, below, above };
+}
+
 /** Every ⌈n / size⌉-th… evenly spaced `size` values of `values` (in their order), or all of them. */
 function spaced(values: Float64Array, size: number | undefined): Float64Array {
   if (!size || values.length <= size) return values;
@@ -90,18 +126,22 @@ function sortedNonEmpty(values: Float64Array, name: string, workspace?: SortWork
  */
 export function numericDriftPair(args: NumericDriftPairArgs): NumericDrift {
   const sampled = !!args.sampleSize && (args.a.length > args.sampleSize || args.b.length > args.sampleSize);
-  if (!args.edges && !sampled) {
-    // The common case, in the workers' own sort memory.
-    const a = sortedNonEmpty(args.a, `pairs[${args.index}].a`, workspaces?.[0]);
-    const b = sortedNonEmpty(args.b, `pairs[${args.index}].b`, workspaces?.[1]);
-    return { ...ksWassersteinSorted(a, b), bins: null, sample: { a: a.length, b: b.length } };
-  }
-  // Bins need both sides sorted whole at once; the KS sample is sorted apart.
-  const a = sortedNonEmpty(args.a, `pairs[${args.index}].a`);
-  const b = sortedNonEmpty(args.b, `pairs[${args.index}].b`);
-  const bins = args.edges ? { a: sortedBins(a, args.edges), b: sortedBins(b, args.edges) } : null;
-  if (!sampled) return { ...ksWassersteinSorted(a, b), bins, sample: { a: a.length, b: b.length } };
-  const sa = sortedNonEmpty(spaced(args.a, args.sampleSize), `pairs[${args.index}].a`, workspaces?.[0]);
-  const sb = sortedNonEmpty(spaced(args.b, args.sampleSize), `pairs[${args.index}].b`, workspaces?.[1]);
-  return { ...ksWassersteinSorted(sa, sb), bins, sample: { a: sa.length, b: sb.length } };
+  // KS and Wasserstein on both samples sorted (in the worker's own sort memory); bins from the
+  // sorted values when they are all of them, else counted on the whole of each side.
+  const a = sortedNonEmpty(
+    sampled ? spaced(args.a, args.sampleSize) : args.a,
+    `pairs[${args.index}].a`,
+    workspaces?.[0],
+  );
+  const b = sortedNonEmpty(
+    sampled ? spaced(args.b, args.sampleSize) : args.b,
+    `pairs[${args.index}].b`,
+    workspaces?.[1],
+  );
+  const bins = !args.edges
+    ? null
+    : sampled
+      ? { a: countedBins(args.a, args.edges), b: countedBins(args.b, args.edges) }
+      : { a: sortedBins(a, args.edges), b: sortedBins(b, args.edges) };
+  return { ...ksWassersteinSorted(a, b), bins, sample: { a: a.length, b: b.length } };
 }

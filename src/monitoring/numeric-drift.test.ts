@@ -5,6 +5,7 @@ import { SeededRandom } from '../ml/index.js';
 import { WorkerPool } from '../ml/index.js';
 import { histogram, histogramEdges, ks2Samp, wasserstein1 } from '../stats/index.js';
 import { NUMERIC_DRIFT_WORKER_MIN, numericDriftMany } from './numeric-drift.js';
+import { countedBins, numericDriftPair, sortedBins } from './numeric-drift-tasks.js';
 
 function sample(seed: number, n: number, draw: (r: SeededRandom) => number): Float64Array {
   const r = new SeededRandom(seed);
@@ -127,5 +128,46 @@ describe('numericDriftMany', () => {
       numericDriftMany([null as never], pool),
       invalidNaming(/^pairs\[0\]\.a: .*got nothing/),
     );
+  });
+});
+
+describe('countedBins counts unsorted values as sortedBins counts sorted ones', () => {
+  it('agrees on edges, ends, infinities and missing values', () => {
+    const edges = [-2, -1, 0, 0.5, 1, 3];
+    const values = Float64Array.from([
+      -2,
+      -1,
+      0,
+      0.5,
+      1,
+      3,
+      -3,
+      4,
+      Number.NEGATIVE_INFINITY,
+      Number.POSITIVE_INFINITY,
+      Number.NaN,
+      2.999,
+      -1.5,
+      0.25,
+      0.75,
+      Number.NaN,
+      3,
+      -2,
+    ]);
+    const sorted = Float64Array.from([...values].filter((v) => !Number.isNaN(v))).sort();
+    const expected = sortedBins(sorted, edges);
+    assert.deepEqual(countedBins(values, edges), expected);
+    assert.deepEqual(expected, { counts: [5, 1, 2, 2, 6], below: 2, above: 2 });
+  });
+  it('gives the same drift sampled or not for the bins (sampling only thins KS and Wasserstein)', () => {
+    const rnd = new SeededRandom(3);
+    const a = Float64Array.from({ length: 50_000 }, () => rnd.normal());
+    const b = Float64Array.from({ length: 50_000 }, () => rnd.normal() + 0.2);
+    const edges = [-4, -2, -1, 0, 1, 2, 4];
+    const whole = numericDriftPair({ a, b, index: 0, edges });
+    const sampled = numericDriftPair({ a, b, index: 0, edges, sampleSize: 5_000 });
+    assert.deepEqual(sampled.bins, whole.bins);
+    assert.deepEqual(sampled.sample, { a: 5_000, b: 5_000 });
+    assert.ok(Math.abs(sampled.ks.statistic - whole.ks.statistic) < 0.03);
   });
 });
