@@ -171,19 +171,34 @@ export function ksWassersteinSorted(a: Float64Array, b: Float64Array): KsWassers
   let carry = 0;
   let i = 0;
   let j = 0;
-  let v = Math.min(a[0]!, b[0]!);
+  // The heads of both samples in locals; NaN once a sample is used up (never equal, never <=).
+  let x = a[0]!;
+  let y = b[0]!;
+  let v = Math.min(x, y);
   for (;;) {
-    while (i < n1 && a[i] === v) i++;
-    while (j < n2 && b[j] === v) j++;
+    while (x === v) {
+      if (++i < n1) x = a[i]!;
+      else {
+        x = Number.NaN;
+        break;
+      }
+    }
+    while (y === v) {
+      if (++j < n2) y = b[j]!;
+      else {
+        y = Number.NaN;
+        break;
+      }
+    }
     const diff = i / n1 - j / n2;
     if (diff > maxDiff) maxDiff = diff;
     if (diff < minDiff) minDiff = diff;
     if (i === n1 && j === n2) break;
-    const next = j >= n2 || (i < n1 && a[i]! <= b[j]!) ? a[i]! : b[j]!;
-    const x = Math.abs(diff) * (next - v);
-    const t = sum + x;
-    if (Math.abs(sum) >= Math.abs(x)) carry += sum - t + x;
-    else carry += x - t + sum;
+    const next = x <= y || Number.isNaN(y) ? x : y;
+    const d = Math.abs(diff) * (next - v);
+    const t = sum + d;
+    if (Math.abs(sum) >= Math.abs(d)) carry += sum - t + d;
+    else carry += d - t + sum;
     sum = t;
     v = next;
   }
