@@ -3,6 +3,8 @@
  * MonitoringService writing its own part of the inference store (no compaction: the server
  * compacts), then stores each batch it is sent.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { InferenceRecord } from '../serving/index.js';
 import { openBlobStore } from '../storage/blobs/index.js';
@@ -36,7 +38,26 @@ export interface ServedLogReply {
 
 const empty: IngestResult = { accepted: 0, rejected: 0, errors: [] };
 
+/**
+ * The log thread's niceness (Linux, where each thread has its own): a little below the request
+ * thread's, so a request that arrives while a batch is being written gets the core at once. The
+ * log still has its fair share of the CPU (about a third of a request thread's weight), so it keeps
+ * up; a full queue is handled by the deployment's logging policy (drop and count, or block).
+ */
+export const LOG_THREAD_NICENESS = 5;
+
+/** Lowers this thread's priority where the platform gives threads their own (Linux). */
+function lowerThreadPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, LOG_THREAD_NICENESS);
+  } catch {
+    // Not Linux, or not permitted: the thread runs at the process's priority.
+  }
+}
+
 if (parentPort) {
+  lowerThreadPriority();
   const port = parentPort;
   const setup = workerData as ServedLogSetup;
   const opened = (async () => {

@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { openTestData } from '../data/data-fixture.js';
 import type { InferenceRecord } from '../serving/index.js';
 import { MonitoringService } from './monitoring-service.js';
+import { LOG_THREAD_NICENESS } from './served-log-entry.js';
 import { ServedLogThread } from './served-log-thread.js';
+
+/** The nice values of this process's threads (Linux). */
+const threadNiceness = () =>
+  readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
 
 const served = (i: number, prediction: unknown = i % 2): InferenceRecord => ({
   id: `p-${i}`,
@@ -25,6 +33,8 @@ describe('ServedLogThread: a serving process logs on a thread of its own', () =>
   it('stores served records durably in its own part of the shared store, refusing bad ones by count', async () => {
     const t = await openTestData();
     const dir = path.join(t.dir, 'monitoring');
+    const linux = existsSync('/proc/self/task');
+    if (linux) assert.ok(!threadNiceness().includes(LOG_THREAD_NICENESS));
     const log = await ServedLogThread.start({
       meta: `sqlite:${path.join(t.dir, 'lathe.db')}`,
       blobs: `file:${path.join(t.dir, 'blobs')}`,
@@ -33,6 +43,8 @@ describe('ServedLogThread: a serving process logs on a thread of its own', () =>
     });
     const server = await MonitoringService.open(t.meta, t.blobs, { dir, compactMs: 0 });
     try {
+      // The log thread yields to the request thread: it runs a little below its priority.
+      if (linux) assert.ok(threadNiceness().includes(LOG_THREAD_NICENESS));
       const batch = Array.from({ length: 300 }, (_, i) => served(i));
       batch.push(served(300, { not: 'a scalar' }));
       const result = await log.logServed(batch);
