@@ -5,5 +5,6 @@ export * from './error-codes.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './logging.js';
+export { lowerPriority } from './priority.js';
 export { version } from './version.js';
 export { xmlAttr, xmlText } from './xml.js';

@@ -62,6 +62,7 @@ export type { FitContext, FitProgress, FittedModel, ModelFamily, Task } from './
 export {
   type NumericArray,
   sharedWorkerPool,
+  startWorker,
   taskModuleUrl,
   toShared,
   WorkerPool,

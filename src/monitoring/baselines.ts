@@ -6,7 +6,7 @@
 import { describeValue, LatheError } from '../core/index.js';
 import { isNumericFamily, typeFamily } from '../data/index.js';
 import type { ModelService } from '../models/index.js';
-import { quoteIdentifier, quoteLiteral, type TableEngine } from '../storage/tables/index.js';
+import { quoteIdentifier, quoteLiteral } from '../storage/tables/index.js';
 import { featureColumn, type InferenceStore, predictionColumns } from './inference-store.js';
 import type { CatalogModel, ModelCatalog } from './model-catalog.js';
 import { environmentPattern, type FeatureKind } from './types.js';
@@ -78,14 +78,14 @@ export async function logBaseline(
         `${what} column ${JSON.stringify(col)} is not in ${version.ref}; its columns: ${[...columns.keys()].join(', ')}`,
       );
   const existing = await deps.catalog.find(name);
-  const kindOf = (column: string): FeatureKind => {
+  const columnKind = (column: string): FeatureKind => {
     const f = typeFamily(columns.get(column)!);
     return isNumericFamily(f) ? 'numeric' : f === 'boolean' ? 'boolean' : 'categorical';
   };
   const skip = new Set([input.target, input.prediction].filter(Boolean));
   const features = existing?.features.length
     ? existing.features.filter((f) => columns.has(f.name))
-    : [...columns.keys()].filter((c) => !skip.has(c)).map((c) => ({ name: c, kind: kindOf(c) }));
+    : [...columns.keys()].filter((c) => !skip.has(c)).map((c) => ({ name: c, kind: columnKind(c) }));
   if (!features.length)
     throw new LatheError(
       'INVALID_ARGUMENT',
@@ -94,7 +94,7 @@ export async function logBaseline(
   // A new model's task: numbers in the target (else the prediction) column make it a regression.
   const label = input.target ?? input.prediction;
   const task =
-    existing?.task ?? (label ? (kindOf(label) === 'numeric' ? 'regression' : 'classification') : null);
+    existing?.task ?? (label ? (columnKind(label) === 'numeric' ? 'regression' : 'classification') : null);
   const model = await deps.catalog.grow(name, {
     features,
     versions: [input.version ?? 'baseline'],
@@ -112,7 +112,7 @@ export async function logBaseline(
   ]);
   if (input.prediction) {
     exprs.set('p', quoteIdentifier(input.prediction));
-    if (kindOf(input.prediction) === 'numeric') exprs.set('pn', quoteIdentifier(input.prediction));
+    if (columnKind(input.prediction) === 'numeric') exprs.set('pn', quoteIdentifier(input.prediction));
   }
   for (const f of model.features)
     if (columns.has(f.name)) exprs.set(featureColumn(f.name), quoteIdentifier(f.name));
@@ -154,23 +154,19 @@ export async function logBaseline(
 }
 
 /**
- * When a model has no `training` environment, but a version of it is a Lathe model trained from a dataset version, logs that version as its training
- * environment (with the model's output column as actuals when the data has it). Answers whether
- * it did. Other failures leave the query to find an empty baseline.
+ * When a model has no `training` environment, but a version of it is a Lathe model trained from a
+ * dataset version, logs that version as its training environment (with the model's output column
+ * as actuals when the data has it). Answers whether it did. Other failures leave the query to find
+ * an empty baseline.
  */
 export async function ensureTrainingBaseline(
-  deps: BaselineDeps & { engine: TableEngine },
+  deps: BaselineDeps,
   model: CatalogModel,
   models: ModelService,
   data: BaselineData,
 ): Promise<boolean> {
   if (model.baselines.some((b) => b.environment === 'training')) return false;
-  const rows = await deps.store.reading(async () => {
-    const rel = await deps.store.predictions(model, { environment: 'training' });
-    const [row] = await deps.engine.query<{ n: number }>(`select count(*)::bigint as n from ${rel}`);
-    return Number(row?.n ?? 0);
-  });
-  if (rows > 0) return false;
+  if ((await deps.store.count(model, { environment: 'training' })) > 0) return false;
   for (const version of [...model.versions].reverse()) {
     try {
       const { manifest } = await models.describe(`${model.name}@${version}`);

@@ -15,6 +15,7 @@ export type {
   TrafficBucket,
 } from './performance-query.js';
 export type { FeatureQuality, QualityReport } from './quality-query.js';
+export type { RetentionResult } from './retention.js';
 export {
   type DegradeFn,
   type EvaluationResult,

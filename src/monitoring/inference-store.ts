@@ -8,6 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createReadStream } from 'node:fs';
 import { newId } from '../core/index.js';
 import { taskModuleUrl, type WorkerPool } from '../ml/index.js';
@@ -165,7 +166,7 @@ export class InferenceStore {
     else {
       const out = new LineBuffer(records.length * 512);
       for (let i = 0; i < records.length; i++) {
-        if (i > 0 && i % FORMAT_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (i > 0 && i % FORMAT_SLICE === 0) await nextTurn();
         out.push(predictionLine(records[i]!, model.classes));
       }
       bytes = out.bytes();
@@ -375,6 +376,16 @@ export class InferenceStore {
         `select ${columns.map(([n, t]) => `null::${t} as ${quoteIdentifier(n)}`).join(', ')} where false`,
       );
     return `(${parts.join(' union all ')})`;
+  }
+
+  /** How many of the model's prediction records lie in `window`. */
+  count(model: CatalogModel, window: RecordWindow = {}): Promise<number> {
+    return this.reading(async () => {
+      const [row] = await this.#engine.query<{ n: number }>(
+        `select count(*)::bigint as n from ${await this.predictions(model, window)}`,
+      );
+      return Number(row?.n ?? 0);
+    });
   }
 
   /** The model's prediction records in `window` as a SQL relation (filters applied). */

@@ -5,6 +5,7 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { describeValue, LatheError } from '../core/index.js';
@@ -25,7 +26,6 @@ const MAX_ERRORS = 100;
  * process serves (a serving worker's log flush, a large ingest call) for more than a slice.
  */
 const SLICE = 256;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -63,7 +63,7 @@ export class Ingest {
     const list = checkBatch(records, 'records');
     const now = this.now();
     const errors: RecordError[] = [];
-    const parsed: ({ record: PredictionRecord; index: number } | null)[] = [];
+    const parsed: { record: PredictionRecord; index: number }[] = [];
     /** Refused records per model named (`''` when the record names none). */
     const refused = new Map<string, number>();
     for (let index = 0; index < list.length; index++) {
@@ -145,13 +145,12 @@ export class Ingest {
 
   /** Checks parsed records against their models' schemas and appends the valid ones durably. */
   async #store(
-    parsed: readonly ({ record: PredictionRecord; index: number } | null)[],
+    parsed: readonly { record: PredictionRecord; index: number }[],
     errors: RecordError[],
     refused: Map<string, number>,
   ): Promise<IngestResult> {
     const byModel = new Map<string, { record: PredictionRecord; index: number }[]>();
     for (const p of parsed) {
-      if (!p) continue;
       const group = byModel.get(p.record.model);
       if (group) group.push(p);
       else byModel.set(p.record.model, [p]);
@@ -249,6 +248,19 @@ export class Ingest {
       await rm(dir, { recursive: true, force: true });
     }
     return { models, existing };
+  }
+
+  /** The sum of a counter of `model` over the UTC days from `from` to `to` (epoch ms). */
+  async counted(model: string, counter: string, from: number, to: number): Promise<number> {
+    const row = await this.meta.db
+      .selectFrom('monitoring_counters')
+      .select(sql<number>`sum(n)`.as('n'))
+      .where('model', '=', model)
+      .where('counter', '=', counter)
+      .where('day', '>=', day(from))
+      .where('day', '<=', day(to))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   async #count(model: string, counter: string, n: number): Promise<void> {

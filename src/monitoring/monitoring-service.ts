@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { sql } from 'kysely';
 import { checkDiffOptions } from '../data/index.js';
 import { LatheError } from '../core/index.js';
 import { sharedWorkerPool } from '../ml/index.js';
@@ -77,10 +76,6 @@ export interface MonitoringOptions {
   now?: () => number;
 }
 
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const _isoOrNull = (ms: unknown) =>
-  ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString();
-
 /** The inference store and its queries. */
 export class MonitoringService {
   readonly catalog: ModelCatalog;
@@ -127,6 +122,7 @@ export class MonitoringService {
     this.#explanations = new Explanations(engine, this.store, this.catalog, options.models ?? null);
     const every = options.compactMs ?? 5000;
     if (every > 0) {
+      void this.compact().catch(() => {});
       let ticks = 0;
       this.#timer = setInterval(() => {
         void this.compact().catch(() => {});
@@ -137,7 +133,10 @@ export class MonitoringService {
     }
   }
 
-  /** Opens the store (a DuckDB engine of its own) and compacts what an earlier process left. */
+  /**
+   * Opens the store (a DuckDB engine of its own). With a schedule, the first compaction (of what an
+   * earlier process left) starts at once, in the background: queries read the buffer meanwhile.
+   */
   static async open(
     meta: MetaStore,
     blobs: BlobStore,
@@ -146,9 +145,7 @@ export class MonitoringService {
     const engine = await TableEngine.create(options.threads ? { threads: options.threads } : {});
     // Scheduled compaction runs in a low-priority process of its own, started at its first file.
     const compactor = (options.compactMs ?? 5000) > 0 ? new BackgroundEngine() : null;
-    const service = new MonitoringService(meta, blobs, engine, compactor, options);
-    await service.compact();
-    return service;
+    return new MonitoringService(meta, blobs, engine, compactor, options);
   }
 
   /** Moves buffered records into Parquet segments (all of them with `force`). */
@@ -227,7 +224,7 @@ export class MonitoringService {
       return false;
     this.#trainingLooked.add(model.name);
     return ensureTrainingBaseline(
-      { catalog: this.catalog, store: this.store, now: this.#now, engine: this.#engine },
+      { catalog: this.catalog, store: this.store, now: this.#now },
       model,
       models,
       data,
@@ -371,22 +368,10 @@ export class MonitoringService {
     );
     const from = current.from ?? now - 7 * 86_400_000;
     const to = current.to ?? now;
-    const refused = await this.#meta.db
-      .selectFrom('monitoring_counters')
-      .select(sql<number>`sum(n)`.as('n'))
-      .where('model', '=', name)
-      .where('counter', '=', 'rejected')
-      .where('day', '>=', day(from))
-      .where('day', '<=', day(to))
-      .executeTakeFirst();
-    const rejected = Number(refused?.n ?? 0);
-    // Volume: the window's rows per day against the same environment's days before it.
+    const rejected = await this.#ingest.counted(name, 'rejected', from, to);
+    // Volume: the window's rows against the mean of the 7 windows of its length before it.
     const span = to - from;
-    const history = await this.store.reading(async () => {
-      const rel = await this.store.predictions(model, { ...current, from: from - 7 * span, to: from });
-      const [row] = await this.#engine.query<{ n: number }>(`select count(*)::bigint as n from ${rel}`);
-      return Number(row?.n ?? 0) / 7;
-    });
+    const history = (await this.store.count(model, { ...current, from: from - 7 * span, to: from })) / 7;
     return {
       model: name,
       baseline: { ...baseline, rows: result.rows.baseline },

@@ -3,8 +3,7 @@
  * training and validation compute them, scikit-learn's definitions) overall, per time bucket, per
  * model version and per slice, with ground-truth coverage; and traffic (volume, latency) per bucket.
  */
-import { randomUUID } from 'node:crypto';
-import { LatheError } from '../core/index.js';
+import { LatheError, newId } from '../core/index.js';
 import { evaluate, type MetricSet, matrix } from '../ml/index.js';
 import { quoteIdentifier, quoteLiteral, type TableEngine } from '../storage/tables/index.js';
 import { featureColumn, tagColumn } from './inference-store.js';
@@ -259,7 +258,7 @@ export async function performanceReport(
   window: RecordWindow,
   options: PerformanceOptions,
 ): Promise<PerformanceReport> {
-  const joined = `lathe_rows_${randomUUID().replaceAll('-', '')}`;
+  const joined = `lathe_rows_${newId()}`;
   await engine.query(`create table ${joined} as select * from ${joinedSql}`);
   try {
     let cuts = options.cuts;

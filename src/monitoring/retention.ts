@@ -7,6 +7,15 @@ import type { InferenceStore } from './inference-store.js';
 import type { ModelCatalog } from './model-catalog.js';
 import type { Downsample } from './types.js';
 
+/** The answer of setting a model's retention: what it keeps now, and the rows removed at once. */
+export interface RetentionResult {
+  model: string;
+  retentionDays: number | null;
+  downsample: Downsample | null;
+  dropped: number;
+  thinned: number;
+}
+
 /**
  * Keeps a model's records `days` days (null: forever) and thins those older than
  * `downsample.afterDays` to a `downsample.keep` share; applied at once and then hourly.
@@ -20,7 +29,7 @@ export async function setRetention(
   name: string,
   days: number | null,
   downsample: Downsample | null,
-) {
+): Promise<RetentionResult> {
   if (days !== null && !(Number.isInteger(days) && days >= 1))
     throw new LatheError(
       'INVALID_ARGUMENT',

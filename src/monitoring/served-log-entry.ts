@@ -3,9 +3,8 @@
  * MonitoringService writing its own part of the inference store (no compaction: the server
  * compacts), then stores each batch it is sent.
  */
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerPriority } from '../core/index.js';
 import type { InferenceRecord } from '../serving/index.js';
 import { openBlobStore } from '../storage/blobs/index.js';
 import { openMetaStore } from '../storage/meta/index.js';
@@ -46,18 +45,8 @@ const empty: IngestResult = { accepted: 0, rejected: 0, errors: [] };
  */
 export const LOG_THREAD_NICENESS = 5;
 
-/** Lowers this thread's priority where the platform gives threads their own (Linux). */
-function lowerThreadPriority(): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) setPriority(tid, LOG_THREAD_NICENESS);
-  } catch {
-    // Not Linux, or not permitted: the thread runs at the process's priority.
-  }
-}
-
 if (parentPort) {
-  lowerThreadPriority();
+  lowerPriority(LOG_THREAD_NICENESS);
   const port = parentPort;
   const setup = workerData as ServedLogSetup;
   const opened = (async () => {

@@ -5,25 +5,15 @@
  * pause the thread that answers requests. The thread opens the stores itself (from their URIs) and
  * writes its own part of the shared inference store, like any process does.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { LatheError } from '../core/index.js';
+import { startWorker, taskModuleUrl } from '../ml/index.js';
 import type { InferenceRecord } from '../serving/index.js';
 import type { ServedLogReply, ServedLogRequest, ServedLogSetup } from './served-log-entry.js';
 import type { IngestResult } from './types.js';
 
-const isTs = import.meta.url.endsWith('.ts');
-
-/** Starts the entry module in a worker thread (through tsx's loader when the sources are .ts). */
-function spawn(setup: ServedLogSetup): Worker {
-  const entry = new URL(`./served-log-entry${isTs ? '.ts' : '.js'}`, import.meta.url);
-  if (!isTs) return new Worker(entry, { workerData: setup });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(code, { eval: true, workerData: setup });
-}
-
 /** Where a served-log thread writes. */
-export interface ServedLogOptions extends ServedLogSetup {}
+export type ServedLogOptions = ServedLogSetup;
 
 /** A serving process's inference log, written on a worker thread. */
 export class ServedLogThread {
@@ -54,7 +44,7 @@ export class ServedLogThread {
 
   /** Starts the thread; resolves once its stores are open. */
   static async start(options: ServedLogOptions): Promise<ServedLogThread> {
-    const worker = spawn(options);
+    const worker = startWorker(taskModuleUrl(import.meta.url, './served-log-entry'), { workerData: options });
     const log = new ServedLogThread(worker);
     await log.#call({ id: 0, kind: 'ready' });
     return log;

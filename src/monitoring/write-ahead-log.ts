@@ -43,7 +43,7 @@ export class WriteAheadLog {
   readonly #chains = new Map<string, Promise<unknown>>();
   readonly #pending = new Map<
     string,
-    { text: Uint8Array; rows: number; resolve: () => void; reject: (err: unknown) => void }[]
+    { bytes: Uint8Array; rows: number; resolve: () => void; reject: (err: unknown) => void }[]
   >();
   #seq = 0;
 
@@ -66,14 +66,14 @@ export class WriteAheadLog {
   }
 
   /**
-   * Appends `text` (UTF-8 bytes of whole lines, each ending in `\n`, `rows` of them) to the stream's open file and
-   * resolves once it is on disk. Appends that arrive while a write is syncing are written together
+   * Appends `bytes` (UTF-8 of whole lines, each ending in `\n`, `rows` of them) to the stream's open
+   * file and resolves once it is on disk. Appends that arrive while a write is syncing are written together
    * with one sync afterwards (group commit), in arrival order.
    */
-  append(stream: string, text: Uint8Array, rows: number): Promise<void> {
+  append(stream: string, bytes: Uint8Array, rows: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const group = this.#pending.get(stream);
-      const entry = { text, rows, resolve, reject };
+      const entry = { bytes, rows, resolve, reject };
       if (group) group.push(entry);
       else this.#pending.set(stream, [entry]);
       if (!group) void this.#serial(stream, () => this.#flush(stream));
@@ -99,7 +99,9 @@ export class WriteAheadLog {
         file = { name, handle: await open(path.join(folder, name), 'a'), rows: 0, openedAt: Date.now() };
         this.#open.set(stream, file);
       }
-      await file.handle.write(group.length === 1 ? group[0]!.text : Buffer.concat(group.map((g) => g.text)));
+      await file.handle.write(
+        group.length === 1 ? group[0]!.bytes : Buffer.concat(group.map((g) => g.bytes)),
+      );
       if (this.#sync) await file.handle.datasync();
       for (const g of group) file.rows += g.rows;
       for (const g of group) g.resolve();

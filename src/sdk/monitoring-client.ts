@@ -1,7 +1,11 @@
 import type {
   ActualsResult,
   Alert,
+  BaselineInput,
+  BaselineResult,
+  Downsample,
   QualityReport,
+  RetentionResult,
   AppliedMonitor,
   DriftReport,
   EvaluationResult,
@@ -22,7 +26,9 @@ import { enc, type Query, type Transport } from './transport.js';
 export type {
   ActualsResult,
   Alert,
+  BaselineInput,
   BaselineResult,
+  Downsample,
   FeatureQuality,
   QualityReport,
   AppliedMonitor,
@@ -41,6 +47,7 @@ export type {
   PredictionExplanation,
   PredictionLookup,
   RecordError,
+  RetentionResult,
   RootCause,
   SliceContribution,
   TrafficBucket,
@@ -246,15 +253,8 @@ export class MonitoringClient {
   /** Logs a dataset version as a reference environment (default training) of the model. */
   logBaseline(
     model: string,
-    body: { dataset: string; environment?: string; target?: string; prediction?: string; version?: string },
-  ): Promise<{
-    model: string;
-    environment: string;
-    dataset: string;
-    rows: number;
-    actuals: number;
-    features: string[];
-  }> {
+    body: Omit<BaselineInput, 'environment'> & { environment?: string },
+  ): Promise<BaselineResult> {
     return this.t.request('POST', `/api/v1/monitoring/models/${enc(model)}/baselines`, body);
   }
 
@@ -262,14 +262,8 @@ export class MonitoringClient {
   setRetention(
     model: string,
     days: number | null,
-    downsample: { afterDays: number; keep: number } | null = null,
-  ): Promise<{
-    model: string;
-    retentionDays: number | null;
-    downsample: { afterDays: number; keep: number } | null;
-    dropped: number;
-    thinned: number;
-  }> {
+    downsample: Downsample | null = null,
+  ): Promise<RetentionResult> {
     return this.t.request('PUT', `/api/v1/monitoring/models/${enc(model)}/retention`, { days, downsample });
   }
 

@@ -22,7 +22,7 @@
  * const parts = await Promise.all([pool.run<number>(mod, 'sumRange', { data, from: 0, to: h }), …]);
  * await pool.close();
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { isErrorCode, LatheError } from '../../core/index.js';
 import type { SerializedError, TaskRequest, TaskResponse } from './worker-entry.js';
 
@@ -41,13 +41,20 @@ export function taskModuleUrl(importMetaUrl: string, relative: string): URL {
   return new URL(relative + extensionOf(importMetaUrl), importMetaUrl);
 }
 
-/** Starts one worker running worker-entry (through tsx's loader when the sources are .ts). */
-function spawnWorker(): Worker {
-  const entry = taskModuleUrl(import.meta.url, './worker-entry');
-  if (extensionOf(import.meta.url) === '.js') return new Worker(entry);
+/**
+ * Starts a worker thread running the module at `entry` (from {@link taskModuleUrl}), through tsx's
+ * loader when it is a .ts source.
+ */
+export function startWorker(entry: URL, options: Omit<WorkerOptions, 'eval'> = {}): Worker {
+  if (extensionOf(entry.href) === '.js') return new Worker(entry, options);
   const tsx = import.meta.resolve('tsx/esm/api');
   const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(code, { eval: true });
+  return new Worker(code, { ...options, eval: true });
+}
+
+/** Starts one worker running worker-entry. */
+function spawnWorker(): Worker {
+  return startWorker(taskModuleUrl(import.meta.url, './worker-entry'));
 }
 
 /** The Error a task's serialized error becomes in the caller: a LatheError keeps code and details. */

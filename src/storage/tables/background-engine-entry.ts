@@ -3,8 +3,7 @@
  * thread has its own; threads started later inherit their creator's), then answers SQL over IPC
  * one query at a time.
  */
-import { readdirSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { lowerPriority } from '../../core/index.js';
 import { BACKGROUND_NICENESS } from './background-engine.js';
 import { TableEngine } from './table-engine.js';
 
@@ -21,27 +20,13 @@ export interface BackgroundReply {
   error?: string;
 }
 
-/** Sets every thread of this process to the background niceness (where permitted). */
-function lowerPriority(): void {
-  let tids: number[] = [0];
-  try {
-    tids = readdirSync('/proc/self/task').map(Number);
-  } catch {
-    // Not Linux: the priority is the process's.
-  }
-  for (const tid of tids) {
-    try {
-      setPriority(tid, BACKGROUND_NICENESS);
-    } catch {
-      // Not permitted: that thread runs at normal priority.
-    }
-  }
-}
+/** Every thread of this process at the background niceness (threads started later inherit it). */
+const background = () => lowerPriority(BACKGROUND_NICENESS, { allThreads: true });
 
 if (process.send) {
-  lowerPriority();
+  background();
   const ready = TableEngine.create({ threads: Number(process.argv[2]) || 1 }).then((engine) => {
-    lowerPriority();
+    background();
     return engine;
   });
   // Queries run one at a time, in arrival order.

@@ -7,6 +7,7 @@ import {
   DuckDBInstance,
   DuckDBTypeId,
   type DuckDBResultReader,
+  type DuckDBVector,
 } from '@duckdb/node-api';
 import { describeValue, LatheError, newId } from '../../core/index.js';
 import { assertDigest, type BlobInfo, type BlobStore } from '../blobs/index.js';
@@ -215,23 +216,8 @@ export class TableEngine {
         const take = Math.min(n - from, batchRows - filled);
         for (let j = 0; j < names.length; j++) {
           const out = columns[j]!;
-          if (out instanceof Float64Array) {
-            const vector = chunk.getColumnVector(j);
-            // The vector's own Float64Array over DuckDB's memory (a field the typings call private).
-            const raw = vector as unknown as {
-              items?: unknown;
-              validity?: { data?: unknown; itemValid(i: number): boolean };
-            };
-            if (raw.items instanceof Float64Array && raw.validity) {
-              out.set(raw.items.subarray(from, from + take), filled);
-              // No validity mask: every row is valid (DuckDB leaves it out then).
-              if (raw.validity.data !== null)
-                for (let i = 0; i < take; i++)
-                  if (!raw.validity.itemValid(from + i)) out[filled + i] = Number.NaN;
-            } else
-              for (let i = 0; i < take; i++)
-                out[filled + i] = (vector.getItem(from + i) as number | null) ?? Number.NaN;
-          } else {
+          if (out instanceof Float64Array) copyDoubles(chunk.getColumnVector(j), from, take, out, filled);
+          else {
             const src = values[j]!;
             for (let i = 0; i < take; i++) out[filled + i] = src[from + i];
           }
@@ -271,15 +257,7 @@ export class TableEngine {
     for (let k = 0; k < result.chunkCount; k++) {
       const chunk = result.getChunk(k);
       const n = chunk.rowCount;
-      for (let j = 0; j < out.length; j++) {
-        const vector = chunk.getColumnVector(j) as unknown as {
-          items: Float64Array;
-          validity: { data?: unknown; itemValid(i: number): boolean };
-        };
-        out[j]!.set(vector.items.subarray(0, n), at);
-        if (vector.validity.data !== null)
-          for (let i = 0; i < n; i++) if (!vector.validity.itemValid(i)) out[j]![at + i] = Number.NaN;
-      }
+      for (let j = 0; j < out.length; j++) copyDoubles(chunk.getColumnVector(j), 0, n, out[j]!, at);
       at += n;
     }
     return out;
@@ -464,6 +442,25 @@ export class TableEngine {
     this.queue = result.catch(() => undefined);
     return result;
   }
+}
+
+/**
+ * Copies `take` values of a DOUBLE vector from row `from` into `out` at `at`, NULL as NaN: straight
+ * from the vector's own Float64Array over DuckDB's memory (a field the typings call private), value
+ * by value only when that is missing.
+ */
+function copyDoubles(vector: DuckDBVector, from: number, take: number, out: Float64Array, at: number): void {
+  const raw = vector as unknown as {
+    items?: unknown;
+    validity?: { data?: unknown; itemValid(i: number): boolean };
+  };
+  if (raw.items instanceof Float64Array && raw.validity) {
+    out.set(raw.items.subarray(from, from + take), at);
+    // No validity mask: every row is valid (DuckDB leaves it out then).
+    if (raw.validity.data !== null)
+      for (let i = 0; i < take; i++) if (!raw.validity.itemValid(from + i)) out[at + i] = Number.NaN;
+  } else
+    for (let i = 0; i < take; i++) out[at + i] = (vector.getItem(from + i) as number | null) ?? Number.NaN;
 }
 
 function errorMessage(err: unknown): string {

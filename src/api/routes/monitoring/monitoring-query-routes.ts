@@ -1,13 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import {
-  type MonitoringService,
-  parseDuration,
-  parseTime,
-  parseWhere,
-  resolveWindows,
-  rootCause,
-} from '../../../monitoring/index.js';
+import { type MonitoringService, resolveWindows, rootCause } from '../../../monitoring/index.js';
 import { bucketOf, tags, WindowQuery } from './monitoring-schemas.js';
 
 /**
@@ -18,6 +11,15 @@ export const monitoringQueryRoutes: FastifyPluginAsyncTypebox<{ monitoring: Moni
   app,
   { monitoring },
 ) => {
+  /** Two windows compared: the current one and the baseline (an environment, or the window before). */
+  const Compare = Type.Object({
+    ...WindowQuery,
+    baseline: Type.Optional(
+      Type.String({ description: 'an environment (default training), or previous: the window before' }),
+    ),
+    current: Type.Optional(Type.String({ description: 'the current environment (default production)' })),
+  });
+
   app.get(
     '/api/v1/monitoring/drift',
     {
@@ -27,13 +29,7 @@ export const monitoringQueryRoutes: FastifyPluginAsyncTypebox<{ monitoring: Moni
         summary:
           'Drift per feature and of the prediction, baseline → current: PSI, KS, Jensen–Shannon, Wasserstein, chi², thresholds, drifted or not',
         querystring: Type.Object({
-          ...WindowQuery,
-          baseline: Type.Optional(
-            Type.String({ description: 'an environment (default training), or previous: the window before' }),
-          ),
-          current: Type.Optional(
-            Type.String({ description: 'the current environment (default production)' }),
-          ),
+          ...Compare.properties,
           features: Type.Optional(Type.String({ description: 'comma-separated features (default all)' })),
           sampleSize: Type.Optional(Type.Integer({ description: 'rows per side for KS and Wasserstein' })),
         }),
@@ -58,13 +54,10 @@ export const monitoringQueryRoutes: FastifyPluginAsyncTypebox<{ monitoring: Moni
         summary:
           'Drift of each feature per time bucket against the baseline (a heatmap), and the drifted share',
         querystring: Type.Object({
-          ...WindowQuery,
+          ...Compare.properties,
           window: Type.Optional(Type.String({ description: 'the span covered (default 7d)' })),
           bucket: Type.Optional(Type.String({ description: 'bucket size (default 1d)' })),
           baseline: Type.Optional(Type.String({ description: 'an environment (default training)' })),
-          current: Type.Optional(
-            Type.String({ description: 'the current environment (default production)' }),
-          ),
         }),
       },
     },
@@ -124,21 +117,15 @@ export const monitoringQueryRoutes: FastifyPluginAsyncTypebox<{ monitoring: Moni
     },
     async (req) => {
       const q = req.query;
-      const now = Date.now();
-      const to = q.to !== undefined ? parseTime(q.to, now, 'to') : now;
-      const from =
-        q.from !== undefined ? parseTime(q.from, now, 'from') : to - parseDuration(q.window ?? '1d');
-      const where = parseWhere(q.where);
+      // The window ends now (or at `to`) and spans `window` (default a day) unless `from` says.
+      const { current } = resolveWindows(
+        { ...q, current: q.environment ?? 'production', window: q.window ?? '1d' },
+        Date.now(),
+      );
       return {
         buckets: await monitoring.traffic(
           q.model,
-          {
-            environment: q.environment ?? 'production',
-            from,
-            to,
-            ...(q.version ? { version: q.version } : {}),
-            ...(where ? { where } : {}),
-          },
+          current as typeof current & { from: number; to: number },
           bucketOf(q.bucket, '1h'),
         ),
       };
@@ -158,14 +145,6 @@ export const monitoringQueryRoutes: FastifyPluginAsyncTypebox<{ monitoring: Moni
     },
     async (req) => monitoring.prediction(req.params.id),
   );
-
-  const Compare = Type.Object({
-    ...WindowQuery,
-    baseline: Type.Optional(
-      Type.String({ description: 'an environment (default training), or previous: the window before' }),
-    ),
-    current: Type.Optional(Type.String({ description: 'the current environment (default production)' })),
-  });
 
   app.get(
     '/api/v1/monitoring/quality',

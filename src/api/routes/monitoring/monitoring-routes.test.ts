@@ -30,6 +30,14 @@ describe('monitoring API: ingest from any server, Lathe endpoints logging, and t
   let auth: Record<string, string>;
   const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers = auth) =>
     t.app.inject({ method, url, ...(payload !== undefined ? { payload: payload as object } : {}), headers });
+  /** Imports the XGBoost fixture as the next version of model churn. */
+  const importChurn = () =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/models/churn/import?filename=model.json',
+      payload: xgb,
+      headers: { ...auth, 'content-type': 'application/octet-stream' },
+    });
 
   before(async () => {
     t = await createTestApp();
@@ -151,12 +159,7 @@ describe('monitoring API: ingest from any server, Lathe endpoints logging, and t
   });
 
   it('logs the predictions of a Lathe endpoint by itself, joins actuals to them, and logs a dataset as training', async () => {
-    const imported = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/models/churn/import?filename=model.json',
-      payload: xgb,
-      headers: { ...auth, 'content-type': 'application/octet-stream' },
-    });
+    const imported = await importChurn();
     assert.equal(imported.statusCode, 201, imported.body);
     const applied = await call('POST', '/api/v1/deployments', {
       name: 'churn',
@@ -202,12 +205,7 @@ describe('monitoring API: ingest from any server, Lathe endpoints logging, and t
     assert.equal(explained.json().method, 'tree', explained.body);
 
     // A monitor on accuracy with `degrade`: firing sends the endpoint's traffic to its fallback.
-    const second = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/models/churn/import?filename=model.json',
-      payload: xgb,
-      headers: { ...auth, 'content-type': 'application/octet-stream' },
-    });
+    const second = await importChurn();
     assert.equal(second.statusCode, 201, second.body);
     const withFallback = await call('POST', '/api/v1/deployments', {
       name: 'churn',
