@@ -49,7 +49,7 @@ export async function startServer(
       { host: config.server.host },
     );
   }
-  const meta = await openMetaStore(metaStoreUri(config));
+  const meta = await openMetaStore(metaStoreUri(config), { backgroundCheckpoint: true });
   const blobs = await openBlobStore(blobStoreUri(config)).catch(async (err: unknown) => {
     await meta.close();
     throw err;

@@ -62,8 +62,6 @@ export type { FitContext, FitProgress, FittedModel, ModelFamily, Task } from './
 export {
   type NumericArray,
   sharedWorkerPool,
-  startWorker,
-  taskModuleUrl,
   toShared,
   WorkerPool,
 } from './parallel/index.js';

@@ -4,8 +4,8 @@
  * sort both samples, one merge pass), with results identical to `ks2Samp` and `wasserstein1`.
  */
 import { availableParallelism } from 'node:os';
-import { LatheError } from '../core/index.js';
-import { sharedWorkerPool, taskModuleUrl, toShared, type WorkerPool } from '../ml/index.js';
+import { LatheError, taskModuleUrl } from '../core/index.js';
+import { sharedWorkerPool, toShared, type WorkerPool } from '../ml/index.js';
 import { type NumericDrift, numericDriftPair } from './numeric-drift-tasks.js';
 
 /** Pairs with fewer values than this (both sides together) are computed on the calling thread. */

@@ -6,8 +6,7 @@
  * writes its own part of the shared inference store, like any process does.
  */
 import type { Worker } from 'node:worker_threads';
-import { LatheError } from '../core/index.js';
-import { startWorker, taskModuleUrl } from '../ml/index.js';
+import { LatheError, startWorker, taskModuleUrl } from '../core/index.js';
 import type { InferenceRecord } from '../serving/index.js';
 import type { ServedLogReply, ServedLogRequest, ServedLogSetup } from './served-log-entry.js';
 import type { IngestResult } from './types.js';

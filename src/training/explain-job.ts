@@ -3,10 +3,10 @@
  * otherwise), permutation importance and partial dependence of a trained run's model on its own
  * test rows, computed on a worker thread and stored with the run as `explanations.json`.
  */
-import { describeValue, LatheError } from '../core/index.js';
+import { describeValue, LatheError, taskModuleUrl } from '../core/index.js';
 import { encodeColumns } from '../data/index.js';
 import type { JobContext } from '../jobs/index.js';
-import { taskModuleUrl, WorkerPool } from '../ml/index.js';
+import { WorkerPool } from '../ml/index.js';
 import type { ExplainMethod, ExplainTaskArgs, ExplainTaskResult } from './explain-task.js';
 import { takeValues } from './fold-data.js';
 import { chooseFeatures, columnsToRead, targetSplit } from './prepare.js';

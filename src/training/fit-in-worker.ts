@@ -2,13 +2,13 @@
  * Fits a model family on a worker thread, off the event loop: progress is polled from shared
  * memory, an AbortSignal asks the fit to stop between iterations (it then returns what it built).
  */
+import { taskModuleUrl } from '../core/index.js';
 import {
   type FitProgress,
   loadFitted,
   type Matrix,
   type ParamSet,
   type Task,
-  taskModuleUrl,
   toShared,
   WorkerPool,
 } from '../ml/index.js';

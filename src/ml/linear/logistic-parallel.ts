@@ -4,7 +4,8 @@
  * pool run {@link serveChunks} until stopped. The calling thread is the remaining participant.
  */
 import type { Matrix } from '../matrix.js';
-import { sharedWorkerPool, taskModuleUrl, toShared } from '../parallel/index.js';
+import { taskModuleUrl } from '../../core/index.js';
+import { sharedWorkerPool, toShared } from '../parallel/index.js';
 import { type BinaryChunks, chunkCount, newControl, stopChunks } from './logistic-chunks.js';
 
 const TASKS = taskModuleUrl(import.meta.url, './logistic-chunks');

@@ -1,3 +1,3 @@
 /** Worker threads for parallel numeric work: a generic pool and shared-memory helpers. */
 export { type NumericArray, toShared } from './shared.js';
-export { sharedWorkerPool, startWorker, taskModuleUrl, WorkerPool } from './worker-pool.js';
+export { sharedWorkerPool, WorkerPool } from './worker-pool.js';

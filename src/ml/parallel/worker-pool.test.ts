@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { isLatheError } from '../../core/index.js';
 import { toShared } from './shared.js';
-import { sharedWorkerPool, taskModuleUrl, WorkerPool } from './worker-pool.js';
+import { taskModuleUrl } from '../../core/index.js';
+import { sharedWorkerPool, WorkerPool } from './worker-pool.js';
 
 const tasks = taskModuleUrl(import.meta.url, './test-tasks');
 

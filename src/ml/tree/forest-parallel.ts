@@ -3,7 +3,8 @@
  * once into shared memory; each tree is one pool task (a pure function of the data and its seed),
  * so the trees, returned in seed order, are the ones the calling thread would grow.
  */
-import { sharedWorkerPool, taskModuleUrl, toShared } from '../parallel/index.js';
+import { taskModuleUrl } from '../../core/index.js';
+import { sharedWorkerPool, toShared } from '../parallel/index.js';
 import type { SamplingParams } from './forest-fit.js';
 import type { GrowTreeArgs } from './forest-tasks.js';
 import type { GrowParams, TreeArrays, TreeData } from './grow-tree.js';

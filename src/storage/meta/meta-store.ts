@@ -297,6 +297,11 @@ export interface OpenMetaStoreOptions {
   migrate?: boolean;
   /** Override the migration list (tests). */
   migrations?: readonly Migration[];
+  /**
+   * SQLite files: checkpoint the write-ahead log on a thread of its own, so commits on the
+   * caller's thread are cheaper (for long-running servers; ignored elsewhere).
+   */
+  backgroundCheckpoint?: boolean;
 }
 
 /**
@@ -304,7 +309,7 @@ export interface OpenMetaStoreOptions {
  * store) or `postgres://user:pass@host:port/db[?schema=NAME]`.
  */
 export async function openMetaStore(uri: string, options: OpenMetaStoreOptions = {}): Promise<MetaStore> {
-  const backend = backendFor(uri);
+  const backend = backendFor(uri, options);
   await backend.init();
   const store = new MetaStore(backend, options.migrations);
   try {
@@ -316,7 +321,7 @@ export async function openMetaStore(uri: string, options: OpenMetaStoreOptions =
   return store;
 }
 
-function backendFor(uri: string): MetaBackend {
+function backendFor(uri: string, options: OpenMetaStoreOptions): MetaBackend {
   if (uri.startsWith('sqlite:')) {
     const location = uri.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (!location)
@@ -324,7 +329,7 @@ function backendFor(uri: string): MetaBackend {
         'STORE_URI_INVALID',
         'sqlite: URI needs a path, as in sqlite:./lathe-data/lathe.db',
       );
-    return sqliteBackend(location);
+    return sqliteBackend(location, { backgroundCheckpoint: options.backgroundCheckpoint });
   }
   if (uri.startsWith('postgres://') || uri.startsWith('postgresql://')) {
     try {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { type DatabaseConnection, SqliteDialect, SqliteDriver, CompiledQuery } from 'kysely';
 import { LatheError } from '../../../core/index.js';
 import type { MetaBackend } from '../meta-backend.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 /** Write transactions take the write lock when they begin, so two processes never deadlock on upgrade. */
 const beginWrite = 'begin immediate';
@@ -27,9 +28,10 @@ class ImmediateSqliteDialect extends SqliteDialect {
  * SQLite through better-sqlite3: WAL journal with `synchronous=NORMAL` (a commit survives the
  * process being killed; a power cut may lose the last commits, never corrupt the file), a busy
  * timeout so several processes can share one file, foreign keys on.
- * `location` is a file path or `:memory:`.
+ * `location` is a file path or `:memory:`. With `backgroundCheckpoint`, a file database's log is
+ * checkpointed on a thread of its own (see {@link WalCheckpointer}); for long-running servers.
  */
-export function sqliteBackend(location: string): MetaBackend {
+export function sqliteBackend(location: string, options: { backgroundCheckpoint?: boolean } = {}): MetaBackend {
   if (location !== ':memory:') mkdirSync(path.dirname(path.resolve(location)), { recursive: true });
   let db: Database.Database;
   try {
@@ -51,7 +53,15 @@ export function sqliteBackend(location: string): MetaBackend {
       { cause: err },
     );
   }
-  const statements = cachingStatements(db);
+  let checkpointer: WalCheckpointer | undefined;
+  if (options.backgroundCheckpoint && location !== ':memory:') {
+    db.pragma(`wal_autocheckpoint = ${WalCheckpointer.backstopPages}`);
+    checkpointer = new WalCheckpointer(location, () => {
+      checkpointer = undefined;
+      if (db.open) db.pragma('wal_autocheckpoint = 1000');
+    });
+  }
+  const statements = cachingStatements(db, () => checkpointer?.stop());
   return {
     dialect: 'sqlite',
     displayUri: `sqlite:${location}`,
@@ -61,8 +71,9 @@ export function sqliteBackend(location: string): MetaBackend {
       prepare(text) {
         const stmt = statements.prepare(text);
         if (stmt.reader) return (params) => stmt.all(params);
+        // Bound as arguments: better-sqlite3 binds those faster than one array.
         return (params) => {
-          stmt.run(params);
+          stmt.run(...params);
           return [];
         };
       },
@@ -84,10 +95,13 @@ export function sqliteBackend(location: string): MetaBackend {
  * are bound per call), at most `size` are kept, least recently used evicted first. SQLite
  * re-prepares a cached statement by itself after a schema change.
  */
-function cachingStatements(db: Database.Database, size = 500) {
+function cachingStatements(db: Database.Database, beforeClose: () => void, size = 500) {
   const cache = new Map<string, Database.Statement>();
   return {
-    close: () => db.close(),
+    close: () => {
+      beforeClose();
+      db.close();
+    },
     prepare(sql: string) {
       let stmt = cache.get(sql);
       if (stmt) {
