@@ -44,9 +44,9 @@ type Label = string | number | boolean;
 /** Buffers up to this many floats are kept for the next call. */
 const spareLimit = 1 << 20;
 /**
- * Column batches of at least this many rows run column-major: copying whole columns and letting
- * onnxruntime transpose is cheaper than interleaving them in JavaScript (measured 235 → 198 µs
- * for 1,000 rows × 32 columns of a small MLP whose bare run takes 169 µs).
+ * Column batches of at least this many rows run column-major, in doubles: copying whole columns
+ * and letting onnxruntime convert to float and transpose is cheaper than interleaving and
+ * converting them in JavaScript.
  */
 export const columnarRows = 64;
 /**
@@ -200,14 +200,14 @@ export class OnnxPredictor extends BasePredictor {
     return decodeOutputs(out, this.meta.outputs, rows, classes, warnings);
   }
 
-  /** A buffer of `size` floats for the matrix input: the spare one when free and of that size. */
-  private buffer(size: number): FloatBuffer {
+  /** A buffer of `size` values of `type` for the matrix input: the spare one when free and alike. */
+  private buffer(size: number, type: 'float32' | 'float64'): FloatBuffer {
     const s = this.spare;
-    if (s && s.length === size) {
+    if (s && s.length === size && s instanceof Float64Array === (type === 'float64')) {
       this.spare = undefined;
       return s;
     }
-    return this.matrix!.type === 'float32' ? new Float32Array(size) : new Float64Array(size);
+    return type === 'float32' ? new Float32Array(size) : new Float64Array(size);
   }
 
   /**
@@ -265,7 +265,7 @@ export class OnnxPredictor extends BasePredictor {
     const m = this.matrix;
     if (m && Array.isArray(rows) && rows.length > 0) {
       const n = rows.length;
-      const data = this.buffer(n * m.width);
+      const data = this.buffer(n * m.width, m.type);
       if (m.rows(data, rows)) {
         const out = await this.runMatrix(data, n);
         const value = this.meta.outputs.value;
@@ -289,7 +289,8 @@ export class OnnxPredictor extends BasePredictor {
       if (cols) {
         const n = batch.rows;
         const columnar = n >= columnarRows ? await this.columnarSession() : undefined;
-        const data = this.buffer(n * m.width);
+        // The columnar session takes doubles (see `columnMajorInput`).
+        const data = this.buffer(n * m.width, columnar ? 'float64' : m.type);
         if (columnar) fillColumnMajor(data, cols, n);
         else fillFromColumns(data, cols, n);
         const out = await this.runMatrix(data, n, columnar);

@@ -256,17 +256,31 @@ function tensorInfo(name: string, elemType: number, dims: readonly (number | str
 /** A `ValueInfoProto` for a float tensor `[dynamic, k]`. */
 const floatMatrixInfo = (name: string, k: number): Uint8Array => tensorInfo(name, 1, ['N', k]);
 
+const textField = (no: number, s: string) => lengthDelimited(no, encoder.encode(s));
+
 /** A `NodeProto`: Transpose with `perm = [1, 0]`. */
 function transposeNode(input: string, output: string): Uint8Array {
-  const text = (no: number, s: string) => lengthDelimited(no, encoder.encode(s));
   // AttributeProto: name "perm", ints 1 and 0 (field 8), type INTS (field 20 = 7).
-  const perm = concat([text(1, 'perm'), new Uint8Array([0x40, 1, 0x40, 0, 0xa0, 0x01, 7])]);
+  const perm = concat([textField(1, 'perm'), new Uint8Array([0x40, 1, 0x40, 0, 0xa0, 0x01, 7])]);
   return concat([
-    text(1, input),
-    text(2, output),
-    text(3, `${output}${columnsSuffix}_transpose`),
-    text(4, 'Transpose'),
+    textField(1, input),
+    textField(2, output),
+    textField(3, `${output}${columnsSuffix}_transpose`),
+    textField(4, 'Transpose'),
     lengthDelimited(5, perm),
+  ]);
+}
+
+/** A `NodeProto`: Cast to float (`to = 1`). */
+function castToFloatNode(input: string, output: string): Uint8Array {
+  // AttributeProto: name "to", i 1 (field 3), type INT (field 20 = 2).
+  const to = concat([textField(1, 'to'), new Uint8Array([0x18, 1, 0xa0, 0x01, 2])]);
+  return concat([
+    textField(1, input),
+    textField(2, output),
+    textField(3, `${output}_cast`),
+    textField(4, 'Cast'),
+    lengthDelimited(5, to),
   ]);
 }
 
@@ -274,10 +288,11 @@ function transposeNode(input: string, output: string): Uint8Array {
 export const columnsSuffix = '__lathe_columns';
 
 /**
- * The model with its matrix input `input` (`[batch, width]`) fed transposed: a new graph input
- * `<input>__lathe_columns` of shape `[width, batch]` and a Transpose node that makes `input` from
- * it (onnxruntime fuses it into a following Gemm). Lets callers holding columns copy each one
- * whole instead of interleaving rows.
+ * The model with its matrix input `input` (`[batch, width]`, float or double) fed transposed and
+ * in double precision: a new graph input `<input>__lathe_columns` of doubles shaped
+ * `[width, batch]`, cast to float inside the graph when `input` is float, and a Transpose node
+ * that makes `input` from it. Lets callers holding double columns copy each one whole, without
+ * converting: onnxruntime converts and transposes faster than JavaScript does.
  * @throws ProtoError when the bytes are not a well-formed message or have no such input.
  */
 export function columnMajorInput(
@@ -288,6 +303,15 @@ export function columnMajorInput(
 ): Uint8Array {
   const parts: Uint8Array[] = [];
   let found = false;
+  const columns = input + columnsSuffix;
+  const nodes = () => {
+    if (elemType === 11) return [lengthDelimited(1, transposeNode(columns, input))];
+    const floats = `${columns}_float`;
+    return [
+      lengthDelimited(1, castToFloatNode(columns, floats)),
+      lengthDelimited(1, transposeNode(floats, input)),
+    ];
+  };
   for (const f of fields(buf)) {
     if (f.no !== 7 || f.wire !== 2) {
       parts.push(buf.subarray(f.from, f.end));
@@ -295,20 +319,19 @@ export function columnMajorInput(
     }
     const graphParts: Uint8Array[] = [];
     let placed = false;
-    const node = () => lengthDelimited(1, transposeNode(input + columnsSuffix, input));
     for (const g of fields(buf, f.start, f.end)) {
       if (g.no === 1 && !placed) {
-        graphParts.push(node());
+        graphParts.push(...nodes());
         placed = true;
       }
       if (g.no === 11 && g.wire === 2 && valueInfoName(buf, g.start, g.end) === input) {
-        graphParts.push(lengthDelimited(11, tensorInfo(input + columnsSuffix, elemType, [width, 'batch'])));
+        graphParts.push(lengthDelimited(11, tensorInfo(columns, 11, [width, 'batch'])));
         found = true;
         continue;
       }
       graphParts.push(buf.subarray(g.from, g.end));
     }
-    if (!placed) graphParts.push(node());
+    if (!placed) graphParts.push(...nodes());
     parts.push(lengthDelimited(7, concat(graphParts)));
   }
   if (!found) throw new ProtoError(`the graph has no input ${input}`);
