@@ -189,19 +189,30 @@ export function conformBatch(
 }
 
 /**
+ * The numeric columns of a conformed batch, in signature order, for models that read features.
+ * @throws LatheError MODEL_INPUT_INVALID when a column holds strings.
+ */
+export function conformedColumns(signature: ModelSignature, batch: ConformedBatch): Float64Array[] {
+  return batch.columns.map((col, j) => {
+    if (!(col instanceof Float64Array))
+      throw inputError(`column ${signature.inputs[j]!.name} must be numeric for this model`, {
+        column: signature.inputs[j]!.name,
+      });
+    return col;
+  });
+}
+
+/**
  * The numeric columns of a conformed batch as one row-major matrix (`rows × columns`), for models
  * that read a feature matrix.
  * @throws LatheError MODEL_INPUT_INVALID when a column holds strings.
  */
 export function conformedMatrix(signature: ModelSignature, batch: ConformedBatch): Float64Array {
-  const k = batch.columns.length;
+  const columns = conformedColumns(signature, batch);
+  const k = columns.length;
   const out = new Float64Array(batch.rows * k);
   for (let j = 0; j < k; j++) {
-    const col = batch.columns[j]!;
-    if (!(col instanceof Float64Array))
-      throw inputError(`column ${signature.inputs[j]!.name} must be numeric for this model`, {
-        column: signature.inputs[j]!.name,
-      });
+    const col = columns[j]!;
     for (let i = 0; i < batch.rows; i++) out[i * k + j] = col[i]!;
   }
   return out;

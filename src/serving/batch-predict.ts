@@ -13,11 +13,11 @@ import { taskModuleUrl } from '../core/index.js';
 import { type DataService, typeFamily } from '../data/index.js';
 import type { JobContext } from '../jobs/index.js';
 import { toShared, WorkerPool } from '../ml/index.js';
-import { type BatchPrediction, isNumericColumn, type ModelService } from '../models/index.js';
+import { isNumericColumn, type ModelService } from '../models/index.js';
 import { parseModelRef, versionLineageId } from '../registry/index.js';
 import { quoteIdentifier, quoteLiteral } from '../storage/tables/index.js';
 import { type BatchPredictSpec, outputColumns } from './batch-predict-spec.js';
-import type { SharedPackage } from './predict-tasks.js';
+import { chunkCsv, type SharedPackage } from './predict-tasks.js';
 
 /** What a batch scoring job produced. */
 export interface BatchPredictResult {
@@ -54,28 +54,6 @@ function predictionType(classes: readonly Label[] | undefined): string {
   if (classes.every((c) => typeof c === 'number' && Number.isInteger(c))) return 'BIGINT';
   if (classes.every((c) => typeof c === 'number')) return 'DOUBLE';
   return 'VARCHAR';
-}
-
-const csvValue = (v: Label | number): string =>
-  typeof v === 'string'
-    ? `"${v.replaceAll('"', '""')}"`
-    : typeof v === 'number' && Number.isNaN(v)
-      ? ''
-      : String(v);
-
-/** One chunk's predictions as CSV: `__row`, `prediction`, one probability column per class. */
-function chunkCsv(first: number, p: BatchPrediction): string {
-  const k = p.classes?.length ?? 0;
-  const lines: string[] = new Array(p.rows);
-  for (let r = 0; r < p.rows; r++) {
-    // A class picked from NaN probabilities means nothing: the prediction is null too.
-    let nan = false;
-    for (let c = 0; c < k; c++) if (Number.isNaN(p.probabilities![r * k + c]!)) nan = true;
-    let line = `${first + r},${nan ? '' : csvValue(p.predictions[r]!)}`;
-    for (let c = 0; c < k; c++) line += `,${csvValue(p.probabilities![r * k + c]!)}`;
-    lines[r] = line;
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 const partName = (i: number) => `part-${String(i).padStart(6, '0')}.csv`;
@@ -120,7 +98,8 @@ export async function runBatchPredict(
   const threads = Math.max(1, Math.min(deps.threads ?? Math.min(2, availableParallelism()), todo.length));
   const pool = threads > 1 ? new WorkerPool(threads) : null;
   const numericStrings = spec.numericStrings === true;
-  let predict: (rows: number, columns: Record<string, ArrayLike<unknown>>) => Promise<BatchPrediction>;
+  // A chunk's predictions as CSV lines, formatted where they were predicted.
+  let score: (first: number, rows: number, columns: Record<string, ArrayLike<unknown>>) => Promise<string>;
   if (pool) {
     const { pkg: stored } = await models.readPackage(spec.model);
     const piiSalt = stored.manifest.recipe ? await models.piiSalt() : undefined;
@@ -131,21 +110,26 @@ export async function runBatchPredict(
       files: [...stored.files].map(([p, b]) => [p, toShared(b)]),
     };
     const tasks = taskModuleUrl(import.meta.url, './predict-tasks');
-    predict = (rows, columns) =>
-      pool.run<BatchPrediction>(tasks, 'predictChunk', {
+    score = (first, rows, columns) =>
+      pool.run<string>(tasks, 'scoreChunk', {
         pkg,
+        first,
         rows,
         columns,
         numericStrings,
         ...(piiSalt ? { piiSalt } : {}),
       });
   } else
-    predict = (rows, columns) =>
-      predictor.predictBatch({ rows, columns }, numericStrings ? { numericStrings } : {});
+    score = async (first, rows, columns) =>
+      chunkCsv(
+        first,
+        await predictor.predictBatch({ rows, columns }, numericStrings ? { numericStrings } : {}),
+      );
 
   // One streamed scan reads the chunks in order (DuckDB decodes on its own threads) while earlier
-  // chunks are predicted on `threads` workers; at most `threads` chunks are in flight, so memory
-  // stays bounded by the chunk size. Chunks a previous run wrote are read past, not predicted.
+  // chunks are predicted on `threads` workers; at most `threads + 1` chunks are in flight (one
+  // waits for the first free worker, so none idles while the next is read), so memory stays
+  // bounded by the chunk size. Chunks a previous run wrote are read past, not predicted.
   const inflight = new Set<Promise<void>>();
   let scoredRows = (chunks - todo.length) * chunkRows;
   const reader = todo.length ? await engine.fork() : null;
@@ -173,15 +157,15 @@ export async function runBatchPredict(
           await Promise.allSettled(inflight);
           throw ctx.signal.reason ?? new Error('cancelled');
         }
-        const task: Promise<void> = predict(batch.rows, batch.columns).then(async (p) => {
+        const task: Promise<void> = score(first, batch.rows, batch.columns).then(async (csv) => {
           const tmp = path.join(dir, `${partName(chunk)}.tmp`);
-          await writeFile(tmp, chunkCsv(first, p));
+          await writeFile(tmp, csv);
           await rename(tmp, path.join(dir, partName(chunk)));
           scoredRows += batch.rows;
           inflight.delete(task);
         });
         inflight.add(task);
-        if (inflight.size >= threads) await Promise.race(inflight);
+        if (inflight.size > threads) await Promise.race(inflight);
       }
     }
     await Promise.all(inflight);

@@ -1,7 +1,7 @@
 /**
  * Worker-thread tasks of batch scoring (run through src/ml's WorkerPool): each worker loads the
- * model package once (kept by key) and predicts the chunks it is given, so chunks are scored on
- * every core while the main thread reads and writes.
+ * model package once (kept by key), predicts the chunks it is given and formats their CSV, so
+ * chunks are scored on every core while the main thread reads and writes.
  */
 import type { SavedModel } from '../ml/index.js';
 import { type BatchPrediction, loadPackage, type ModelManifest, type Predictor } from '../models/index.js';
@@ -16,14 +16,42 @@ export interface SharedPackage {
 
 const loaded = new Map<string, Promise<Predictor>>();
 
-/** Predicts one chunk (columns by name) with the package `pkg` (loaded once per worker). */
-export async function predictChunk(args: {
+type Label = string | number | boolean;
+
+const csvValue = (v: Label | number): string =>
+  typeof v === 'string'
+    ? `"${v.replaceAll('"', '""')}"`
+    : typeof v === 'number' && Number.isNaN(v)
+      ? ''
+      : String(v);
+
+/** One chunk's predictions as CSV: `__row`, `prediction`, one probability column per class. */
+export function chunkCsv(first: number, p: BatchPrediction): string {
+  const k = p.classes?.length ?? 0;
+  const lines: string[] = new Array(p.rows);
+  for (let r = 0; r < p.rows; r++) {
+    // A class picked from NaN probabilities means nothing: the prediction is null too.
+    let nan = false;
+    for (let c = 0; c < k; c++) if (Number.isNaN(p.probabilities![r * k + c]!)) nan = true;
+    let line = `${first + r},${nan ? '' : csvValue(p.predictions[r]!)}`;
+    for (let c = 0; c < k; c++) line += `,${csvValue(p.probabilities![r * k + c]!)}`;
+    lines[r] = line;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Predicts one chunk (columns by name, its first row at `first`) with the package `pkg` (loaded
+ * once per worker) and answers its predictions as CSV lines (see {@link chunkCsv}).
+ */
+export async function scoreChunk(args: {
   pkg: SharedPackage;
+  first: number;
   rows: number;
   columns: Record<string, ArrayLike<unknown>>;
   numericStrings: boolean;
   piiSalt?: string;
-}): Promise<BatchPrediction> {
+}): Promise<string> {
   const { pkg } = args;
   let predictor = loaded.get(pkg.key);
   if (!predictor) {
@@ -47,8 +75,9 @@ export async function predictChunk(args: {
     );
     loaded.set(pkg.key, predictor);
   }
-  return (await predictor).predictBatch(
+  const p = await (await predictor).predictBatch(
     { rows: args.rows, columns: args.columns },
     args.numericStrings ? { numericStrings: true } : {},
   );
+  return chunkCsv(args.first, p);
 }

@@ -180,6 +180,14 @@ describe('xgboost evaluator', () => {
         const x = rowsNear(random, model, rows);
         const want = reference(model, x, rows);
         assert.deepEqual(Array.from(xgbMargins(model, x, rows)), Array.from(want), `${rows} rows`);
+        const columns = Array.from({ length: cols }, (_, j) =>
+          Float64Array.from({ length: rows }, (_, i) => x[i * cols + j]!),
+        );
+        assert.deepEqual(
+          Array.from(xgbMargins(model, columns, rows)),
+          Array.from(want),
+          `${rows} rows as columns`,
+        );
         const raw = rawTreeOutputs(xgbTreeEnsemble(model), x, rows);
         for (let i = 0; i < raw.length; i++)
           assert.ok(

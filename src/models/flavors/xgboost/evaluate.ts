@@ -185,25 +185,42 @@ function layoutOf(trees: XgbTrees): Layout {
 }
 
 /**
- * XGBoost's margins (`output_margin=True`): `rows × groups` float32 values, row-major, for the
- * row-major feature matrix `x` of `model.numFeature` columns (NaN = missing). Pure; `out` may be
- * given to reuse a buffer.
+ * Features of `rows` rows: a row-major matrix of `model.numFeature` columns, or one array per
+ * feature (column-major, as batches arrive; no matrix is built then). NaN = missing.
  */
-export function xgbMargins(model: XgbModel, x: Float64Array, rows: number, out?: Float32Array): Float32Array {
+export type XgbFeatures = Float64Array | readonly Float64Array[];
+
+/**
+ * XGBoost's margins (`output_margin=True`): `rows × groups` float32 values, row-major, for the
+ * features `x`. Pure; `out` may be given to reuse a buffer.
+ */
+export function xgbMargins(model: XgbModel, x: XgbFeatures, rows: number, out?: Float32Array): Float32Array {
   const G = model.groups;
+  const cols = model.numFeature;
   const margin = out && out.length === rows * G ? out : new Float32Array(rows * G);
   for (let r = 0; r < rows; r++) for (let g = 0; g < G; g++) margin[r * G + g] = model.baseMargin[g]!;
   const layout = layoutOf(model.trees);
-  if (layout.padded) addPadded(layout.padded, model.trees.treeGroup, x, rows, model.numFeature, G, margin);
-  else addPlainWalk(model.trees, layout.boundary, x, rows, model.numFeature, G, margin);
+  if (layout.padded) addPadded(layout.padded, model.trees.treeGroup, x, rows, cols, G, margin);
+  else addPlainWalk(model.trees, layout.boundary, rowMajor(x, rows, cols), rows, cols, G, margin);
   return margin;
+}
+
+/** `x` as a row-major matrix (itself when it is one). */
+function rowMajor(x: XgbFeatures, rows: number, cols: number): Float64Array {
+  if (x instanceof Float64Array) return x;
+  const out = new Float64Array(rows * cols);
+  for (let j = 0; j < cols; j++) {
+    const col = x[j]!;
+    for (let i = 0; i < rows; i++) out[i * cols + j] = col[i]!;
+  }
+  return out;
 }
 
 /**
  * XGBoost's `predict` output: probabilities (`binary:logistic`: of class 1; `multi:softprob`:
  * `rows × classes`), class indices (`multi:softmax`), values or ranking scores, as float32.
  */
-export function xgbPredict(model: XgbModel, x: Float64Array, rows: number): Float32Array {
+export function xgbPredict(model: XgbModel, x: XgbFeatures, rows: number): Float32Array {
   return transformMargins(model.objective.transform, xgbMargins(model, x, rows), rows, model.groups);
 }
 
@@ -229,6 +246,24 @@ function fillScratch(x: Float64Array, r0: number, r1: number, cols: number, used
   }
 }
 
+/** As {@link fillScratch}, from one array per feature: each used column read in order. */
+function fillScratchColumns(x: readonly Float64Array[], r0: number, r1: number, used: Int32Array): void {
+  const s = SCRATCH;
+  const U = used.length;
+  const right = 8 * U;
+  for (let u = 0; u < U; u++) {
+    const col = x[used[u]!]!;
+    for (let r = r0; r < r1; r++) {
+      const b = rowBase(r - r0, U) + 8 * u;
+      const v = col[r]!;
+      // biome-ignore lint/suspicious/noSelfCompare: the fast NaN test
+      const nan = v !== v;
+      s[b] = nan ? Number.NEGATIVE_INFINITY : v;
+      s[b + right] = nan ? Number.POSITIVE_INFINITY : v;
+    }
+  }
+}
+
 /**
  * Where row `r` of a block starts in the scratch (`U` used features). Rows are kept in groups of
  * eight, column by column (value `c` of row `r` at `rowBase(r) + 8c`), so eight rows walking a
@@ -241,7 +276,7 @@ function rowBase(r: number, U: number): number {
 function addPadded(
   padded: Padded,
   treeGroup: Int32Array,
-  x: Float64Array,
+  x: XgbFeatures,
   rows: number,
   cols: number,
   G: number,
@@ -250,7 +285,8 @@ function addPadded(
   const U = padded.used.length;
   for (let r0 = 0; r0 < rows; r0 += padded.block) {
     const r1 = Math.min(rows, r0 + padded.block);
-    fillScratch(x, r0, r1, cols, padded.used);
+    if (x instanceof Float64Array) fillScratch(x, r0, r1, cols, padded.used);
+    else fillScratchColumns(x, r0, r1, padded.used);
     const n = r1 - r0;
     const n8 = n - (n % 8);
     if (n8 > 0) walkEight(padded, n8, 16 * U, treeGroup, r0, G, margin);

@@ -6,7 +6,7 @@
  */
 import { LatheError } from '../../../core/index.js';
 import type { TreeEnsemble } from '../../../ml/index.js';
-import { conformBatch, conformedMatrix, type InputBatch } from '../../conform.js';
+import { conformBatch, conformedColumns, conformedMatrix, type InputBatch } from '../../conform.js';
 import type { ModelManifest } from '../../package.js';
 import {
   argmaxLabels,
@@ -105,8 +105,8 @@ export class XgboostPredictor extends BasePredictor {
   async predictBatch(batch: InputBatch, options: PredictOptions = {}): Promise<BatchPrediction> {
     const conformed = conformBatch(this.signature, batch, options);
     const rows = conformed.rows;
-    const x = conformedMatrix(this.signature, conformed);
-    const margin = xgbMargins(this.model, x, rows);
+    // The evaluator reads the columns as they are: no row-major copy of the batch.
+    const margin = xgbMargins(this.model, conformedColumns(this.signature, conformed), rows);
     return { rows, ...this.fromMargins(margin, rows), warnings: conformed.warnings };
   }
 
