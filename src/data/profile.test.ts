@@ -5,6 +5,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { quoteLiteral, TableEngine } from '../storage/tables/index.js';
 import { profileParquet } from './profile.js';
+import { profileDerived } from './profile-derived.js';
+import type { DatasetVersionDetails } from './types.js';
 
 describe('profileParquet', () => {
   let dir: string;
@@ -173,5 +175,38 @@ describe('profileParquet', () => {
     const stop = new AbortController();
     stop.abort(new Error('not needed'));
     await assert.rejects(profile(file, stop.signal), /not needed/);
+  });
+
+  it('profiles a derived version as a full profile would, added identifiers and constants left out of correlations', async () => {
+    const rows = `select i as customer_id, sin(i) as x, sin(i) * 2 + cos(i * 7) as y, (i % 3 = 0) as churned
+      from range(2000) t(i)`;
+    const baseFile = await parquet('derived-base', rows);
+    const base = await profileParquet(
+      engine,
+      baseFile,
+      await engine.describe(`select * from read_parquet(${quoteLiteral(baseFile)})`),
+      { target: 'churned' },
+    );
+    const file = await parquet(
+      'derived',
+      `select *, x * 0.5 + 0.1 as score, 7.0 as constant, customer_id + 100000 as prediction_id
+       from (${rows})`,
+    );
+    const physical = await engine.describe(`select * from read_parquet(${quoteLiteral(file)})`);
+    const kept = new Set(['customer_id', 'x', 'y', 'churned']);
+    const derived = await profileDerived(
+      engine,
+      file,
+      physical,
+      { rows: 2000, columns: base.columns, profile: base.profile } as unknown as DatasetVersionDetails,
+      kept,
+      { target: 'churned' },
+    );
+    const full = await profileParquet(engine, file, physical, { target: 'churned' });
+    assert.deepEqual(derived.profile, full.profile);
+    assert.deepEqual(derived.columns, full.columns);
+    const pairs = derived.profile.correlations.map((c) => `${c.a}~${c.b}`);
+    assert.ok(pairs.includes('x~score') && pairs.includes('y~score'), pairs.join(' '));
+    assert.ok(!pairs.some((p) => /constant|prediction_id|customer_id/.test(p)), pairs.join(' '));
   });
 });
