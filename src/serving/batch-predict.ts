@@ -142,7 +142,8 @@ export async function runBatchPredict(
       const from = todo[0]! * chunkRows;
       const sql = `SELECT ${select.join(', ') || '1 AS _'} FROM ${source} WHERE file_row_number >= ${from}`;
       let i = todo[0]!;
-      for await (const batch of reader.streamColumns(sql, chunkRows)) {
+      // With workers, numeric columns arrive in shared memory: posting a chunk copies nothing.
+      for await (const batch of reader.streamColumns(sql, chunkRows, { shared: pool !== null })) {
         const chunk = i++;
         if (done.has(partName(chunk))) continue;
         const first = chunk * chunkRows;

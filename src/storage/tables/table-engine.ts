@@ -170,19 +170,22 @@ export class TableEngine {
    * a Float64Array when it is DOUBLE (copied straight from DuckDB's vectors, NULL as NaN) and as
    * values converted like `query`'s otherwise. Rows come in result order (a plain scan keeps the
    * file's order). Run it on a forked engine (`fork()`): the connection is busy until the stream
-   * ends or the loop stops.
+   * ends or the loop stops. With `shared`, the Float64Arrays live in SharedArrayBuffers (posted to
+   * worker threads without a copy).
    * @throws LatheError `TABLE_QUERY_FAILED` with DuckDB's message.
    */
   async *streamColumns(
     sql: string,
     batchRows: number,
+    options: { shared?: boolean } = {},
   ): AsyncGenerator<{ rows: number; columns: Record<string, Float64Array | unknown[]> }> {
     const context = { action: `The query ${quoteForMessage(sql)}`, sql };
     const result = await this.exec(requireSql(sql, 'sql'), undefined, context, (c, q) => c.stream(q));
     const names = result.columnNames();
     const isDouble = result.columnTypes().map((t) => t.typeId === DuckDBTypeId.DOUBLE);
-    const fresh = () =>
-      names.map((_, j) => (isDouble[j] ? new Float64Array(batchRows) : new Array<unknown>(batchRows)));
+    const doubles = () =>
+      options.shared ? new Float64Array(new SharedArrayBuffer(batchRows * 8)) : new Float64Array(batchRows);
+    const fresh = () => names.map((_, j) => (isDouble[j] ? doubles() : new Array<unknown>(batchRows)));
     let columns = fresh();
     let filled = 0;
     const batch = (rows: number) => ({
@@ -190,7 +193,15 @@ export class TableEngine {
       columns: Object.fromEntries(
         names.map((name, j) => {
           const c = columns[j]!;
-          return [name, rows === batchRows ? c : c.slice(0, rows)];
+          // The last, shorter batch: a shared array is posted whole anyway, so a view will do.
+          return [
+            name,
+            rows === batchRows
+              ? c
+              : options.shared && c instanceof Float64Array
+                ? c.subarray(0, rows)
+                : c.slice(0, rows),
+          ];
         }),
       ),
     });
