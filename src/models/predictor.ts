@@ -3,7 +3,7 @@
  * and the native predictor: the fitted recipe applied row by row, then the model.
  */
 import { LatheError } from '../core/index.js';
-import { applyFittedRecipe } from '../data/index.js';
+import type { ApplyOptions, FittedRecipe } from '../data/index.js';
 import { type FittedModel, loadFitted, type SavedModel, type TreeEnsemble } from '../ml/index.js';
 import {
   type ConformedBatch,
@@ -140,10 +140,27 @@ export abstract class BasePredictor implements Predictor {
   }
 }
 
+/** A fitted recipe's row path (the data module's `applyFittedRecipe`). */
+export type RecipeRowPath = (
+  recipe: FittedRecipe,
+  row: Record<string, unknown>,
+  options?: ApplyOptions,
+) => Record<string, unknown> | null;
+
+/**
+ * The row path of fitted recipes, loaded on first need: only packages with a recipe load the data
+ * module (and its database clients), so worker threads predicting other models start lighter.
+ */
+export async function recipeRowPath(): Promise<RecipeRowPath> {
+  return (await import('../data/index.js')).applyFittedRecipe;
+}
+
 /** Options of a native predictor. */
 export interface NativePredictorOptions {
   /** The server's PII salt, for recipes that hash PII columns. */
   piiSalt?: string;
+  /** The recipe row path ({@link recipeRowPath}); required when the package has a recipe. */
+  applyRecipe?: RecipeRowPath;
 }
 
 /** A model trained by Lathe, from its package. */
@@ -162,6 +179,11 @@ export class NativePredictor extends BasePredictor {
     const { model: _arrays, ...rest } = manifest;
     this.signature = manifest.signature;
     this.metadata = { ...rest, kind: manifest.model.kind };
+    if (manifest.recipe && !options.applyRecipe)
+      throw new LatheError(
+        'MODEL_PACKAGE_INVALID',
+        'this package has a recipe: load it with its row path (recipeRowPath)',
+      );
     this.model = loadFitted(saved);
     if (this.model.cols !== manifest.features.length)
       throw new LatheError(
@@ -180,7 +202,7 @@ export class NativePredictor extends BasePredictor {
       let row: Record<string, unknown> | null = rows[i]!;
       if (recipe) {
         try {
-          row = applyFittedRecipe(recipe, row, {
+          row = this.options.applyRecipe!(recipe, row, {
             ...(this.options.piiSalt ? { piiSalt: this.options.piiSalt } : {}),
             filter: 'keep',
           });

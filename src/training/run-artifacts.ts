@@ -1,5 +1,6 @@
 /** Reading what a training run logged: its artifacts as bytes or JSON, and its model package. */
 import { LatheError } from '../core/index.js';
+import { applyFittedRecipe } from '../data/index.js';
 import { NativePredictor, readModelPackage } from '../models/index.js';
 import type { TrackingService } from '../tracking/index.js';
 
@@ -32,5 +33,8 @@ export async function loadRunModel(
   options: { piiSalt?: string } = {},
 ): Promise<NativePredictor> {
   const { manifest, saved } = await readModelPackage((p) => readRunArtifact(tracking, runId, `model/${p}`));
-  return new NativePredictor(manifest, saved, options);
+  return new NativePredictor(manifest, saved, {
+    ...options,
+    ...(manifest.recipe ? { applyRecipe: applyFittedRecipe } : {}),
+  });
 }

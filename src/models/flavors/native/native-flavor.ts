@@ -4,7 +4,7 @@
  */
 import { LatheError } from '../../../core/index.js';
 import { manifestFile, readModelPackage } from '../../package.js';
-import { NativePredictor } from '../../predictor.js';
+import { NativePredictor, type NativePredictorOptions, recipeRowPath } from '../../predictor.js';
 import type { InspectedModel, ModelFlavor, ModelSource } from '../flavor.js';
 
 async function readSource(source: ModelSource) {
@@ -16,6 +16,11 @@ async function readSource(source: ModelSource) {
   });
 }
 
+/** The recipe row path a package needs, when it has a recipe. */
+async function rowPathOf(manifest: { recipe?: unknown }): Promise<NativePredictorOptions> {
+  return manifest.recipe ? { applyRecipe: await recipeRowPath() } : {};
+}
+
 /** Lathe's native model package. */
 export const nativeFlavor: ModelFlavor = {
   name: 'native',
@@ -23,7 +28,7 @@ export const nativeFlavor: ModelFlavor = {
   detect: (source) => source.files.has(manifestFile),
   async inspect(source): Promise<InspectedModel> {
     const pkg = await readSource(source);
-    const predictor = new NativePredictor(pkg.manifest, pkg.saved);
+    const predictor = new NativePredictor(pkg.manifest, pkg.saved, await rowPathOf(pkg.manifest));
     const { manifest } = pkg;
     return {
       task: manifest.task,
@@ -42,6 +47,9 @@ export const nativeFlavor: ModelFlavor = {
     };
   },
   async load(pkg, options = {}) {
-    return new NativePredictor(pkg.manifest, pkg.saved, options.piiSalt ? { piiSalt: options.piiSalt } : {});
+    return new NativePredictor(pkg.manifest, pkg.saved, {
+      ...(await rowPathOf(pkg.manifest)),
+      ...(options.piiSalt ? { piiSalt: options.piiSalt } : {}),
+    });
   },
 };
