@@ -31,7 +31,10 @@ class ImmediateSqliteDialect extends SqliteDialect {
  * `location` is a file path or `:memory:`. With `backgroundCheckpoint`, a file database's log is
  * checkpointed on a thread of its own (see {@link WalCheckpointer}); for long-running servers.
  */
-export function sqliteBackend(location: string, options: { backgroundCheckpoint?: boolean } = {}): MetaBackend {
+export function sqliteBackend(
+  location: string,
+  options: { backgroundCheckpoint?: boolean } = {},
+): MetaBackend {
   if (location !== ':memory:') mkdirSync(path.dirname(path.resolve(location)), { recursive: true });
   let db: Database.Database;
   try {

@@ -16,9 +16,15 @@ export class WalCheckpointer {
   readonly #worker: Worker;
 
   /** `onError` hears why the thread stopped (the writer should then checkpoint as before). */
-  constructor(file: string, onError: (err: Error) => void, options: { busyMs?: number; idleMs?: number } = {}) {
+  constructor(
+    file: string,
+    onError: (err: Error) => void,
+    options: { busyMs?: number; idleMs?: number } = {},
+  ) {
     const setup: CheckpointerSetup = { file, busyMs: options.busyMs ?? 20, idleMs: options.idleMs ?? 250 };
-    this.#worker = startWorker(taskModuleUrl(import.meta.url, './wal-checkpointer-entry'), { workerData: setup });
+    this.#worker = startWorker(taskModuleUrl(import.meta.url, './wal-checkpointer-entry'), {
+      workerData: setup,
+    });
     this.#worker.on('error', onError);
     // Never the reason the process stays up.
     this.#worker.unref();
