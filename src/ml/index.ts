@@ -28,6 +28,14 @@ export { RandomForestClassifier, RandomForestRegressor } from './tree/random-for
 export { ExtraTreesClassifier, ExtraTreesRegressor } from './tree/extra-trees.js';
 export type { FitExtra as TreeFitExtra, ForestOptions, TreeOptions } from './tree/options.js';
 export type { ForestArrays } from './tree/forest-arrays.js';
+export {
+  addPaddedMargins,
+  type PaddedTrees,
+  padTrees,
+  type TreeFeatures,
+  type TreeNodes,
+  treeDepths,
+} from './tree/padded-walk.js';
 export type {
   Criterion as TreeCriterion,
   GrowParams as TreeGrowParams,
