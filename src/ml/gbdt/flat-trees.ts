@@ -162,6 +162,17 @@ function layoutOf(trees: FlatTrees): Layout {
 }
 
 /**
+ * The padded form of `trees`. A split whose threshold is +Infinity sends every value left and NaN
+ * its own way (a split on missingness alone): with the largest double as its boundary it does the
+ * same for every input the walks get, features here being finite or NaN (the predictors and fit
+ * refuse ±Infinity).
+ */
+function padded(trees: FlatTrees, depth: Int32Array): PaddedTrees | null {
+  const boundary = trees.threshold.map((t) => (t === Number.POSITIVE_INFINITY ? Number.MAX_VALUE : t));
+  return padTrees(trees, boundary, 'float64', depth);
+}
+
+/**
  * Adds the trees `t0..t1` of `trees` to `margin` (rows × k, row-major) for row-major raw features
  * `x` of `cols` columns. Rows are taken in blocks of 64 and the trees one after another inside a
  * block, so each row's sum runs in tree order (the same order as the TreeEnsemble reference). A
@@ -187,8 +198,7 @@ export function addTrees(
   // Many trees: the padded walk (eight rows at a time, NaN-free copies of the rows). A few (one
   // boosting round on the validation rows) are cheaper walked in place.
   if (t1 - t0 >= paddedMinTrees) {
-    if (layout.padded === undefined)
-      layout.padded = padTrees(trees, trees.threshold, 'float64', layout.depth);
+    if (layout.padded === undefined) layout.padded = padded(trees, layout.depth);
     if (layout.padded) {
       addPaddedMargins(layout.padded, trees.treeClass, t0, t1, x, rows, cols, k, margin);
       return;

@@ -238,4 +238,34 @@ describe('GradientBoosting', () => {
     assert.ok(Math.abs(gain.reduce((a, b) => a + b, 0) - 1) < 1e-12);
     assert.equal(gain.indexOf(Math.max(...gain)), 0);
   });
+
+  it('a split on missingness alone (threshold +Infinity) predicts as the trees say, on the fast walk too', () => {
+    // Feature 0 tells the class only by being missing; feature 1 is noise.
+    const rows = 400;
+    const X = normal(rows, 2, 23);
+    const y = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const missing = i % 3 === 0;
+      X.data[2 * i] = missing ? Number.NaN : 1 + (i % 5);
+      y[i] = missing ? 1 : 0;
+    }
+    const m = GradientBoosting.fit(
+      X,
+      y,
+      { rounds: 12, maxDepth: 2, learningRate: 0.3 },
+      { task: 'binary', classes: 2 },
+    );
+    const splits = Array.from(
+      m.trees.feature,
+      (f, g) => [f, m.trees.threshold[g]!, m.trees.missingLeft[g]!] as const,
+    );
+    assert.ok(
+      splits.some(([f, t, left]) => f === 0 && t === Number.POSITIVE_INFINITY && left === 0),
+      'a split sends every value left and NaN right',
+    );
+    const raw = rawTreeOutputs(m.treeEnsemble(), X.data, X.rows);
+    assert.deepEqual(Array.from(m.predictRaw(X)), Array.from(raw));
+    const p = m.predictProba(X);
+    for (let i = 0; i < rows; i++) assert.equal(p.data[2 * i + 1]! > 0.5, y[i] === 1, `row ${i}`);
+  });
 });
