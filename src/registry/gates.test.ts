@@ -133,6 +133,25 @@ describe('registry gates', () => {
     assert.equal((await reg.resolveModelRef('churn@champion')).version, 2);
   });
 
+  it('takes the validation recorded last as the latest, even within one millisecond', async (t) => {
+    t.mock.method(Date, 'now', () => 1_800_000_000_000);
+    await reg.gates.recordValidation(
+      'churn',
+      3,
+      { job: 'job_x', suite: 'release', status: 'fail', report: null },
+      null,
+    );
+    await reg.gates.recordValidation(
+      'churn',
+      3,
+      { job: 'job_y', suite: 'release', status: 'pass', report: null },
+      null,
+    );
+    const [newest, older] = await reg.gates.validations('churn', 3);
+    assert.deepEqual([newest?.job, older?.job], ['job_y', 'job_x']);
+    assert.equal((await reg.gates.status('churn', 3)).validation?.job, 'job_y');
+  });
+
   it('refuses a version a reviewer rejected until they approve it, and records every decision in the audit log', async () => {
     await reg.gates.recordValidation(
       'churn',

@@ -174,6 +174,14 @@ export class Gates {
   ): Promise<void> {
     await this.store.transaction(async (trx) => {
       await versionRow(trx, name, version);
+      // A version's validations are ordered by created_at: two recorded within one millisecond
+      // still get distinct times, the later one after the earlier.
+      const last = await trx
+        .selectFrom('model_version_validations')
+        .select((eb) => eb.fn.max('created_at').as('t'))
+        .where('name', '=', name)
+        .where('version', '=', version)
+        .executeTakeFirst();
       await trx
         .insertInto('model_version_validations')
         .values({
@@ -183,7 +191,7 @@ export class Gates {
           suite: outcome.suite,
           status: outcome.status,
           report: outcome.report,
-          created_at: Date.now(),
+          created_at: Math.max(Date.now(), Number(last?.t ?? 0) + 1),
         })
         .execute();
       await this.audit.record(
