@@ -463,15 +463,37 @@ export class TableEngine {
 function copyDoubles(vector: DuckDBVector, from: number, take: number, out: Float64Array, at: number): void {
   const raw = vector as unknown as {
     items?: unknown;
-    validity?: { data?: unknown; itemValid(i: number): boolean };
+    validity?: { data?: unknown; offset?: number; itemValid(i: number): boolean };
   };
   if (raw.items instanceof Float64Array && raw.validity) {
     out.set(raw.items.subarray(from, from + take), at);
     // No validity mask: every row is valid (DuckDB leaves it out then).
-    if (raw.validity.data !== null)
+    const mask = raw.validity.data;
+    if (mask instanceof BigUint64Array) markInvalid(mask, (raw.validity.offset ?? 0) + from, take, out, at);
+    else if (mask !== null)
       for (let i = 0; i < take; i++) if (!raw.validity.itemValid(from + i)) out[at + i] = Number.NaN;
   } else
     for (let i = 0; i < take; i++) out[at + i] = (vector.getItem(from + i) as number | null) ?? Number.NaN;
+}
+
+/**
+ * Sets `out[at + i]` to NaN where bit `first + i` of DuckDB's validity mask is clear, for `take`
+ * items. The mask's 64-bit words are read as 32-bit halves (little-endian, as on every platform
+ * Node runs on), a fully valid half skipped at once: no BigInt per item.
+ */
+function markInvalid(mask: BigUint64Array, first: number, take: number, out: Float64Array, at: number): void {
+  const words = new Uint32Array(mask.buffer, mask.byteOffset, mask.length * 2);
+  for (let i = 0; i < take; ) {
+    const bit = first + i;
+    const word = words[bit >>> 5]!;
+    const shift = bit & 31;
+    if (shift === 0 && word === 0xffffffff && i + 32 <= take) {
+      i += 32;
+      continue;
+    }
+    if (((word >>> shift) & 1) === 0) out[at + i] = Number.NaN;
+    i++;
+  }
 }
 
 function errorMessage(err: unknown): string {
