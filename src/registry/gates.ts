@@ -174,14 +174,6 @@ export class Gates {
   ): Promise<void> {
     await this.store.transaction(async (trx) => {
       await versionRow(trx, name, version);
-      // A version's validations are ordered by created_at: two recorded within one millisecond
-      // still get distinct times, the later one after the earlier.
-      const last = await trx
-        .selectFrom('model_version_validations')
-        .select((eb) => eb.fn.max('created_at').as('t'))
-        .where('name', '=', name)
-        .where('version', '=', version)
-        .executeTakeFirst();
       await trx
         .insertInto('model_version_validations')
         .values({
@@ -191,7 +183,7 @@ export class Gates {
           suite: outcome.suite,
           status: outcome.status,
           report: outcome.report,
-          created_at: Math.max(Date.now(), Number(last?.t ?? 0) + 1),
+          created_at: await nextTime(trx, 'model_version_validations', name, version),
         })
         .execute();
       await this.audit.record(
@@ -261,14 +253,7 @@ export class Gates {
     };
     await this.store.transaction(async (trx) => {
       await versionRow(trx, n, v);
-      // Decisions are ordered by time; two in the same millisecond keep the order they came in.
-      const last = await trx
-        .selectFrom('model_version_approvals')
-        .select((eb) => eb.fn.max('created_at').as('t'))
-        .where('name', '=', n)
-        .where('version', '=', v)
-        .executeTakeFirst();
-      const at = Math.max(Date.now(), Number(last?.t ?? 0) + 1);
+      const at = await nextTime(trx, 'model_version_approvals', n, v);
       approval.createdAt = new Date(at).toISOString();
       await trx
         .insertInto('model_version_approvals')
@@ -412,4 +397,24 @@ export class Gates {
       },
     );
   }
+}
+
+/**
+ * The time of a new row of `table` about version `name`/`version`: now, or just after the latest
+ * row's when that is not earlier. The rows are ordered by time, so two written within one
+ * millisecond keep the order they were written in.
+ */
+async function nextTime(
+  db: Db,
+  table: 'model_version_validations' | 'model_version_approvals',
+  name: string,
+  version: number,
+): Promise<number> {
+  const last = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.max('created_at').as('t'))
+    .where('name', '=', name)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Math.max(Date.now(), Number(last?.t ?? 0) + 1);
 }
