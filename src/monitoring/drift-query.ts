@@ -17,8 +17,17 @@ import {
 import { quoteIdentifier, type TableEngine } from '../storage/tables/index.js';
 import { featureColumn } from './inference-store.js';
 import { numericDriftMany } from './numeric-drift.js';
+import type { NumericDrift } from './numeric-drift-tasks.js';
 import type { CatalogModel } from './model-catalog.js';
 import type { FeatureDrift, FeatureKind } from './types.js';
+
+/**
+ * Numeric columns are read a group at a time, the worker threads measuring one group while the
+ * next is read: groups of 4 columns (20 features of 1,000,000 rows a side: 1.6-1.7 s, against
+ * 1.9 s reading every column first; groups of 2 or 10 were slower), at most 8 groups (each group
+ * scans the rows again).
+ */
+const groupColumns = (numeric: number) => Math.max(4, Math.ceil(numeric / 8));
 
 /** A column compared: a feature, or the prediction (`pn` numeric, `p` label). */
 interface Compared {
@@ -51,10 +60,47 @@ export async function driftColumns(
   options: { thresholds: DriftThresholds; sampleSize: number },
 ): Promise<{ rows: { baseline: number; current: number }; drift: FeatureDrift[] }> {
   // Numbers: every value of both sides in memory (shared with the worker threads that bin, sort
-  // and merge them); missing and non-finite values as NaN.
+  // and merge them); missing and non-finite values as NaN. Read in groups of columns: while the
+  // threads measure one group, this thread reads the next.
   const numeric = columns.filter((c) => c.kind === 'numeric');
-  const vb = await finiteValues(engine, baselineSql, numeric);
-  const vc = await finiteValues(engine, currentSql, numeric);
+  const vb: Awaited<ReturnType<typeof finiteValues>> = { values: [], present: [], min: [], max: [] };
+  const vc: typeof vb = { values: [], present: [], min: [], max: [] };
+  const edges: (number[] | null)[] = [];
+  const measuring: Promise<(NumericDrift | null)[]>[] = [];
+  const group = groupColumns(numeric.length);
+  for (let from = 0; from < numeric.length; from += group) {
+    const part = numeric.slice(from, from + group);
+    const b = await finiteValues(engine, baselineSql, part);
+    const c = await finiteValues(engine, currentSql, part);
+    for (const [side, read] of [
+      [vb, b],
+      [vc, c],
+    ] as const) {
+      side.values.push(...read.values);
+      side.present.push(...read.present);
+      side.min.push(...read.min);
+      side.max.push(...read.max);
+    }
+    const partEdges = b.min.map((min, i) => rangeEdges(min, b.max[i]!, false));
+    edges.push(...partEdges);
+    const measurable = part.map((_, i) => partEdges[i] !== null && b.present[i]! > 0 && c.present[i]! > 0);
+    const pairs = part
+      .map((_, i) => ({
+        a: b.values[i]!,
+        b: c.values[i]!,
+        edges: partEdges[i]!,
+        sampleSize: options.sampleSize,
+      }))
+      .filter((_, i) => measurable[i]);
+    measuring.push(
+      numericDriftMany(pairs).then((measured) => {
+        let next = 0;
+        return part.map((_, i) => (measurable[i] ? measured[next++]! : null));
+      }),
+    );
+    // Started, not awaited: a failure is seen when the groups are awaited below.
+    measuring.at(-1)!.catch(() => {});
+  }
   const categorical = columns.filter((c) => c.kind !== 'numeric');
   const text = (c: Compared) => `${quoteIdentifier(c.column)}::varchar`;
   const cats = await categoryCounts(
@@ -80,20 +126,7 @@ export async function driftColumns(
     });
   const cb = { n: nb, present: present(vb, 'reference') };
   const cc = { n: nc, present: present(vc, 'current') };
-  const edges = vb.min.map((min, i) => rangeEdges(min, vb.max[i]!, false));
-  const measurable = numeric.map((_, i) => edges[i] !== null && vb.present[i]! > 0 && vc.present[i]! > 0);
-  const measured = await numericDriftMany(
-    numeric
-      .map((_, i) => ({
-        a: vb.values[i]!,
-        b: vc.values[i]!,
-        edges: edges[i]!,
-        sampleSize: options.sampleSize,
-      }))
-      .filter((_, i) => measurable[i]),
-  );
-  let next = 0;
-  const byNumeric = numeric.map((_, i) => (measurable[i] ? measured[next++]! : null));
+  const byNumeric = (await Promise.all(measuring)).flat();
   const drift = columns.map((c, i): FeatureDrift => {
     const out: FeatureDrift = {
       feature: c.feature,

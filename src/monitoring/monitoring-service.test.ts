@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openTestData, type TestData } from '../data/data-fixture.js';
 import { SeededRandom } from '../ml/index.js';
+import { ks2Samp, wasserstein1 } from '../stats/index.js';
 import { MonitoringService } from './monitoring-service.js';
 
 const DAY = 86_400_000;
@@ -273,6 +274,59 @@ describe('monitoring: scheduled compaction', () => {
       assert.equal(stored, 80);
       const rows = (await m.status('churn')).environments.find((e) => e.environment === 'production')?.rows;
       assert.equal(rows, 80);
+    } finally {
+      await m.close();
+      await t.close();
+    }
+  });
+});
+
+describe('monitoring: drift of many numeric features', () => {
+  it('measures each feature on its own values, whichever group of columns it was read in', async () => {
+    const t = await openTestData();
+    const m = await MonitoringService.open(t.meta, t.blobs, {
+      dir: path.join(t.dir, 'monitoring'),
+      compactMs: 0,
+      now: () => NOW,
+    });
+    try {
+      const rnd = new SeededRandom(9);
+      const features = 9;
+      // Feature k shifts by k/4 in production; f3 is missing in every fifth row.
+      const side = (env: string, rows: number, shift: number) =>
+        Array.from({ length: rows }, (_, i) => ({
+          predictionId: `${env}-${i}`,
+          model: 'wide',
+          modelVersion: '1',
+          environment: env,
+          timestamp: NOW - DAY + i,
+          features: Object.fromEntries(
+            Array.from({ length: features }, (_, k) => [
+              `f${k}`,
+              k === 3 && i % 5 === 0 ? null : rnd.normal() + shift * (k / 4),
+            ]),
+          ),
+          prediction: i % 2,
+        }));
+      const training = side('training', 300, 0);
+      const production = side('production', 400, 1);
+      for (const batch of [training, production])
+        assert.equal((await m.logPredictions(batch)).accepted, batch.length);
+      const report = await m.drift('wide', {
+        baseline: { environment: 'training' },
+        current: { environment: 'production' },
+      });
+      const values = (records: typeof training, k: number) =>
+        Float64Array.from(records.map((r) => r.features[`f${k}`]).filter((v): v is number => v !== null));
+      for (let k = 0; k < features; k++) {
+        const f = report.features.find((x) => x.feature === `f${k}`)!;
+        const a = values(training, k);
+        const b = values(production, k);
+        assert.equal(f.rows.baseline, a.length, `f${k} rows`);
+        assert.equal(f.statistics!.ks!.statistic, ks2Samp(a, b).statistic, `f${k} KS`);
+        assert.equal(f.statistics!.wasserstein, wasserstein1(a, b).statistic, `f${k} Wasserstein`);
+      }
+      assert.ok(report.drifted.includes('f8') && !report.drifted.includes('f0'), report.drifted.join(', '));
     } finally {
       await m.close();
       await t.close();
