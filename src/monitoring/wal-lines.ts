@@ -62,12 +62,146 @@ export class LineBuffer {
   }
 }
 
-/** The lines of a batch of a model's records, as UTF-8 bytes. */
-export function predictionLines(
+/**
+ * A batch of a model's records packed for a worker thread: numbers in typed arrays, repeated texts
+ * (versions, environments, endpoints, labels) once each, so posting it copies a few buffers
+ * rather than cloning every record object. {@link packedLines} formats it to exactly the bytes
+ * {@link predictionLine} gives for each record.
+ */
+export interface PackedPredictions {
+  rows: number;
+  ids: string[];
+  ts: Float64Array;
+  /** The distinct texts; `version`, `env`, `endpoint` (−1: none) and `label` index them. */
+  texts: string[];
+  version: Int32Array;
+  env: Int32Array;
+  endpoint: Int32Array;
+  label: Int32Array;
+  /** The prediction when it is a number, else NaN. */
+  pn: Float64Array;
+  /** Probabilities per row in the classes' order (NaN where absent), for rows with `hasPr`. */
+  pr: Float64Array;
+  hasPr: Uint8Array;
+  /** Latency, NaN when none. */
+  lat: Float64Array;
+  /** The feature names of packed rows, in their order; `values` holds them row by row (NaN: null). */
+  names: string[];
+  values: Float64Array;
+  /** Rows whose features are not all numbers or null under `names`: [row, their JSON]. */
+  featuresJson: [number, string][];
+  /** Rows with tags or SHAP values: [row, their members (`,"t":…`, `,"s":…`)]. */
+  extra: [number, string][];
+}
+
+/** Whether `features` holds exactly `names`, in that order, each a number or null. */
+function packable(features: Record<string, unknown>, names: readonly string[]): boolean {
+  let j = 0;
+  for (const k in features) {
+    if (k !== names[j]) return false;
+    const v = features[k];
+    if (v !== null && typeof v !== 'number') return false;
+    j++;
+  }
+  return j === names.length;
+}
+
+/** Packs a model's records (see {@link PackedPredictions}). */
+export function packPredictions(
   records: readonly PredictionRecord[],
   classes: readonly string[],
-): Uint8Array {
-  const out = new LineBuffer(records.length * 512);
-  for (const r of records) out.push(predictionLine(r, classes));
+): PackedPredictions {
+  const rows = records.length;
+  const texts: string[] = [];
+  const textIndex = new Map<string, number>();
+  const text = (s: string): number => {
+    let i = textIndex.get(s);
+    if (i === undefined) {
+      i = texts.length;
+      texts.push(s);
+      textIndex.set(s, i);
+    }
+    return i;
+  };
+  const first = records[0]?.features ?? {};
+  const names = Object.keys(first);
+  if (!packable(first, names)) names.length = 0;
+  const k = classes.length;
+  const F = names.length;
+  const out: PackedPredictions = {
+    rows,
+    ids: new Array<string>(rows),
+    ts: new Float64Array(rows),
+    texts,
+    version: new Int32Array(rows),
+    env: new Int32Array(rows),
+    endpoint: new Int32Array(rows),
+    label: new Int32Array(rows),
+    pn: new Float64Array(rows),
+    pr: new Float64Array(rows * k),
+    hasPr: new Uint8Array(rows),
+    lat: new Float64Array(rows),
+    names,
+    values: new Float64Array(rows * F),
+    featuresJson: [],
+    extra: [],
+  };
+  for (let i = 0; i < rows; i++) {
+    const r = records[i]!;
+    out.ids[i] = r.predictionId;
+    out.ts[i] = r.timestamp;
+    out.version[i] = text(r.modelVersion);
+    out.env[i] = text(r.environment);
+    out.endpoint[i] = r.endpoint === null || r.endpoint === undefined ? -1 : text(r.endpoint);
+    out.label[i] = text(String(r.prediction));
+    out.pn[i] = typeof r.prediction === 'number' ? r.prediction : Number.NaN;
+    if (r.probabilities) {
+      out.hasPr[i] = 1;
+      for (let c = 0; c < k; c++) out.pr[i * k + c] = r.probabilities[classes[c]!] ?? Number.NaN;
+    }
+    out.lat[i] = r.latencyMs ?? Number.NaN;
+    if (F > 0 && packable(r.features, names))
+      for (let j = 0; j < F; j++)
+        out.values[i * F + j] = (r.features[names[j]!] as number | null) ?? Number.NaN;
+    else out.featuresJson.push([i, JSON.stringify(r.features)]);
+    let extra = '';
+    for (const _ in r.tags) {
+      extra += `,"t":${JSON.stringify(r.tags)}`;
+      break;
+    }
+    if (r.shap) extra += `,"s":${JSON.stringify(r.shap)}`;
+    if (extra) out.extra.push([i, extra]);
+  }
+  return out;
+}
+
+/** The WAL bytes of packed records: exactly {@link predictionLine}'s line for each, in order. */
+export function packedLines(p: PackedPredictions): Uint8Array {
+  const texts = p.texts.map((t) => JSON.stringify(t));
+  const keys = p.names.map((n, j) => `${j ? ',' : '{'}${JSON.stringify(n)}:`);
+  const F = keys.length;
+  const k = p.hasPr.length ? p.pr.length / p.rows : 0;
+  const featuresJson = new Map(p.featuresJson);
+  const extra = new Map(p.extra);
+  const out = new LineBuffer(p.rows * 512);
+  for (let i = 0; i < p.rows; i++) {
+    const e = p.endpoint[i]!;
+    let line = `{"id":${JSON.stringify(p.ids[i])},"ts":${p.ts[i]},"v":${texts[p.version[i]!]},"env":${texts[p.env[i]!]},"ep":${e < 0 ? 'null' : texts[e]},"p":${texts[p.label[i]!]},"pn":${json(p.pn[i])}`;
+    if (p.hasPr[i]) {
+      line += ',"pr":[';
+      for (let c = 0; c < k; c++) line += (c ? ',' : '') + json(p.pr[i * k + c]);
+      line += ']';
+    }
+    line += `,"lat":${json(p.lat[i])},"f":`;
+    const own = featuresJson.get(i);
+    if (own !== undefined) line += own;
+    else if (F === 0) line += '{}';
+    else {
+      for (let j = 0; j < F; j++) line += keys[j]! + json(p.values[i * F + j]);
+      line += '}';
+    }
+    line += extra.get(i) ?? '';
+    out.push(`${line}}`);
+  }
   return out.bytes();
 }
