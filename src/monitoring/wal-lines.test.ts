@@ -54,12 +54,29 @@ describe('packed WAL lines', () => {
     assert.deepEqual(Buffer.from(packedLines(posted)), lines(records, classes));
   });
 
-  it('falls back to JSON for every row when the first one holds no numbers, and handles no features', () => {
-    const records = Array.from({ length: 5 }, (_, i) => ({
+  it('packs text and boolean features too, and falls back per row where kinds or keys differ', () => {
+    const records = Array.from({ length: 12 }, (_, i) => ({
       ...base(i),
-      features: { plan: i % 2 ? 'pro' : 'basic' },
+      features: {
+        age: 30 + i,
+        plan: i % 3 ? 'pro' : 'basic "tier"\n',
+        active: i % 2 === 0,
+        note: null as string | null,
+      } as Record<string, string | number | boolean | null>,
     }));
-    assert.deepEqual(Buffer.from(packedLines(packPredictions(records, []))), lines(records, []));
+    records[2]!.features = { age: null, plan: null, active: null, note: null };
+    records[6]!.features = { age: 1, plan: 'pro', active: true, note: 'late' }; // null first: a number column
+    records[3]!.features = { age: 1, plan: 7, active: true, note: null }; // a number where texts go
+    records[4]!.features = { age: 1, plan: 'pro', active: 'yes', note: null }; // a text where booleans go
+    records[5]!.features = { age: 1, plan: 'ünïcode \u2028', active: false, note: null };
+    const packed = packPredictions(records, ['no', 'yes']);
+    assert.deepEqual(packed.names, ['age', 'plan', 'active', 'note']);
+    assert.deepEqual(
+      packed.featuresJson.map(([row]) => row),
+      [3, 4, 6],
+      'only the rows of other kinds fall back',
+    );
+    assert.deepEqual(Buffer.from(packedLines(structuredClone(packed))), lines(records, ['no', 'yes']));
     const bare = Array.from({ length: 3 }, (_, i) => ({ ...base(i), features: {}, probabilities: null }));
     assert.deepEqual(Buffer.from(packedLines(packPredictions(bare, []))), lines(bare, []));
   });

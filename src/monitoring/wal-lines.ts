@@ -85,22 +85,35 @@ export interface PackedPredictions {
   hasPr: Uint8Array;
   /** Latency, NaN when none. */
   lat: Float64Array;
-  /** The feature names of packed rows, in their order; `values` holds them row by row (NaN: null). */
+  /**
+   * The feature names of packed rows, in their order, and each one's kind (the first record's:
+   * 0 number, 1 text, 2 boolean). `values` holds them row by row: numbers as they are, texts as
+   * their index in `texts`, booleans as 0 or 1; NaN for null.
+   */
   names: string[];
+  kinds: Uint8Array;
   values: Float64Array;
-  /** Rows whose features are not all numbers or null under `names`: [row, their JSON]. */
+  /** Rows whose features are not `names` in order, each of its kind or null: [row, their JSON]. */
   featuresJson: [number, string][];
   /** Rows with tags or SHAP values: [row, their members (`,"t":…`, `,"s":…`)]. */
   extra: [number, string][];
 }
 
-/** Whether `features` holds exactly `names`, in that order, each a number or null. */
-function packable(features: Record<string, unknown>, names: readonly string[]): boolean {
+const NUMBER = 0;
+const TEXT = 1;
+const BOOLEAN = 2;
+
+/** A feature value's kind, or −1 for null and anything else. */
+const kindOf = (v: unknown): number =>
+  typeof v === 'number' ? NUMBER : typeof v === 'string' ? TEXT : typeof v === 'boolean' ? BOOLEAN : -1;
+
+/** Whether `features` holds exactly `names`, in that order, each value of its column's kind or null. */
+function packable(features: Record<string, unknown>, names: readonly string[], kinds: Uint8Array): boolean {
   let j = 0;
   for (const k in features) {
     if (k !== names[j]) return false;
     const v = features[k];
-    if (v !== null && typeof v !== 'number') return false;
+    if (v !== null && kindOf(v) !== kinds[j]) return false;
     j++;
   }
   return j === names.length;
@@ -123,9 +136,11 @@ export function packPredictions(
     }
     return i;
   };
-  const first = records[0]?.features ?? {};
-  const names = Object.keys(first);
-  if (!packable(first, names)) names.length = 0;
+  const first: Record<string, unknown> = records[0]?.features ?? {};
+  let names = Object.keys(first);
+  // A first value of null reads as a number: a later text there sends that row to JSON.
+  const kinds = Uint8Array.from(names, (n) => Math.max(NUMBER, kindOf(first[n])));
+  if (!packable(first, names, kinds)) names = [];
   const k = classes.length;
   const F = names.length;
   const out: PackedPredictions = {
@@ -142,6 +157,7 @@ export function packPredictions(
     hasPr: new Uint8Array(rows),
     lat: new Float64Array(rows),
     names,
+    kinds: kinds.subarray(0, F),
     values: new Float64Array(rows * F),
     featuresJson: [],
     extra: [],
@@ -160,9 +176,18 @@ export function packPredictions(
       for (let c = 0; c < k; c++) out.pr[i * k + c] = r.probabilities[classes[c]!] ?? Number.NaN;
     }
     out.lat[i] = r.latencyMs ?? Number.NaN;
-    if (F > 0 && packable(r.features, names))
-      for (let j = 0; j < F; j++)
-        out.values[i * F + j] = (r.features[names[j]!] as number | null) ?? Number.NaN;
+    if (F > 0 && packable(r.features, names, kinds))
+      for (let j = 0; j < F; j++) {
+        const v = r.features[names[j]!];
+        out.values[i * F + j] =
+          v === null || v === undefined
+            ? Number.NaN
+            : typeof v === 'number'
+              ? v
+              : typeof v === 'string'
+                ? text(v)
+                : +v;
+      }
     else out.featuresJson.push([i, JSON.stringify(r.features)]);
     let extra = '';
     for (const _ in r.tags) {
@@ -197,7 +222,13 @@ export function packedLines(p: PackedPredictions): Uint8Array {
     if (own !== undefined) line += own;
     else if (F === 0) line += '{}';
     else {
-      for (let j = 0; j < F; j++) line += keys[j]! + json(p.values[i * F + j]);
+      for (let j = 0; j < F; j++) {
+        const v = p.values[i * F + j]!;
+        const kind = p.kinds[j];
+        line +=
+          keys[j]! +
+          (kind === NUMBER || Number.isNaN(v) ? json(v) : kind === TEXT ? texts[v]! : v ? 'true' : 'false');
+      }
       line += '}';
     }
     line += extra.get(i) ?? '';
