@@ -49,7 +49,9 @@ export async function startServer(
       { host: config.server.host },
     );
   }
-  const meta = await openMetaStore(metaStoreUri(config), { backgroundCheckpoint: true });
+  // The full server writes the store all day (tracking, jobs): its log is checkpointed on a
+  // thread of its own. Serving-only workers barely write it and keep SQLite's default.
+  const meta = await openMetaStore(metaStoreUri(config), { backgroundCheckpoint: !options.serving });
   const blobs = await openBlobStore(blobStoreUri(config)).catch(async (err: unknown) => {
     await meta.close();
     throw err;

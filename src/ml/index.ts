@@ -10,7 +10,7 @@ export {
   type IsolationTreeJSON,
 } from './isolation-forest/isolation-forest.js';
 export { SeededRandom } from './seeded-random.js';
-export { type Matrix, matrix, matrixFromRows, type SavedModel } from './matrix.js';
+export { type Matrix, matrix, matrixFromColumns, matrixFromRows, type SavedModel } from './matrix.js';
 export { KNeighborsClassifier } from './neighbors/k-neighbors-classifier.js';
 export { KNeighborsRegressor } from './neighbors/k-neighbors-regressor.js';
 export type { KNeighborsOptions } from './neighbors/k-neighbors-base.js';
@@ -34,7 +34,6 @@ export {
   padTrees,
   type TreeFeatures,
   type TreeNodes,
-  treeDepths,
 } from './tree/padded-walk.js';
 export type {
   Criterion as TreeCriterion,

@@ -43,6 +43,17 @@ export function matrixFromRows(rows: readonly (readonly number[])[]): Matrix {
   return { data, rows: rows.length, cols };
 }
 
+/** A Matrix of `rows` rows from one array per column (copied, row-major). */
+export function matrixFromColumns(columns: readonly ArrayLike<number>[], rows: number): Matrix {
+  const cols = columns.length;
+  const data = new Float64Array(rows * cols);
+  for (let j = 0; j < cols; j++) {
+    const col = columns[j]!;
+    for (let i = 0; i < rows; i++) data[i * cols + j] = col[i]!;
+  }
+  return { data, rows, cols };
+}
+
 /** The population variance (divided by rows) of each column of row-major `data` (internal). */
 export function columnVariances(data: Float64Array, rows: number, cols: number): Float64Array {
   const out = new Float64Array(cols);

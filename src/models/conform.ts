@@ -6,6 +6,7 @@
  * numeric columns (each flavor then treats NaN as its format defines).
  */
 import { describeValue, LatheError } from '../core/index.js';
+import { matrixFromColumns } from '../ml/index.js';
 import type { ColumnSpec, ModelSignature } from './signature.js';
 
 /** A batch of input rows by column: every array holds one value per row. */
@@ -208,12 +209,5 @@ export function conformedColumns(signature: ModelSignature, batch: ConformedBatc
  * @throws LatheError MODEL_INPUT_INVALID when a column holds strings.
  */
 export function conformedMatrix(signature: ModelSignature, batch: ConformedBatch): Float64Array {
-  const columns = conformedColumns(signature, batch);
-  const k = columns.length;
-  const out = new Float64Array(batch.rows * k);
-  for (let j = 0; j < k; j++) {
-    const col = columns[j]!;
-    for (let i = 0; i < batch.rows; i++) out[i * k + j] = col[i]!;
-  }
-  return out;
+  return matrixFromColumns(conformedColumns(signature, batch), batch.rows).data;
 }

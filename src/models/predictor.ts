@@ -3,7 +3,6 @@
  * and the native predictor: the fitted recipe applied row by row, then the model.
  */
 import { LatheError } from '../core/index.js';
-import type { ApplyOptions, FittedRecipe } from '../data/index.js';
 import { type FittedModel, loadFitted, type SavedModel, type TreeEnsemble } from '../ml/index.js';
 import {
   type ConformedBatch,
@@ -140,12 +139,8 @@ export abstract class BasePredictor implements Predictor {
   }
 }
 
-/** A fitted recipe's row path (the data module's `applyFittedRecipe`). */
-export type RecipeRowPath = (
-  recipe: FittedRecipe,
-  row: Record<string, unknown>,
-  options?: ApplyOptions,
-) => Record<string, unknown> | null;
+/** A fitted recipe's row path: the data module's `applyFittedRecipe`. */
+export type RecipeRowPath = typeof import('../data/index.js').applyFittedRecipe;
 
 /**
  * The row path of fitted recipes, loaded on first need: only packages with a recipe load the data

@@ -8,7 +8,13 @@
  * at a time, no branch per step; see `padTrees`), with float32 leaves and margins. Other models
  * (categorical splits, trees deeper than 12, more than 512 split features) take a plain walk.
  */
-import { addPaddedMargins, type PaddedTrees, padTrees, type TreeFeatures } from '../../../ml/index.js';
+import {
+  addPaddedMargins,
+  matrixFromColumns,
+  type PaddedTrees,
+  padTrees,
+  type TreeFeatures,
+} from '../../../ml/index.js';
 import type { XgbModel, XgbTrees } from './model.js';
 import { transformMargins } from './objectives.js';
 import { addPlainWalk } from './plain-walk.js';
@@ -87,16 +93,11 @@ function layoutOf(trees: XgbTrees): Layout {
 }
 
 /**
- * Features of `rows` rows: a row-major matrix of `model.numFeature` columns, or one array per
- * feature (column-major, as batches arrive; no matrix is built then). NaN = missing.
- */
-export type XgbFeatures = TreeFeatures;
-
-/**
  * XGBoost's margins (`output_margin=True`): `rows × groups` float32 values, row-major, for the
- * features `x`. Pure; `out` may be given to reuse a buffer.
+ * features `x`: a row-major matrix of `model.numFeature` columns, or one array per feature (as
+ * batches arrive; no matrix is built then), NaN = missing. Pure; `out` may be given to reuse a buffer.
  */
-export function xgbMargins(model: XgbModel, x: XgbFeatures, rows: number, out?: Float32Array): Float32Array {
+export function xgbMargins(model: XgbModel, x: TreeFeatures, rows: number, out?: Float32Array): Float32Array {
   const G = model.groups;
   const cols = model.numFeature;
   const margin = out && out.length === rows * G ? out : new Float32Array(rows * G);
@@ -114,25 +115,23 @@ export function xgbMargins(model: XgbModel, x: XgbFeatures, rows: number, out?: 
       G,
       margin,
     );
-  else addPlainWalk(model.trees, layout.boundary, rowMajor(x, rows, cols), rows, cols, G, margin);
+  else
+    addPlainWalk(
+      model.trees,
+      layout.boundary,
+      x instanceof Float64Array ? x : matrixFromColumns(x, rows).data,
+      rows,
+      cols,
+      G,
+      margin,
+    );
   return margin;
-}
-
-/** `x` as a row-major matrix (itself when it is one). */
-function rowMajor(x: XgbFeatures, rows: number, cols: number): Float64Array {
-  if (x instanceof Float64Array) return x;
-  const out = new Float64Array(rows * cols);
-  for (let j = 0; j < cols; j++) {
-    const col = x[j]!;
-    for (let i = 0; i < rows; i++) out[i * cols + j] = col[i]!;
-  }
-  return out;
 }
 
 /**
  * XGBoost's `predict` output: probabilities (`binary:logistic`: of class 1; `multi:softprob`:
  * `rows × classes`), class indices (`multi:softmax`), values or ranking scores, as float32.
  */
-export function xgbPredict(model: XgbModel, x: XgbFeatures, rows: number): Float32Array {
+export function xgbPredict(model: XgbModel, x: TreeFeatures, rows: number): Float32Array {
   return transformMargins(model.objective.transform, xgbMargins(model, x, rows), rows, model.groups);
 }
