@@ -19,7 +19,7 @@ import { ValidationService } from '../validation/index.js';
 import { RegistryService } from '../registry/index.js';
 import { TrainingService } from '../training/index.js';
 import { TrackingService } from '../tracking/index.js';
-import { type LatheConfig, LatheError, type Logger } from '../core/index.js';
+import { LatheError, type LatheConfig, LazyChildLogger, type Logger } from '../core/index.js';
 import { mlflowErrorHandler } from './compat/mlflow/mlflow-errors.js';
 import { mlflowCompat } from './compat/mlflow/mlflow-plugin.js';
 import type { BlobStore } from '../storage/blobs/index.js';
@@ -87,7 +87,14 @@ export async function createCoreApp(
 ): Promise<{ app: LatheApp; auth: AuthService; metricsRegistry: Registry }> {
   const { config, meta, blobs } = options;
   const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
+    ...(options.logger
+      ? {
+          loggerInstance: options.logger as FastifyBaseLogger,
+          // Each request's logger is made when it first logs (see LazyChildLogger).
+          childLoggerFactory: (logger, bindings, opts) =>
+            new LazyChildLogger(logger as Logger, bindings, opts) as unknown as FastifyBaseLogger,
+        }
+      : { logger: false }),
     bodyLimit: config.server.bodyLimitBytes,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

@@ -123,6 +123,17 @@ function stringOf(v: unknown, spec: ColumnSpec, row: number): string | null {
   });
 }
 
+/** A signature's input names (kept per signature: serving conforms every request). */
+const inputNameSets = new WeakMap<ModelSignature, Set<string>>();
+function inputNames(signature: ModelSignature): Set<string> {
+  let names = inputNameSets.get(signature);
+  if (!names) {
+    names = new Set(signature.inputs.map((c) => c.name));
+    inputNameSets.set(signature, names);
+  }
+  return names;
+}
+
 /**
  * Checks a batch against a signature and converts it to one column per input.
  * @throws LatheError MODEL_INPUT_INVALID listing every missing required column (and the valid
@@ -145,7 +156,7 @@ export function conformBatch(
       `missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the model reads ${signature.inputs.map((c) => `${c.name} (${c.type})`).join(', ')}`,
       { missing },
     );
-  const known = new Set(signature.inputs.map((c) => c.name));
+  const known = inputNames(signature);
   const extra = given.filter((c) => !known.has(c));
   const warnings: string[] = [];
   if (extra.length)

@@ -93,24 +93,43 @@ function checkRows(n: number, options: PayloadOptions): void {
 /** Row objects as a column batch: keys are the union over rows; a row without a key holds undefined. */
 function objectRows(rows: readonly unknown[], where: string): InputBatch {
   const n = rows.length;
-  const columns = new Map<string, unknown[]>();
+  // This runs once per request on the serving path, so it allocates little: the columns object is
+  // a copy of the first row (its keys, in its order, with its hidden class), each value replaced
+  // by that key's column. A copy defines keys as own data properties, so "__proto__" (an own key
+  // of a parsed body) stays a column, never a prototype.
+  let columns: Record<string, unknown[]> = {};
   for (let i = 0; i < n; i++) {
     const row = rows[i];
     if (!isRecord(row))
       throw bad(`${where}[${i}] must be a row object like {"col": value}; got ${describeJson(row)}`, {
         row: i,
       });
+    if (i === 0) {
+      columns = { ...row } as Record<string, unknown[]>;
+      for (const key in columns) {
+        if (!Object.hasOwn(columns, key)) continue;
+        const col = new Array(n);
+        col[0] = row[key];
+        columns[key] = col;
+      }
+      continue;
+    }
     for (const key in row) {
       if (!Object.hasOwn(row, key)) continue;
-      let col = columns.get(key);
+      let col = Object.hasOwn(columns, key) ? columns[key] : undefined;
       if (!col) {
         col = new Array(n);
-        columns.set(key, col);
+        Object.defineProperty(columns, key, {
+          value: col,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       col[i] = row[key];
     }
   }
-  const batch = { rows: n, columns: Object.fromEntries(columns) };
+  const batch = { rows: n, columns };
   rowObjects.set(batch, rows as readonly Record<string, unknown>[]);
   return batch;
 }
