@@ -5,10 +5,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { lowerPriority } from '../core/index.js';
-import type { InferenceRecord } from '../serving/index.js';
 import { openBlobStore } from '../storage/blobs/index.js';
 import { openMetaStore } from '../storage/meta/index.js';
 import { MonitoringService } from './monitoring-service.js';
+import { type PackedServed, unpackServed } from './served-records.js';
 import type { IngestResult } from './types.js';
 
 /** What the thread opens. */
@@ -26,7 +26,7 @@ export interface ServedLogSetup {
 /** A message to the thread. */
 export type ServedLogRequest =
   | { id: number; kind: 'ready' | 'close' }
-  | { id: number; kind: 'log'; records: readonly InferenceRecord[] };
+  | { id: number; kind: 'log'; records: PackedServed };
 
 /** The thread's answer. */
 export interface ServedLogReply {
@@ -69,7 +69,8 @@ if (parentPort) {
       let reply: ServedLogReply;
       try {
         const { meta, blobs, monitoring } = await opened;
-        if (req.kind === 'log') reply = { id: req.id, result: await monitoring.logServed(req.records) };
+        if (req.kind === 'log')
+          reply = { id: req.id, result: await monitoring.logServed(unpackServed(req.records)) };
         else {
           if (req.kind === 'close') {
             await monitoring.close();

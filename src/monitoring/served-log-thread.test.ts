@@ -22,7 +22,7 @@ const served = (i: number, prediction: unknown = i % 2): InferenceRecord => ({
   model: 'churn@3',
   ref: 'churn@champion',
   requestId: `req-${i}`,
-  inputs: { age: 20 + i, plan: i % 3 === 0 ? 'pro' : 'basic', tensor: [1, 2] },
+  inputs: { age: 20 + i, plan: i % 3 === 0 ? 'pro' : 'basic', ...(i === 5 ? { tensor: [1, 2] } : {}) },
   prediction,
   probabilities: [0.3, 0.7],
   classes: ['0', '1'],
@@ -62,7 +62,9 @@ describe('ServedLogThread: a serving process logs on a thread of its own', () =>
       const found = await server.prediction('p-12');
       assert.equal(found.features.age, 32);
       assert.equal(found.features.plan, 'pro');
-      assert.equal('tensor' in found.features, false, 'non-scalar inputs are not features');
+      const odd = await server.prediction('p-5');
+      assert.equal(odd.features.age, 25);
+      assert.equal('tensor' in odd.features, false, 'non-scalar inputs are not features');
       assert.equal(found.modelVersion, '3');
     } finally {
       await log.close();

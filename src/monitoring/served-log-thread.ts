@@ -1,14 +1,15 @@
 /**
  * The inference log of a `lathe serve` worker on a thread of its own: requests hand their
- * prediction records over (a structured clone, a few microseconds a record) and go on; checking,
- * formatting and the durable write-ahead append run on the log thread, whose work and garbage never
- * pause the thread that answers requests. The thread opens the stores itself (from their URIs) and
+ * prediction records over (packed: typed arrays and a few strings, under a microsecond a record)
+ * and go on; unpacking, checking, formatting and the durable write-ahead append run on the log
+ * thread, whose work and garbage never pause the thread that answers requests. The thread opens the stores itself (from their URIs) and
  * writes its own part of the shared inference store, like any process does.
  */
 import type { Worker } from 'node:worker_threads';
 import { LatheError, startWorker, taskModuleUrl } from '../core/index.js';
 import type { InferenceRecord } from '../serving/index.js';
 import type { ServedLogReply, ServedLogRequest, ServedLogSetup } from './served-log-entry.js';
+import { packServed } from './served-records.js';
 import type { IngestResult } from './types.js';
 
 /** Where a served-log thread writes. */
@@ -51,7 +52,7 @@ export class ServedLogThread {
 
   /** Stores the records of Lathe's endpoints (see MonitoringService.logServed), on the log thread. */
   logServed(records: readonly InferenceRecord[]): Promise<IngestResult> {
-    return this.#call({ id: 0, kind: 'log', records });
+    return this.#call({ id: 0, kind: 'log', records: packServed(records) });
   }
 
   /** Writes out what is buffered, closes the thread's stores and stops it. */

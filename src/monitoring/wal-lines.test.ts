@@ -70,9 +70,9 @@ describe('packed WAL lines', () => {
     records[4]!.features = { age: 1, plan: 'pro', active: 'yes', note: null }; // a text where booleans go
     records[5]!.features = { age: 1, plan: 'ünïcode \u2028', active: false, note: null };
     const packed = packPredictions(records, ['no', 'yes']);
-    assert.deepEqual(packed.names, ['age', 'plan', 'active', 'note']);
+    assert.deepEqual(packed.features.names, ['age', 'plan', 'active', 'note']);
     assert.deepEqual(
-      packed.featuresJson.map(([row]) => row),
+      packed.features.json.map(([row]) => row),
       [3, 4, 6],
       'only the rows of other kinds fall back',
     );

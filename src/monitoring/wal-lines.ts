@@ -63,6 +63,110 @@ export class LineBuffer {
 }
 
 /**
+ * Row objects packed for a worker thread: the first row's keys, in order, and each one's kind (0
+ * number, 1 text, 2 boolean; a first value of null reads as a number). `values` holds the rows that
+ * match, row by row: numbers as they are, texts as their index in the batch's texts, booleans as 0
+ * or 1; NaN for null (a NaN number, which JSON writes as null, reads back as null too). Rows with
+ * other keys, another order or other kinds (or undefined values) go as their JSON: [row, JSON].
+ */
+export interface PackedRows {
+  names: string[];
+  kinds: Uint8Array;
+  values: Float64Array;
+  json: [number, string][];
+}
+
+const NUMBER = 0;
+const TEXT = 1;
+const BOOLEAN = 2;
+
+/** A value's kind, or −1 for null and anything else. */
+const kindOf = (v: unknown): number =>
+  typeof v === 'number' ? NUMBER : typeof v === 'string' ? TEXT : typeof v === 'boolean' ? BOOLEAN : -1;
+
+/** Whether `row` holds exactly `names`, in that order, each value of its column's kind or null. */
+function packable(row: Record<string, unknown>, names: readonly string[], kinds: Uint8Array): boolean {
+  let j = 0;
+  for (const k in row) {
+    if (k !== names[j]) return false;
+    const v = row[k];
+    if (v !== null && kindOf(v) !== kinds[j]) return false;
+    j++;
+  }
+  return j === names.length;
+}
+
+/** Texts of a packed batch, each once: `index` answers a text's position in `texts`. */
+export class TextTable {
+  readonly texts: string[] = [];
+  readonly #index = new Map<string, number>();
+
+  index(s: string): number {
+    let i = this.#index.get(s);
+    if (i === undefined) {
+      i = this.texts.length;
+      this.texts.push(s);
+      this.#index.set(s, i);
+    }
+    return i;
+  }
+}
+
+/** Packs row objects (see {@link PackedRows}), texts into `texts`. */
+export function packRows(rows: readonly Record<string, unknown>[], texts: TextTable): PackedRows {
+  const first: Record<string, unknown> = rows[0] ?? {};
+  let names = Object.keys(first);
+  const kinds = Uint8Array.from(names, (n) => Math.max(NUMBER, kindOf(first[n])));
+  if (!packable(first, names, kinds)) names = [];
+  const F = names.length;
+  const out: PackedRows = {
+    names,
+    kinds: kinds.subarray(0, F),
+    values: new Float64Array(rows.length * F),
+    json: [],
+  };
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (F > 0 && packable(row, names, kinds))
+      for (let j = 0; j < F; j++) {
+        const v = row[names[j]!];
+        out.values[i * F + j] =
+          v === null || v === undefined
+            ? Number.NaN
+            : typeof v === 'number'
+              ? v
+              : typeof v === 'string'
+                ? texts.index(v)
+                : +v;
+      }
+    else out.json.push([i, JSON.stringify(row)]);
+  }
+  return out;
+}
+
+/**
+ * Row `i` of packed rows as an object again, as JSON would give it back (null for NaN); `texts` are
+ * the batch's texts, `json` the rows that went as JSON (`new Map(p.json)`).
+ */
+export function unpackRow(
+  p: PackedRows,
+  i: number,
+  texts: readonly string[],
+  json: ReadonlyMap<number, string>,
+): Record<string, unknown> {
+  const own = json.get(i);
+  if (own !== undefined) return JSON.parse(own) as Record<string, unknown>;
+  const F = p.names.length;
+  const row: Record<string, unknown> = {};
+  for (let j = 0; j < F; j++) {
+    const v = p.values[i * F + j]!;
+    const kind = p.kinds[j];
+    row[p.names[j]!] = Number.isNaN(v) ? null : kind === NUMBER ? v : kind === TEXT ? texts[v]! : v === 1;
+  }
+  return row;
+}
+
+/**
  * A batch of a model's records packed for a worker thread: numbers in typed arrays, repeated texts
  * (versions, environments, endpoints, labels) once each, so posting it copies a few buffers
  * rather than cloning every record object. {@link packedLines} formats it to exactly the bytes
@@ -85,38 +189,10 @@ export interface PackedPredictions {
   hasPr: Uint8Array;
   /** Latency, NaN when none. */
   lat: Float64Array;
-  /**
-   * The feature names of packed rows, in their order, and each one's kind (the first record's:
-   * 0 number, 1 text, 2 boolean). `values` holds them row by row: numbers as they are, texts as
-   * their index in `texts`, booleans as 0 or 1; NaN for null.
-   */
-  names: string[];
-  kinds: Uint8Array;
-  values: Float64Array;
-  /** Rows whose features are not `names` in order, each of its kind or null: [row, their JSON]. */
-  featuresJson: [number, string][];
+  /** The features. */
+  features: PackedRows;
   /** Rows with tags or SHAP values: [row, their members (`,"t":…`, `,"s":…`)]. */
   extra: [number, string][];
-}
-
-const NUMBER = 0;
-const TEXT = 1;
-const BOOLEAN = 2;
-
-/** A feature value's kind, or −1 for null and anything else. */
-const kindOf = (v: unknown): number =>
-  typeof v === 'number' ? NUMBER : typeof v === 'string' ? TEXT : typeof v === 'boolean' ? BOOLEAN : -1;
-
-/** Whether `features` holds exactly `names`, in that order, each value of its column's kind or null. */
-function packable(features: Record<string, unknown>, names: readonly string[], kinds: Uint8Array): boolean {
-  let j = 0;
-  for (const k in features) {
-    if (k !== names[j]) return false;
-    const v = features[k];
-    if (v !== null && kindOf(v) !== kinds[j]) return false;
-    j++;
-  }
-  return j === names.length;
 }
 
 /** Packs a model's records (see {@link PackedPredictions}). */
@@ -125,29 +201,13 @@ export function packPredictions(
   classes: readonly string[],
 ): PackedPredictions {
   const rows = records.length;
-  const texts: string[] = [];
-  const textIndex = new Map<string, number>();
-  const text = (s: string): number => {
-    let i = textIndex.get(s);
-    if (i === undefined) {
-      i = texts.length;
-      texts.push(s);
-      textIndex.set(s, i);
-    }
-    return i;
-  };
-  const first: Record<string, unknown> = records[0]?.features ?? {};
-  let names = Object.keys(first);
-  // A first value of null reads as a number: a later text there sends that row to JSON.
-  const kinds = Uint8Array.from(names, (n) => Math.max(NUMBER, kindOf(first[n])));
-  if (!packable(first, names, kinds)) names = [];
+  const texts = new TextTable();
   const k = classes.length;
-  const F = names.length;
   const out: PackedPredictions = {
     rows,
     ids: new Array<string>(rows),
     ts: new Float64Array(rows),
-    texts,
+    texts: texts.texts,
     version: new Int32Array(rows),
     env: new Int32Array(rows),
     endpoint: new Int32Array(rows),
@@ -156,39 +216,26 @@ export function packPredictions(
     pr: new Float64Array(rows * k),
     hasPr: new Uint8Array(rows),
     lat: new Float64Array(rows),
-    names,
-    kinds: kinds.subarray(0, F),
-    values: new Float64Array(rows * F),
-    featuresJson: [],
+    features: packRows(
+      records.map((r) => r.features),
+      texts,
+    ),
     extra: [],
   };
   for (let i = 0; i < rows; i++) {
     const r = records[i]!;
     out.ids[i] = r.predictionId;
     out.ts[i] = r.timestamp;
-    out.version[i] = text(r.modelVersion);
-    out.env[i] = text(r.environment);
-    out.endpoint[i] = r.endpoint === null || r.endpoint === undefined ? -1 : text(r.endpoint);
-    out.label[i] = text(String(r.prediction));
+    out.version[i] = texts.index(r.modelVersion);
+    out.env[i] = texts.index(r.environment);
+    out.endpoint[i] = r.endpoint === null || r.endpoint === undefined ? -1 : texts.index(r.endpoint);
+    out.label[i] = texts.index(String(r.prediction));
     out.pn[i] = typeof r.prediction === 'number' ? r.prediction : Number.NaN;
     if (r.probabilities) {
       out.hasPr[i] = 1;
       for (let c = 0; c < k; c++) out.pr[i * k + c] = r.probabilities[classes[c]!] ?? Number.NaN;
     }
     out.lat[i] = r.latencyMs ?? Number.NaN;
-    if (F > 0 && packable(r.features, names, kinds))
-      for (let j = 0; j < F; j++) {
-        const v = r.features[names[j]!];
-        out.values[i * F + j] =
-          v === null || v === undefined
-            ? Number.NaN
-            : typeof v === 'number'
-              ? v
-              : typeof v === 'string'
-                ? text(v)
-                : +v;
-      }
-    else out.featuresJson.push([i, JSON.stringify(r.features)]);
     let extra = '';
     for (const _ in r.tags) {
       extra += `,"t":${JSON.stringify(r.tags)}`;
@@ -203,10 +250,11 @@ export function packPredictions(
 /** The WAL bytes of packed records: exactly {@link predictionLine}'s line for each, in order. */
 export function packedLines(p: PackedPredictions): Uint8Array {
   const texts = p.texts.map((t) => JSON.stringify(t));
-  const keys = p.names.map((n, j) => `${j ? ',' : '{'}${JSON.stringify(n)}:`);
+  const f = p.features;
+  const keys = f.names.map((n, j) => `${j ? ',' : '{'}${JSON.stringify(n)}:`);
   const F = keys.length;
   const k = p.hasPr.length ? p.pr.length / p.rows : 0;
-  const featuresJson = new Map(p.featuresJson);
+  const featuresJson = new Map(f.json);
   const extra = new Map(p.extra);
   const out = new LineBuffer(p.rows * 512);
   for (let i = 0; i < p.rows; i++) {
@@ -223,8 +271,8 @@ export function packedLines(p: PackedPredictions): Uint8Array {
     else if (F === 0) line += '{}';
     else {
       for (let j = 0; j < F; j++) {
-        const v = p.values[i * F + j]!;
-        const kind = p.kinds[j];
+        const v = f.values[i * F + j]!;
+        const kind = f.kinds[j];
         line +=
           keys[j]! +
           (kind === NUMBER || Number.isNaN(v) ? json(v) : kind === TEXT ? texts[v]! : v ? 'true' : 'false');
