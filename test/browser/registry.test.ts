@@ -189,6 +189,7 @@ describe('Models area in a browser', {
     await page.getByRole('button', { name: 'Transition' }).click();
     await page.getByText('Version 2 moved from None to Production.').waitFor();
     assert.equal((await api.registry.getVersion(model, 2)).currentStage, 'Production');
+    await page.locator('.stage-production').first().waitFor();
 
     // The run node in the graph is clickable: it sits in the middle of the plot (grid top 36, bottom 12).
     const box = await graph.boundingBox();

@@ -238,8 +238,9 @@ describe('Training area in a browser', { skip: browserSkip() }, () => {
     await shot('training-tune.png', 1300);
     // A trial's link opens its child run.
     await board.getByRole('link').first().click();
+    // The link goes to /training/runs/ID, which forwards to the run's page in its experiment.
+    await page.waitForURL(/\/experiments\/[^/]+\/runs\/\w+$/);
     await page.getByRole('heading', { level: 1 }).waitFor();
-    assert.match(page.url(), /\/experiments\/[^/]+\/runs\/\w+$/);
 
     await page.goto(`${server.url}/training/new?mode=automl`);
     await pickDataset(form, 'customers');
@@ -352,6 +353,12 @@ describe('Training area in a browser', { skip: browserSkip() }, () => {
     await page.locator('select').nth(1).selectOption('succeeded');
     await page.waitForURL(/status=succeeded/);
     await table.locator('tbody tr').first().waitFor();
+    // The rows of the unfiltered list stay until the filtered answer arrives.
+    await table
+      .locator('tbody tr')
+      .filter({ hasNotText: 'succeeded' })
+      .first()
+      .waitFor({ state: 'detached' });
     const rows = await table.locator('tbody tr').allTextContents();
     assert.ok(rows.length >= 1 && rows.every((r) => /succeeded/.test(r)), rows.join('\n'));
     await shot('training-jobs.png');

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LatheClient } from '../../src/sdk/index.js';
+import { replaceEqualDeep } from './replace-equal.js';
 import { errorMessage, useSignedIn } from './session.js';
 
 export interface ApiResult<T> {
@@ -49,7 +50,7 @@ export function useApi<T>(
         try {
           const value = await load(client);
           if (latest.current !== mine) return;
-          setData(value);
+          setData((previous) => replaceEqualDeep(previous, value));
           setError(null);
           setLoading(false);
         } catch (err) {
