@@ -53,6 +53,13 @@ export function numberOption(
   return value;
 }
 
+/** A boolean option. */
+export function boolOption(value: unknown, name: string): boolean {
+  if (typeof value !== 'boolean')
+    throw invalid(`${name} must be true or false; got ${describeValue(value)}`, { field: name });
+  return value;
+}
+
 /** One of `choices`. */
 export function enumOption<T extends string>(value: unknown, name: string, choices: readonly T[]): T {
   if (typeof value !== 'string' || !choices.includes(value as T))

@@ -20,6 +20,7 @@ import {
   weightedQuantile,
 } from './objective.js';
 import type { GbdtParams } from './options.js';
+import { gradientBits, quantizeGradients, renewLeaves } from './quantize.js';
 
 /** What the boosting loop needs besides the data and the parameters. */
 export interface BoostContext {
@@ -30,8 +31,15 @@ export interface BoostContext {
   validation?: { X: Matrix; y: Float64Array };
   onProgress?: (progress: FitProgress) => void;
   shouldStop?: () => boolean;
-  /** Creates a multi-threaded histogram pool (threads > 1); absent = one thread. */
-  threadedPool?: (data: BinnedData, grads: Float64Array[]) => HistPool & { close(): void };
+  /**
+   * Creates a multi-threaded histogram pool (threads > 1) over the gradient pairs and, when
+   * gradients are quantized, the packed values; absent = one thread.
+   */
+  threadedPool?: (
+    data: BinnedData,
+    grads: Float64Array[],
+    packed: Float64Array[] | null,
+  ) => HistPool & { close(): void };
   /** Bins the numeric features on several threads (threads > 1); absent = one thread. */
   threadedBinner?: NumericBinner;
 }
@@ -94,9 +102,12 @@ export function boost(X: Matrix, y: Float64Array, p: GbdtParams, ctx: BoostConte
   const margin = new Float64Array(n * k);
   for (let r = 0; r < n; r++) for (let c = 0; c < k; c++) margin[r * k + c] = base[c]!;
   const grads = Array.from({ length: k }, () => alloc(Float64Array, 2 * n, threaded));
-  const pool = threaded ? ctx.threadedPool!(data, grads) : new LocalHistPool(data, grads);
+  const bits = p.quantizedGradients ? gradientBits(n) : 0;
+  const packed = bits ? Array.from({ length: k }, () => alloc(Float64Array, n, threaded)) : null;
+  const pool = threaded ? ctx.threadedPool!(data, grads, packed) : new LocalHistPool(data, grads);
   const monotone = Int8Array.from(p.monotone);
-  const grower = new TreeGrower(data, pool, { ...p, monotone });
+  const growParams = { ...p, monotone };
+  const grower = new TreeGrower(data, pool, growParams);
   const random = new SeededRandom(p.seed);
   const builder = new FlatTreesBuilder();
   const val = ctx.validation;
@@ -141,7 +152,18 @@ export function boost(X: Matrix, y: Float64Array, p: GbdtParams, ctx: BoostConte
       const roundTrees = new FlatTreesBuilder();
       for (let c = 0; c < k; c++) {
         pool.rows.set(sampleRows.subarray(0, m));
-        const tree = grower.grow(c, grads[c]!, m, features);
+        const q = packed
+          ? quantizeGradients(
+              grads[c]!,
+              n,
+              packed[c]!,
+              bits,
+              p.seed ^ Math.imul(round * k + c + 1, 0x9e3779b1),
+            )
+          : undefined;
+        if (q) pool.quantize(c, q);
+        const tree = grower.grow(c, grads[c]!, m, features, q);
+        if (q) renewLeaves(tree, grads[c]!, pool.rows, growParams);
         const values = new Float64Array(tree.weight.length);
         for (let i = 0; i < values.length; i++) values[i] = p.learningRate * tree.weight[i]!;
         if (residual) refitMedian(tree, values, pool.rows, y, w, margin, residual, p.learningRate);

@@ -69,7 +69,7 @@ export class GradientBoosting {
       ...(context.validation ? { validation: context.validation } : {}),
       ...(context.onProgress ? { onProgress: context.onProgress } : {}),
       ...(context.shouldStop ? { shouldStop: context.shouldStop } : {}),
-      threadedPool: (data, grads) => threadedHistPool(data, grads, p.threads),
+      threadedPool: (data, grads, packed) => threadedHistPool(data, grads, packed, p.threads),
       threadedBinner: threadedBinner(p.threads),
     };
     const r = boost(X, y, p, ctx);

@@ -5,6 +5,7 @@
  * partitioning, XGBoost's monotone bound propagation and its post-pruning by `gamma`.
  */
 import type { BinnedData } from './binning.js';
+import { type Quantization, unpack } from './histogram.js';
 import { JOB, LUT } from './partition.js';
 import { emptySplit, findBestSplit, leafWeight, type Split, type SplitParams } from './split.js';
 
@@ -15,13 +16,23 @@ export interface HistPool {
   acquire(): number;
   release(id: number): void;
   view(id: number): Float64Array;
+  /**
+   * Builds histograms of gradient set `gradSet` from its quantized packed values until told
+   * otherwise (null: from the exact pairs). The histograms hold the decoded pairs either way.
+   */
+  quantize(gradSet: number, q: Quantization | null): void;
   /** Builds the histogram of `rows[start..end)` with gradient set `gradSet` into `id`. */
   build(gradSet: number, start: number, end: number, id: number, features: Int32Array): void;
   /** Level index of each training row (−1: in no node being built), for {@link buildLevel}. */
   readonly nodeOf: Int32Array;
   /** Histogram id per level index (−1: none). */
   readonly targets: Int32Array;
-  /** Builds the histograms `targets[0..count)` of the rows by `nodeOf`, in one pass over all rows. */
+  /** Row range `[start, end)` in `rows` per level index (`ranges[2t]`, `ranges[2t + 1]`). */
+  readonly ranges: Int32Array;
+  /**
+   * Builds the histograms `targets[0..count)`: of the rows by `nodeOf`, in one pass over all rows,
+   * or, from quantized gradients, of each target's row range.
+   */
   buildLevel(gradSet: number, count: number, features: Int32Array): void;
   /** Partition jobs and their lookup tables (see partition.ts), room for at least `count` jobs. */
   jobTables(count: number): { jobs: Int32Array; luts: Uint8Array };
@@ -82,23 +93,34 @@ const RT_EPS = 1e-6;
 
 /** Grows trees over one binned dataset; reuses its buffers between trees. */
 export class TreeGrower {
+  /** Whether the tree being grown keeps `nodeOf` (level builds from exact gradients). */
+  private byRow = false;
+
   constructor(
     private readonly data: BinnedData,
     private readonly pool: HistPool,
     private readonly params: GrowParams,
   ) {}
 
-  /** Grows one tree on `rows[0..n)` of the pool with gradient set `gradSet` (`grad` its pairs). */
-  grow(gradSet: number, grad: Float64Array, n: number, features: Int32Array): GrownTree {
+  /**
+   * Grows one tree on `rows[0..n)` of the pool with gradient set `gradSet` (`grad` its pairs), or
+   * from its quantized values when `q` is given (then the pool was told so, see HistPool.quantize).
+   */
+  grow(gradSet: number, grad: Float64Array, n: number, features: Int32Array, q?: Quantization): GrownTree {
     const { pool, params: p, data } = this;
     const rows = pool.rows;
     let G = 0;
     let H = 0;
-    for (let k = 0; k < n; k++) {
-      const r = rows[k]!;
-      G += grad[2 * r]!;
-      H += grad[2 * r + 1]!;
-    }
+    if (q) {
+      let v = 0;
+      for (let k = 0; k < n; k++) v += q.packed[rows[k]!]!;
+      ({ G, H } = unpack(v, q));
+    } else
+      for (let k = 0; k < n; k++) {
+        const r = rows[k]!;
+        G += grad[2 * r]!;
+        H += grad[2 * r + 1]!;
+      }
     const nodes: Node[] = [];
     const make = (
       start: number,
@@ -133,13 +155,21 @@ export class TreeGrower {
     const queue: Node[] = [];
     const leafWise = p.maxLeaves > 0;
     const nodeOf = pool.nodeOf;
+    // Level builds from exact gradients find each row's node through nodeOf; quantized ones read
+    // the nodes' row ranges.
+    const byRow = !leafWise && !q;
+    this.byRow = byRow;
     if (canSplit(0) && n > 1) {
       root.hist = pool.acquire();
       if (leafWise) pool.build(gradSet, 0, n, root.hist, features);
       else {
-        nodeOf.fill(-1);
-        for (let k = 0; k < n; k++) nodeOf[rows[k]!] = 0;
+        if (byRow) {
+          nodeOf.fill(-1);
+          for (let k = 0; k < n; k++) nodeOf[rows[k]!] = 0;
+        }
         pool.targets[0] = root.hist;
+        pool.ranges[0] = 0;
+        pool.ranges[1] = n;
         pool.buildLevel(gradSet, 1, features);
       }
       findBestSplit(pool.view(root.hist), G, H, root.lower, root.upper, features, data, p, root.split);
@@ -170,8 +200,11 @@ export class TreeGrower {
         const r = pending[i + 1]!;
         const small = l.end - l.start <= r.end - r.start ? l : r;
         small.hist = pool.acquire();
-        pool.targets[small === l ? i : i + 1] = small.hist;
+        const t = small === l ? i : i + 1;
+        pool.targets[t] = small.hist;
         pool.targets[small === l ? i + 1 : i] = -1;
+        pool.ranges[2 * t] = small.start;
+        pool.ranges[2 * t + 1] = small.end;
       }
       pool.buildLevel(gradSet, pending.length, features);
       for (let i = 0; i < pending.length; i += 2) {
@@ -213,10 +246,10 @@ export class TreeGrower {
       if (!(s.gain > RT_EPS)) {
         pool.release(node.hist);
         node.hist = -1;
-        if (!leafWise) for (let k = node.start; k < node.end; k++) nodeOf[rows[k]!] = -1;
+        if (byRow) for (let k = node.start; k < node.end; k++) nodeOf[rows[k]!] = -1;
         continue;
       }
-      const li = !leafWise && childHists ? pending.length : -1;
+      const li = byRow && childHists ? pending.length : -1;
       const job = deferred.length / 2;
       this.queueSplit(job, node.start, node.end, s, li);
       let mid = node.start;
@@ -286,8 +319,7 @@ export class TreeGrower {
       if (c.end - c.start < 2) {
         this.pool.release(c.hist);
         c.hist = -1;
-        if (this.params.maxLeaves === 0)
-          for (let k = c.start; k < c.end; k++) this.pool.nodeOf[this.pool.rows[k]!] = -1;
+        if (this.byRow) for (let k = c.start; k < c.end; k++) this.pool.nodeOf[this.pool.rows[k]!] = -1;
         continue;
       }
       findBestSplit(

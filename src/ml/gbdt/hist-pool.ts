@@ -1,7 +1,8 @@
 /**
  * Histogram storage and building on the calling thread (internal): a free list of histogram
  * buffers, reused from node to node and tree to tree. Both row blocks (see histogram.ts) are built
- * one after the other and merged, exactly as the threaded pool does in parallel.
+ * one after the other and merged, exactly as the threaded pool does in parallel; with quantized
+ * gradients, whose sums are exact integers, all rows go straight into the histogram.
  */
 import type { BinnedData } from './binning.js';
 import type { HistPool } from './grow.js';
@@ -10,8 +11,11 @@ import {
   blockStart,
   buildHistogram,
   buildLevelHistograms,
+  buildQuantizedLevel,
+  decodeHistogram,
   mergeLevel,
   numberScratch,
+  type Quantization,
 } from './histogram.js';
 import { JOB, LUT, partitionJob } from './partition.js';
 
@@ -20,6 +24,7 @@ export class LocalHistPool implements HistPool {
   readonly rows: Int32Array;
   readonly nodeOf: Int32Array;
   readonly targets: Int32Array;
+  readonly ranges: Int32Array;
   private readonly scratchTargets: Int32Array;
   private readonly buffers: Float64Array[] = [];
   private readonly scratch: Float64Array[] = [];
@@ -29,13 +34,18 @@ export class LocalHistPool implements HistPool {
   private jobs = new Int32Array(JOB * 64);
   private luts = new Uint8Array(LUT * 64);
 
+  /** The quantization of each gradient set this round (null: exact float sums). */
+  private readonly quant: (Quantization | null)[];
+
   constructor(
     private readonly data: BinnedData,
     private readonly grads: Float64Array[],
   ) {
+    this.quant = grads.map(() => null);
     this.rows = new Int32Array(data.rows);
     this.nodeOf = new Int32Array(data.rows);
     this.targets = new Int32Array(data.rows + 2);
+    this.ranges = new Int32Array(2 * (data.rows + 2));
     this.scratchTargets = new Int32Array(data.rows + 2);
     this.all = Int32Array.from({ length: data.cols }, (_, i) => i);
     this.tmp = new Int32Array(data.rows);
@@ -83,9 +93,34 @@ export class LocalHistPool implements HistPool {
     while (this.scratch.length < count) this.scratch.push(this.newHist());
   }
 
+  quantize(gradSet: number, q: Quantization | null): void {
+    this.quant[gradSet] = q;
+  }
+
   build(gradSet: number, start: number, end: number, id: number, features: Int32Array): void {
     const d = this.data;
     const list = features.length === d.cols ? this.all : features;
+    const q = this.quant[gradSet];
+    if (q) {
+      this.ensureScratch(1);
+      const part = this.scratch[0]!;
+      buildHistogram(
+        d.slot,
+        d.cols,
+        d.offset,
+        q.packed,
+        this.rows,
+        start,
+        end,
+        list,
+        0,
+        list.length,
+        part,
+        1,
+      );
+      decodeHistogram(part, this.view(id), d.offset, list, 0, list.length, q);
+      return;
+    }
     const mid = blockStart(start, end, 1);
     const grad = this.grads[gradSet]!;
     this.ensureScratch(1);
@@ -102,6 +137,27 @@ export class LocalHistPool implements HistPool {
     const grad = this.grads[gradSet]!;
     const { nodeOf, targets, scratchTargets, buffers, scratch } = this;
     this.ensureScratch(numberScratch(targets, count, scratchTargets));
+    const q = this.quant[gradSet];
+    if (q) {
+      const { rows, ranges } = this;
+      buildQuantizedLevel(
+        d.slot,
+        d.cols,
+        d.offset,
+        q,
+        rows,
+        ranges,
+        targets,
+        scratchTargets,
+        count,
+        buffers,
+        scratch,
+        list,
+        0,
+        list.length,
+      );
+      return;
+    }
     const mid = blockStart(0, d.rows, 1);
     const len = list.length;
     buildLevelHistograms(

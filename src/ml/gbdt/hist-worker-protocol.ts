@@ -22,6 +22,12 @@ export const CTRL = {
   THREADS: 8,
   /** Length of the shared feature list. */
   FLEN: 9,
+  /** 1: build from the packed quantized values of gradient set GRAD; 0: from its pairs. */
+  PACKED: 10,
+  /** The quantization of GRAD when PACKED: its shift and the log2 of its two scales. */
+  QSHIFT: 11,
+  QG: 12,
+  QH: 13,
   /** Ready flags, one per worker. */
   READY: 80,
   /** Commands. */
@@ -47,11 +53,15 @@ export interface SetupMessage {
   cols: number;
   offset: SharedArrayBuffer;
   grads: SharedArrayBuffer[];
+  /** The packed quantized values per gradient set, when gradients are quantized. */
+  packed: SharedArrayBuffer[] | null;
   rows: SharedArrayBuffer;
   features: SharedArrayBuffer;
   nodeOf: SharedArrayBuffer;
   targets: SharedArrayBuffer;
   scratchTargets: SharedArrayBuffer;
+  /** Row range per level index (quantized level builds). */
+  ranges: SharedArrayBuffer;
   colBins: SharedArrayBuffer;
   n: number;
 }

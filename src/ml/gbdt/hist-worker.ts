@@ -12,8 +12,11 @@ import {
   blockStart,
   buildHistogram,
   buildLevelHistograms,
+  buildQuantizedLevel,
+  decodeHistogram,
   featureShares,
   mergeLevel,
+  type Quantization,
 } from './histogram.js';
 import { binShare, type NumericBinJob } from './binning.js';
 import { jobShare, partitionJob } from './partition.js';
@@ -30,11 +33,13 @@ let slot: Uint16Array | Uint32Array = new Uint16Array(0);
 let cols = 0;
 let offset: Int32Array = new Int32Array(0);
 let grads: Float64Array[] = [];
+let packed: Float64Array[] = [];
 let rows: Int32Array = new Int32Array(0);
 let features: Int32Array = new Int32Array(0);
 let nodeOf: Int32Array = new Int32Array(0);
 let targets: Int32Array = new Int32Array(0);
 let scratchTargets: Int32Array = new Int32Array(0);
+let ranges: Int32Array = new Int32Array(0);
 let n = 0;
 const hists: Float64Array[] = [];
 const scratch: Float64Array[] = [];
@@ -54,11 +59,13 @@ function drain(): void {
       cols = msg.cols;
       offset = new Int32Array(msg.offset);
       grads = msg.grads.map((g) => new Float64Array(g));
+      packed = (msg.packed ?? []).map((g) => new Float64Array(g));
       rows = new Int32Array(msg.rows);
       features = new Int32Array(msg.features);
       nodeOf = new Int32Array(msg.nodeOf);
       targets = new Int32Array(msg.targets);
       scratchTargets = new Int32Array(msg.scratchTargets);
+      ranges = new Int32Array(msg.ranges);
       n = msg.n;
       colBins = new Uint8Array(msg.colBins);
       if (tmp.length < n) tmp = new Int32Array(n);
@@ -97,6 +104,54 @@ function run(cmd: number, threads: number, len: number): void {
   if (cmd === CTRL.PARTITION) {
     const [a, b] = jobShare(jobs, ctrl[CTRL.COUNT]!, index, threads);
     for (let j = a; j < b; j++) partitionJob(jobs, luts, j, rows, tmp, colBins, n, nodeOf);
+    return;
+  }
+  if (ctrl[CTRL.PACKED] === 1 && (cmd === CTRL.BUILD_LEVEL || cmd === CTRL.BUILD)) {
+    // Quantized: exact sums, so this thread builds its share of the features over all the rows.
+    const q: Quantization = {
+      packed: packed[ctrl[CTRL.GRAD]!]!,
+      shift: ctrl[CTRL.QSHIFT]!,
+      gScale: 2 ** ctrl[CTRL.QG]!,
+      hScale: 2 ** ctrl[CTRL.QH]!,
+    };
+    const shares = featureShares(len, threads);
+    const a = shares[index]!;
+    const b = shares[index + 1]!;
+    if (cmd === CTRL.BUILD_LEVEL)
+      buildQuantizedLevel(
+        slot,
+        cols,
+        offset,
+        q,
+        rows,
+        ranges,
+        targets,
+        scratchTargets,
+        ctrl[CTRL.COUNT]!,
+        hists,
+        scratch,
+        features,
+        a,
+        b,
+      );
+    else {
+      const hist = hists[ctrl[CTRL.HIST]!]!;
+      buildHistogram(
+        slot,
+        cols,
+        offset,
+        q.packed,
+        rows,
+        ctrl[CTRL.START]!,
+        ctrl[CTRL.END]!,
+        features,
+        a,
+        b,
+        scratch[0]!,
+        1,
+      );
+      decodeHistogram(scratch[0]!, hist, offset, features, a, b, q);
+    }
     return;
   }
   const grad = grads[ctrl[CTRL.GRAD]!]!;

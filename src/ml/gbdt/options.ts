@@ -4,7 +4,14 @@
  * out-of-range value → LatheError INVALID_ARGUMENT naming the option, its valid range and the value).
  */
 import { describeValue } from '../../core/index.js';
-import { checkOptionKeys, enumOption, intOption, invalid, numberOption } from '../input-checks.js';
+import {
+  boolOption,
+  checkOptionKeys,
+  enumOption,
+  intOption,
+  invalid,
+  numberOption,
+} from '../input-checks.js';
 
 /** Regression losses (classification always uses log-loss: binary or softmax). */
 export type RegressionLoss = 'squared_error' | 'absolute_error' | 'huber';
@@ -30,6 +37,7 @@ export interface GbdtOptions {
   maxCatThreshold?: number;
   catSmooth?: number;
   monotone?: readonly number[] | string | null;
+  quantizedGradients?: boolean;
   threads?: number;
   seed?: number;
 }
@@ -59,6 +67,8 @@ export interface GbdtParams {
   catSmooth: number;
   /** One of −1, 0, 1 per feature, or empty for none. */
   monotone: number[];
+  /** Histograms from gradients quantized to integers (leaf values from the exact ones). */
+  quantizedGradients: boolean;
   threads: number;
   seed: number;
 }
@@ -86,6 +96,8 @@ export const GBDT_PARAM_HELP: Readonly<Record<keyof GbdtOptions, string>> = {
   maxCatThreshold: 'most categories on one side of a categorical split, an integer >= 1 (default 32)',
   catSmooth: 'smoothing of the category ordering G/(H + catSmooth), >= 0 (default 10)',
   monotone: 'monotonic constraint per feature: -1, 0 or 1 (default none)',
+  quantizedGradients:
+    'search splits on gradients rounded to 2-16 bits (faster histograms; leaf values stay exact), true or false (default true)',
   threads: 'worker threads for histogram building, an integer in 1..64 (default 1; same model)',
   seed: 'random seed for row/column sampling and bin sampling (default 0)',
 };
@@ -157,6 +169,7 @@ export function resolveParams(options: GbdtOptions | Record<string, unknown>, co
     maxCatThreshold: intOption(get('maxCatThreshold', 32), 'maxCatThreshold', 1, 255),
     catSmooth: numberOption(get('catSmooth', 10), 'catSmooth', 0),
     monotone: monotone.some((m) => m !== 0) ? monotone : [],
+    quantizedGradients: boolOption(get('quantizedGradients', true), 'quantizedGradients'),
     threads: intOption(get('threads', 1), 'threads', 1, 64),
     seed: intOption(get('seed', 0), 'seed', Number.MIN_SAFE_INTEGER),
   };

@@ -21,9 +21,12 @@ import {
   blockStart,
   buildHistogram,
   buildLevelHistograms,
+  buildQuantizedLevel,
+  decodeHistogram,
   featureShares,
   mergeLevel,
   numberScratch,
+  type Quantization,
 } from './histogram.js';
 import { JOB, jobShare, LUT, partitionJob } from './partition.js';
 import { BOUNDS_STRIDE, CTRL, type HistWorkerMessage } from './hist-worker-protocol.js';
@@ -150,6 +153,7 @@ export function threadedBinner(threads: number): NumericBinner {
 export function threadedHistPool(
   data: BinnedData,
   grads: Float64Array[],
+  packed: Float64Array[] | null,
   threads: number,
 ): HistPool & { close(): void } {
   if (busy) throw new Error('gbdt: the histogram workers are already in use in this thread');
@@ -161,6 +165,7 @@ export function threadedHistPool(
   const nodeOf = new Int32Array(new SharedArrayBuffer(data.rows * 4));
   const targets = new Int32Array(new SharedArrayBuffer((data.rows + 2) * 4));
   const scratchTargets = new Int32Array(new SharedArrayBuffer((data.rows + 2) * 4));
+  const ranges = new Int32Array(new SharedArrayBuffer(2 * (data.rows + 2) * 4));
   offset.set(data.offset);
   const setup: HistWorkerMessage = {
     type: 'setup',
@@ -169,11 +174,13 @@ export function threadedHistPool(
     cols: data.cols,
     offset: offset.buffer as SharedArrayBuffer,
     grads: grads.map((g) => g.buffer as SharedArrayBuffer),
+    packed: packed ? packed.map((g) => g.buffer as SharedArrayBuffer) : null,
     rows: rows.buffer as SharedArrayBuffer,
     features: features.buffer as SharedArrayBuffer,
     nodeOf: nodeOf.buffer as SharedArrayBuffer,
     targets: targets.buffer as SharedArrayBuffer,
     scratchTargets: scratchTargets.buffer as SharedArrayBuffer,
+    ranges: ranges.buffer as SharedArrayBuffer,
     colBins: data.colBins.buffer as SharedArrayBuffer,
     n: data.rows,
   };
@@ -182,6 +189,20 @@ export function threadedHistPool(
   const buffers: Float64Array[] = [];
   const scratch: Float64Array[] = [];
   const free: number[] = [];
+  /** The quantization of each gradient set this round (null: exact float sums). */
+  const quant: (Quantization | null)[] = grads.map(() => null);
+  /** Publishes the gradient set to build from and its quantization; returns the latter. */
+  const publishGrad = (gradSet: number) => {
+    const q = quant[gradSet] ?? null;
+    ctrl[CTRL.GRAD] = gradSet;
+    ctrl[CTRL.PACKED] = q ? 1 : 0;
+    if (q) {
+      ctrl[CTRL.QSHIFT] = q.shift;
+      ctrl[CTRL.QG] = Math.log2(q.gScale);
+      ctrl[CTRL.QH] = Math.log2(q.hScale);
+    }
+    return q;
+  };
   let lastFeatures: Int32Array | undefined;
   const ctrl = set.ctrl;
   ctrl[CTRL.THREADS] = threads;
@@ -259,14 +280,43 @@ export function threadedHistPool(
     },
     nodeOf,
     targets,
+    quantize(gradSet, q) {
+      if (q && (!packed || q.packed !== packed[gradSet]))
+        throw new Error("gbdt: quantized values must be the pool's shared packed arrays");
+      quant[gradSet] = q;
+    },
+    ranges,
     buildLevel(gradSet, count, list) {
       share(list);
       ensureScratch(numberScratch(targets, count, scratchTargets));
-      ctrl[CTRL.GRAD] = gradSet;
+      const q = publishGrad(gradSet);
       ctrl[CTRL.COUNT] = count;
+      if (q) {
+        // Exact sums: each thread builds and decodes its share of the features of every target.
+        const [fa, fb] = mergeShare(list.length);
+        command(set, CTRL.BUILD_LEVEL, () =>
+          buildQuantizedLevel(
+            data.slot,
+            data.cols,
+            data.offset,
+            q,
+            rows,
+            ranges,
+            targets,
+            scratchTargets,
+            count,
+            buffers,
+            scratch,
+            features,
+            fa,
+            fb,
+          ),
+        );
+        return;
+      }
+      const grad = grads[gradSet]!;
       const { a, b } = mine(list.length);
       const mid = blockStart(0, data.rows, 1);
-      const grad = grads[gradSet]!;
       command(set, CTRL.BUILD_LEVEL, () =>
         buildLevelHistograms(
           data.slot,
@@ -292,13 +342,34 @@ export function threadedHistPool(
     build(gradSet, start, end, id, list) {
       share(list);
       ensureScratch(1);
-      ctrl[CTRL.GRAD] = gradSet;
+      const q = publishGrad(gradSet);
       ctrl[CTRL.START] = start;
       ctrl[CTRL.END] = end;
       ctrl[CTRL.HIST] = id;
+      if (q) {
+        const [fa, fb] = mergeShare(list.length);
+        command(set, CTRL.BUILD, () => {
+          buildHistogram(
+            data.slot,
+            data.cols,
+            data.offset,
+            q.packed,
+            rows,
+            start,
+            end,
+            features,
+            fa,
+            fb,
+            scratch[0]!,
+            1,
+          );
+          decodeHistogram(scratch[0]!, buffers[id]!, data.offset, features, fa, fb, q);
+        });
+        return;
+      }
+      const grad = grads[gradSet]!;
       const { a, b } = mine(list.length);
       const mid = blockStart(start, end, 1);
-      const grad = grads[gradSet]!;
       command(set, CTRL.BUILD, () =>
         buildHistogram(
           data.slot,

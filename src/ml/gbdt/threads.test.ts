@@ -22,22 +22,25 @@ describe('GradientBoosting on worker threads', () => {
     ],
     ['regression', 0, Float64Array.from({ length: rows }, (_, i) => score(i))],
   ];
-  for (const [task, classes, y] of cases) {
-    it(`threads 2 and 3 fit the same ${task} model as threads 1`, () => {
-      const options = {
-        rounds: 8,
-        maxDepth: 5,
-        colsampleByTree: 0.9,
-        subsample: 0.9,
-        categoricalFeatures: [6],
-      };
-      const one = GradientBoosting.fit(X, y, { ...options, threads: 1 }, { task, classes });
-      for (const threads of [2, 3]) {
-        const many = GradientBoosting.fit(X, y, { ...options, threads }, { task, classes });
-        assert.deepEqual(many.save(), one.save());
-      }
-    });
-  }
+  for (const [task, classes, y] of cases)
+    for (const quantizedGradients of [true, false])
+      it(`threads 2 and 3 fit the same ${task} model as threads 1 (${quantizedGradients ? 'quantized' : 'exact'} gradients, depth-wise and leaf-wise)`, () => {
+        for (const growth of [{ maxDepth: 5 }, { maxLeaves: 12 }]) {
+          const options = {
+            rounds: 8,
+            ...growth,
+            colsampleByTree: 0.9,
+            subsample: 0.9,
+            categoricalFeatures: [6],
+            quantizedGradients,
+          };
+          const one = GradientBoosting.fit(X, y, { ...options, threads: 1 }, { task, classes });
+          for (const threads of [2, 3]) {
+            const many = GradientBoosting.fit(X, y, { ...options, threads }, { task, classes });
+            assert.deepEqual(many.save(), one.save());
+          }
+        }
+      });
 
   it('threads 2 fit the same model when levels are large enough to partition in parallel', () => {
     const n = 24_000;
