@@ -40,17 +40,18 @@ function midpoint(a: number, b: number): number {
 function binBounds(sorted: Float64Array, maxBins: number): Float64Array {
   const n = sorted.length;
   if (n === 0) return Float64Array.of(Number.POSITIVE_INFINITY);
-  const distinct: number[] = [];
-  const counts: number[] = [];
+  // The distinct values and their counts (typed arrays: this runs on every feature of a fit).
+  const distinct = new Float64Array(n);
+  const counts = new Int32Array(n);
+  let d = 0;
   for (let i = 0; i < n; i++) {
     const v = sorted[i]!;
-    if (distinct.length > 0 && distinct[distinct.length - 1] === v) counts[counts.length - 1]!++;
+    if (d > 0 && distinct[d - 1] === v) counts[d - 1]!++;
     else {
-      distinct.push(v);
-      counts.push(1);
+      distinct[d] = v;
+      counts[d++] = 1;
     }
   }
-  const d = distinct.length;
   const bounds: number[] = [];
   if (d <= maxBins) {
     for (let i = 0; i + 1 < d; i++) bounds.push(midpoint(distinct[i]!, distinct[i + 1]!));
@@ -119,18 +120,19 @@ export type NumericBinner = (job: NumericBinJob) => Float64Array[];
 function binNumeric(job: NumericBinJob, f: number): Float64Array {
   const { colData, rows, sample, maxBins } = job;
   const col = colData.subarray(f * rows, (f + 1) * rows);
+  const out = job.colBins.subarray(f * rows, (f + 1) * rows);
+  if (!sample) return binAllRows(col, out, maxBins);
   let missing = false;
   for (let r = 0; r < rows; r++)
     if (Number.isNaN(col[r]!)) {
       missing = true;
       break;
     }
-  const out = job.colBins.subarray(f * rows, (f + 1) * rows);
-  const count = sample ? sample.length : rows;
+  const count = sample.length;
   const values = new Float64Array(count);
   let k = 0;
   for (let i = 0; i < count; i++) {
-    const v = col[sample ? sample[i]! : i]!;
+    const v = col[sample[i]!]!;
     if (!Number.isNaN(v)) values[k++] = v;
   }
   const sorted = values.subarray(0, k).sort();
@@ -143,6 +145,87 @@ function binNumeric(job: NumericBinJob, f: number): Float64Array {
     out[r] = Number.isNaN(v) ? nb : v > top ? last : binOf(bounds, v);
   }
   return bounds;
+}
+
+/**
+ * Bins a column whose bounds come from all its rows: the finite values are sorted with their rows
+ * ({@link radixOrder}), the bounds taken from the sorted values, and each row's bin written by one
+ * walk up the sorted order (the bin of `v` is the first bound >= v, as {@link binOf} finds).
+ */
+function binAllRows(col: Float64Array, out: Uint8Array, maxBins: number): Float64Array {
+  const rows = col.length;
+  const values = new Float64Array(rows);
+  const rowOf = new Int32Array(rows);
+  let k = 0;
+  for (let r = 0; r < rows; r++) {
+    const v = col[r]!;
+    if (Number.isNaN(v)) continue;
+    values[k] = v;
+    rowOf[k++] = r;
+  }
+  const order = radixOrder(values.subarray(0, k));
+  const sorted = new Float64Array(k);
+  for (let i = 0; i < k; i++) sorted[i] = values[order[i]!]!;
+  const bounds = binBounds(sorted, k < rows ? Math.min(maxBins, 255) : maxBins);
+  const nb = bounds.length;
+  if (k < rows) out.fill(nb);
+  let b = 0;
+  for (let i = 0; i < k; i++) {
+    const v = sorted[i]!;
+    while (v > bounds[b]!) b++;
+    out[rowOf[order[i]!]!] = b;
+  }
+  return bounds;
+}
+
+/**
+ * The ascending order of finite doubles (`order[i]` is the position of the i-th smallest; equal
+ * values keep their positions' order): a least-significant-digit radix sort on the values' bits
+ * mapped to unsigned order (sign flipped, negatives inverted), four passes of 16 bits, a pass
+ * skipped when every value has the same digit. About three times as fast as sorting the values
+ * alone with `Float64Array.prototype.sort`, and it gives the rows too.
+ */
+export function radixOrder(values: Float64Array): Int32Array {
+  const n = values.length;
+  const words = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
+  let lo = new Uint32Array(n);
+  let hi = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const l = words[2 * i]!;
+    const h = words[2 * i + 1]!;
+    const negative = h >>> 31;
+    lo[i] = negative ? ~l : l;
+    hi[i] = negative ? ~h : h | 0x80000000;
+  }
+  let order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let nextOrder = new Int32Array(n);
+  let nextLo = new Uint32Array(n);
+  let nextHi = new Uint32Array(n);
+  const count = new Int32Array(65536);
+  for (let pass = 0; pass < 4; pass++) {
+    const key = pass < 2 ? lo : hi;
+    const shift = pass % 2 === 0 ? 0 : 16;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(key[i]! >>> shift) & 0xffff]!++;
+    if (count[(key[0]! >>> shift) & 0xffff] === n) continue;
+    let sum = 0;
+    for (let d = 0; d < 65536; d++) {
+      const c = count[d]!;
+      count[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const at = count[(key[i]! >>> shift) & 0xffff]!++;
+      nextOrder[at] = order[i]!;
+      if (pass === 0) nextLo[at] = lo[i]!;
+      if (pass < 3) nextHi[at] = hi[i]!;
+    }
+    [order, nextOrder] = [nextOrder, order];
+    if (pass === 0) [lo, nextLo] = [nextLo, lo];
+    if (pass < 3) [hi, nextHi] = [nextHi, hi];
+  }
+  return order;
 }
 
 /**

@@ -39,7 +39,8 @@ function powerOfTwoAtLeast(x: number): number {
  * Quantizes the pairs `grad` of rows `0..n` into `packed` (one value per row) with `bits` bits:
  * steps `gScale`, `hScale` are the smallest powers of two that map the largest |gradient| and
  * hessian to at most `2^bits − 1`; each value is rounded down or up at random in proportion to its
- * distance (unbiased), from a generator seeded by `seed`. Hessians must be >= 0.
+ * distance (unbiased to 2^-17 of a step: the draws have 16 bits), from a generator seeded by
+ * `seed`. Hessians must be >= 0.
  */
 export function quantizeGradients(
   grad: Float64Array,
@@ -63,21 +64,16 @@ export function quantizeGradients(
   const unit = 2 ** shift;
   const gInv = 1 / gScale;
   const hInv = 1 / hScale;
-  // xorshift32, seeded through a splitmix step (never 0).
+  // xorshift32, seeded through a multiply (never 0); each step gives the row's two 16-bit draws.
   let x = Math.imul((seed | 0) ^ 0x9e3779b9, 0x85ebca6b) ^ 0x27d4eb2f;
   if (x === 0) x = 1;
-  const toUnit = 1 / 4294967296;
+  const toUnit = 1 / 65536;
   for (let r = 0; r < n; r++) {
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
-    const u1 = (x >>> 0) * toUnit;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    const u2 = (x >>> 0) * toUnit;
-    const gq = Math.floor(grad[2 * r]! * gInv + u1);
-    const hq = Math.floor(grad[2 * r + 1]! * hInv + u2);
+    const gq = Math.floor(grad[2 * r]! * gInv + (x & 0xffff) * toUnit);
+    const hq = Math.floor(grad[2 * r + 1]! * hInv + (x >>> 16) * toUnit);
     packed[r] = gq * unit + hq;
   }
   return { packed, shift, gScale, hScale };
