@@ -189,6 +189,7 @@ type Kernel = (
   start: number,
   end: number,
   hist: Float64Array,
+  pairs: Uint32Array | undefined,
 ) => void;
 
 /** The row's values (`g`, `h` or the packed `v`) as the kernels read them. */
@@ -214,15 +215,50 @@ function kernel(cols: number, f0: number, f1: number, wide: boolean, stride: Str
   const key = `${cols}:${f0}:${f1}:${wide ? 32 : 16}:${stride}`;
   let k = kernels.get(key);
   if (!k) {
+    const paired = pairedReads(cols, wide, stride);
     const body =
       'for (let k = start; k < end; k++) {\n const r = rows[k];\n' +
       rowValues(stride) +
       ` const p = r * ${cols};\n let s = 0;\n` +
-      unrolledAdds(f0, f1, stride);
-    k = new Function('slot', 'grad', 'rows', 'start', 'end', 'hist', body) as Kernel;
+      (paired
+        ? ` const q = r * ${cols / 2};\n let w = 0;\n${pairedAdds(f0, f1)}`
+        : unrolledAdds(f0, f1, stride));
+    k = new Function('slot', 'grad', 'rows', 'start', 'end', 'hist', 'pairs', body) as Kernel;
     kernels.set(key, k);
   }
   return k;
+}
+
+/**
+ * Whether a packed kernel reads the 16-bit slots of two features at once, as one 32-bit word (an
+ * even column count keeps every row's slots word-aligned): about 10% faster. Both slots get the
+ * same value, so which half holds which feature (the platform's byte order) does not matter.
+ */
+function pairedReads(cols: number, wide: boolean, stride: Stride): boolean {
+  return stride === 1 && !wide && cols % 2 === 0;
+}
+
+/** The loop-body tail of a paired packed kernel over features f0..f1−1. */
+function pairedAdds(f0: number, f1: number): string {
+  let body = '';
+  for (let f = f0; f < f1; f++) {
+    if (f % 2 === 0 && f + 1 < f1) {
+      body += ` w = pairs[q + ${f / 2}]; hist[w & 0xffff] += v; hist[w >>> 16] += v;\n`;
+      f++;
+    } else body += ` hist[slot[p + ${f}]] += v;\n`;
+  }
+  return `${body}}\n`;
+}
+
+/** The 32-bit view of a 16-bit slot matrix with an even column count (kept per matrix). */
+const pairViews = new WeakMap<Uint16Array, Uint32Array>();
+function pairView(slot: Uint16Array): Uint32Array {
+  let view = pairViews.get(slot);
+  if (!view) {
+    view = new Uint32Array(slot.buffer, slot.byteOffset, slot.length >>> 1);
+    pairViews.set(slot, view);
+  }
+  return view;
 }
 
 type LevelKernel = (
@@ -346,7 +382,9 @@ export function buildHistogram(
   const f0 = features[a]!;
   const f1 = features[b - 1]! + 1;
   if (f1 - f0 === b - a && b - a <= MAX_UNROLL) {
-    kernel(cols, f0, f1, slot instanceof Uint32Array, stride)(slot, grad, rows, start, end, hist);
+    const wide = slot instanceof Uint32Array;
+    const pairs = pairedReads(cols, wide, stride) ? pairView(slot as Uint16Array) : undefined;
+    kernel(cols, f0, f1, wide, stride)(slot, grad, rows, start, end, hist, pairs);
     return;
   }
   for (let k = start; k < end; k++) {

@@ -4,7 +4,7 @@ import { rocAuc } from '../metrics/index.js';
 import { SeededRandom } from '../seeded-random.js';
 import { GradientBoosting } from './gradient-boosting.js';
 import type { GrownTree } from './grow.js';
-import { unpack } from './histogram.js';
+import { buildHistogram, unpack } from './histogram.js';
 import { gradientBits, quantizeGradients, renewLeaves } from './quantize.js';
 import { leafWeight, type SplitParams } from './split.js';
 
@@ -95,6 +95,37 @@ describe('quantized gradients', () => {
     assert.deepEqual(again.packed, q.packed);
     const other = quantizeGradients(grad, n, new Float64Array(n), gradientBits(n), 6);
     assert.notDeepEqual(other.packed, q.packed);
+  });
+
+  it('builds packed histograms equal to plain sums, over any feature range and column parity', () => {
+    const random = new SeededRandom(12);
+    for (const cols of [6, 7]) {
+      const rows = 3_000;
+      const offset = Int32Array.from({ length: cols + 1 }, (_, f) => f * 10);
+      const slot = Uint16Array.from({ length: rows * cols }, (_, i) => (i % cols) * 10 + random.int(10));
+      const packed = Float64Array.from(
+        { length: rows },
+        () => (random.int(511) - 255) * 2 ** 20 + random.int(256),
+      );
+      const picked = Int32Array.from(
+        Array.from({ length: rows }, (_, r) => r).filter(() => random.uniform() < 0.4),
+      );
+      const features = Int32Array.from({ length: cols }, (_, f) => f);
+      for (const [a, b] of [
+        [0, cols],
+        [1, cols],
+        [1, 4],
+        [2, 3],
+      ] as const) {
+        const hist = new Float64Array(2 * offset[cols]!).fill(7);
+        buildHistogram(slot, cols, offset, packed, picked, 0, picked.length, features, a, b, hist, 1);
+        const want = new Float64Array(offset[cols]!);
+        for (const r of picked) for (let f = a; f < b; f++) want[slot[r * cols + f]!]! += packed[r]!;
+        for (let f = a; f < b; f++)
+          for (let s = offset[f]!; s < offset[f + 1]!; s++)
+            assert.equal(hist[s], want[s], `${cols} columns, features ${a}..${b}, slot ${s}`);
+      }
+    }
   });
 
   it('recomputes leaf values and covers from the exact gradients', () => {
