@@ -8,19 +8,12 @@ import type { Matrix } from '../matrix.js';
 import { SeededRandom } from '../seeded-random.js';
 import { alloc, type BinnedData, binData, type NumericBinner } from './binning.js';
 import { addTrees, type FlatTrees, FlatTreesBuilder } from './flat-trees.js';
-import type { GrownTree, HistPool } from './grow.js';
+import type { GrownTree, HistPool, RowData } from './grow.js';
 import { TreeGrower } from './grow.js';
 import { LocalHistPool } from './hist-pool.js';
-import {
-  baseScore,
-  computeGradients,
-  evalMetric,
-  METRIC_OF,
-  type Objective,
-  weightedQuantile,
-} from './objective.js';
+import { baseScore, evalMetric, METRIC_OF, type Objective, weightedQuantile } from './objective.js';
 import type { GbdtParams } from './options.js';
-import { gradientBits, quantizeGradients, renewLeaves } from './quantize.js';
+import { gradientBits, leafRanges, renewLeaves } from './quantize.js';
 
 /** What the boosting loop needs besides the data and the parameters. */
 export interface BoostContext {
@@ -39,6 +32,7 @@ export interface BoostContext {
     data: BinnedData,
     grads: Float64Array[],
     packed: Float64Array[] | null,
+    rowData: RowData,
   ) => HistPool & { close(): void };
   /** Bins the numeric features on several threads (threads > 1); absent = one thread. */
   threadedBinner?: NumericBinner;
@@ -54,23 +48,16 @@ export interface BoostResult {
   history: number[];
 }
 
-/** Adds the leaves of `tree` to the margins of the rows it was grown on, and the other rows by bins. */
-function updateTrainMargins(
+/** Adds `tree` to the margins of the rows it was not grown on (walking their bins). */
+function addUnsampledMargins(
   tree: GrownTree,
   values: Float64Array,
-  rows: Int32Array,
-  sampled: Uint8Array | null,
+  sampled: Uint8Array,
   data: BinnedData,
   margin: Float64Array,
   k: number,
   c: number,
 ): void {
-  for (let i = 0; i < tree.feature.length; i++) {
-    if (tree.feature[i]! >= 0) continue;
-    const v = values[i]!;
-    for (let j = tree.start[i]!; j < tree.end[i]!; j++) margin[rows[j]! * k + c]! += v;
-  }
-  if (!sampled) return;
   for (let r = 0; r < data.rows; r++) {
     if (sampled[r]) continue;
     let node = 0;
@@ -99,12 +86,28 @@ export function boost(X: Matrix, y: Float64Array, p: GbdtParams, ctx: BoostConte
   const binner = threaded ? ctx.threadedBinner : undefined;
   const data = binData(X, p.maxBins, p.binSampleRows, p.categoricalFeatures, p.seed, threaded, binner);
   const base = baseScore(ctx.objective, y, w, k);
-  const margin = new Float64Array(n * k);
+  const margin = alloc(Float64Array, n * k, threaded);
   for (let r = 0; r < n; r++) for (let c = 0; c < k; c++) margin[r * k + c] = base[c]!;
   const grads = Array.from({ length: k }, () => alloc(Float64Array, 2 * n, threaded));
   const bits = p.quantizedGradients ? gradientBits(n) : 0;
   const packed = bits ? Array.from({ length: k }, () => alloc(Float64Array, n, threaded)) : null;
-  const pool = threaded ? ctx.threadedPool!(data, grads, packed) : new LocalHistPool(data, grads);
+  // The pool's threads read the targets and weights too (shared copies when threaded).
+  const sharedCopy = (a: Float64Array) => {
+    const out = alloc(Float64Array, a.length, true);
+    out.set(a);
+    return out;
+  };
+  const rowData: RowData = {
+    objective: ctx.objective,
+    k,
+    huberDelta: p.huberDelta,
+    y: threaded ? sharedCopy(y) : y,
+    w: w && threaded ? sharedCopy(w) : w,
+    margin,
+  };
+  const pool = threaded
+    ? ctx.threadedPool!(data, grads, packed, rowData)
+    : new LocalHistPool(data, grads, rowData, packed);
   const monotone = Int8Array.from(p.monotone);
   const growParams = { ...p, monotone };
   const grower = new TreeGrower(data, pool, growParams);
@@ -123,7 +126,7 @@ export function boost(X: Matrix, y: Float64Array, p: GbdtParams, ctx: BoostConte
   const residual = ctx.objective === 'absolute_error' ? new Float64Array(n) : undefined;
   try {
     for (let round = 0; round < p.rounds; round++) {
-      computeGradients(ctx.objective, y, w, margin, k, grads, p.huberDelta);
+      pool.gradients();
       let features = Int32Array.from({ length: X.cols }, (_, i) => i);
       if (colCount < X.cols) {
         for (let i = 0; i < colCount; i++) {
@@ -150,26 +153,29 @@ export function boost(X: Matrix, y: Float64Array, p: GbdtParams, ctx: BoostConte
         m = n;
       }
       const roundTrees = new FlatTreesBuilder();
+      const seeds = Array.from({ length: k }, (_, c) => p.seed ^ Math.imul(round * k + c + 1, 0x9e3779b1));
+      const quantized = bits ? pool.quantizeAll(bits, seeds) : null;
       for (let c = 0; c < k; c++) {
         pool.rows.set(sampleRows.subarray(0, m));
-        const q = packed
-          ? quantizeGradients(
-              grads[c]!,
-              n,
-              packed[c]!,
-              bits,
-              p.seed ^ Math.imul(round * k + c + 1, 0x9e3779b1),
-            )
-          : undefined;
-        if (q) pool.quantize(c, q);
+        const q = quantized?.[c];
         const tree = grower.grow(c, grads[c]!, m, features, q);
-        if (q) renewLeaves(tree, grads[c]!, pool.rows, growParams);
+        let leaves = 0;
+        for (let i = 0; i < tree.feature.length; i++) if (tree.feature[i]! < 0) leaves++;
+        const table = pool.leafTable(leaves);
+        leafRanges(tree, table.ranges);
+        if (q) {
+          pool.leafSums(c, leaves);
+          renewLeaves(tree, table.G, table.H, growParams);
+        }
         const values = new Float64Array(tree.weight.length);
         for (let i = 0; i < values.length; i++) values[i] = p.learningRate * tree.weight[i]!;
         if (residual) refitMedian(tree, values, pool.rows, y, w, margin, residual, p.learningRate);
         builder.add(tree, values, c, data);
         roundTrees.add(tree, values, c, data);
-        updateTrainMargins(tree, values, pool.rows, sampled, data, margin, k, c);
+        for (let i = 0, j = 0; i < values.length; i++)
+          if (tree.feature[i]! < 0) table.values[j++] = values[i]!;
+        pool.addLeafValues(c, leaves);
+        if (sampled) addUnsampledMargins(tree, values, sampled, data, margin, k, c);
       }
       const progress: FitProgress = { iteration: round + 1, total: p.rounds };
       if (val && valMargin) {

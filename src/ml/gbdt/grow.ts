@@ -6,10 +6,33 @@
  */
 import type { BinnedData } from './binning.js';
 import { type Quantization, unpack } from './histogram.js';
+import type { Objective } from './objective.js';
 import { JOB, LUT } from './partition.js';
 import { emptySplit, findBestSplit, leafWeight, type Split, type SplitParams } from './split.js';
 
-/** Where histograms live and how they are built (one thread, or shared with workers). */
+/** What a pool needs for the row work of a round: the objective, targets, weights and margins. */
+export interface RowData {
+  objective: Objective;
+  /** Outputs per row (margins are rows × k). */
+  k: number;
+  huberDelta: number;
+  y: Float64Array;
+  w: Float64Array | undefined;
+  margin: Float64Array;
+}
+
+/** Per leaf of the tree being finished: row ranges (`ranges[2i]`, `ranges[2i + 1]`), sums, values. */
+export interface LeafTable {
+  ranges: Int32Array;
+  G: Float64Array;
+  H: Float64Array;
+  values: Float64Array;
+}
+
+/**
+ * Where histograms live and how they are built, rows partitioned and the row work of a round done
+ * (one thread, or shared with workers).
+ */
 export interface HistPool {
   /** Row indices of the tree being grown; nodes own contiguous ranges of it. */
   readonly rows: Int32Array;
@@ -38,6 +61,19 @@ export interface HistPool {
   jobTables(count: number): { jobs: Int32Array; luts: Uint8Array };
   /** Runs the partition jobs `0..count` (writing each job's first right position). */
   partitionLevel(count: number): void;
+  /** Computes every gradient set from the margins (computeGradients over all rows). */
+  gradients(): void;
+  /**
+   * Quantizes every gradient set `c` with `bits` bits and dithering seed `seeds[c]` into the
+   * pool's packed arrays, and builds from them until told otherwise (see {@link quantize}).
+   */
+  quantizeAll(bits: number, seeds: readonly number[]): Quantization[];
+  /** The leaf table, with room for at least `count` leaves. */
+  leafTable(count: number): LeafTable;
+  /** Fills `G`, `H` of leaves `0..count` of the leaf table from gradient set `gradSet`. */
+  leafSums(gradSet: number, count: number): void;
+  /** Adds each leaf's value to output `c` of its rows' margins, leaves `0..count`. */
+  addLeafValues(c: number, count: number): void;
 }
 
 /** Growth parameters. */

@@ -5,7 +5,7 @@
  * gradients, whose sums are exact integers, all rows go straight into the histogram.
  */
 import type { BinnedData } from './binning.js';
-import type { HistPool } from './grow.js';
+import type { HistPool, LeafTable, RowData } from './grow.js';
 import {
   addInto,
   blockStart,
@@ -17,7 +17,9 @@ import {
   numberScratch,
   type Quantization,
 } from './histogram.js';
+import { computeGradients } from './objective.js';
 import { JOB, LUT, partitionJob } from './partition.js';
+import { addLeafValues, leafSums, quantizeGradients } from './quantize.js';
 
 /** A {@link HistPool} that builds every histogram on the calling thread. */
 export class LocalHistPool implements HistPool {
@@ -37,9 +39,13 @@ export class LocalHistPool implements HistPool {
   /** The quantization of each gradient set this round (null: exact float sums). */
   private readonly quant: (Quantization | null)[];
 
+  private leaves: LeafTable = newLeafTable(64, false);
+
   constructor(
     private readonly data: BinnedData,
     private readonly grads: Float64Array[],
+    private readonly rowData: RowData,
+    private readonly packed: Float64Array[] | null,
   ) {
     this.quant = grads.map(() => null);
     this.rows = new Int32Array(data.rows);
@@ -68,6 +74,34 @@ export class LocalHistPool implements HistPool {
     const d = this.data;
     for (let j = 0; j < count; j++)
       partitionJob(this.jobs, this.luts, j, this.rows, this.tmp, d.colBins, d.rows, this.nodeOf);
+  }
+
+  gradients(): void {
+    const { objective, y, w, margin, k, huberDelta } = this.rowData;
+    computeGradients(objective, y, w, margin, k, this.grads, huberDelta);
+  }
+
+  quantizeAll(bits: number, seeds: readonly number[]): Quantization[] {
+    return this.grads.map((grad, c) => {
+      const q = quantizeGradients(grad, this.data.rows, this.packed![c]!, bits, seeds[c]!);
+      this.quant[c] = q;
+      return q;
+    });
+  }
+
+  leafTable(count: number): LeafTable {
+    if (this.leaves.G.length < count) this.leaves = newLeafTable(count, false);
+    return this.leaves;
+  }
+
+  leafSums(gradSet: number, count: number): void {
+    const t = this.leaves;
+    leafSums(t.ranges, 0, count, this.grads[gradSet]!, this.rows, t.G, t.H);
+  }
+
+  addLeafValues(c: number, count: number): void {
+    const t = this.leaves;
+    addLeafValues(t.ranges, 0, count, t.values, this.rows, this.rowData.margin, this.rowData.k, c);
   }
 
   acquire(): number {
@@ -192,4 +226,15 @@ export class LocalHistPool implements HistPool {
     );
     mergeLevel(buffers, targets, scratch, scratchTargets, count, d.offset, list, 0, len);
   }
+}
+
+/** A leaf table for `count` leaves (at least twice the last size when grown), shared or not. */
+export function newLeafTable(count: number, shared: boolean): LeafTable {
+  const f64 = (n: number) => (shared ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n));
+  return {
+    ranges: shared ? new Int32Array(new SharedArrayBuffer(count * 8)) : new Int32Array(2 * count),
+    G: f64(count),
+    H: f64(count),
+    values: f64(count),
+  };
 }

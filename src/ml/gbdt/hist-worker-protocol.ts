@@ -2,6 +2,8 @@
  * The protocol between threaded-pool.ts and hist-worker.ts (internal): indices into the shared
  * control Int32Array and the messages sent on each worker's MessagePort.
  */
+import type { Objective } from './objective.js';
+import { QUANT_CHUNK } from './quantize.js';
 
 /** Control array layout. */
 export const CTRL = {
@@ -42,6 +44,16 @@ export const CTRL = {
   PARTITION: 6,
   /** Bin a share of the numeric features of the last `bin` message. */
   BIN: 7,
+  /** Compute every gradient set over a share of the rows (objective.ts computeGradients). */
+  GRADIENTS: 8,
+  /** Pack a share of the rows of every gradient set by the quantizations in `qparams`. */
+  PACK: 9,
+  /** Measure the largest |gradient| and hessian of every gradient set over a share of the rows. */
+  GMAX: 12,
+  /** Sum gradient set GRAD over a share of the COUNT leaves of the leaf table. */
+  LEAF_SUMS: 10,
+  /** Add the leaf values of the leaf table to output GRAD of a share of the COUNT leaves' rows. */
+  LEAF_VALUES: 11,
   SIZE: 160,
 } as const;
 
@@ -64,6 +76,26 @@ export interface SetupMessage {
   ranges: SharedArrayBuffer;
   colBins: SharedArrayBuffer;
   n: number;
+  /** The row work of a round (see grow.ts RowData): shared targets, weights and margins. */
+  objective: Objective;
+  k: number;
+  huberDelta: number;
+  y: SharedArrayBuffer;
+  w: SharedArrayBuffer | null;
+  margin: SharedArrayBuffer;
+  /** Float64 per thread and gradient set: the largest |gradient| and hessian of its rows. */
+  maxima: SharedArrayBuffer;
+  /** Float64 per gradient set: shift, gradient step, hessian step, dithering seed. */
+  qparams: SharedArrayBuffer;
+}
+
+/** A new (larger) shared leaf table (grow.ts LeafTable). */
+export interface LeavesMessage {
+  type: 'leaves';
+  ranges: SharedArrayBuffer;
+  G: SharedArrayBuffer;
+  H: SharedArrayBuffer;
+  values: SharedArrayBuffer;
 }
 
 /** Numeric features to bin (binning.ts `NumericBinJob`) and where the bounds go. */
@@ -98,4 +130,30 @@ export interface HistMessage {
   buffer: SharedArrayBuffer;
 }
 
-export type HistWorkerMessage = SetupMessage | HistMessage | JobsMessage | BinMessage;
+export type HistWorkerMessage = SetupMessage | HistMessage | JobsMessage | BinMessage | LeavesMessage;
+
+/** Rows per chunk-aligned share of thread `i` of `threads` over `n` rows: `[r0, r1)`. */
+export function rowShare(n: number, i: number, threads: number): [number, number] {
+  const chunks = Math.ceil(n / QUANT_CHUNK);
+  const at = (t: number) => Math.min(n, Math.round((t * chunks) / threads) * QUANT_CHUNK);
+  return [at(i), at(i + 1)];
+}
+
+/** The leaves of thread `i` of `threads`: a run of leaves holding about equal shares of the rows. */
+export function leafShare(ranges: Int32Array, count: number, i: number, threads: number): [number, number] {
+  let total = 0;
+  for (let j = 0; j < count; j++) total += ranges[2 * j + 1]! - ranges[2 * j]!;
+  const bound = (t: number) => {
+    if (t <= 0) return 0;
+    if (t >= threads) return count;
+    const target = (total * t) / threads;
+    let cum = 0;
+    let j = 0;
+    while (j < count && cum + (ranges[2 * j + 1]! - ranges[2 * j]!) / 2 < target) {
+      cum += ranges[2 * j + 1]! - ranges[2 * j]!;
+      j++;
+    }
+    return j;
+  };
+  return [bound(i), bound(i + 1)];
+}

@@ -20,7 +20,17 @@ import {
 } from './histogram.js';
 import { binShare, type NumericBinJob } from './binning.js';
 import { jobShare, partitionJob } from './partition.js';
-import { BOUNDS_STRIDE, CTRL, type HistWorkerMessage } from './hist-worker-protocol.js';
+import {
+  BOUNDS_STRIDE,
+  CTRL,
+  type HistWorkerMessage,
+  leafShare,
+  rowShare,
+  type SetupMessage,
+} from './hist-worker-protocol.js';
+import type { LeafTable } from './grow.js';
+import { computeGradients } from './objective.js';
+import { addLeafValues, gradientMaxima, leafSums, packRows } from './quantize.js';
 
 const {
   ctrl: ctrlBuffer,
@@ -48,6 +58,23 @@ let tmp = new Int32Array(0);
 let jobs: Int32Array = new Int32Array(0);
 let luts: Uint8Array = new Uint8Array(0);
 let binJob: { job: NumericBinJob; bounds: Float64Array; counts: Int32Array } | undefined;
+/** The row work of a round: what the setup gave, as typed arrays. */
+let round:
+  | {
+      setup: SetupMessage;
+      y: Float64Array;
+      w: Float64Array | undefined;
+      margin: Float64Array;
+      maxima: Float64Array;
+      qparams: Float64Array;
+    }
+  | undefined;
+let leaves: LeafTable = {
+  ranges: new Int32Array(0),
+  G: new Float64Array(0),
+  H: new Float64Array(0),
+  values: new Float64Array(0),
+};
 
 function drain(): void {
   for (;;) {
@@ -71,6 +98,21 @@ function drain(): void {
       if (tmp.length < n) tmp = new Int32Array(n);
       hists.length = 0;
       scratch.length = 0;
+      round = {
+        setup: msg,
+        y: new Float64Array(msg.y),
+        w: msg.w ? new Float64Array(msg.w) : undefined,
+        margin: new Float64Array(msg.margin),
+        maxima: new Float64Array(msg.maxima),
+        qparams: new Float64Array(msg.qparams),
+      };
+    } else if (msg.type === 'leaves') {
+      leaves = {
+        ranges: new Int32Array(msg.ranges),
+        G: new Float64Array(msg.G),
+        H: new Float64Array(msg.H),
+        values: new Float64Array(msg.values),
+      };
     } else if (msg.type === 'bin') {
       binJob = {
         job: {
@@ -99,6 +141,28 @@ function run(cmd: number, threads: number, len: number): void {
     const shares = featureShares(job.features.length, threads);
     binShare(job, shares[index]!, shares[index + 1]!, bounds, counts, BOUNDS_STRIDE);
     binJob = undefined;
+    return;
+  }
+  if (round && cmd >= CTRL.GRADIENTS && cmd <= CTRL.GMAX) {
+    const { setup, y, w, margin, maxima, qparams } = round;
+    const k = setup.k;
+    const [r0, r1] = rowShare(n, index, threads);
+    if (cmd === CTRL.GRADIENTS)
+      computeGradients(setup.objective, y, w, margin, k, grads, setup.huberDelta, r0, r1);
+    else if (cmd === CTRL.GMAX)
+      for (let c = 0; c < k; c++) gradientMaxima(grads[c]!, r0, r1, maxima, 2 * (index * k + c));
+    else if (cmd === CTRL.PACK)
+      for (let c = 0; c < k; c++) {
+        const q = { shift: qparams[4 * c]!, gScale: qparams[4 * c + 1]!, hScale: qparams[4 * c + 2]! };
+        packRows(grads[c]!, r0, r1, packed[c]!, q, qparams[4 * c + 3]!);
+      }
+    else {
+      const count = ctrl[CTRL.COUNT]!;
+      const [a, b] = leafShare(leaves.ranges, count, index, threads);
+      const c = ctrl[CTRL.GRAD]!;
+      if (cmd === CTRL.LEAF_SUMS) leafSums(leaves.ranges, a, b, grads[c]!, rows, leaves.G, leaves.H);
+      else addLeafValues(leaves.ranges, a, b, leaves.values, rows, margin, k, c);
+    }
     return;
   }
   if (cmd === CTRL.PARTITION) {

@@ -71,7 +71,7 @@ export function baseScore(
 
 /**
  * Writes gradient/hessian pairs: `grad[c][2r]`, `grad[c][2r + 1]` for row `r` and output `c`
- * (margins are row-major rows × k).
+ * (margins are row-major rows × k), for the rows `r0 <= r < r1` (default all).
  */
 export function computeGradients(
   obj: Objective,
@@ -81,11 +81,12 @@ export function computeGradients(
   k: number,
   grad: Float64Array[],
   huberDelta: number,
+  r0 = 0,
+  r1 = y.length,
 ): void {
-  const n = y.length;
   if (obj === 'logistic') {
     const g = grad[0]!;
-    for (let r = 0; r < n; r++) {
+    for (let r = r0; r < r1; r++) {
       const p = 1 / (1 + Math.exp(-margin[r]!));
       const wt = w ? w[r]! : 1;
       g[2 * r] = (p - y[r]!) * wt;
@@ -93,7 +94,7 @@ export function computeGradients(
     }
   } else if (obj === 'softmax') {
     const p = new Float64Array(k);
-    for (let r = 0; r < n; r++) {
+    for (let r = r0; r < r1; r++) {
       let max = Number.NEGATIVE_INFINITY;
       for (let c = 0; c < k; c++) max = Math.max(max, margin[r * k + c]!);
       let s = 0;
@@ -112,7 +113,7 @@ export function computeGradients(
     }
   } else {
     const g = grad[0]!;
-    for (let r = 0; r < n; r++) {
+    for (let r = r0; r < r1; r++) {
       const wt = w ? w[r]! : 1;
       const d = margin[r]! - y[r]!;
       const gr =

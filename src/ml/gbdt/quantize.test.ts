@@ -5,7 +5,16 @@ import { SeededRandom } from '../seeded-random.js';
 import { GradientBoosting } from './gradient-boosting.js';
 import type { GrownTree } from './grow.js';
 import { buildHistogram, unpack } from './histogram.js';
-import { gradientBits, quantizeGradients, renewLeaves } from './quantize.js';
+import { rowShare } from './hist-worker-protocol.js';
+import {
+  gradientBits,
+  leafRanges,
+  leafSums,
+  packRows,
+  QUANT_CHUNK,
+  quantizeGradients,
+  renewLeaves,
+} from './quantize.js';
 import { leafWeight, type SplitParams } from './split.js';
 
 /** The integer gradient and hessian a packed value holds. */
@@ -128,6 +137,22 @@ describe('quantized gradients', () => {
     }
   });
 
+  it('packs the same values whatever chunk-aligned shares of the rows the threads take', () => {
+    const random = new SeededRandom(2);
+    const n = 3 * QUANT_CHUNK + 123;
+    const grad = Float64Array.from({ length: 2 * n }, (_, i) => (i % 2 ? random.uniform() : random.normal()));
+    const whole = quantizeGradients(grad, n, new Float64Array(n), gradientBits(n), 9);
+    for (const threads of [2, 3, 5]) {
+      const packed = new Float64Array(n);
+      for (let t = 0; t < threads; t++) {
+        const [r0, r1] = rowShare(n, t, threads);
+        assert.equal(r0 % QUANT_CHUNK, 0, 'shares start on a chunk');
+        packRows(grad, r0, r1, packed, whole, 9);
+      }
+      assert.deepEqual(packed, whole.packed, `${threads} threads`);
+    }
+  });
+
   it('recomputes leaf values and covers from the exact gradients', () => {
     // A root split in two leaves: rows 0..2 left, 3..4 right (positions in `rows`).
     const rows = Int32Array.of(4, 0, 2, 1, 3);
@@ -155,7 +180,12 @@ describe('quantized gradients', () => {
       catSmooth: 10,
       monotone: new Int8Array(0),
     };
-    renewLeaves(tree, grad, rows, p);
+    const ranges = new Int32Array(4);
+    assert.equal(leafRanges(tree, ranges), 2);
+    const G = new Float64Array(2);
+    const H = new Float64Array(2);
+    leafSums(ranges, 0, 2, grad, rows, G, H);
+    renewLeaves(tree, G, H, p);
     const sums = (rs: number[]): [number, number] => [
       rs.reduce((g, r) => g + grad[2 * r]!, 0),
       rs.reduce((h, r) => h + grad[2 * r + 1]!, 0),

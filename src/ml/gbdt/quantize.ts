@@ -35,13 +35,81 @@ function powerOfTwoAtLeast(x: number): number {
   return 2 ** e;
 }
 
+/** Rows per stretch of the dithering generator: thread shares start on multiples of it. */
+export const QUANT_CHUNK = 4096;
+
+/** The largest |gradient| and hessian of rows `r0..r1` of `grad`, written to `out[at]`, `out[at + 1]`. */
+export function gradientMaxima(
+  grad: Float64Array,
+  r0: number,
+  r1: number,
+  out: Float64Array,
+  at: number,
+): void {
+  let gMax = 0;
+  let hMax = 0;
+  for (let r = r0; r < r1; r++) {
+    const g = Math.abs(grad[2 * r]!);
+    const h = grad[2 * r + 1]!;
+    if (g > gMax) gMax = g;
+    if (h > hMax) hMax = h;
+  }
+  out[at] = gMax;
+  out[at + 1] = hMax;
+}
+
 /**
- * Quantizes the pairs `grad` of rows `0..n` into `packed` (one value per row) with `bits` bits:
- * steps `gScale`, `hScale` are the smallest powers of two that map the largest |gradient| and
- * hessian to at most `2^bits − 1`; each value is rounded down or up at random in proportion to its
- * distance (unbiased to 2^-17 of a step: the draws have 16 bits), from a generator seeded by
- * `seed`. Hessians must be >= 0.
+ * The steps and shift of `bits`-bit quantization for `n` rows whose largest |gradient| and
+ * hessian are `gMax`, `hMax`: the smallest powers of two that map them to at most `2^bits − 1`.
  */
+export function quantization(
+  gMax: number,
+  hMax: number,
+  n: number,
+  bits: number,
+): Omit<Quantization, 'packed'> {
+  const top = 2 ** bits - 1;
+  return {
+    shift: Math.ceil(Math.log2(n + 1)) + bits,
+    gScale: powerOfTwoAtLeast(gMax / top),
+    hScale: powerOfTwoAtLeast(hMax / top),
+  };
+}
+
+/**
+ * Packs rows `r0..r1` of `grad` into `packed` by `q`, each value rounded down or up at random in
+ * proportion to its distance (unbiased to 2^-17 of a step: the draws have 16 bits). The generator
+ * (xorshift32) restarts every {@link QUANT_CHUNK} rows from `seed` and the chunk's number, so any
+ * split of the rows into chunk-aligned shares gives the same values. Hessians must be >= 0.
+ */
+export function packRows(
+  grad: Float64Array,
+  r0: number,
+  r1: number,
+  packed: Float64Array,
+  q: Omit<Quantization, 'packed'>,
+  seed: number,
+): void {
+  const unit = 2 ** q.shift;
+  const gInv = 1 / q.gScale;
+  const hInv = 1 / q.hScale;
+  const toUnit = 1 / 65536;
+  for (let c0 = r0; c0 < r1; c0 += QUANT_CHUNK) {
+    const c1 = Math.min(r1, c0 + QUANT_CHUNK);
+    let x = Math.imul((seed | 0) ^ Math.imul(c0 / QUANT_CHUNK + 1, 0x9e3779b9), 0x85ebca6b) ^ 0x27d4eb2f;
+    if (x === 0) x = 1;
+    for (let r = c0; r < c1; r++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      const gq = Math.floor(grad[2 * r]! * gInv + (x & 0xffff) * toUnit);
+      const hq = Math.floor(grad[2 * r + 1]! * hInv + (x >>> 16) * toUnit);
+      packed[r] = gq * unit + hq;
+    }
+  }
+}
+
+/** Quantizes the pairs `grad` of rows `0..n` into `packed` with `bits` bits (one thread). */
 export function quantizeGradients(
   grad: Float64Array,
   n: number,
@@ -49,62 +117,90 @@ export function quantizeGradients(
   bits: number,
   seed: number,
 ): Quantization {
-  let gMax = 0;
-  let hMax = 0;
-  for (let r = 0; r < n; r++) {
-    const g = Math.abs(grad[2 * r]!);
-    const h = grad[2 * r + 1]!;
-    if (g > gMax) gMax = g;
-    if (h > hMax) hMax = h;
+  const maxima = new Float64Array(2);
+  gradientMaxima(grad, 0, n, maxima, 0);
+  const q = quantization(maxima[0]!, maxima[1]!, n, bits);
+  packRows(grad, 0, n, packed, q, seed);
+  return { packed, ...q };
+}
+
+/**
+ * The exact gradient and hessian sums `G[i]`, `H[i]` of leaves `a <= i < b`, leaf `i` holding the
+ * rows `rows[ranges[2i]..ranges[2i + 1])`.
+ */
+export function leafSums(
+  ranges: Int32Array,
+  a: number,
+  b: number,
+  grad: Float64Array,
+  rows: Int32Array,
+  G: Float64Array,
+  H: Float64Array,
+): void {
+  for (let i = a; i < b; i++) {
+    let g = 0;
+    let h = 0;
+    for (let j = ranges[2 * i]!, e = ranges[2 * i + 1]!; j < e; j++) {
+      const r = rows[j]!;
+      g += grad[2 * r]!;
+      h += grad[2 * r + 1]!;
+    }
+    G[i] = g;
+    H[i] = h;
   }
-  const top = 2 ** bits - 1;
-  const gScale = powerOfTwoAtLeast(gMax / top);
-  const hScale = powerOfTwoAtLeast(hMax / top);
-  const shift = Math.ceil(Math.log2(n + 1)) + bits;
-  const unit = 2 ** shift;
-  const gInv = 1 / gScale;
-  const hInv = 1 / hScale;
-  // xorshift32, seeded through a multiply (never 0); each step gives the row's two 16-bit draws.
-  let x = Math.imul((seed | 0) ^ 0x9e3779b9, 0x85ebca6b) ^ 0x27d4eb2f;
-  if (x === 0) x = 1;
-  const toUnit = 1 / 65536;
-  for (let r = 0; r < n; r++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    const gq = Math.floor(grad[2 * r]! * gInv + (x & 0xffff) * toUnit);
-    const hq = Math.floor(grad[2 * r + 1]! * hInv + (x >>> 16) * toUnit);
-    packed[r] = gq * unit + hq;
+}
+
+/** Adds `values[i]` to output `c` of the margins (rows × k) of the rows of leaves `a <= i < b`. */
+export function addLeafValues(
+  ranges: Int32Array,
+  a: number,
+  b: number,
+  values: Float64Array,
+  rows: Int32Array,
+  margin: Float64Array,
+  k: number,
+  c: number,
+): void {
+  for (let i = a; i < b; i++) {
+    const v = values[i]!;
+    for (let j = ranges[2 * i]!, e = ranges[2 * i + 1]!; j < e; j++) margin[rows[j]! * k + c]! += v;
   }
-  return { packed, shift, gScale, hScale };
+}
+
+/** Writes the row ranges of the leaves of `tree` (in node order) into `ranges`; returns their count. */
+export function leafRanges(tree: GrownTree, ranges: Int32Array): number {
+  let count = 0;
+  for (let i = 0; i < tree.feature.length; i++) {
+    if (tree.feature[i]! >= 0) continue;
+    ranges[2 * count] = tree.start[i]!;
+    ranges[2 * count + 1] = tree.end[i]!;
+    count++;
+  }
+  return count;
 }
 
 /**
  * Recomputes every node's weight and cover of a tree grown on quantized gradients from the exact
- * pairs `grad` of its rows (`rows[start..end)` per leaf; an inner node sums its children), within
- * the node's monotone bounds.
+ * sums of its leaves (`G`, `H` in leaf order, see {@link leafRanges}; an inner node sums its
+ * children), within the node's monotone bounds.
  */
-export function renewLeaves(tree: GrownTree, grad: Float64Array, rows: Int32Array, p: SplitParams): void {
+export function renewLeaves(tree: GrownTree, G: Float64Array, H: Float64Array, p: SplitParams): void {
   const m = tree.feature.length;
-  const G = new Float64Array(m);
-  const H = new Float64Array(m);
+  const nodeG = new Float64Array(m);
+  const nodeH = new Float64Array(m);
+  let leaf = 0;
+  for (let i = 0; i < m; i++)
+    if (tree.feature[i]! < 0) {
+      nodeG[i] = G[leaf]!;
+      nodeH[i] = H[leaf++]!;
+    }
   // Breadth-first order: children come after their parent, so a backward pass sees them first.
   for (let i = m - 1; i >= 0; i--) {
-    if (tree.feature[i]! < 0) {
-      let g = 0;
-      let h = 0;
-      for (let j = tree.start[i]!; j < tree.end[i]!; j++) {
-        const r = rows[j]!;
-        g += grad[2 * r]!;
-        h += grad[2 * r + 1]!;
-      }
-      G[i] = g;
-      H[i] = h;
-    } else {
-      G[i] = G[tree.left[i]!]! + G[tree.right[i]!]!;
-      H[i] = H[tree.left[i]!]! + H[tree.right[i]!]!;
+    if (tree.feature[i]! >= 0) {
+      nodeG[i] = nodeG[tree.left[i]!]! + nodeG[tree.right[i]!]!;
+      nodeH[i] = nodeH[tree.left[i]!]! + nodeH[tree.right[i]!]!;
     }
-    tree.weight[i] = leafWeight(G[i]!, H[i]!, p, tree.lower[i]!, tree.upper[i]!);
-    tree.cover[i] = H[i]!;
+    tree.weight[i] = leafWeight(nodeG[i]!, nodeH[i]!, p, tree.lower[i]!, tree.upper[i]!);
+    tree.cover[i] = nodeH[i]!;
   }
 }

@@ -14,7 +14,10 @@
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { type BinnedData, binShare, type NumericBinner } from './binning.js';
-import type { HistPool } from './grow.js';
+import type { HistPool, LeafTable, RowData } from './grow.js';
+import { newLeafTable } from './hist-pool.js';
+import { computeGradients } from './objective.js';
+import { addLeafValues, gradientMaxima, leafSums, packRows, quantization } from './quantize.js';
 import {
   addInto,
   assignment,
@@ -29,7 +32,7 @@ import {
   type Quantization,
 } from './histogram.js';
 import { JOB, jobShare, LUT, partitionJob } from './partition.js';
-import { BOUNDS_STRIDE, CTRL, type HistWorkerMessage } from './hist-worker-protocol.js';
+import { BOUNDS_STRIDE, CTRL, type HistWorkerMessage, leafShare, rowShare } from './hist-worker-protocol.js';
 
 interface WorkerSet {
   ctrl: Int32Array;
@@ -154,6 +157,7 @@ export function threadedHistPool(
   data: BinnedData,
   grads: Float64Array[],
   packed: Float64Array[] | null,
+  rowData: RowData,
   threads: number,
 ): HistPool & { close(): void } {
   if (busy) throw new Error('gbdt: the histogram workers are already in use in this thread');
@@ -167,6 +171,9 @@ export function threadedHistPool(
   const scratchTargets = new Int32Array(new SharedArrayBuffer((data.rows + 2) * 4));
   const ranges = new Int32Array(new SharedArrayBuffer(2 * (data.rows + 2) * 4));
   offset.set(data.offset);
+  const k = grads.length;
+  const maxima = new Float64Array(new SharedArrayBuffer(threads * k * 2 * 8));
+  const qparams = new Float64Array(new SharedArrayBuffer(k * 4 * 8));
   const setup: HistWorkerMessage = {
     type: 'setup',
     slot: data.slot.buffer as SharedArrayBuffer,
@@ -183,6 +190,14 @@ export function threadedHistPool(
     ranges: ranges.buffer as SharedArrayBuffer,
     colBins: data.colBins.buffer as SharedArrayBuffer,
     n: data.rows,
+    objective: rowData.objective,
+    k,
+    huberDelta: rowData.huberDelta,
+    y: rowData.y.buffer as SharedArrayBuffer,
+    w: rowData.w ? (rowData.w.buffer as SharedArrayBuffer) : null,
+    margin: rowData.margin.buffer as SharedArrayBuffer,
+    maxima: maxima.buffer as SharedArrayBuffer,
+    qparams: qparams.buffer as SharedArrayBuffer,
   };
   for (const port of set.ports) port.postMessage(setup);
   command(set, CTRL.SYNC);
@@ -235,8 +250,87 @@ export function threadedHistPool(
   const tmp = new Int32Array(data.rows);
   /** Below this many rows a level is partitioned on the calling thread alone. */
   const PARALLEL_ROWS = 16_384;
+  let leaves: LeafTable = newLeafTable(0, true);
+  /** Makes `table` the leaf table, on every thread. */
+  const shareLeaves = (table: LeafTable) => {
+    leaves = table;
+    const msg: HistWorkerMessage = {
+      type: 'leaves',
+      ranges: table.ranges.buffer as SharedArrayBuffer,
+      G: table.G.buffer as SharedArrayBuffer,
+      H: table.H.buffer as SharedArrayBuffer,
+      values: table.values.buffer as SharedArrayBuffer,
+    };
+    for (const port of set.ports) port.postMessage(msg);
+  };
+  shareLeaves(newLeafTable(64, true));
+  const n = data.rows;
+  const { objective, y, w, margin, huberDelta } = rowData;
   return {
     rows,
+    gradients() {
+      command(set, CTRL.GRADIENTS, () => {
+        const [r0, r1] = rowShare(n, 0, threads);
+        computeGradients(objective, y, w, margin, k, grads, huberDelta, r0, r1);
+      });
+    },
+    quantizeAll(bits, seeds) {
+      // Each thread measures the maxima of its share of the rows; the quantization takes the largest.
+      command(set, CTRL.GMAX, () => {
+        const [r0, r1] = rowShare(n, 0, threads);
+        for (let c = 0; c < k; c++) gradientMaxima(grads[c]!, r0, r1, maxima, 2 * c);
+      });
+      const qs = grads.map((_, c) => {
+        let gMax = 0;
+        let hMax = 0;
+        for (let t = 0; t < threads; t++) {
+          gMax = Math.max(gMax, maxima[2 * (t * k + c)]!);
+          hMax = Math.max(hMax, maxima[2 * (t * k + c) + 1]!);
+        }
+        const q = { packed: packed![c]!, ...quantization(gMax, hMax, n, bits) };
+        qparams.set([q.shift, q.gScale, q.hScale, seeds[c]!], 4 * c);
+        quant[c] = q;
+        return q;
+      });
+      command(set, CTRL.PACK, () => {
+        const [r0, r1] = rowShare(n, 0, threads);
+        for (let c = 0; c < k; c++) packRows(grads[c]!, r0, r1, packed![c]!, qs[c]!, seeds[c]!);
+      });
+      return qs;
+    },
+    leafTable(count) {
+      if (leaves.G.length < count) shareLeaves(newLeafTable(Math.max(count, 2 * leaves.G.length), true));
+      return leaves;
+    },
+    leafSums(gradSet, count) {
+      ctrl[CTRL.GRAD] = gradSet;
+      ctrl[CTRL.COUNT] = count;
+      command(set, CTRL.LEAF_SUMS, () =>
+        leafSums(
+          leaves.ranges,
+          ...leafShare(leaves.ranges, count, 0, threads),
+          grads[gradSet]!,
+          rows,
+          leaves.G,
+          leaves.H,
+        ),
+      );
+    },
+    addLeafValues(c, count) {
+      ctrl[CTRL.GRAD] = c;
+      ctrl[CTRL.COUNT] = count;
+      command(set, CTRL.LEAF_VALUES, () =>
+        addLeafValues(
+          leaves.ranges,
+          ...leafShare(leaves.ranges, count, 0, threads),
+          leaves.values,
+          rows,
+          margin,
+          k,
+          c,
+        ),
+      );
+    },
     jobTables(count) {
       if (JOB * count > jobs.length) {
         const cap = Math.max(count, 64, (2 * jobs.length) / JOB);
