@@ -11,11 +11,12 @@ import {
   blockStart,
   buildHistogram,
   buildLevelHistograms,
-  buildQuantizedLevel,
   decodeHistogram,
+  decodeQuantizedLevel,
   mergeLevel,
   numberScratch,
   type Quantization,
+  sumQuantizedLevel,
 } from './histogram.js';
 import { computeGradients } from './objective.js';
 import { JOB, LUT, partitionJob } from './partition.js';
@@ -174,13 +175,23 @@ export class LocalHistPool implements HistPool {
     const q = this.quant[gradSet];
     if (q) {
       const { rows, ranges } = this;
-      buildQuantizedLevel(
+      sumQuantizedLevel(
         d.slot,
         d.cols,
         d.offset,
-        q,
+        q.packed,
         rows,
         ranges,
+        targets,
+        scratchTargets,
+        count,
+        scratch,
+        list,
+        0,
+        1,
+      );
+      decodeQuantizedLevel(
+        d.offset,
         targets,
         scratchTargets,
         count,
@@ -189,6 +200,8 @@ export class LocalHistPool implements HistPool {
         list,
         0,
         list.length,
+        1,
+        q,
       );
       return;
     }

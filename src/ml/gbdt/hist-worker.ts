@@ -12,11 +12,12 @@ import {
   blockStart,
   buildHistogram,
   buildLevelHistograms,
-  buildQuantizedLevel,
   decodeHistogram,
+  decodeQuantizedLevel,
   featureShares,
   mergeLevel,
   type Quantization,
+  sumQuantizedLevel,
 } from './histogram.js';
 import { binShare, type NumericBinJob } from './binning.js';
 import { jobShare, partitionJob } from './partition.js';
@@ -170,8 +171,12 @@ function run(cmd: number, threads: number, len: number): void {
     for (let j = a; j < b; j++) partitionJob(jobs, luts, j, rows, tmp, colBins, n, nodeOf);
     return;
   }
-  if (ctrl[CTRL.PACKED] === 1 && (cmd === CTRL.BUILD_LEVEL || cmd === CTRL.BUILD)) {
-    // Quantized: exact sums, so this thread builds its share of the features over all the rows.
+  if (
+    ctrl[CTRL.PACKED] === 1 &&
+    (cmd === CTRL.BUILD_LEVEL || cmd === CTRL.MERGE_LEVEL || cmd === CTRL.BUILD)
+  ) {
+    // Quantized, exact sums: a level's rows are cut among the threads (then each decodes a share of
+    // the features); a single build takes a share of the features over all its rows.
     const q: Quantization = {
       packed: packed[ctrl[CTRL.GRAD]!]!,
       shift: ctrl[CTRL.QSHIFT]!,
@@ -181,22 +186,36 @@ function run(cmd: number, threads: number, len: number): void {
     const shares = featureShares(len, threads);
     const a = shares[index]!;
     const b = shares[index + 1]!;
+    const count = ctrl[CTRL.COUNT]!;
     if (cmd === CTRL.BUILD_LEVEL)
-      buildQuantizedLevel(
+      sumQuantizedLevel(
         slot,
         cols,
         offset,
-        q,
+        q.packed,
         rows,
         ranges,
         targets,
         scratchTargets,
-        ctrl[CTRL.COUNT]!,
+        count,
+        scratch,
+        features.subarray(0, len),
+        index,
+        threads,
+      );
+    else if (cmd === CTRL.MERGE_LEVEL)
+      decodeQuantizedLevel(
+        offset,
+        targets,
+        scratchTargets,
+        count,
         hists,
         scratch,
         features,
         a,
         b,
+        threads,
+        q,
       );
     else {
       const hist = hists[ctrl[CTRL.HIST]!]!;

@@ -24,12 +24,13 @@ import {
   blockStart,
   buildHistogram,
   buildLevelHistograms,
-  buildQuantizedLevel,
   decodeHistogram,
+  decodeQuantizedLevel,
   featureShares,
   mergeLevel,
   numberScratch,
   type Quantization,
+  sumQuantizedLevel,
 } from './histogram.js';
 import { JOB, jobShare, LUT, partitionJob } from './partition.js';
 import { BOUNDS_STRIDE, CTRL, type HistWorkerMessage, leafShare, rowShare } from './hist-worker-protocol.js';
@@ -382,20 +383,33 @@ export function threadedHistPool(
     ranges,
     buildLevel(gradSet, count, list) {
       share(list);
-      ensureScratch(numberScratch(targets, count, scratchTargets));
       const q = publishGrad(gradSet);
       ctrl[CTRL.COUNT] = count;
       if (q) {
-        // Exact sums: each thread builds and decodes its share of the features of every target.
-        const [fa, fb] = mergeShare(list.length);
+        // Exact sums: each thread sums a share of every target's rows over all the features, then
+        // each adds up and decodes a share of the features.
+        ensureScratch(numberScratch(targets, count, scratchTargets) * threads);
         command(set, CTRL.BUILD_LEVEL, () =>
-          buildQuantizedLevel(
+          sumQuantizedLevel(
             data.slot,
             data.cols,
             data.offset,
-            q,
+            q.packed,
             rows,
             ranges,
+            targets,
+            scratchTargets,
+            count,
+            scratch,
+            list,
+            0,
+            threads,
+          ),
+        );
+        const [fa, fb] = mergeShare(list.length);
+        command(set, CTRL.MERGE_LEVEL, () =>
+          decodeQuantizedLevel(
+            data.offset,
             targets,
             scratchTargets,
             count,
@@ -404,10 +418,13 @@ export function threadedHistPool(
             features,
             fa,
             fb,
+            threads,
+            q,
           ),
         );
         return;
       }
+      ensureScratch(numberScratch(targets, count, scratchTargets));
       const grad = grads[gradSet]!;
       const { a, b } = mine(list.length);
       const mid = blockStart(0, data.rows, 1);
