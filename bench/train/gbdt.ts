@@ -4,7 +4,7 @@
  * 30 features (bench/train/data.ts), binary log-loss, 200 rounds, depth 6, learning rate 0.1, 256
  * bins; XGBoost with nthread 1 then 2, Lathe with threads 1 then 2. Prints train seconds, the
  * ratio (target ≤ 1.0×), test AUC and its difference (target within 0.002), and the time to predict
- * 100,000 rows (Lathe `predict` vs XGBoost `inplace_predict`, best of 3, target ≤ 1.0×). Both
+ * 100,000 rows (Lathe `predict` with the fit's threads vs XGBoost `inplace_predict`, best of 3, target ≤ 1.0×). Both
  * models are saved to the tmp dir (`lathe-bench-train/gbdt-lathe-T.json`, `xgb-T.json`) for other
  * benches (TreeSHAP) to reuse.
  *
@@ -169,7 +169,7 @@ if (process.argv[2] === '--lathe') {
       `  test AUC lathe ${lathe.auc.toFixed(5)}   xgboost ${xgb.auc.toFixed(5)}   diff ${dAuc >= 0 ? '+' : ''}${dAuc.toFixed(5)} (target within 0.002)  ${Math.abs(dAuc) <= 0.002 ? 'met' : 'MISSED'}`,
     );
     console.log(
-      `  predict 100,000 rows  lathe ${(lathe.predictSeconds * 1000).toFixed(0)} ms (1 thread)   xgboost inplace_predict ${(xgb.predictSeconds * 1000).toFixed(0)} ms (nthread ${threads})   x${pRatio.toFixed(2)} (target <= 1.00)  ${pRatio <= 1 ? 'met' : 'MISSED'}`,
+      `  predict 100,000 rows  lathe ${(lathe.predictSeconds * 1000).toFixed(0)} ms (threads ${threads})   xgboost inplace_predict ${(xgb.predictSeconds * 1000).toFixed(0)} ms (nthread ${threads})   x${pRatio.toFixed(2)} (target <= 1.00)  ${pRatio <= 1 ? 'met' : 'MISSED'}`,
     );
   }
   console.log(`\nmodels saved: ${results.map((r) => `${r.lathe.model}, ${r.xgb.model}`).join(', ')}`);

@@ -6,6 +6,7 @@
 import type { BinnedData } from './binning.js';
 import { addPaddedMargins, type PaddedTrees, padTrees } from '../tree/padded-walk.js';
 import type { GrownTree } from './grow.js';
+import { threadedPredict } from './threaded-pool.js';
 
 /** Trees in flat arrays; child indices are relative to the tree's first node. */
 export interface FlatTrees {
@@ -101,6 +102,8 @@ export class FlatTreesBuilder {
 const BLOCK = 64;
 /** Trees from which a call takes the padded walk. */
 const paddedMinTrees = 8;
+/** Fewest rows worth sharing among threads (below, handing them over costs more than it saves). */
+const threadedRows = 16_384;
 
 /**
  * Node arrays laid out for prediction. Numeric trees: `feat` the split feature, `link` the absolute
@@ -178,7 +181,8 @@ function padded(trees: FlatTrees, depth: Int32Array): PaddedTrees | null {
  * block, so each row's sum runs in tree order (the same order as the TreeEnsemble reference). A
  * tree walks four rows at once for exactly its depth in steps (leaves link to themselves), each
  * step branch-free: child = left + ((x > threshold) | (x is NaN & NaN goes right)), so the four
- * walks overlap in the CPU.
+ * walks overlap in the CPU. With `threads` > 1, padded trees over {@link threadedRows} rows or more
+ * walk runs of the rows on the gbdt worker threads (the same sums).
  */
 export function addTrees(
   trees: FlatTrees,
@@ -189,6 +193,7 @@ export function addTrees(
   cols: number,
   k: number,
   margin: Float64Array,
+  threads = 1,
 ): void {
   const layout = layoutOf(trees);
   if (layout.anyCat) {
@@ -200,7 +205,9 @@ export function addTrees(
   if (t1 - t0 >= paddedMinTrees) {
     if (layout.padded === undefined) layout.padded = padded(trees, layout.depth);
     if (layout.padded) {
-      addPaddedMargins(layout.padded, trees.treeClass, t0, t1, x, rows, cols, k, margin);
+      if (threads > 1 && rows >= threadedRows)
+        threadedPredict(layout.padded, trees.treeClass, t0, t1, x, rows, cols, k, margin, threads);
+      else addPaddedMargins(layout.padded, trees.treeClass, t0, t1, x, rows, cols, k, margin);
       return;
     }
   }

@@ -39,6 +39,12 @@ export class GradientBoosting {
     readonly history: number[],
   ) {}
 
+  /**
+   * Threads that predict batches of 16,384 rows or more (the fit's `threads`; 1 for a loaded
+   * model). Each row's prediction is the same for any value.
+   */
+  threads = 1;
+
   /** Margins per row: classes for multiclass, else 1. */
   get outputs(): number {
     return this.task === 'multiclass' ? this.classes : 1;
@@ -74,7 +80,18 @@ export class GradientBoosting {
       threadedBinner: threadedBinner(p.threads),
     };
     const r = boost(X, y, p, ctx);
-    return new GradientBoosting(task, classes, X.cols, objective, r.base, r.trees, r.rounds, r.history);
+    const model = new GradientBoosting(
+      task,
+      classes,
+      X.cols,
+      objective,
+      r.base,
+      r.trees,
+      r.rounds,
+      r.history,
+    );
+    model.threads = p.threads;
+    return model;
   }
 
   /** Raw margins (rows × outputs, row-major) before the link function. */
@@ -83,7 +100,7 @@ export class GradientBoosting {
     const k = this.outputs;
     const out = new Float64Array(X.rows * k);
     for (let r = 0; r < X.rows; r++) for (let c = 0; c < k; c++) out[r * k + c] = this.base[c]!;
-    addTrees(this.trees, 0, this.trees.treeClass.length, X.data, X.rows, X.cols, k, out);
+    addTrees(this.trees, 0, this.trees.treeClass.length, X.data, X.rows, X.cols, k, out, this.threads);
     return out;
   }
 

@@ -2,6 +2,7 @@
  * The protocol between threaded-pool.ts and hist-worker.ts (internal): indices into the shared
  * control Int32Array and the messages sent on each worker's MessagePort.
  */
+import type { PaddedTrees } from '../tree/padded-walk.js';
 import type { Objective } from './objective.js';
 import { QUANT_CHUNK } from './quantize.js';
 
@@ -50,6 +51,8 @@ export const CTRL = {
   PACK: 9,
   /** Measure the largest |gradient| and hessian of every gradient set over a share of the rows. */
   GMAX: 12,
+  /** Add the trees of the last `predict` message to a share of its rows' margins. */
+  PREDICT: 13,
   /** Sum gradient set GRAD over a share of the COUNT leaves of the leaf table. */
   LEAF_SUMS: 10,
   /** Add the leaf values of the leaf table to output GRAD of a share of the COUNT leaves' rows. */
@@ -87,6 +90,20 @@ export interface SetupMessage {
   maxima: SharedArrayBuffer;
   /** Float64 per gradient set: shift, gradient step, hessian step, dithering seed. */
   qparams: SharedArrayBuffer;
+}
+
+/** A prediction to share (see threaded-pool.ts `threadedPredict`); `padded` null: as last time. */
+export interface PredictMessage {
+  type: 'predict';
+  padded: PaddedTrees | null;
+  treeGroup: Int32Array | null;
+  t0: number;
+  t1: number;
+  x: SharedArrayBuffer;
+  rows: number;
+  cols: number;
+  G: number;
+  margin: SharedArrayBuffer;
 }
 
 /** A new (larger) shared leaf table (grow.ts LeafTable). */
@@ -130,7 +147,13 @@ export interface HistMessage {
   buffer: SharedArrayBuffer;
 }
 
-export type HistWorkerMessage = SetupMessage | HistMessage | JobsMessage | BinMessage | LeavesMessage;
+export type HistWorkerMessage =
+  | SetupMessage
+  | HistMessage
+  | JobsMessage
+  | BinMessage
+  | LeavesMessage
+  | PredictMessage;
 
 /** Rows per chunk-aligned share of thread `i` of `threads` over `n` rows: `[r0, r1)`. */
 export function rowShare(n: number, i: number, threads: number): [number, number] {

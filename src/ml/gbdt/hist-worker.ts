@@ -30,6 +30,7 @@ import {
   type SetupMessage,
 } from './hist-worker-protocol.js';
 import type { LeafTable } from './grow.js';
+import { addPaddedMarginsShare, type PaddedTrees } from '../tree/padded-walk.js';
 import { computeGradients } from './objective.js';
 import { addLeafValues, gradientMaxima, leafSums, packRows } from './quantize.js';
 
@@ -70,6 +71,19 @@ let round:
       qparams: Float64Array;
     }
   | undefined;
+let prediction:
+  | {
+      padded: PaddedTrees;
+      treeGroup: Int32Array;
+      t0: number;
+      t1: number;
+      x: Float64Array;
+      rows: number;
+      cols: number;
+      G: number;
+      margin: Float64Array;
+    }
+  | undefined;
 let leaves: LeafTable = {
   ranges: new Int32Array(0),
   G: new Float64Array(0),
@@ -106,6 +120,21 @@ function drain(): void {
         margin: new Float64Array(msg.margin),
         maxima: new Float64Array(msg.maxima),
         qparams: new Float64Array(msg.qparams),
+      };
+    } else if (msg.type === 'predict') {
+      const padded = msg.padded ?? prediction?.padded;
+      const treeGroup = msg.treeGroup ?? prediction?.treeGroup;
+      if (!padded || !treeGroup) throw new Error('gbdt: a prediction without its trees');
+      prediction = {
+        padded,
+        treeGroup,
+        t0: msg.t0,
+        t1: msg.t1,
+        x: new Float64Array(msg.x),
+        rows: msg.rows,
+        cols: msg.cols,
+        G: msg.G,
+        margin: new Float64Array(msg.margin),
       };
     } else if (msg.type === 'leaves') {
       leaves = {
@@ -164,6 +193,25 @@ function run(cmd: number, threads: number, len: number): void {
       if (cmd === CTRL.LEAF_SUMS) leafSums(leaves.ranges, a, b, grads[c]!, rows, leaves.G, leaves.H);
       else addLeafValues(leaves.ranges, a, b, leaves.values, rows, margin, k, c);
     }
+    return;
+  }
+  if (cmd === CTRL.PREDICT && prediction) {
+    const p = prediction;
+    addPaddedMarginsShare(
+      p.padded,
+      p.treeGroup,
+      p.t0,
+      p.t1,
+      p.x,
+      p.rows,
+      p.cols,
+      p.G,
+      p.margin,
+      index,
+      threads,
+    );
+    // The rows and margins are the caller's scratch: do not keep them alive.
+    prediction = { ...p, x: new Float64Array(0), margin: new Float64Array(0) };
     return;
   }
   if (cmd === CTRL.PARTITION) {

@@ -13,6 +13,7 @@
  * importing a `.ts` worker file; a failed start is flagged in the control array and reported.
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { addPaddedMarginsShare, type PaddedTrees } from '../tree/padded-walk.js';
 import { type BinnedData, binShare, type NumericBinner } from './binning.js';
 import type { HistPool, LeafTable, RowData } from './grow.js';
 import { newLeafTable } from './hist-pool.js';
@@ -132,6 +133,57 @@ function command(set: WorkerSet, cmd: number, during?: () => void): void {
     Atomics.store(ctrl, CTRL.ERROR, 0);
     throw new Error('gbdt: a histogram worker failed (its error is printed above)');
   }
+}
+
+let lastPadded: PaddedTrees | undefined;
+
+/**
+ * Adds padded trees `t0..t1` to `margin` (`rows × G`) for the rows of `x` (`rows × cols`) on
+ * `threads` threads, each a run of rows (see tree/padded-walk.ts `addPaddedMargins`; every row's
+ * sum is the same as on one thread). Rows and margins not in shared memory are copied there; the
+ * trees are sent to the workers once per model.
+ */
+export function threadedPredict(
+  padded: PaddedTrees,
+  treeGroup: Int32Array,
+  t0: number,
+  t1: number,
+  x: Float64Array,
+  rows: number,
+  cols: number,
+  G: number,
+  margin: Float64Array,
+  threads: number,
+): void {
+  if (busy) throw new Error('gbdt: the histogram workers are already in use in this thread');
+  const set = workerSet(threads - 1);
+  const sharedX =
+    x.buffer instanceof SharedArrayBuffer && x.length === rows * cols
+      ? x
+      : new Float64Array(new SharedArrayBuffer(rows * cols * 8));
+  if (sharedX !== x) sharedX.set(x.subarray(0, rows * cols));
+  const sharedMargin = new Float64Array(new SharedArrayBuffer(rows * G * 8));
+  sharedMargin.set(margin.subarray(0, rows * G));
+  const fresh = padded !== lastPadded;
+  const msg: HistWorkerMessage = {
+    type: 'predict',
+    padded: fresh ? padded : null,
+    treeGroup: fresh ? treeGroup : null,
+    t0,
+    t1,
+    x: sharedX.buffer as SharedArrayBuffer,
+    rows,
+    cols,
+    G,
+    margin: sharedMargin.buffer as SharedArrayBuffer,
+  };
+  for (const port of set.ports) port.postMessage(msg);
+  lastPadded = padded;
+  set.ctrl[CTRL.THREADS] = threads;
+  command(set, CTRL.PREDICT, () =>
+    addPaddedMarginsShare(padded, treeGroup, t0, t1, sharedX, rows, cols, G, sharedMargin, 0, threads),
+  );
+  margin.set(sharedMargin);
 }
 
 /** A {@link NumericBinner} binning shares of the features on `threads` threads (the job's arrays are shared). */

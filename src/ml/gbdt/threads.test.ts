@@ -55,4 +55,33 @@ describe('GradientBoosting on worker threads', () => {
     const two = GradientBoosting.fit(big, y, { ...options, threads: 2 }, { task: 'regression', classes: 0 });
     assert.deepEqual(two.save(), one.save());
   });
+
+  it('predicts large batches on the threads with the same sums as one thread', () => {
+    const n = 40_003;
+    const cols = 5;
+    const big = { data: new Float64Array(n * cols), rows: n, cols };
+    for (let i = 0; i < big.data.length; i++)
+      big.data[i] = random.uniform() < 0.05 ? Number.NaN : random.normal();
+    const y3 = Float64Array.from({ length: n }, (_, i) => {
+      const v = (big.data[i * cols]! || 0) + (big.data[i * cols + 1]! || 0);
+      return v < -0.5 ? 0 : v < 0.5 ? 1 : 2;
+    });
+    for (const [task, classes, y] of [
+      ['multiclass', 3, y3],
+      ['binary', 2, y3.map((v) => (v === 2 ? 1 : 0))],
+    ] as const) {
+      const model = GradientBoosting.fit(big, y, { rounds: 12, maxDepth: 4, threads: 2 }, { task, classes });
+      assert.equal(model.threads, 2, 'the fit threads predict');
+      const many = model.predictRaw(big);
+      model.threads = 1;
+      const one = model.predictRaw(big);
+      assert.deepEqual(many, one);
+      model.threads = 3;
+      assert.deepEqual(
+        model.predictRaw({ ...big, data: big.data.slice(0, 20_001 * cols), rows: 20_001 }),
+        one.slice(0, 20_001 * (task === 'multiclass' ? 3 : 1)),
+      );
+      assert.equal(GradientBoosting.load(model.save()).threads, 1, 'a loaded model predicts on one thread');
+    }
+  });
 });

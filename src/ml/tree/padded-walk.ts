@@ -166,6 +166,40 @@ export function addPaddedMargins(
 }
 
 /**
+ * {@link addPaddedMargins} for thread `part` of `parts`: the trees over its run of the rows (runs
+ * start on multiples of eight).
+ */
+export function addPaddedMarginsShare(
+  padded: PaddedTrees,
+  treeGroup: Int32Array,
+  t0: number,
+  t1: number,
+  x: Float64Array,
+  rows: number,
+  cols: number,
+  G: number,
+  margin: Float64Array,
+  part: number,
+  parts: number,
+): void {
+  const at = (p: number) => Math.min(rows, 8 * Math.round((rows * p) / parts / 8));
+  const r0 = part === 0 ? 0 : at(part);
+  const r1 = part === parts - 1 ? rows : at(part + 1);
+  if (r1 <= r0) return;
+  addPaddedMargins(
+    padded,
+    treeGroup,
+    t0,
+    t1,
+    x.subarray(r0 * cols, r1 * cols),
+    r1 - r0,
+    cols,
+    G,
+    margin.subarray(r0 * G, r1 * G),
+  );
+}
+
+/**
  * Copies the used features of rows `r0..r1` of `x` into {@link SCRATCH}, each row twice: NaN as
  * −Infinity (read by splits sending NaN left: −Infinity is never above a boundary) and NaN as
  * +Infinity (read by splits sending it right). Real ±Infinity go where the trees send them in either.
