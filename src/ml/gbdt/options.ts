@@ -98,7 +98,8 @@ export const GBDT_PARAM_HELP: Readonly<Record<keyof GbdtOptions, string>> = {
   monotone: 'monotonic constraint per feature: -1, 0 or 1 (default none)',
   quantizedGradients:
     'search splits on gradients rounded to 2-16 bits (faster histograms; leaf values stay exact), true or false (default true)',
-  threads: 'worker threads for histogram building, an integer in 1..64 (default 1; same model)',
+  threads:
+    'threads for binning, histograms, row partitions and the row work of each round, and for predicting batches of 16,384 rows or more, an integer in 1..64 (default 1; same model and predictions)',
   seed: 'random seed for row/column sampling and bin sampling (default 0)',
 };
 
