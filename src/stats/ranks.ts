@@ -1,4 +1,4 @@
-/** Argsort and average ranks of NaN-free Float64Arrays (internal to src/stats). */
+/** Argsort (exported: gradient boosting's binning sorts with it too) and average ranks of NaN-free Float64Arrays. */
 
 /** Below this length a comparator sort beats the radix passes' fixed cost. */
 const RADIX_MIN = 4096;

@@ -1,37 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SeededRandom } from '../seeded-random.js';
-import { binData, binOf, radixOrder } from './binning.js';
+import { binData, binOf } from './binning.js';
 
 describe('gbdt binning', () => {
-  it('radixOrder sorts doubles of every sign and size, equal values in their order', () => {
-    const random = new SeededRandom(4);
-    const special = [0, -0, 1e-310, -1e-310, 5e-324, -Number.MAX_VALUE, Number.MAX_VALUE, 1, -1, 0.5, 0.5];
-    const values = Float64Array.from({ length: 20_000 }, (_, i) =>
-      i < special.length
-        ? special[i]!
-        : random.uniform() < 0.2
-          ? random.int(7) - 3
-          : random.normal() * 10 ** random.int(12),
-    );
-    const order = radixOrder(values);
-    assert.equal(order.length, values.length);
-    assert.deepEqual(
-      Int32Array.from(order).sort(),
-      Int32Array.from({ length: values.length }, (_, i) => i),
-      'a permutation',
-    );
-    for (let i = 1; i < order.length; i++) {
-      const a = values[order[i - 1]!]!;
-      const b = values[order[i]!]!;
-      assert.ok(
-        a < b || (a === b && (Object.is(a, -0) || !Object.is(b, -0))),
-        `position ${i}: ${a} then ${b}`,
-      );
-      if (a === b && Object.is(a, b)) assert.ok(order[i - 1]! < order[i]!, 'equal values keep their order');
-    }
-  });
-
   for (const [name, distinct] of [
     ['many distinct values', 0],
     ['few distinct values', 9],
