@@ -39,11 +39,6 @@ export interface HistPool {
   acquire(): number;
   release(id: number): void;
   view(id: number): Float64Array;
-  /**
-   * Builds histograms of gradient set `gradSet` from its quantized packed values until told
-   * otherwise (null: from the exact pairs). The histograms hold the decoded pairs either way.
-   */
-  quantize(gradSet: number, q: Quantization | null): void;
   /** Builds the histogram of `rows[start..end)` with gradient set `gradSet` into `id`. */
   build(gradSet: number, start: number, end: number, id: number, features: Int32Array): void;
   /** Level index of each training row (−1: in no node being built), for {@link buildLevel}. */
@@ -65,7 +60,8 @@ export interface HistPool {
   gradients(): void;
   /**
    * Quantizes every gradient set `c` with `bits` bits and dithering seed `seeds[c]` into the
-   * pool's packed arrays, and builds from them until told otherwise (see {@link quantize}).
+   * pool's packed arrays; from then on histograms are built from those (and hold the decoded
+   * pairs). Without it they are built from the exact pairs.
    */
   quantizeAll(bits: number, seeds: readonly number[]): Quantization[];
   /** The leaf table, with room for at least `count` leaves. */
@@ -140,7 +136,7 @@ export class TreeGrower {
 
   /**
    * Grows one tree on `rows[0..n)` of the pool with gradient set `gradSet` (`grad` its pairs), or
-   * from its quantized values when `q` is given (then the pool was told so, see HistPool.quantize).
+   * from its quantized values when `q` is given (as HistPool.quantizeAll returned it).
    */
   grow(gradSet: number, grad: Float64Array, n: number, features: Int32Array, q?: Quantization): GrownTree {
     const { pool, params: p, data } = this;

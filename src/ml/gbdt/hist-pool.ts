@@ -128,10 +128,6 @@ export class LocalHistPool implements HistPool {
     while (this.scratch.length < count) this.scratch.push(this.newHist());
   }
 
-  quantize(gradSet: number, q: Quantization | null): void {
-    this.quant[gradSet] = q;
-  }
-
   build(gradSet: number, start: number, end: number, id: number, features: Int32Array): void {
     const d = this.data;
     const list = features.length === d.cols ? this.all : features;

@@ -437,11 +437,6 @@ export function threadedHistPool(
     },
     nodeOf,
     targets,
-    quantize(gradSet, q) {
-      if (q && (!packed || q.packed !== packed[gradSet]))
-        throw new Error("gbdt: quantized values must be the pool's shared packed arrays");
-      quant[gradSet] = q;
-    },
     ranges,
     buildLevel(gradSet, count, list) {
       share(list);
