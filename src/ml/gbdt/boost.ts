@@ -8,6 +8,7 @@ import type { Matrix } from '../matrix.js';
 import { SeededRandom } from '../seeded-random.js';
 import { alloc, type BinnedData, binData, type NumericBinner } from './binning.js';
 import { addTrees, type FlatTrees, FlatTreesBuilder } from './flat-trees.js';
+import { toShared } from '../parallel/index.js';
 import type { GrownTree, HistPool, RowData } from './grow.js';
 import { TreeGrower } from './grow.js';
 import { LocalHistPool } from './hist-pool.js';
@@ -92,17 +93,12 @@ export function boost(X: Matrix, y: Float64Array, p: GbdtParams, ctx: BoostConte
   const bits = p.quantizedGradients ? gradientBits(n) : 0;
   const packed = bits ? Array.from({ length: k }, () => alloc(Float64Array, n, threaded)) : null;
   // The pool's threads read the targets and weights too (shared copies when threaded).
-  const sharedCopy = (a: Float64Array) => {
-    const out = alloc(Float64Array, a.length, true);
-    out.set(a);
-    return out;
-  };
   const rowData: RowData = {
     objective: ctx.objective,
     k,
     huberDelta: p.huberDelta,
-    y: threaded ? sharedCopy(y) : y,
-    w: w && threaded ? sharedCopy(w) : w,
+    y: threaded ? toShared(y) : y,
+    w: w && threaded ? toShared(w) : w,
     margin,
   };
   const pool = threaded

@@ -99,11 +99,12 @@ export interface PredictMessage {
   treeGroup: Int32Array | null;
   t0: number;
   t1: number;
-  x: SharedArrayBuffer;
+  /** Views of shared memory (posting one shares it, offset and length kept). */
+  x: Float64Array;
   rows: number;
   cols: number;
   G: number;
-  margin: SharedArrayBuffer;
+  margin: Float64Array;
 }
 
 /** A new (larger) shared leaf table (grow.ts LeafTable). */

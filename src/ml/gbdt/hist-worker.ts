@@ -130,11 +130,11 @@ function drain(): void {
         treeGroup,
         t0: msg.t0,
         t1: msg.t1,
-        x: new Float64Array(msg.x),
+        x: msg.x,
         rows: msg.rows,
         cols: msg.cols,
         G: msg.G,
-        margin: new Float64Array(msg.margin),
+        margin: msg.margin,
       };
     } else if (msg.type === 'leaves') {
       leaves = {

@@ -13,6 +13,7 @@
  * importing a `.ts` worker file; a failed start is flagged in the control array and reported.
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { toShared } from '../parallel/index.js';
 import { addPaddedMarginsShare, type PaddedTrees } from '../tree/padded-walk.js';
 import { type BinnedData, binShare, type NumericBinner } from './binning.js';
 import type { HistPool, LeafTable, RowData } from './grow.js';
@@ -157,13 +158,8 @@ export function threadedPredict(
 ): void {
   if (busy) throw new Error('gbdt: the histogram workers are already in use in this thread');
   const set = workerSet(threads - 1);
-  const sharedX =
-    x.buffer instanceof SharedArrayBuffer && x.length === rows * cols
-      ? x
-      : new Float64Array(new SharedArrayBuffer(rows * cols * 8));
-  if (sharedX !== x) sharedX.set(x.subarray(0, rows * cols));
-  const sharedMargin = new Float64Array(new SharedArrayBuffer(rows * G * 8));
-  sharedMargin.set(margin.subarray(0, rows * G));
+  const sharedX = toShared(x.subarray(0, rows * cols));
+  const sharedMargin = toShared(margin.subarray(0, rows * G));
   const fresh = padded !== lastPadded;
   const msg: HistWorkerMessage = {
     type: 'predict',
@@ -171,11 +167,11 @@ export function threadedPredict(
     treeGroup: fresh ? treeGroup : null,
     t0,
     t1,
-    x: sharedX.buffer as SharedArrayBuffer,
+    x: sharedX,
     rows,
     cols,
     G,
-    margin: sharedMargin.buffer as SharedArrayBuffer,
+    margin: sharedMargin,
   };
   for (const port of set.ports) port.postMessage(msg);
   lastPadded = padded;
@@ -183,7 +179,7 @@ export function threadedPredict(
   command(set, CTRL.PREDICT, () =>
     addPaddedMarginsShare(padded, treeGroup, t0, t1, sharedX, rows, cols, G, sharedMargin, 0, threads),
   );
-  margin.set(sharedMargin);
+  if (sharedMargin !== margin) margin.set(sharedMargin);
 }
 
 /** A {@link NumericBinner} binning shares of the features on `threads` threads (the job's arrays are shared). */
