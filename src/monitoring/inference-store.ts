@@ -176,6 +176,11 @@ export class InferenceStore {
     await this.wal.append(model.key, bytes, records.length);
   }
 
+  /** Appends `rows` prediction lines already formatted (see `servedLines`) durably. */
+  async appendLines(model: CatalogModel, bytes: Uint8Array, rows: number): Promise<void> {
+    if (rows > 0) await this.wal.append(model.key, bytes, rows);
+  }
+
   /** Appends actuals durably; each gets a sequence number so the last written wins. */
   async appendActuals(records: readonly StoredActual[]): Promise<void> {
     if (!records.length) return;

@@ -15,6 +15,7 @@ import { quoteLiteral, type TableEngine } from '../storage/tables/index.js';
 import type { InferenceStore, StoredActual } from './inference-store.js';
 import type { ModelCatalog } from './model-catalog.js';
 import { parseActual, parsePrediction, SchemaCheck } from './records.js';
+import { type PackedServed, servedLines, servedModelOf, unpackServed } from './served-records.js';
 import type { ActualsResult, FeatureValue, IngestResult, PredictionRecord, RecordError } from './types.js';
 
 /** Most records per ingest call. */
@@ -41,6 +42,55 @@ function checkBatch(records: unknown, what: string): unknown[] {
       `at most ${maxBatchRecords.toLocaleString('en-US')} records per call; got ${records.length.toLocaleString('en-US')} (split the batch)`,
     );
   return records;
+}
+
+/** `name@version` split at its last `@` (a name without one is `unversioned`). */
+export function splitModel(key: string): { model: string; version: string } {
+  const at = key.lastIndexOf('@');
+  return at > 0
+    ? { model: key.slice(0, at), version: key.slice(at + 1) }
+    : { model: key, version: 'unversioned' };
+}
+
+/**
+ * A record of Lathe's serving log as the store keeps it: the version that answered, its inputs as
+ * features (scalars only, non-finite numbers as null), shadow predictions as the `shadow`
+ * environment, a fallback's reason as the tag `fallback`; or why it cannot be monitored.
+ */
+export function servedRecord(r: InferenceRecord): PredictionRecord | string {
+  const p = r.prediction;
+  const prediction =
+    (typeof p === 'number' && Number.isFinite(p)) || typeof p === 'string' || typeof p === 'boolean'
+      ? p
+      : undefined;
+  if (prediction === undefined)
+    return `prediction must be a finite number, a string or a boolean to be monitored; got ${describeValue(p)}`;
+  const features: Record<string, FeatureValue> = {};
+  for (const k in r.inputs) {
+    const v = r.inputs[k];
+    if (typeof v === 'number') features[k] = Number.isFinite(v) ? v : null;
+    else if (v === null || typeof v === 'string' || typeof v === 'boolean') features[k] = v;
+  }
+  let probabilities: Record<string, number> | null = null;
+  if (r.probabilities && r.classes) {
+    probabilities = {};
+    for (let i = 0; i < r.classes.length; i++) probabilities[r.classes[i]!] = r.probabilities[i]!;
+  }
+  const { model, version } = splitModel(r.model);
+  return {
+    predictionId: r.id,
+    timestamp: r.timestamp,
+    model,
+    modelVersion: version,
+    environment: r.shadow ? 'shadow' : 'production',
+    endpoint: r.endpoint,
+    features,
+    prediction,
+    probabilities,
+    latencyMs: r.latencyMs,
+    tags: r.fallback ? { fallback: r.fallback } : {},
+    shap: null,
+  };
 }
 
 /** Writes checked records into the store. */
@@ -95,52 +145,31 @@ export class Ingest {
     for (let index = 0; index < records.length; index++) {
       if (index > 0 && index % SLICE === 0) await nextTurn();
       const r = records[index]!;
-      const p = r.prediction;
-      const prediction =
-        (typeof p === 'number' && Number.isFinite(p)) || typeof p === 'string' || typeof p === 'boolean'
-          ? p
-          : undefined;
-      const at = r.model.lastIndexOf('@');
-      const model = at > 0 ? r.model.slice(0, at) : r.model;
-      if (prediction === undefined) {
-        errors.push({
-          index,
-          predictionId: r.id,
-          error: `prediction must be a finite number, a string or a boolean to be monitored; got ${describeValue(p)}`,
-        });
-        refused.set(model, (refused.get(model) ?? 0) + 1);
+      const record = servedRecord(r);
+      if (typeof record !== 'string') {
+        parsed.push({ index, record });
         continue;
       }
-      const features: Record<string, FeatureValue> = {};
-      for (const k in r.inputs) {
-        const v = r.inputs[k];
-        if (typeof v === 'number') features[k] = Number.isFinite(v) ? v : null;
-        else if (v === null || typeof v === 'string' || typeof v === 'boolean') features[k] = v;
-      }
-      let probabilities: Record<string, number> | null = null;
-      if (r.probabilities && r.classes) {
-        probabilities = {};
-        for (let i = 0; i < r.classes.length; i++) probabilities[r.classes[i]!] = r.probabilities[i]!;
-      }
-      parsed.push({
-        index,
-        record: {
-          predictionId: r.id,
-          timestamp: r.timestamp,
-          model,
-          modelVersion: at > 0 ? r.model.slice(at + 1) : 'unversioned',
-          environment: r.shadow ? 'shadow' : 'production',
-          endpoint: r.endpoint,
-          features,
-          prediction,
-          probabilities,
-          latencyMs: r.latencyMs,
-          tags: r.fallback ? { fallback: r.fallback } : {},
-          shap: null,
-        },
-      });
+      errors.push({ index, predictionId: r.id, error: record });
+      const model = splitModel(r.model).model;
+      refused.set(model, (refused.get(model) ?? 0) + 1);
     }
     return this.#store(parsed, errors, refused);
+  }
+
+  /**
+   * Stores a serving log batch as the log thread receives it (packed): when every record is of one
+   * model whose schema already holds all they carry (the usual case once a deployment has served
+   * a few requests), the lines are formatted straight from the packed arrays, with no record
+   * objects; otherwise as {@link logServed}. Both write the same bytes.
+   */
+  async logServedPacked(p: PackedServed): Promise<IngestResult> {
+    const name = p.rows > 0 ? servedModelOf(p) : null;
+    const model = name === null ? null : await this.catalog.find(splitModel(name).model);
+    const bytes = model ? servedLines(p, model) : null;
+    if (!model || !bytes) return this.logServed(unpackServed(p));
+    await this.store.appendLines(model, bytes, p.rows);
+    return { accepted: p.rows, rejected: 0, errors: [] };
   }
 
   /** Checks parsed records against their models' schemas and appends the valid ones durably. */

@@ -19,6 +19,7 @@ import {
   type PredictionExplanation,
 } from './explanations.js';
 import { InferenceStore } from './inference-store.js';
+import type { PackedServed } from './served-records.js';
 import { type CatalogModel, ModelCatalog } from './model-catalog.js';
 import {
   type PerformanceOptions,
@@ -182,6 +183,11 @@ export class MonitoringService {
   /** Stores the serving log of Lathe's endpoints (see Ingest.logServed). */
   logServed(records: readonly InferenceRecord[]): Promise<IngestResult> {
     return this.#ingest.logServed(records);
+  }
+
+  /** Stores a packed batch of the serving log (see Ingest.logServedPacked). */
+  logServedPacked(records: PackedServed): Promise<IngestResult> {
+    return this.#ingest.logServedPacked(records);
   }
 
   /** Stores actuals by prediction ID (see Ingest.logActuals). */

@@ -8,7 +8,7 @@ import { lowerPriority } from '../core/index.js';
 import { openBlobStore } from '../storage/blobs/index.js';
 import { openMetaStore } from '../storage/meta/index.js';
 import { MonitoringService } from './monitoring-service.js';
-import { type PackedServed, unpackServed } from './served-records.js';
+import type { PackedServed } from './served-records.js';
 import type { IngestResult } from './types.js';
 
 /** What the thread opens. */
@@ -69,8 +69,7 @@ if (parentPort) {
       let reply: ServedLogReply;
       try {
         const { meta, blobs, monitoring } = await opened;
-        if (req.kind === 'log')
-          reply = { id: req.id, result: await monitoring.logServed(unpackServed(req.records)) };
+        if (req.kind === 'log') reply = { id: req.id, result: await monitoring.logServedPacked(req.records) };
         else {
           if (req.kind === 'close') {
             await monitoring.close();

@@ -66,6 +66,22 @@ describe('ServedLogThread: a serving process logs on a thread of its own', () =>
       assert.equal(odd.features.age, 25);
       assert.equal('tensor' in odd.features, false, 'non-scalar inputs are not features');
       assert.equal(found.modelVersion, '3');
+      // A later batch the schema already holds is formatted straight from the packed arrays.
+      const later = Array.from({ length: 50 }, (_, i) => {
+        const r = served(1000 + i);
+        r.inputs = { age: 20 + i, plan: i % 2 ? 'pro' : 'basic' };
+        return r;
+      });
+      later[3]!.shadow = true;
+      const second = await log.logServed(later);
+      assert.deepEqual([second.accepted, second.rejected], [50, 0]);
+      const again = await server.prediction('p-1010');
+      assert.deepEqual([again.features.age, again.features.plan], [30, 'basic']);
+      assert.deepEqual(again.probabilities, { '0': 0.3, '1': 0.7 });
+      assert.equal(
+        (await server.status('churn')).environments.find((e) => e.environment === 'shadow')?.rows,
+        1,
+      );
     } finally {
       await log.close();
       await server.close();

@@ -6,7 +6,16 @@
  * Pure, so both threads load it.
  */
 import type { InferenceRecord } from '../serving/index.js';
-import { type PackedRows, packRows, TextTable, unpackRow } from './wal-lines.js';
+import type { CatalogModel } from './model-catalog.js';
+import type { FeatureKind } from './types.js';
+import {
+  type PackedPredictions,
+  type PackedRows,
+  packedLines,
+  packRows,
+  TextTable,
+  unpackRow,
+} from './wal-lines.js';
 
 /** A batch of InferenceRecords, packed (see {@link packServed}). */
 export interface PackedServed {
@@ -106,4 +115,88 @@ export function unpackServed(p: PackedServed): InferenceRecord[] {
     out[i] = r;
   }
   return out;
+}
+
+/** The `name@version` every record of a batch was answered by, or null when they differ. */
+export function servedModelOf(p: PackedServed): string | null {
+  const m = p.model[0]!;
+  for (let i = 1; i < p.rows; i++) if (p.model[i] !== m) return null;
+  return p.texts[m]!;
+}
+
+/** The packed input kinds (see packRows) each feature kind is written from. */
+const PACKED_KIND: Record<FeatureKind, number> = { numeric: 0, categorical: 1, boolean: 2 };
+
+/**
+ * The WAL lines of a packed batch of one model's records (exactly what checking and formatting
+ * each record gives: {@link servedRecord} then `predictionLine`), or null when a record would fail
+ * the model's schema or grow it (then the record path checks, grows and reports). The batch
+ * qualifies when every record has a valid prediction of the model's task, known labels, classes,
+ * version and tags, and inputs packed by column whose names and kinds are the model's features.
+ */
+export function servedLines(p: PackedServed, model: CatalogModel): Uint8Array | null {
+  const n = p.rows;
+  const inputs = p.inputs;
+  if (n === 0 || inputs.json.length > 0 || inputs.names.length === 0 || model.task === null) return null;
+  const at = p.texts[p.model[0]!]!.lastIndexOf('@');
+  const version = at > 0 ? p.texts[p.model[0]!]!.slice(at + 1) : 'unversioned';
+  if (!model.versions.includes(version)) return null;
+  const kinds = new Map(model.features.map((f) => [f.name, PACKED_KIND[f.kind]]));
+  for (let j = 0; j < inputs.names.length; j++)
+    if (kinds.get(inputs.names[j]!) !== inputs.kinds[j]) return null;
+  for (let i = 0; i < n; i++) if (p.fallback[i]! >= 0 && !model.tags.includes('fallback')) return null;
+  // Texts: the batch's own first (the inputs' texts keep their indices), then the line's.
+  const texts = new TextTable();
+  for (const t of p.texts) texts.index(t);
+  const classes = model.classes;
+  const known = new Set(classes);
+  // Each class list's probability index per model class (the last, as an object keeps it), −1: none.
+  const order = p.classLists.map((list) => {
+    if (!list.every((c) => known.has(c))) return null;
+    return classes.map((c) => list.lastIndexOf(c));
+  });
+  const k = classes.length;
+  const out: PackedPredictions = {
+    rows: n,
+    ids: p.ids,
+    ts: p.ts,
+    texts: texts.texts,
+    version: new Int32Array(n).fill(texts.index(version)),
+    env: new Int32Array(n),
+    endpoint: p.endpoint,
+    label: new Int32Array(n),
+    pn: new Float64Array(n),
+    pr: new Float64Array(n * k),
+    hasPr: new Uint8Array(n),
+    lat: p.latency,
+    features: inputs,
+    extra: [],
+  };
+  const production = texts.index('production');
+  const shadow = texts.index('shadow');
+  for (let i = 0; i < n; i++) {
+    const v = p.predictions[i];
+    const number = typeof v === 'number';
+    if (number ? !Number.isFinite(v) : typeof v !== 'string' && typeof v !== 'boolean') return null;
+    const list = p.classes[i]!;
+    const task = list >= 0 || !number ? 'classification' : 'regression';
+    if (task !== model.task) return null;
+    const label = String(v);
+    if (task === 'classification') {
+      if (!known.has(label)) return null;
+      if (list >= 0) {
+        const at = order[list];
+        if (!at || p.prStart[i + 1]! - p.prStart[i]! !== p.classLists[list]!.length) return null;
+        out.hasPr[i] = 1;
+        for (let c = 0; c < k; c++)
+          out.pr[i * k + c] = at[c]! < 0 ? Number.NaN : p.probabilities[p.prStart[i]! + at[c]!]!;
+      }
+    }
+    out.label[i] = texts.index(label);
+    out.pn[i] = number ? (v as number) : Number.NaN;
+    out.env[i] = p.shadow[i] ? shadow : production;
+    if (p.fallback[i]! >= 0)
+      out.extra.push([i, `,"t":${JSON.stringify({ fallback: p.texts[p.fallback[i]!] })}`]);
+  }
+  return packedLines(out);
 }
