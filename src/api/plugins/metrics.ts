@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { FastCounter, FastHistogram } from '../../core/metrics.js';
 
 /**
  * Prometheus metrics at `/metrics`: request counts and latency histograms per route template
@@ -16,13 +17,13 @@ export interface MetricsPluginOptions {
 export const metricsPlugin = fp(async (app: FastifyInstance, opts: MetricsPluginOptions) => {
   const registry = opts.registry ?? new Registry();
   collectDefaultMetrics({ register: registry });
-  const requests = new Counter({
+  const requests = new FastCounter({
     name: 'lathe_http_requests_total',
     help: 'HTTP requests answered, by method, route template and status code.',
     labelNames: ['method', 'route', 'status_code'],
     registers: [registry],
   });
-  const duration = new Histogram({
+  const duration = new FastHistogram({
     name: 'lathe_http_request_duration_seconds',
     help: 'Time to answer HTTP requests, by method and route template.',
     labelNames: ['method', 'route'],
