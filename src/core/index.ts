@@ -6,6 +6,14 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './logging.js';
 export { lowerPriority } from './priority.js';
+export {
+  type CounterSeries,
+  FastCounter,
+  FastGauge,
+  FastHistogram,
+  type GaugeSeries,
+  type HistogramSeries,
+} from './metrics.js';
 export { startWorker, taskModuleUrl } from './threads.js';
 export { version } from './version.js';
 export { xmlAttr, xmlText } from './xml.js';

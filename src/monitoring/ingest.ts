@@ -15,7 +15,7 @@ import { quoteLiteral, type TableEngine } from '../storage/tables/index.js';
 import type { InferenceStore, StoredActual } from './inference-store.js';
 import type { ModelCatalog } from './model-catalog.js';
 import { parseActual, parsePrediction, SchemaCheck } from './records.js';
-import { type PackedServed, servedLines, servedModelOf, unpackServed } from './served-records.js';
+import { type PackedServed, servedLines, servedModelOf, splitModel, unpackServed } from './served-records.js';
 import type { ActualsResult, FeatureValue, IngestResult, PredictionRecord, RecordError } from './types.js';
 
 /** Most records per ingest call. */
@@ -42,14 +42,6 @@ function checkBatch(records: unknown, what: string): unknown[] {
       `at most ${maxBatchRecords.toLocaleString('en-US')} records per call; got ${records.length.toLocaleString('en-US')} (split the batch)`,
     );
   return records;
-}
-
-/** `name@version` split at its last `@` (a name without one is `unversioned`). */
-export function splitModel(key: string): { model: string; version: string } {
-  const at = key.lastIndexOf('@');
-  return at > 0
-    ? { model: key.slice(0, at), version: key.slice(at + 1) }
-    : { model: key, version: 'unversioned' };
 }
 
 /**

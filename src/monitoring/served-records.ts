@@ -9,10 +9,13 @@ import type { InferenceRecord } from '../serving/index.js';
 import type { CatalogModel } from './model-catalog.js';
 import type { FeatureKind } from './types.js';
 import {
+  BOOLEAN,
+  NUMBER,
   type PackedPredictions,
   type PackedRows,
   packedLines,
   packRows,
+  TEXT,
   TextTable,
   unpackRow,
 } from './wal-lines.js';
@@ -117,6 +120,14 @@ export function unpackServed(p: PackedServed): InferenceRecord[] {
   return out;
 }
 
+/** `name@version` split at its last `@` (a name without one is `unversioned`). */
+export function splitModel(key: string): { model: string; version: string } {
+  const at = key.lastIndexOf('@');
+  return at > 0
+    ? { model: key.slice(0, at), version: key.slice(at + 1) }
+    : { model: key, version: 'unversioned' };
+}
+
 /** The `name@version` every record of a batch was answered by, or null when they differ. */
 export function servedModelOf(p: PackedServed): string | null {
   const m = p.model[0]!;
@@ -125,7 +136,7 @@ export function servedModelOf(p: PackedServed): string | null {
 }
 
 /** The packed input kinds (see packRows) each feature kind is written from. */
-const PACKED_KIND: Record<FeatureKind, number> = { numeric: 0, categorical: 1, boolean: 2 };
+const PACKED_KIND: Record<FeatureKind, number> = { numeric: NUMBER, categorical: TEXT, boolean: BOOLEAN };
 
 /**
  * The WAL lines of a packed batch of one model's records (exactly what checking and formatting
@@ -138,8 +149,7 @@ export function servedLines(p: PackedServed, model: CatalogModel): Uint8Array | 
   const n = p.rows;
   const inputs = p.inputs;
   if (n === 0 || inputs.json.length > 0 || inputs.names.length === 0 || model.task === null) return null;
-  const at = p.texts[p.model[0]!]!.lastIndexOf('@');
-  const version = at > 0 ? p.texts[p.model[0]!]!.slice(at + 1) : 'unversioned';
+  const { version } = splitModel(p.texts[p.model[0]!]!);
   if (!model.versions.includes(version)) return null;
   const kinds = new Map(model.features.map((f) => [f.name, PACKED_KIND[f.kind]]));
   for (let j = 0; j < inputs.names.length; j++)

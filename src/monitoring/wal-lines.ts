@@ -76,9 +76,10 @@ export interface PackedRows {
   json: [number, string][];
 }
 
-const NUMBER = 0;
-const TEXT = 1;
-const BOOLEAN = 2;
+/** The kinds of packed columns (see {@link PackedRows}). */
+export const NUMBER = 0;
+export const TEXT = 1;
+export const BOOLEAN = 2;
 
 /** A value's kind, or −1 for null and anything else. */
 const kindOf = (v: unknown): number =>

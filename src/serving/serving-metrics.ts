@@ -6,7 +6,7 @@
  * (see core/metrics): a request touches about ten.
  */
 import type { Registry } from 'prom-client';
-import { FastCounter, FastGauge, FastHistogram } from '../core/metrics.js';
+import { FastCounter, FastGauge, FastHistogram } from '../core/index.js';
 
 const LATENCY = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { FastCounter, FastHistogram } from '../../core/metrics.js';
+import { FastCounter, FastHistogram } from '../../core/index.js';
 
 /**
  * Prometheus metrics at `/metrics`: request counts and latency histograms per route template
