@@ -4,16 +4,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BACKGROUND_NICENESS, BackgroundEngine, TableEngine } from './index.js';
+import { BACKGROUND_NICENESS, BackgroundEngine, idlePolicyLauncher, TableEngine } from './index.js';
 
-/** The nice value of every thread of process `pid` (Linux). */
-function threadNiceness(pid: number): number[] {
+/** A field of /proc/PID/task/TID/stat of every thread of process `pid` (Linux), by its number. */
+function threadStat(pid: number, field: number): number[] {
   return readdirSync(`/proc/${pid}/task`).map((tid) => {
     const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    // Fields after the command name: state is field 3, nice field 19.
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    // Fields after the command name, from the state (field 3).
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[field - 3]);
   });
 }
+/** The nice value (field 19) of every thread of process `pid`. */
+const threadNiceness = (pid: number) => threadStat(pid, 19);
+/** The scheduling policy (field 41) of every thread of process `pid`. */
+const threadPolicy = (pid: number) => threadStat(pid, 41);
+const SCHED_OTHER = 0;
+const SCHED_IDLE = 5;
 
 describe('BackgroundEngine: SQL in a low-priority child process', () => {
   let dir: string;
@@ -52,6 +58,16 @@ describe('BackgroundEngine: SQL in a low-priority child process', () => {
     const nice = threadNiceness(engine.pid!);
     assert.ok(nice.length > 1, 'the child has its threads');
     assert.deepEqual(new Set(nice), new Set([BACKGROUND_NICENESS]));
+  });
+
+  it('runs every thread of the child under SCHED_IDLE where chrt can set it, and this process as it was', {
+    skip: !existsSync('/proc/self/task'),
+  }, async () => {
+    await engine.query('select 2');
+    const policies = new Set(threadPolicy(engine.pid!));
+    if (idlePolicyLauncher()) assert.deepEqual(policies, new Set([SCHED_IDLE]));
+    else assert.deepEqual(policies, new Set([SCHED_OTHER]));
+    assert.deepEqual(new Set(threadPolicy(process.pid)), new Set([SCHED_OTHER]));
   });
 
   it('fails a bad query with the SQL error, and keeps answering', async () => {

@@ -2,7 +2,7 @@
  * Tables: an embedded DuckDB engine over CSV, JSON and Parquet files, writing Parquet into the
  * blob store. `@duckdb/node-api` is imported only inside this folder.
  */
-export { BACKGROUND_NICENESS, BackgroundEngine } from './background-engine.js';
+export { BACKGROUND_NICENESS, BackgroundEngine, idlePolicyLauncher } from './background-engine.js';
 export type { QueryParams } from './duckdb-values.js';
 export {
   type CsvOptions,
