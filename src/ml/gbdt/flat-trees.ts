@@ -206,7 +206,10 @@ export function addTrees(
     if (layout.padded === undefined) layout.padded = padded(trees, layout.depth);
     if (layout.padded) {
       if (threads > 1 && rows >= threadedRows)
-        threadedPredict(layout.padded, trees.treeClass, t0, t1, x, rows, cols, k, margin, threads);
+        threadedPredict(
+          { padded: layout.padded, treeGroup: trees.treeClass, t0, t1, x, rows, cols, G: k, margin },
+          threads,
+        );
       else addPaddedMargins(layout.padded, trees.treeClass, t0, t1, x, rows, cols, k, margin);
       return;
     }

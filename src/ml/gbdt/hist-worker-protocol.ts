@@ -2,7 +2,7 @@
  * The protocol between threaded-pool.ts and hist-worker.ts (internal): indices into the shared
  * control Int32Array and the messages sent on each worker's MessagePort.
  */
-import type { PaddedTrees } from '../tree/padded-walk.js';
+import type { PaddedMarginJob, PaddedTrees } from '../tree/padded-walk.js';
 import type { Objective } from './objective.js';
 import { QUANT_CHUNK } from './quantize.js';
 
@@ -92,19 +92,14 @@ export interface SetupMessage {
   qparams: SharedArrayBuffer;
 }
 
-/** A prediction to share (see threaded-pool.ts `threadedPredict`); `padded` null: as last time. */
-export interface PredictMessage {
+/**
+ * A prediction to share (see threaded-pool.ts `threadedPredict`): its `x` and `margin` are views of
+ * shared memory (posting one shares it, offset and length kept); `padded` null: as last time.
+ */
+export interface PredictMessage extends Omit<PaddedMarginJob, 'padded' | 'treeGroup'> {
   type: 'predict';
   padded: PaddedTrees | null;
   treeGroup: Int32Array | null;
-  t0: number;
-  t1: number;
-  /** Views of shared memory (posting one shares it, offset and length kept). */
-  x: Float64Array;
-  rows: number;
-  cols: number;
-  G: number;
-  margin: Float64Array;
 }
 
 /** A new (larger) shared leaf table (grow.ts LeafTable). */

@@ -30,7 +30,7 @@ import {
   type SetupMessage,
 } from './hist-worker-protocol.js';
 import type { LeafTable } from './grow.js';
-import { addPaddedMarginsShare, type PaddedTrees } from '../tree/padded-walk.js';
+import { addPaddedMarginsShare, type PaddedMarginJob } from '../tree/padded-walk.js';
 import { computeGradients } from './objective.js';
 import { addLeafValues, gradientMaxima, leafSums, packRows } from './quantize.js';
 
@@ -71,19 +71,7 @@ let round:
       qparams: Float64Array;
     }
   | undefined;
-let prediction:
-  | {
-      padded: PaddedTrees;
-      treeGroup: Int32Array;
-      t0: number;
-      t1: number;
-      x: Float64Array;
-      rows: number;
-      cols: number;
-      G: number;
-      margin: Float64Array;
-    }
-  | undefined;
+let prediction: PaddedMarginJob | undefined;
 let leaves: LeafTable = {
   ranges: new Int32Array(0),
   G: new Float64Array(0),
@@ -125,17 +113,8 @@ function drain(): void {
       const padded = msg.padded ?? prediction?.padded;
       const treeGroup = msg.treeGroup ?? prediction?.treeGroup;
       if (!padded || !treeGroup) throw new Error('gbdt: a prediction without its trees');
-      prediction = {
-        padded,
-        treeGroup,
-        t0: msg.t0,
-        t1: msg.t1,
-        x: msg.x,
-        rows: msg.rows,
-        cols: msg.cols,
-        G: msg.G,
-        margin: msg.margin,
-      };
+      const { type: _, ...job } = msg;
+      prediction = { ...job, padded, treeGroup };
     } else if (msg.type === 'leaves') {
       leaves = {
         ranges: new Int32Array(msg.ranges),
@@ -196,22 +175,9 @@ function run(cmd: number, threads: number, len: number): void {
     return;
   }
   if (cmd === CTRL.PREDICT && prediction) {
-    const p = prediction;
-    addPaddedMarginsShare(
-      p.padded,
-      p.treeGroup,
-      p.t0,
-      p.t1,
-      p.x,
-      p.rows,
-      p.cols,
-      p.G,
-      p.margin,
-      index,
-      threads,
-    );
+    addPaddedMarginsShare(prediction, index, threads);
     // The rows and margins are the caller's scratch: do not keep them alive.
-    prediction = { ...p, x: new Float64Array(0), margin: new Float64Array(0) };
+    prediction = { ...prediction, x: new Float64Array(0), margin: new Float64Array(0) };
     return;
   }
   if (cmd === CTRL.PARTITION) {

@@ -14,7 +14,7 @@
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { toShared } from '../parallel/index.js';
-import { addPaddedMarginsShare, type PaddedTrees } from '../tree/padded-walk.js';
+import { addPaddedMarginsShare, type PaddedMarginJob, type PaddedTrees } from '../tree/padded-walk.js';
 import { type BinnedData, binShare, type NumericBinner } from './binning.js';
 import type { HistPool, LeafTable, RowData } from './grow.js';
 import { newLeafTable } from './hist-pool.js';
@@ -144,42 +144,27 @@ let lastPadded: PaddedTrees | undefined;
  * sum is the same as on one thread). Rows and margins not in shared memory are copied there; the
  * trees are sent to the workers once per model.
  */
-export function threadedPredict(
-  padded: PaddedTrees,
-  treeGroup: Int32Array,
-  t0: number,
-  t1: number,
-  x: Float64Array,
-  rows: number,
-  cols: number,
-  G: number,
-  margin: Float64Array,
-  threads: number,
-): void {
+export function threadedPredict(job: PaddedMarginJob, threads: number): void {
   if (busy) throw new Error('gbdt: the histogram workers are already in use in this thread');
   const set = workerSet(threads - 1);
-  const sharedX = toShared(x.subarray(0, rows * cols));
-  const sharedMargin = toShared(margin.subarray(0, rows * G));
+  const { padded, treeGroup, rows, margin } = job;
+  const shared: PaddedMarginJob = {
+    ...job,
+    x: toShared(job.x.subarray(0, rows * job.cols)),
+    margin: toShared(margin.subarray(0, rows * job.G)),
+  };
   const fresh = padded !== lastPadded;
   const msg: HistWorkerMessage = {
+    ...shared,
     type: 'predict',
     padded: fresh ? padded : null,
     treeGroup: fresh ? treeGroup : null,
-    t0,
-    t1,
-    x: sharedX,
-    rows,
-    cols,
-    G,
-    margin: sharedMargin,
   };
   for (const port of set.ports) port.postMessage(msg);
   lastPadded = padded;
   set.ctrl[CTRL.THREADS] = threads;
-  command(set, CTRL.PREDICT, () =>
-    addPaddedMarginsShare(padded, treeGroup, t0, t1, sharedX, rows, cols, G, sharedMargin, 0, threads),
-  );
-  if (sharedMargin !== margin) margin.set(sharedMargin);
+  command(set, CTRL.PREDICT, () => addPaddedMarginsShare(shared, 0, threads));
+  if (shared.margin !== margin) margin.set(shared.margin);
 }
 
 /** A {@link NumericBinner} binning shares of the features on `threads` threads (the job's arrays are shared). */

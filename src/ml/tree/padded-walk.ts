@@ -165,23 +165,25 @@ export function addPaddedMargins(
   }
 }
 
+/** The arguments of one {@link addPaddedMargins} call over row-major rows, to share among threads. */
+export interface PaddedMarginJob {
+  padded: PaddedTrees;
+  treeGroup: Int32Array;
+  t0: number;
+  t1: number;
+  x: Float64Array;
+  rows: number;
+  cols: number;
+  G: number;
+  margin: Float64Array;
+}
+
 /**
  * {@link addPaddedMargins} for thread `part` of `parts`: the trees over its run of the rows (runs
  * start on multiples of eight).
  */
-export function addPaddedMarginsShare(
-  padded: PaddedTrees,
-  treeGroup: Int32Array,
-  t0: number,
-  t1: number,
-  x: Float64Array,
-  rows: number,
-  cols: number,
-  G: number,
-  margin: Float64Array,
-  part: number,
-  parts: number,
-): void {
+export function addPaddedMarginsShare(job: PaddedMarginJob, part: number, parts: number): void {
+  const { padded, treeGroup, t0, t1, x, rows, cols, G, margin } = job;
   const at = (p: number) => Math.min(rows, 8 * Math.round((rows * p) / parts / 8));
   const r0 = part === 0 ? 0 : at(part);
   const r1 = part === parts - 1 ? rows : at(part + 1);
