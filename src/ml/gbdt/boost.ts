@@ -15,6 +15,7 @@ import { LocalHistPool } from './hist-pool.js';
 import { baseScore, evalMetric, METRIC_OF, type Objective, weightedQuantile } from './objective.js';
 import type { GbdtParams } from './options.js';
 import { gradientBits, leafRanges, renewLeaves } from './quantize.js';
+import type { SplitParams } from './split.js';
 
 /** What the boosting loop needs besides the data and the parameters. */
 export interface BoostContext {
@@ -34,6 +35,7 @@ export interface BoostContext {
     grads: Float64Array[],
     packed: Float64Array[] | null,
     rowData: RowData,
+    split: SplitParams,
   ) => HistPool & { close(): void };
   /** Bins the numeric features on several threads (threads > 1); absent = one thread. */
   threadedBinner?: NumericBinner;
@@ -101,11 +103,11 @@ export function boost(X: Matrix, y: Float64Array, p: GbdtParams, ctx: BoostConte
     w: w && threaded ? toShared(w) : w,
     margin,
   };
-  const pool = threaded
-    ? ctx.threadedPool!(data, grads, packed, rowData)
-    : new LocalHistPool(data, grads, rowData, packed);
   const monotone = Int8Array.from(p.monotone);
   const growParams = { ...p, monotone };
+  const pool = threaded
+    ? ctx.threadedPool!(data, grads, packed, rowData, growParams)
+    : new LocalHistPool(data, grads, rowData, packed, growParams);
   const grower = new TreeGrower(data, pool, growParams);
   const random = new SeededRandom(p.seed);
   const builder = new FlatTreesBuilder();
@@ -159,6 +161,7 @@ export function boost(X: Matrix, y: Float64Array, p: GbdtParams, ctx: BoostConte
         for (let i = 0; i < tree.feature.length; i++) if (tree.feature[i]! < 0) leaves++;
         const table = pool.leafTable(leaves);
         leafRanges(tree, table.ranges);
+        pool.indexLeaves(leaves);
         if (q) {
           pool.leafSums(c, leaves);
           renewLeaves(tree, table.G, table.H, growParams);

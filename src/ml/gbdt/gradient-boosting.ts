@@ -75,8 +75,8 @@ export class GradientBoosting {
       ...(context.validation ? { validation: context.validation } : {}),
       ...(context.onProgress ? { onProgress: context.onProgress } : {}),
       ...(context.shouldStop ? { shouldStop: context.shouldStop } : {}),
-      threadedPool: (data, grads, packed, rowData) =>
-        threadedHistPool(data, grads, packed, rowData, p.threads),
+      threadedPool: (data, grads, packed, rowData, split) =>
+        threadedHistPool(data, grads, packed, rowData, split, p.threads),
       threadedBinner: threadedBinner(p.threads),
     };
     const r = boost(X, y, p, ctx);

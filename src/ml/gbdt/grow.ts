@@ -7,6 +7,7 @@
 import type { BinnedData } from './binning.js';
 import { type Quantization, unpack } from './histogram.js';
 import type { Objective } from './objective.js';
+import { readSplit, type SplitTable, subtract, writeInputs } from './level.js';
 import { JOB, LUT } from './partition.js';
 import { emptySplit, findBestSplit, leafWeight, type Split, type SplitParams } from './split.js';
 
@@ -21,12 +22,16 @@ export interface RowData {
   margin: Float64Array;
 }
 
-/** Per leaf of the tree being finished: row ranges (`ranges[2i]`, `ranges[2i + 1]`), sums, values. */
+/**
+ * Per leaf of the tree being finished: row ranges (`ranges[2i]`, `ranges[2i + 1]`), sums, values,
+ * and the per-block partial sums (quantize.ts `leafBlockSums`).
+ */
 export interface LeafTable {
   ranges: Int32Array;
   G: Float64Array;
   H: Float64Array;
   values: Float64Array;
+  partial: Float64Array;
 }
 
 /**
@@ -49,9 +54,13 @@ export interface HistPool {
   readonly ranges: Int32Array;
   /**
    * Builds the histograms `targets[0..count)`: of the rows by `nodeOf`, in one pass over all rows,
-   * or, from quantized gradients, of each target's row range.
+   * or, from quantized gradients, of each target's row range; then, per pair of level indices,
+   * derives the histogram of the one not built from its `derive` entry in the split table and
+   * searches the split of every index marked there (level.ts `finishLevel`).
    */
   buildLevel(gradSet: number, count: number, features: Int32Array): void;
+  /** The split table of level builds, with room for at least `count` level indices. */
+  splitTable(count: number): SplitTable;
   /** Partition jobs and their lookup tables (see partition.ts), room for at least `count` jobs. */
   jobTables(count: number): { jobs: Int32Array; luts: Uint8Array };
   /** Runs the partition jobs `0..count` (writing each job's first right position). */
@@ -64,11 +73,13 @@ export interface HistPool {
    * pairs). Without it they are built from the exact pairs.
    */
   quantizeAll(bits: number, seeds: readonly number[]): Quantization[];
-  /** The leaf table, with room for at least `count` leaves. */
+  /** The leaf table, with room for at least `count` leaves (and the index of rows in no leaf). */
   leafTable(count: number): LeafTable;
-  /** Fills `G`, `H` of leaves `0..count` of the leaf table from gradient set `gradSet`. */
+  /** Records the leaf of every row from the ranges of leaves `0..count` (`count`: in no leaf). */
+  indexLeaves(count: number): void;
+  /** Fills `G`, `H` of leaves `0..count` of the leaf table from gradient set `gradSet` (rows indexed). */
   leafSums(gradSet: number, count: number): void;
-  /** Adds each leaf's value to output `c` of its rows' margins, leaves `0..count`. */
+  /** Adds each leaf's value to output `c` of its rows' margins, leaves `0..count` (rows indexed). */
   addLeafValues(c: number, count: number): void;
 }
 
@@ -202,9 +213,13 @@ export class TreeGrower {
         pool.targets[0] = root.hist;
         pool.ranges[0] = 0;
         pool.ranges[1] = n;
+        const table = pool.splitTable(1);
+        writeInputs(table, 0, root, true, -1);
         pool.buildLevel(gradSet, 1, features);
+        readSplit(table, 0, data, root.split);
       }
-      findBestSplit(pool.view(root.hist), G, H, root.lower, root.upper, features, data, p, root.split);
+      if (leafWise)
+        findBestSplit(pool.view(root.hist), G, H, root.lower, root.upper, features, data, p, root.split);
       queue.push(root);
     }
     let leaves = 1;
@@ -224,30 +239,38 @@ export class TreeGrower {
       deferred.length = 0;
     };
     // Depth-wise: the children of a level are split first, then all their histograms are built in
-    // one pass over the rows (`flush`), then their splits are searched and they join the queue.
+    // one pass over the rows (`flush`), the larger siblings' derived and every split searched (by
+    // the pool, see level.ts), and they join the queue.
     const pending: Node[] = [];
     const flush = () => {
-      for (let i = 0; i < pending.length; i += 2) {
-        const l = pending[i]!;
-        const r = pending[i + 1]!;
-        const small = l.end - l.start <= r.end - r.start ? l : r;
-        small.hist = pool.acquire();
-        const t = small === l ? i : i + 1;
-        pool.targets[t] = small.hist;
-        pool.targets[small === l ? i + 1 : i] = -1;
-        pool.ranges[2 * t] = small.start;
-        pool.ranges[2 * t + 1] = small.end;
-      }
-      pool.buildLevel(gradSet, pending.length, features);
+      const table = pool.splitTable(pending.length);
       for (let i = 0; i < pending.length; i += 2) {
         const l = pending[i]!;
         const r = pending[i + 1]!;
         const parent = nodes[l.parent]!;
-        const [small, large] = l.hist >= 0 ? [l, r] : [r, l];
-        this.subtract(parent.hist, small.hist, features);
-        large.hist = parent.hist;
+        const small = l.end - l.start <= r.end - r.start ? l : r;
+        small.hist = pool.acquire();
+        const t = small === l ? i : i + 1;
+        pool.targets[t] = small.hist;
+        pool.targets[t ^ 1] = -1;
+        pool.ranges[2 * t] = small.start;
+        pool.ranges[2 * t + 1] = small.end;
+        writeInputs(table, i, l, l.end - l.start >= 2, small === l ? -1 : parent.hist);
+        writeInputs(table, i + 1, r, r.end - r.start >= 2, small === r ? -1 : parent.hist);
+      }
+      pool.buildLevel(gradSet, pending.length, features);
+      for (let i = 0; i < pending.length; i += 2) {
+        const parent = nodes[pending[i]!.parent]!;
+        for (let t = i; t < i + 2; t++) {
+          const c = pending[t]!;
+          if (c.hist < 0) c.hist = parent.hist;
+          if (c.end - c.start < 2) this.drop(c);
+          else {
+            readSplit(table, t, data, c.split);
+            queue.push(c);
+          }
+        }
         parent.hist = -1;
-        this.evaluate(l, r, features, queue);
       }
       pending.length = 0;
     };
@@ -321,7 +344,7 @@ export class TreeGrower {
         const [small, large] = mid - node.start <= node.end - mid ? [left, right] : [right, left];
         small.hist = pool.acquire();
         pool.build(gradSet, small.start, small.end, small.hist, features);
-        this.subtract(node.hist, small.hist, features);
+        subtract(pool.view(node.hist), pool.view(small.hist), data.offset, features);
         large.hist = node.hist;
         node.hist = -1;
         this.evaluate(left, right, features, queue);
@@ -335,23 +358,18 @@ export class TreeGrower {
     return this.finish(nodes, root);
   }
 
-  /** parent −= child over the slots of `features` (the parent's buffer becomes the sibling's). */
-  private subtract(parentId: number, childId: number, features: Int32Array): void {
-    const parent = this.pool.view(parentId);
-    const child = this.pool.view(childId);
-    const offset = this.data.offset;
-    for (const f of features) {
-      for (let i = 2 * offset[f]!, e = 2 * offset[f + 1]!; i < e; i++) parent[i]! -= child[i]!;
-    }
+  /** Releases the histogram of a node with fewer than 2 rows, which is not split. */
+  private drop(c: Node): void {
+    this.pool.release(c.hist);
+    c.hist = -1;
+    if (this.byRow) for (let k = c.start; k < c.end; k++) this.pool.nodeOf[this.pool.rows[k]!] = -1;
   }
 
-  /** Searches the best split of both children and queues those with at least 2 rows. */
+  /** Searches the best split of both children and queues those with at least 2 rows (leaf-wise). */
   private evaluate(left: Node, right: Node, features: Int32Array, queue: Node[]): void {
     for (const c of [left, right]) {
       if (c.end - c.start < 2) {
-        this.pool.release(c.hist);
-        c.hist = -1;
-        if (this.byRow) for (let k = c.start; k < c.end; k++) this.pool.nodeOf[this.pool.rows[k]!] = -1;
+        this.drop(c);
         continue;
       }
       findBestSplit(

@@ -12,15 +12,21 @@ import {
   buildHistogram,
   buildLevelHistograms,
   decodeHistogram,
-  decodeQuantizedLevel,
-  mergeLevel,
   numberScratch,
   type Quantization,
-  sumQuantizedLevel,
 } from './histogram.js';
+import { finishLevel, type LevelJob, newSplitTable, type SplitTable, sumQuantizedLevel } from './level.js';
 import { computeGradients } from './objective.js';
 import { JOB, LUT, partitionJob } from './partition.js';
-import { addLeafValues, leafSums, quantizeGradients } from './quantize.js';
+import type { SplitParams } from './split.js';
+import {
+  addLeafValues,
+  combineLeafSums,
+  indexLeaves,
+  LEAF_BLOCKS,
+  leafBlockSums,
+  quantizeGradients,
+} from './quantize.js';
 
 /** A {@link HistPool} that builds every histogram on the calling thread. */
 export class LocalHistPool implements HistPool {
@@ -34,6 +40,8 @@ export class LocalHistPool implements HistPool {
   private readonly free: number[] = [];
   private readonly all: Int32Array;
   private readonly tmp: Int32Array;
+  /** The leaf of each row of the tree being finished (see indexLeaves). */
+  private readonly leafOf: Int32Array;
   private jobs = new Int32Array(JOB * 64);
   private luts = new Uint8Array(LUT * 64);
 
@@ -41,12 +49,14 @@ export class LocalHistPool implements HistPool {
   private readonly quant: (Quantization | null)[];
 
   private leaves: LeafTable = newLeafTable(64, false);
+  private readonly level: LevelJob;
 
   constructor(
     private readonly data: BinnedData,
     private readonly grads: Float64Array[],
     private readonly rowData: RowData,
     private readonly packed: Float64Array[] | null,
+    params: SplitParams,
   ) {
     this.quant = grads.map(() => null);
     this.rows = new Int32Array(data.rows);
@@ -56,6 +66,25 @@ export class LocalHistPool implements HistPool {
     this.scratchTargets = new Int32Array(data.rows + 2);
     this.all = Int32Array.from({ length: data.cols }, (_, i) => i);
     this.tmp = new Int32Array(data.rows);
+    this.leafOf = new Int32Array(data.rows);
+    this.level = {
+      data,
+      params,
+      rows: this.rows,
+      ranges: this.ranges,
+      targets: this.targets,
+      scratchTargets: this.scratchTargets,
+      hists: this.buffers,
+      scratch: this.scratch,
+      table: newSplitTable(64, false),
+    };
+  }
+
+  splitTable(count: number): SplitTable {
+    const table = this.level.table;
+    if (table.derive.length < count)
+      this.level.table = newSplitTable(Math.max(count, 2 * table.derive.length), false);
+    return this.level.table;
   }
 
   jobTables(count: number): { jobs: Int32Array; luts: Uint8Array } {
@@ -91,18 +120,26 @@ export class LocalHistPool implements HistPool {
   }
 
   leafTable(count: number): LeafTable {
-    if (this.leaves.G.length < count) this.leaves = newLeafTable(count, false);
+    if (this.leaves.G.length <= count) this.leaves = newLeafTable(count + 1, false);
     return this.leaves;
+  }
+
+  indexLeaves(count: number): void {
+    const t = this.leaves;
+    if (leafRows(t.ranges, count) < this.data.rows) this.leafOf.fill(count);
+    indexLeaves(t.ranges, 0, count, this.rows, this.leafOf);
   }
 
   leafSums(gradSet: number, count: number): void {
     const t = this.leaves;
-    leafSums(t.ranges, 0, count, this.grads[gradSet]!, this.rows, t.G, t.H);
+    leafBlockSums(this.leafOf, this.grads[gradSet]!, this.data.rows, 0, LEAF_BLOCKS, count + 1, t.partial);
+    combineLeafSums(t.partial, count, t.G, t.H);
   }
 
   addLeafValues(c: number, count: number): void {
     const t = this.leaves;
-    addLeafValues(t.ranges, 0, count, t.values, this.rows, this.rowData.margin, this.rowData.k, c);
+    t.values[count] = 0;
+    addLeafValues(this.leafOf, t.values, 0, this.data.rows, this.rowData.margin, this.rowData.k, c);
   }
 
   acquire(): number {
@@ -165,79 +202,38 @@ export class LocalHistPool implements HistPool {
   buildLevel(gradSet: number, count: number, features: Int32Array): void {
     const d = this.data;
     const list = features.length === d.cols ? this.all : features;
-    const grad = this.grads[gradSet]!;
-    const { nodeOf, targets, scratchTargets, buffers, scratch } = this;
+    const { targets, scratchTargets, level } = this;
     this.ensureScratch(numberScratch(targets, count, scratchTargets));
     const q = this.quant[gradSet];
-    if (q) {
-      const { rows, ranges } = this;
-      sumQuantizedLevel(
-        d.slot,
-        d.cols,
-        d.offset,
-        q.packed,
-        rows,
-        ranges,
-        targets,
+    if (q) sumQuantizedLevel(level, q.packed, count, list, 0, 1);
+    else {
+      const grad = this.grads[gradSet]!;
+      const mid = blockStart(0, d.rows, 1);
+      const { nodeOf, buffers, scratch } = this;
+      const { slot, cols, offset } = d;
+      const len = list.length;
+      buildLevelHistograms(slot, cols, offset, grad, nodeOf, targets, count, buffers, 0, mid, list, 0, len);
+      buildLevelHistograms(
+        slot,
+        cols,
+        offset,
+        grad,
+        nodeOf,
         scratchTargets,
         count,
         scratch,
+        mid,
+        d.rows,
         list,
         0,
-        1,
+        len,
       );
-      decodeQuantizedLevel(
-        d.offset,
-        targets,
-        scratchTargets,
-        count,
-        buffers,
-        scratch,
-        list,
-        0,
-        list.length,
-        1,
-        q,
-      );
-      return;
     }
-    const mid = blockStart(0, d.rows, 1);
-    const len = list.length;
-    buildLevelHistograms(
-      d.slot,
-      d.cols,
-      d.offset,
-      grad,
-      nodeOf,
-      targets,
-      count,
-      buffers,
-      0,
-      mid,
-      list,
-      0,
-      len,
-    );
-    buildLevelHistograms(
-      d.slot,
-      d.cols,
-      d.offset,
-      grad,
-      nodeOf,
-      scratchTargets,
-      count,
-      scratch,
-      mid,
-      d.rows,
-      list,
-      0,
-      len,
-    );
-    mergeLevel(buffers, targets, scratch, scratchTargets, count, d.offset, list, 0, len);
+    finishLevel(level, count, list, 0, 1, q ?? null);
   }
 }
 
-/** A leaf table for `count` leaves (at least twice the last size when grown), shared or not. */
+/** A leaf table for `count` leaves, shared or not. */
 export function newLeafTable(count: number, shared: boolean): LeafTable {
   const f64 = (n: number) => (shared ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n));
   return {
@@ -245,5 +241,13 @@ export function newLeafTable(count: number, shared: boolean): LeafTable {
     G: f64(count),
     H: f64(count),
     values: f64(count),
+    partial: f64(2 * LEAF_BLOCKS * count),
   };
+}
+
+/** The number of rows in leaves `0..count` of a leaf table's ranges. */
+export function leafRows(ranges: Int32Array, count: number): number {
+  let total = 0;
+  for (let i = 0; i < count; i++) total += ranges[2 * i + 1]! - ranges[2 * i]!;
+  return total;
 }

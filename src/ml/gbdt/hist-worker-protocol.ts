@@ -4,7 +4,8 @@
  */
 import type { PaddedMarginJob, PaddedTrees } from '../tree/padded-walk.js';
 import type { Objective } from './objective.js';
-import { QUANT_CHUNK } from './quantize.js';
+import type { SplitParams } from './split.js';
+import { LEAF_BLOCKS, QUANT_CHUNK } from './quantize.js';
 
 /** Control array layout. */
 export const CTRL = {
@@ -39,8 +40,11 @@ export const CTRL = {
   BUILD_LEVEL: 3,
   /** Add the scratch histogram 0 into histogram HIST, each thread its feature share. */
   MERGE: 4,
-  /** Add each level target's scratch histogram into its histogram, each thread its feature share. */
-  MERGE_LEVEL: 5,
+  /**
+   * Complete a level's histograms, derive the larger siblings' and search the splits (level.ts
+   * `finishLevel`), each thread a share of the sibling pairs.
+   */
+  FINISH_LEVEL: 5,
   /** Partition jobs 0..COUNT (partition.ts), each thread its share of them. */
   PARTITION: 6,
   /** Bin a share of the numeric features of the last `bin` message. */
@@ -53,9 +57,11 @@ export const CTRL = {
   GMAX: 12,
   /** Add the trees of the last `predict` message to a share of its rows' margins. */
   PREDICT: 13,
-  /** Sum gradient set GRAD over a share of the COUNT leaves of the leaf table. */
+  /** Record the leaf of the rows of a share of the COUNT leaves of the leaf table (quantize.ts indexLeaves). */
+  LEAF_INDEX: 14,
+  /** Sum gradient set GRAD per leaf over a share of the leaf-sum row blocks (quantize.ts leafBlockSums). */
   LEAF_SUMS: 10,
-  /** Add the leaf values of the leaf table to output GRAD of a share of the COUNT leaves' rows. */
+  /** Add the leaf values of the leaf table to output GRAD of the margins of a share of the rows. */
   LEAF_VALUES: 11,
   SIZE: 160,
 } as const;
@@ -73,11 +79,17 @@ export interface SetupMessage {
   rows: SharedArrayBuffer;
   features: SharedArrayBuffer;
   nodeOf: SharedArrayBuffer;
+  /** The leaf of each row of the tree being finished (quantize.ts indexLeaves). */
+  leafOf: SharedArrayBuffer;
   targets: SharedArrayBuffer;
   scratchTargets: SharedArrayBuffer;
   /** Row range per level index (quantized level builds). */
   ranges: SharedArrayBuffer;
   colBins: SharedArrayBuffer;
+  /** What the split search reads (binning.ts BinnedData, split.ts SplitParams). */
+  nBins: Int32Array;
+  categorical: Uint8Array;
+  split: SplitParams;
   n: number;
   /** The row work of a round (see grow.ts RowData): shared targets, weights and margins. */
   objective: Objective;
@@ -109,6 +121,15 @@ export interface LeavesMessage {
   G: SharedArrayBuffer;
   H: SharedArrayBuffer;
   values: SharedArrayBuffer;
+  partial: SharedArrayBuffer;
+}
+
+/** A new (larger) shared split table (level.ts SplitTable). */
+export interface SplitsMessage {
+  type: 'splits';
+  splits: SharedArrayBuffer;
+  catBits: SharedArrayBuffer;
+  derive: SharedArrayBuffer;
 }
 
 /** Numeric features to bin (binning.ts `NumericBinJob`) and where the bounds go. */
@@ -149,6 +170,7 @@ export type HistWorkerMessage =
   | JobsMessage
   | BinMessage
   | LeavesMessage
+  | SplitsMessage
   | PredictMessage;
 
 /** Rows per chunk-aligned share of thread `i` of `threads` over `n` rows: `[r0, r1)`. */
@@ -156,6 +178,11 @@ export function rowShare(n: number, i: number, threads: number): [number, number
   const chunks = Math.ceil(n / QUANT_CHUNK);
   const at = (t: number) => Math.min(n, Math.round((t * chunks) / threads) * QUANT_CHUNK);
   return [at(i), at(i + 1)];
+}
+
+/** The leaf-sum row blocks `[b0, b1)` of thread `i` of `threads` (quantize.ts LEAF_BLOCKS). */
+export function blockShare(i: number, threads: number): [number, number] {
+  return [Math.floor((LEAF_BLOCKS * i) / threads), Math.floor((LEAF_BLOCKS * (i + 1)) / threads)];
 }
 
 /** The leaves of thread `i` of `threads`: a run of leaves holding about equal shares of the rows. */

@@ -13,18 +13,17 @@ import {
   buildHistogram,
   buildLevelHistograms,
   decodeHistogram,
-  decodeQuantizedLevel,
   featureShares,
-  mergeLevel,
   type Quantization,
-  sumQuantizedLevel,
 } from './histogram.js';
+import { finishLevel, type LevelJob, newSplitTable, sumQuantizedLevel } from './level.js';
 import { binShare, type NumericBinJob } from './binning.js';
 import { jobShare, partitionJob } from './partition.js';
 import {
   BOUNDS_STRIDE,
   CTRL,
   type HistWorkerMessage,
+  blockShare,
   leafShare,
   rowShare,
   type SetupMessage,
@@ -32,7 +31,7 @@ import {
 import type { LeafTable } from './grow.js';
 import { addPaddedMarginsShare, type PaddedMarginJob } from '../tree/padded-walk.js';
 import { computeGradients } from './objective.js';
-import { addLeafValues, gradientMaxima, leafSums, packRows } from './quantize.js';
+import { addLeafValues, gradientMaxima, indexLeaves, leafBlockSums, packRows } from './quantize.js';
 
 const {
   ctrl: ctrlBuffer,
@@ -72,12 +71,16 @@ let round:
     }
   | undefined;
 let prediction: PaddedMarginJob | undefined;
+/** The level builds' and split searches' view of the setup (see level.ts). */
+let level: LevelJob | undefined;
 let leaves: LeafTable = {
   ranges: new Int32Array(0),
   G: new Float64Array(0),
   H: new Float64Array(0),
   values: new Float64Array(0),
+  partial: new Float64Array(0),
 };
+let leafOf: Int32Array = new Int32Array(0);
 
 function drain(): void {
   for (;;) {
@@ -93,6 +96,7 @@ function drain(): void {
       rows = new Int32Array(msg.rows);
       features = new Int32Array(msg.features);
       nodeOf = new Int32Array(msg.nodeOf);
+      leafOf = new Int32Array(msg.leafOf);
       targets = new Int32Array(msg.targets);
       scratchTargets = new Int32Array(msg.scratchTargets);
       ranges = new Int32Array(msg.ranges);
@@ -101,6 +105,17 @@ function drain(): void {
       if (tmp.length < n) tmp = new Int32Array(n);
       hists.length = 0;
       scratch.length = 0;
+      level = {
+        data: { slot, cols, offset, nBins: msg.nBins, categorical: msg.categorical },
+        params: msg.split,
+        rows,
+        ranges,
+        targets,
+        scratchTargets,
+        hists,
+        scratch,
+        table: level?.table ?? newSplitTable(0, false),
+      };
       round = {
         setup: msg,
         y: new Float64Array(msg.y),
@@ -121,6 +136,7 @@ function drain(): void {
         G: new Float64Array(msg.G),
         H: new Float64Array(msg.H),
         values: new Float64Array(msg.values),
+        partial: new Float64Array(msg.partial),
       };
     } else if (msg.type === 'bin') {
       binJob = {
@@ -135,6 +151,13 @@ function drain(): void {
         bounds: new Float64Array(msg.bounds),
         counts: new Int32Array(msg.counts),
       };
+    } else if (msg.type === 'splits') {
+      const table = {
+        splits: new Float64Array(msg.splits),
+        catBits: new Uint32Array(msg.catBits),
+        derive: new Int32Array(msg.derive),
+      };
+      if (level) level.table = table;
     } else if (msg.type === 'jobs') {
       jobs = new Int32Array(msg.jobs);
       luts = new Uint8Array(msg.luts);
@@ -152,7 +175,7 @@ function run(cmd: number, threads: number, len: number): void {
     binJob = undefined;
     return;
   }
-  if (round && cmd >= CTRL.GRADIENTS && cmd <= CTRL.GMAX) {
+  if (round && (cmd === CTRL.GRADIENTS || cmd === CTRL.GMAX || cmd === CTRL.PACK)) {
     const { setup, y, w, margin, maxima, qparams } = round;
     const k = setup.k;
     const [r0, r1] = rowShare(n, index, threads);
@@ -160,18 +183,21 @@ function run(cmd: number, threads: number, len: number): void {
       computeGradients(setup.objective, y, w, margin, k, grads, setup.huberDelta, r0, r1);
     else if (cmd === CTRL.GMAX)
       for (let c = 0; c < k; c++) gradientMaxima(grads[c]!, r0, r1, maxima, 2 * (index * k + c));
-    else if (cmd === CTRL.PACK)
+    else
       for (let c = 0; c < k; c++) {
         const q = { shift: qparams[4 * c]!, gScale: qparams[4 * c + 1]!, hScale: qparams[4 * c + 2]! };
         packRows(grads[c]!, r0, r1, packed[c]!, q, qparams[4 * c + 3]!);
       }
-    else {
-      const count = ctrl[CTRL.COUNT]!;
-      const [a, b] = leafShare(leaves.ranges, count, index, threads);
-      const c = ctrl[CTRL.GRAD]!;
-      if (cmd === CTRL.LEAF_SUMS) leafSums(leaves.ranges, a, b, grads[c]!, rows, leaves.G, leaves.H);
-      else addLeafValues(leaves.ranges, a, b, leaves.values, rows, margin, k, c);
-    }
+    return;
+  }
+  if (round && (cmd === CTRL.LEAF_INDEX || cmd === CTRL.LEAF_SUMS || cmd === CTRL.LEAF_VALUES)) {
+    const count = ctrl[CTRL.COUNT]!;
+    const c = ctrl[CTRL.GRAD]!;
+    if (cmd === CTRL.LEAF_INDEX)
+      indexLeaves(leaves.ranges, ...leafShare(leaves.ranges, count, index, threads), rows, leafOf);
+    else if (cmd === CTRL.LEAF_SUMS)
+      leafBlockSums(leafOf, grads[c]!, n, ...blockShare(index, threads), count + 1, leaves.partial);
+    else addLeafValues(leafOf, leaves.values, ...rowShare(n, index, threads), round.margin, round.setup.k, c);
     return;
   }
   if (cmd === CTRL.PREDICT && prediction) {
@@ -185,79 +211,40 @@ function run(cmd: number, threads: number, len: number): void {
     for (let j = a; j < b; j++) partitionJob(jobs, luts, j, rows, tmp, colBins, n, nodeOf);
     return;
   }
-  if (
-    ctrl[CTRL.PACKED] === 1 &&
-    (cmd === CTRL.BUILD_LEVEL || cmd === CTRL.MERGE_LEVEL || cmd === CTRL.BUILD)
-  ) {
-    // Quantized, exact sums: a level's rows are cut among the threads (then each decodes a share of
-    // the features); a single build takes a share of the features over all its rows.
-    const q: Quantization = {
-      packed: packed[ctrl[CTRL.GRAD]!]!,
-      shift: ctrl[CTRL.QSHIFT]!,
-      gScale: 2 ** ctrl[CTRL.QG]!,
-      hScale: 2 ** ctrl[CTRL.QH]!,
-    };
+  const quantized = ctrl[CTRL.PACKED] === 1;
+  const q: Quantization | null = quantized
+    ? {
+        packed: packed[ctrl[CTRL.GRAD]!]!,
+        shift: ctrl[CTRL.QSHIFT]!,
+        gScale: 2 ** ctrl[CTRL.QG]!,
+        hScale: 2 ** ctrl[CTRL.QH]!,
+      }
+    : null;
+  if (cmd === CTRL.FINISH_LEVEL && level) {
+    finishLevel(level, ctrl[CTRL.COUNT]!, features.subarray(0, len), index, threads, q);
+    return;
+  }
+  if (q && cmd === CTRL.BUILD_LEVEL && level) {
+    // Quantized, exact sums: a level's rows are cut among the threads.
+    sumQuantizedLevel(level, q.packed, ctrl[CTRL.COUNT]!, features.subarray(0, len), index, threads);
+    return;
+  }
+  if (q && cmd === CTRL.BUILD) {
+    // A single quantized build takes a share of the features over all its rows.
     const shares = featureShares(len, threads);
     const a = shares[index]!;
     const b = shares[index + 1]!;
-    const count = ctrl[CTRL.COUNT]!;
-    if (cmd === CTRL.BUILD_LEVEL)
-      sumQuantizedLevel(
-        slot,
-        cols,
-        offset,
-        q.packed,
-        rows,
-        ranges,
-        targets,
-        scratchTargets,
-        count,
-        scratch,
-        features.subarray(0, len),
-        index,
-        threads,
-      );
-    else if (cmd === CTRL.MERGE_LEVEL)
-      decodeQuantizedLevel(
-        offset,
-        targets,
-        scratchTargets,
-        count,
-        hists,
-        scratch,
-        features,
-        a,
-        b,
-        threads,
-        q,
-      );
-    else {
-      const hist = hists[ctrl[CTRL.HIST]!]!;
-      buildHistogram(
-        slot,
-        cols,
-        offset,
-        q.packed,
-        rows,
-        ctrl[CTRL.START]!,
-        ctrl[CTRL.END]!,
-        features,
-        a,
-        b,
-        scratch[0]!,
-        1,
-      );
-      decodeHistogram(scratch[0]!, hist, offset, features, a, b, q);
-    }
+    const hist = hists[ctrl[CTRL.HIST]!]!;
+    const start = ctrl[CTRL.START]!;
+    const end = ctrl[CTRL.END]!;
+    buildHistogram(slot, cols, offset, q.packed, rows, start, end, features, a, b, scratch[0]!, 1);
+    decodeHistogram(scratch[0]!, hist, offset, features, a, b, q);
     return;
   }
   const grad = grads[ctrl[CTRL.GRAD]!]!;
-  if (cmd === CTRL.MERGE || cmd === CTRL.MERGE_LEVEL) {
+  if (cmd === CTRL.MERGE) {
     const shares = featureShares(len, threads);
-    const a = shares[index]!;
-    const b = shares[index + 1]!;
-    if (cmd === CTRL.MERGE) addInto(hists[ctrl[CTRL.HIST]!]!, scratch[0]!, offset, features, a, b);
-    else mergeLevel(hists, targets, scratch, scratchTargets, ctrl[CTRL.COUNT]!, offset, features, a, b);
+    addInto(hists[ctrl[CTRL.HIST]!]!, scratch[0]!, offset, features, shares[index]!, shares[index + 1]!);
     return;
   }
   const { block, a, b } = assignment(index, threads, len);

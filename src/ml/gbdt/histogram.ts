@@ -14,7 +14,7 @@
  * (see {@link Quantization}), so a packed histogram (stride 1) holds one exact integer sum per slot
  * and a row adds one value per feature instead of two; {@link decodeHistogram} then writes the
  * interleaved pairs. Integer sums do not depend on the order of the additions, so threads may cut
- * a quantized build's rows anywhere ({@link sumQuantizedLevel}, {@link decodeQuantizedLevel}).
+ * a quantized build's rows anywhere (level.ts `sumQuantizedLevel`).
  *
  * Speed: the row loop over a contiguous feature range is generated once per (columns, range) with
  * the feature loop unrolled (`new Function`), which measured about twice as fast in V8 as the
@@ -110,73 +110,6 @@ export function decodeHistogram(
 }
 
 /**
- * Phase one of building a level's quantized histograms on `parts` threads: thread `part` sums its
- * share of the rows of every target `t` with `targets[t] >= 0` (the target's rows are
- * `rows[ranges[2t]..ranges[2t+1])`, cut in `parts` equal runs) over all the features, packed, into
- * its scratch histogram `scratch[scratchTargets[t] * parts + part]`. Rows, not features, are shared
- * out: each row's slots are one cache line, which two threads taking halves of the features would
- * both fetch.
- */
-export function sumQuantizedLevel(
-  slot: Uint16Array | Uint32Array,
-  cols: number,
-  offset: Int32Array,
-  packed: Float64Array,
-  rows: Int32Array,
-  ranges: Int32Array,
-  targets: Int32Array,
-  scratchTargets: Int32Array,
-  count: number,
-  scratch: Float64Array[],
-  features: Int32Array,
-  part: number,
-  parts: number,
-): void {
-  for (let t = 0; t < count; t++) {
-    if (targets[t]! < 0) continue;
-    const start = ranges[2 * t]!;
-    const len = ranges[2 * t + 1]! - start;
-    const from = start + Math.floor((len * part) / parts);
-    const to = start + Math.floor((len * (part + 1)) / parts);
-    const into = scratch[scratchTargets[t]! * parts + part]!;
-    buildHistogram(slot, cols, offset, packed, rows, from, to, features, 0, features.length, into, 1);
-  }
-}
-
-/**
- * Phase two: for every target, adds the `parts` packed sums of {@link sumQuantizedLevel} (exact
- * integers, so in any order) and decodes them into `hists[targets[t]]`, over the features
- * `features[a..b)` (threads take shares of the features).
- */
-export function decodeQuantizedLevel(
-  offset: Int32Array,
-  targets: Int32Array,
-  scratchTargets: Int32Array,
-  count: number,
-  hists: Float64Array[],
-  scratch: Float64Array[],
-  features: Int32Array,
-  a: number,
-  b: number,
-  parts: number,
-  q: Omit<Quantization, 'packed'>,
-): void {
-  for (let t = 0; t < count; t++) {
-    const id = targets[t]!;
-    if (id < 0) continue;
-    const first = scratch[scratchTargets[t]! * parts]!;
-    for (let p = 1; p < parts; p++) {
-      const other = scratch[scratchTargets[t]! * parts + p]!;
-      for (let j = a; j < b; j++) {
-        const f = features[j]!;
-        for (let i = offset[f]!, e = offset[f + 1]!; i < e; i++) first[i]! += other[i]!;
-      }
-    }
-    decodeHistogram(first, hists[id]!, offset, features, a, b, q);
-  }
-}
-
-/**
  * Numbers the level targets that have a histogram (`scratchTargets[t]` = 0, 1, … or −1) and
  * returns how many there are: block 1 of target `t` is built into scratch histogram
  * `scratchTargets[t]`.
@@ -185,24 +118,6 @@ export function numberScratch(targets: Int32Array, count: number, scratchTargets
   let j = 0;
   for (let t = 0; t < count; t++) scratchTargets[t] = targets[t]! >= 0 ? j++ : -1;
   return j;
-}
-
-/** Adds each target's scratch histogram (block 1) into its histogram, over `features[a..b)`. */
-export function mergeLevel(
-  hists: Float64Array[],
-  targets: Int32Array,
-  scratch: Float64Array[],
-  scratchTargets: Int32Array,
-  count: number,
-  offset: Int32Array,
-  features: Int32Array,
-  a: number,
-  b: number,
-): void {
-  for (let t = 0; t < count; t++) {
-    const id = targets[t]!;
-    if (id >= 0) addInto(hists[id]!, scratch[scratchTargets[t]!]!, offset, features, a, b);
-  }
 }
 
 type Kernel = (

@@ -7,9 +7,12 @@ import type { GrownTree } from './grow.js';
 import { buildHistogram, unpack } from './histogram.js';
 import { rowShare } from './hist-worker-protocol.js';
 import {
+  combineLeafSums,
   gradientBits,
+  indexLeaves,
+  LEAF_BLOCKS,
+  leafBlockSums,
   leafRanges,
-  leafSums,
   packRows,
   QUANT_CHUNK,
   quantizeGradients,
@@ -184,13 +187,18 @@ describe('quantized gradients', () => {
     assert.equal(leafRanges(tree, ranges), 2);
     const G = new Float64Array(2);
     const H = new Float64Array(2);
-    leafSums(ranges, 0, 2, grad, rows, G, H);
+    const leafOf = new Int32Array(5);
+    indexLeaves(ranges, 0, 2, rows, leafOf);
+    assert.deepEqual([...leafOf], [0, 1, 0, 1, 0]);
+    const partial = new Float64Array(2 * LEAF_BLOCKS * 3);
+    leafBlockSums(leafOf, grad, 5, 0, LEAF_BLOCKS, 3, partial);
+    combineLeafSums(partial, 2, G, H);
     renewLeaves(tree, G, H, p);
     const sums = (rs: number[]): [number, number] => [
       rs.reduce((g, r) => g + grad[2 * r]!, 0),
       rs.reduce((h, r) => h + grad[2 * r + 1]!, 0),
     ];
-    const [gl, hl] = sums([4, 0, 2]);
+    const [gl, hl] = sums([0, 2, 4]);
     const [gr, hr] = sums([1, 3]);
     assert.equal(tree.weight[1], leafWeight(gl, hl, p, -Infinity, Infinity));
     assert.equal(

@@ -125,46 +125,94 @@ export function quantizeGradients(
 }
 
 /**
- * The exact gradient and hessian sums `G[i]`, `H[i]` of leaves `a <= i < b`, leaf `i` holding the
- * rows `rows[ranges[2i]..ranges[2i + 1])`.
+ * Fixed row blocks of the leaf sums (whatever the thread count): each block's sums per leaf are
+ * taken in row order, then added block by block ({@link combineLeafSums}), so every thread count
+ * gives the same sums to the bit.
  */
-export function leafSums(
+export const LEAF_BLOCKS = 16;
+
+/** The rows `[r0, r1)` of leaf-sum block `block` of `n` rows. */
+export function leafBlock(n: number, block: number): [number, number] {
+  return [Math.floor((n * block) / LEAF_BLOCKS), Math.floor((n * (block + 1)) / LEAF_BLOCKS)];
+}
+
+/**
+ * Records the leaf of each row of leaves `a <= i < b` (leaf `i` holds `rows[ranges[2i]..ranges[2i + 1])`)
+ * in `leafOf`, so the leaf sums and the margin update read the rows in order rather than gathering
+ * them leaf by leaf.
+ */
+export function indexLeaves(
   ranges: Int32Array,
   a: number,
   b: number,
-  grad: Float64Array,
   rows: Int32Array,
+  leafOf: Int32Array,
+): void {
+  for (let i = a; i < b; i++)
+    for (let j = ranges[2 * i]!, e = ranges[2 * i + 1]!; j < e; j++) leafOf[rows[j]!] = i;
+}
+
+/**
+ * The exact gradient and hessian sums per leaf of the leaf-sum blocks `b0 <= block < b1` of `n`
+ * rows, written to `partial[2 · (block · stride + leaf)]` (and `+ 1`), `stride` the leaf count plus
+ * one (the last leaf index is the rows in no leaf).
+ */
+export function leafBlockSums(
+  leafOf: Int32Array,
+  grad: Float64Array,
+  n: number,
+  b0: number,
+  b1: number,
+  stride: number,
+  partial: Float64Array,
+): void {
+  for (let block = b0; block < b1; block++) {
+    const base = 2 * block * stride;
+    partial.fill(0, base, base + 2 * stride);
+    const [r0, r1] = leafBlock(n, block);
+    for (let r = r0; r < r1; r++) {
+      const i = base + 2 * leafOf[r]!;
+      partial[i]! += grad[2 * r]!;
+      partial[i + 1]! += grad[2 * r + 1]!;
+    }
+  }
+}
+
+/** The sums `G[i]`, `H[i]` of leaves `0 <= i < count` from the blocks of {@link leafBlockSums}, in block order. */
+export function combineLeafSums(
+  partial: Float64Array,
+  count: number,
   G: Float64Array,
   H: Float64Array,
 ): void {
-  for (let i = a; i < b; i++) {
+  const stride = count + 1;
+  for (let i = 0; i < count; i++) {
     let g = 0;
     let h = 0;
-    for (let j = ranges[2 * i]!, e = ranges[2 * i + 1]!; j < e; j++) {
-      const r = rows[j]!;
-      g += grad[2 * r]!;
-      h += grad[2 * r + 1]!;
+    for (let block = 0; block < LEAF_BLOCKS; block++) {
+      g += partial[2 * (block * stride + i)]!;
+      h += partial[2 * (block * stride + i) + 1]!;
     }
     G[i] = g;
     H[i] = h;
   }
 }
 
-/** Adds `values[i]` to output `c` of the margins (rows × k) of the rows of leaves `a <= i < b`. */
+/**
+ * Adds `values[leafOf[r]]` to output `c` of the margins (rows × k) of rows `r0 <= r < r1` (the
+ * value of the index of rows in no leaf is 0).
+ */
 export function addLeafValues(
-  ranges: Int32Array,
-  a: number,
-  b: number,
+  leafOf: Int32Array,
   values: Float64Array,
-  rows: Int32Array,
+  r0: number,
+  r1: number,
   margin: Float64Array,
   k: number,
   c: number,
 ): void {
-  for (let i = a; i < b; i++) {
-    const v = values[i]!;
-    for (let j = ranges[2 * i]!, e = ranges[2 * i + 1]!; j < e; j++) margin[rows[j]! * k + c]! += v;
-  }
+  if (k === 1) for (let r = r0; r < r1; r++) margin[r]! += values[leafOf[r]!]!;
+  else for (let r = r0; r < r1; r++) margin[r * k + c]! += values[leafOf[r]!]!;
 }
 
 /** Writes the row ranges of the leaves of `tree` (in node order) into `ranges`; returns their count. */

@@ -85,7 +85,7 @@ export function findBestSplit(
   lower: number,
   upper: number,
   features: Int32Array,
-  data: BinnedData,
+  data: Pick<BinnedData, 'nBins' | 'offset' | 'categorical'>,
   p: SplitParams,
   out: Split,
 ): void {

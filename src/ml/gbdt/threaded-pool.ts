@@ -17,9 +17,17 @@ import { toShared } from '../parallel/index.js';
 import { addPaddedMarginsShare, type PaddedMarginJob, type PaddedTrees } from '../tree/padded-walk.js';
 import { type BinnedData, binShare, type NumericBinner } from './binning.js';
 import type { HistPool, LeafTable, RowData } from './grow.js';
-import { newLeafTable } from './hist-pool.js';
+import { leafRows, newLeafTable } from './hist-pool.js';
 import { computeGradients } from './objective.js';
-import { addLeafValues, gradientMaxima, leafSums, packRows, quantization } from './quantize.js';
+import {
+  addLeafValues,
+  combineLeafSums,
+  gradientMaxima,
+  indexLeaves,
+  leafBlockSums,
+  packRows,
+  quantization,
+} from './quantize.js';
 import {
   addInto,
   assignment,
@@ -27,15 +35,21 @@ import {
   buildHistogram,
   buildLevelHistograms,
   decodeHistogram,
-  decodeQuantizedLevel,
   featureShares,
-  mergeLevel,
   numberScratch,
   type Quantization,
-  sumQuantizedLevel,
 } from './histogram.js';
+import { finishLevel, type LevelJob, newSplitTable, type SplitTable, sumQuantizedLevel } from './level.js';
 import { JOB, jobShare, LUT, partitionJob } from './partition.js';
-import { BOUNDS_STRIDE, CTRL, type HistWorkerMessage, leafShare, rowShare } from './hist-worker-protocol.js';
+import type { SplitParams } from './split.js';
+import {
+  BOUNDS_STRIDE,
+  blockShare,
+  CTRL,
+  type HistWorkerMessage,
+  leafShare,
+  rowShare,
+} from './hist-worker-protocol.js';
 
 interface WorkerSet {
   ctrl: Int32Array;
@@ -202,6 +216,7 @@ export function threadedHistPool(
   grads: Float64Array[],
   packed: Float64Array[] | null,
   rowData: RowData,
+  split: SplitParams,
   threads: number,
 ): HistPool & { close(): void } {
   if (busy) throw new Error('gbdt: the histogram workers are already in use in this thread');
@@ -211,6 +226,7 @@ export function threadedHistPool(
   const features = new Int32Array(new SharedArrayBuffer(data.cols * 4));
   const offset = new Int32Array(new SharedArrayBuffer(data.offset.length * 4));
   const nodeOf = new Int32Array(new SharedArrayBuffer(data.rows * 4));
+  const leafOf = new Int32Array(new SharedArrayBuffer(data.rows * 4));
   const targets = new Int32Array(new SharedArrayBuffer((data.rows + 2) * 4));
   const scratchTargets = new Int32Array(new SharedArrayBuffer((data.rows + 2) * 4));
   const ranges = new Int32Array(new SharedArrayBuffer(2 * (data.rows + 2) * 4));
@@ -229,10 +245,14 @@ export function threadedHistPool(
     rows: rows.buffer as SharedArrayBuffer,
     features: features.buffer as SharedArrayBuffer,
     nodeOf: nodeOf.buffer as SharedArrayBuffer,
+    leafOf: leafOf.buffer as SharedArrayBuffer,
     targets: targets.buffer as SharedArrayBuffer,
     scratchTargets: scratchTargets.buffer as SharedArrayBuffer,
     ranges: ranges.buffer as SharedArrayBuffer,
     colBins: data.colBins.buffer as SharedArrayBuffer,
+    nBins: data.nBins,
+    categorical: data.categorical,
+    split,
     n: data.rows,
     objective: rowData.objective,
     k,
@@ -285,6 +305,29 @@ export function threadedHistPool(
   };
   /** The calling thread's part (thread 0): row block 0 and its feature share. */
   const mine = (len: number) => assignment(0, threads, len);
+  const level: LevelJob = {
+    data,
+    params: split,
+    rows,
+    ranges,
+    targets,
+    scratchTargets,
+    hists: buffers,
+    scratch,
+    table: newSplitTable(0, true),
+  };
+  /** Makes `table` the split table, on every thread. */
+  const shareSplits = (table: SplitTable) => {
+    level.table = table;
+    const msg: HistWorkerMessage = {
+      type: 'splits',
+      splits: table.splits.buffer as SharedArrayBuffer,
+      catBits: table.catBits.buffer as SharedArrayBuffer,
+      derive: table.derive.buffer as SharedArrayBuffer,
+    };
+    for (const port of set.ports) port.postMessage(msg);
+  };
+  shareSplits(newSplitTable(64, true));
   const mergeShare = (len: number) => {
     const shares = featureShares(len, threads);
     return [shares[0]!, shares[1]!] as const;
@@ -304,6 +347,7 @@ export function threadedHistPool(
       G: table.G.buffer as SharedArrayBuffer,
       H: table.H.buffer as SharedArrayBuffer,
       values: table.values.buffer as SharedArrayBuffer,
+      partial: table.partial.buffer as SharedArrayBuffer,
     };
     for (const port of set.ports) port.postMessage(msg);
   };
@@ -343,36 +387,30 @@ export function threadedHistPool(
       return qs;
     },
     leafTable(count) {
-      if (leaves.G.length < count) shareLeaves(newLeafTable(Math.max(count, 2 * leaves.G.length), true));
+      if (leaves.G.length <= count) shareLeaves(newLeafTable(Math.max(count + 1, 2 * leaves.G.length), true));
       return leaves;
+    },
+    indexLeaves(count) {
+      if (leafRows(leaves.ranges, count) < n) leafOf.fill(count);
+      ctrl[CTRL.COUNT] = count;
+      command(set, CTRL.LEAF_INDEX, () =>
+        indexLeaves(leaves.ranges, ...leafShare(leaves.ranges, count, 0, threads), rows, leafOf),
+      );
     },
     leafSums(gradSet, count) {
       ctrl[CTRL.GRAD] = gradSet;
       ctrl[CTRL.COUNT] = count;
       command(set, CTRL.LEAF_SUMS, () =>
-        leafSums(
-          leaves.ranges,
-          ...leafShare(leaves.ranges, count, 0, threads),
-          grads[gradSet]!,
-          rows,
-          leaves.G,
-          leaves.H,
-        ),
+        leafBlockSums(leafOf, grads[gradSet]!, n, ...blockShare(0, threads), count + 1, leaves.partial),
       );
+      combineLeafSums(leaves.partial, count, leaves.G, leaves.H);
     },
     addLeafValues(c, count) {
       ctrl[CTRL.GRAD] = c;
       ctrl[CTRL.COUNT] = count;
+      leaves.values[count] = 0;
       command(set, CTRL.LEAF_VALUES, () =>
-        addLeafValues(
-          leaves.ranges,
-          ...leafShare(leaves.ranges, count, 0, threads),
-          leaves.values,
-          rows,
-          margin,
-          k,
-          c,
-        ),
+        addLeafValues(leafOf, leaves.values, ...rowShare(n, 0, threads), margin, k, c),
       );
     },
     jobTables(count) {
@@ -419,74 +457,44 @@ export function threadedHistPool(
     nodeOf,
     targets,
     ranges,
+    splitTable(count) {
+      const size = level.table.derive.length;
+      if (size < count) shareSplits(newSplitTable(Math.max(count, 2 * size), true));
+      return level.table;
+    },
     buildLevel(gradSet, count, list) {
       share(list);
       const q = publishGrad(gradSet);
       ctrl[CTRL.COUNT] = count;
       if (q) {
-        // Exact sums: each thread sums a share of every target's rows over all the features, then
-        // each adds up and decodes a share of the features.
+        // Exact sums: each thread sums a share of every target's rows over all the features.
         ensureScratch(numberScratch(targets, count, scratchTargets) * threads);
+        command(set, CTRL.BUILD_LEVEL, () => sumQuantizedLevel(level, q.packed, count, list, 0, threads));
+      } else {
+        ensureScratch(numberScratch(targets, count, scratchTargets));
+        const grad = grads[gradSet]!;
+        const { a, b } = mine(list.length);
+        const mid = blockStart(0, data.rows, 1);
+        const { slot, cols, offset } = data;
         command(set, CTRL.BUILD_LEVEL, () =>
-          sumQuantizedLevel(
-            data.slot,
-            data.cols,
-            data.offset,
-            q.packed,
-            rows,
-            ranges,
+          buildLevelHistograms(
+            slot,
+            cols,
+            offset,
+            grad,
+            nodeOf,
             targets,
-            scratchTargets,
-            count,
-            scratch,
-            list,
-            0,
-            threads,
-          ),
-        );
-        const [fa, fb] = mergeShare(list.length);
-        command(set, CTRL.MERGE_LEVEL, () =>
-          decodeQuantizedLevel(
-            data.offset,
-            targets,
-            scratchTargets,
             count,
             buffers,
-            scratch,
+            0,
+            mid,
             features,
-            fa,
-            fb,
-            threads,
-            q,
+            a,
+            b,
           ),
         );
-        return;
       }
-      ensureScratch(numberScratch(targets, count, scratchTargets));
-      const grad = grads[gradSet]!;
-      const { a, b } = mine(list.length);
-      const mid = blockStart(0, data.rows, 1);
-      command(set, CTRL.BUILD_LEVEL, () =>
-        buildLevelHistograms(
-          data.slot,
-          data.cols,
-          data.offset,
-          grad,
-          nodeOf,
-          targets,
-          count,
-          buffers,
-          0,
-          mid,
-          features,
-          a,
-          b,
-        ),
-      );
-      const [ma, mb] = mergeShare(list.length);
-      command(set, CTRL.MERGE_LEVEL, () =>
-        mergeLevel(buffers, targets, scratch, scratchTargets, count, data.offset, features, ma, mb),
-      );
+      command(set, CTRL.FINISH_LEVEL, () => finishLevel(level, count, list, 0, threads, q));
     },
     build(gradSet, start, end, id, list) {
       share(list);

@@ -1,0 +1,243 @@
+/**
+ * A depth-wise tree level (internal, shared by the pools and the histogram workers). Its
+ * histograms are built in two phases: the rows are summed (each thread a share of every target's
+ * rows when gradients are quantized, else a fixed row block), then {@link finishLevel} takes the
+ * level's sibling pairs, each thread a share of them: it completes the built histogram of each
+ * pair (adds up the partial sums), derives the other sibling's from the parent's by subtraction
+ * and searches both children for their best split. The split search thus runs on every thread
+ * instead of on the caller alone, and the results do not depend on which thread found them.
+ *
+ * The grower writes each level index's inputs to the {@link SplitTable} (sums, weight bounds,
+ * whether to search, the parent histogram to derive from) and reads the splits back.
+ */
+import type { BinnedData } from './binning.js';
+import { addInto, buildHistogram, decodeHistogram, type Quantization } from './histogram.js';
+import { emptySplit, findBestSplit, type Split, type SplitParams } from './split.js';
+
+/** Float64 fields per level index in {@link SplitTable.splits}. */
+export const SPLIT = 13;
+/** Uint32 words per level index in {@link SplitTable.catBits} (categories 0..254). */
+export const CAT_WORDS = 8;
+
+/** Field offsets of a level index's record in {@link SplitTable.splits}. */
+export const F = {
+  /** Inputs: the node's sums, weight bounds, and 1 to search it. */
+  G: 0,
+  H: 1,
+  LOWER: 2,
+  UPPER: 3,
+  SEARCH: 4,
+  /** Outputs: the best split (gain −Infinity, feature −1: none). */
+  GAIN: 5,
+  FEATURE: 6,
+  BIN: 7,
+  MISSING_LEFT: 8,
+  GL: 9,
+  HL: 10,
+  GR: 11,
+  HR: 12,
+} as const;
+
+/** Per level index: split search inputs and results, and the histogram to derive from. */
+export interface SplitTable {
+  /** {@link SPLIT} float64 per level index (fields {@link F}). */
+  splits: Float64Array;
+  /** {@link CAT_WORDS} words per level index: the categories going left of a categorical split. */
+  catBits: Uint32Array;
+  /**
+   * The parent's histogram id for the level index whose histogram is not built but is the
+   * parent's minus its sibling's (the sibling is the other index of the pair, `t ^ 1`); −1: none.
+   */
+  derive: Int32Array;
+}
+
+/** A split table with room for `count` level indices, in shared memory or not. */
+export function newSplitTable(count: number, shared: boolean): SplitTable {
+  const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  return {
+    splits: new Float64Array(buffer(count * SPLIT * 8)),
+    catBits: new Uint32Array(buffer(count * CAT_WORDS * 4)),
+    derive: new Int32Array(buffer(count * 4)),
+  };
+}
+
+/** What a thread reads and writes to build and search a level: its views of the shared arrays. */
+export interface LevelJob {
+  data: Pick<BinnedData, 'slot' | 'cols' | 'offset' | 'nBins' | 'categorical'>;
+  params: SplitParams;
+  /** Row indices; level index `t` owns `rows[ranges[2t]..ranges[2t + 1])`. */
+  rows: Int32Array;
+  ranges: Int32Array;
+  /** Histogram id to build per level index (−1: none). */
+  targets: Int32Array;
+  /** Scratch number per built level index (histogram.ts `numberScratch`). */
+  scratchTargets: Int32Array;
+  hists: Float64Array[];
+  scratch: Float64Array[];
+  table: SplitTable;
+}
+
+/**
+ * Phase one of building a level's quantized histograms on `parts` threads: thread `part` sums its
+ * share of the rows of every target `t` with `targets[t] >= 0` (cut in `parts` equal runs) over
+ * `features`, packed, into its scratch histogram `scratch[scratchTargets[t] * parts + part]`. Rows,
+ * not features, are shared out: each row's slots are one cache line, which two threads taking
+ * halves of the features would both fetch.
+ */
+export function sumQuantizedLevel(
+  job: LevelJob,
+  packed: Float64Array,
+  count: number,
+  features: Int32Array,
+  part: number,
+  parts: number,
+): void {
+  const { data, rows, ranges, targets, scratchTargets, scratch } = job;
+  for (let t = 0; t < count; t++) {
+    if (targets[t]! < 0) continue;
+    const start = ranges[2 * t]!;
+    const len = ranges[2 * t + 1]! - start;
+    const from = start + Math.floor((len * part) / parts);
+    const to = start + Math.floor((len * (part + 1)) / parts);
+    const into = scratch[scratchTargets[t]! * parts + part]!;
+    const { slot, cols, offset } = data;
+    buildHistogram(slot, cols, offset, packed, rows, from, to, features, 0, features.length, into, 1);
+  }
+}
+
+/** The pairs `[from, to)` of thread `part` of `parts` for a level of `count` indices. */
+function pairShare(count: number, part: number, parts: number): [number, number] {
+  const pairs = (count + 1) >> 1;
+  return [Math.floor((pairs * part) / parts), Math.floor((pairs * (part + 1)) / parts)];
+}
+
+/**
+ * Phase two, thread `part` of `parts`, for its share of the level's sibling pairs: completes each
+ * built histogram over `features` (quantized, `q` given: adds the `parts` packed sums of
+ * {@link sumQuantizedLevel} and decodes them; exact: adds the row-block-1 scratch, see
+ * histogram.ts), derives the sibling's histogram (parent − built, in the parent's buffer), and
+ * searches the split of each index whose SEARCH input is 1, writing it to the table.
+ */
+export function finishLevel(
+  job: LevelJob,
+  count: number,
+  features: Int32Array,
+  part: number,
+  parts: number,
+  q: Omit<Quantization, 'packed'> | null,
+): void {
+  const { data, targets, scratchTargets, hists, scratch, table } = job;
+  const { offset } = data;
+  const { splits, derive } = table;
+  const [from, to] = pairShare(count, part, parts);
+  const split = emptySplit();
+  for (let i = from; i < to; i++) {
+    const t1 = Math.min(2 * i + 2, count);
+    for (let t = 2 * i; t < t1; t++) {
+      const id = targets[t]!;
+      if (id < 0) continue;
+      if (q) {
+        const first = scratch[scratchTargets[t]! * parts]!;
+        for (let p = 1; p < parts; p++)
+          addPacked(first, scratch[scratchTargets[t]! * parts + p]!, offset, features);
+        decodeHistogram(first, hists[id]!, offset, features, 0, features.length, q);
+      } else addInto(hists[id]!, scratch[scratchTargets[t]!]!, offset, features, 0, features.length);
+    }
+    for (let t = 2 * i; t < t1; t++) {
+      const parent = derive[t]!;
+      if (parent >= 0) subtract(hists[parent]!, hists[targets[t ^ 1]!]!, offset, features);
+    }
+    for (let t = 2 * i; t < t1; t++) {
+      const o = SPLIT * t;
+      if (splits[o + F.SEARCH] !== 1) continue;
+      const hist = hists[targets[t]! >= 0 ? targets[t]! : derive[t]!]!;
+      const { G, H, LOWER, UPPER } = F;
+      findBestSplit(
+        hist,
+        splits[o + G]!,
+        splits[o + H]!,
+        splits[o + LOWER]!,
+        splits[o + UPPER]!,
+        features,
+        data,
+        job.params,
+        split,
+      );
+      writeSplit(table, t, split);
+    }
+  }
+}
+
+/** `dst += src` over the packed (stride 1) slots of `features`. */
+function addPacked(dst: Float64Array, src: Float64Array, offset: Int32Array, features: Int32Array): void {
+  for (const f of features) for (let i = offset[f]!, e = offset[f + 1]!; i < e; i++) dst[i]! += src[i]!;
+}
+
+/** `parent −= child` over the slots of `features` (the parent's buffer becomes the sibling's). */
+export function subtract(
+  parent: Float64Array,
+  child: Float64Array,
+  offset: Int32Array,
+  features: Int32Array,
+): void {
+  for (const f of features)
+    for (let i = 2 * offset[f]!, e = 2 * offset[f + 1]!; i < e; i++) parent[i]! -= child[i]!;
+}
+
+function writeSplit(table: SplitTable, t: number, s: Split): void {
+  const o = SPLIT * t;
+  const out = table.splits;
+  out[o + F.GAIN] = s.gain;
+  out[o + F.FEATURE] = s.feature;
+  out[o + F.BIN] = s.bin;
+  out[o + F.MISSING_LEFT] = s.missingLeft ? 1 : 0;
+  out[o + F.GL] = s.GL;
+  out[o + F.HL] = s.HL;
+  out[o + F.GR] = s.GR;
+  out[o + F.HR] = s.HR;
+  const words = table.catBits.subarray(CAT_WORDS * t, CAT_WORDS * (t + 1));
+  words.fill(0);
+  if (s.catBits) words.set(s.catBits);
+}
+
+/** Writes level index `t`'s search inputs: sums, weight bounds, whether to search, the histogram to derive from. */
+export function writeInputs(
+  table: SplitTable,
+  t: number,
+  node: { G: number; H: number; lower: number; upper: number },
+  search: boolean,
+  derive: number,
+): void {
+  const o = SPLIT * t;
+  const s = table.splits;
+  s[o + F.G] = node.G;
+  s[o + F.H] = node.H;
+  s[o + F.LOWER] = node.lower;
+  s[o + F.UPPER] = node.upper;
+  s[o + F.SEARCH] = search ? 1 : 0;
+  table.derive[t] = derive;
+}
+
+/** Reads level index `t`'s split from the table into `out` (a categorical split's bits copied). */
+export function readSplit(
+  table: SplitTable,
+  t: number,
+  data: Pick<BinnedData, 'nBins' | 'categorical'>,
+  out: Split,
+): void {
+  const o = SPLIT * t;
+  const s = table.splits;
+  out.gain = s[o + F.GAIN]!;
+  out.feature = s[o + F.FEATURE]!;
+  out.bin = s[o + F.BIN]!;
+  out.missingLeft = s[o + F.MISSING_LEFT] === 1;
+  out.GL = s[o + F.GL]!;
+  out.HL = s[o + F.HL]!;
+  out.GR = s[o + F.GR]!;
+  out.HR = s[o + F.HR]!;
+  const f = out.feature;
+  out.catBits =
+    f >= 0 && data.categorical[f]
+      ? table.catBits.slice(CAT_WORDS * t, CAT_WORDS * t + Math.ceil(data.nBins[f]! / 32))
+      : null;
+}
