@@ -120,6 +120,7 @@ export function boost(X: Matrix, y: Float64Array, p: GbdtParams, ctx: BoostConte
   let bestRound = -1;
   const sampled = p.subsample < 1 ? new Uint8Array(n) : null;
   const sampleRows = new Int32Array(n);
+  if (!sampled) for (let r = 0; r < n; r++) sampleRows[r] = r;
   const colCount = Math.max(1, Math.floor(p.colsampleByTree * X.cols));
   const residual = ctx.objective === 'absolute_error' ? new Float64Array(n) : undefined;
   try {
@@ -146,10 +147,7 @@ export function boost(X: Matrix, y: Float64Array, p: GbdtParams, ctx: BoostConte
           sampled[0] = 1;
           sampleRows[m++] = 0;
         }
-      } else {
-        for (let r = 0; r < n; r++) sampleRows[r] = r;
-        m = n;
-      }
+      } else m = n;
       const roundTrees = new FlatTreesBuilder();
       const seeds = Array.from({ length: k }, (_, c) => p.seed ^ Math.imul(round * k + c + 1, 0x9e3779b1));
       const quantized = bits ? pool.quantizeAll(bits, seeds) : null;

@@ -155,8 +155,12 @@ export class TreeGrower {
     let G = 0;
     let H = 0;
     if (q) {
-      let v = 0;
-      for (let k = 0; k < n; k++) v += q.packed[rows[k]!]!;
+      // Every row sampled: the total of the packed values (exact integers) is the root's sums.
+      let v = q.total;
+      if (n < data.rows) {
+        v = 0;
+        for (let k = 0; k < n; k++) v += q.packed[rows[k]!]!;
+      }
       ({ G, H } = unpack(v, q));
     } else
       for (let k = 0; k < n; k++) {

@@ -25,7 +25,8 @@ import {
   indexLeaves,
   LEAF_BLOCKS,
   leafBlockSums,
-  quantizeGradients,
+  packRows,
+  quantization,
 } from './quantize.js';
 
 /** A {@link HistPool} that builds every histogram on the calling thread. */
@@ -47,6 +48,8 @@ export class LocalHistPool implements HistPool {
 
   /** The quantization of each gradient set this round (null: exact float sums). */
   private readonly quant: (Quantization | null)[];
+  /** The largest |gradient| and hessian of each gradient set (computeGradients). */
+  private readonly maxima: Float64Array;
 
   private leaves: LeafTable = newLeafTable(64, false);
   private readonly level: LevelJob;
@@ -59,6 +62,7 @@ export class LocalHistPool implements HistPool {
     params: SplitParams,
   ) {
     this.quant = grads.map(() => null);
+    this.maxima = new Float64Array(2 * grads.length);
     this.rows = new Int32Array(data.rows);
     this.nodeOf = new Int32Array(data.rows);
     this.targets = new Int32Array(data.rows + 2);
@@ -108,12 +112,15 @@ export class LocalHistPool implements HistPool {
 
   gradients(): void {
     const { objective, y, w, margin, k, huberDelta } = this.rowData;
-    computeGradients(objective, y, w, margin, k, this.grads, huberDelta);
+    computeGradients(objective, y, w, margin, k, this.grads, huberDelta, 0, this.data.rows, this.maxima, 0);
   }
 
   quantizeAll(bits: number, seeds: readonly number[]): Quantization[] {
+    const n = this.data.rows;
     return this.grads.map((grad, c) => {
-      const q = quantizeGradients(grad, this.data.rows, this.packed![c]!, bits, seeds[c]!);
+      const scale = quantization(this.maxima[2 * c]!, this.maxima[2 * c + 1]!, n, bits);
+      const packed = this.packed![c]!;
+      const q = { packed, total: packRows(grad, 0, n, packed, scale, seeds[c]!), ...scale };
       this.quant[c] = q;
       return q;
     });

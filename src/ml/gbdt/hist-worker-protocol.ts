@@ -49,12 +49,10 @@ export const CTRL = {
   PARTITION: 6,
   /** Bin a share of the numeric features of the last `bin` message. */
   BIN: 7,
-  /** Compute every gradient set over a share of the rows (objective.ts computeGradients). */
+  /** Compute every gradient set and its maxima over a share of the rows (objective.ts computeGradients). */
   GRADIENTS: 8,
   /** Pack a share of the rows of every gradient set by the quantizations in `qparams`. */
   PACK: 9,
-  /** Measure the largest |gradient| and hessian of every gradient set over a share of the rows. */
-  GMAX: 12,
   /** Add the trees of the last `predict` message to a share of its rows' margins. */
   PREDICT: 13,
   /** Record the leaf of the rows of a share of the COUNT leaves of the leaf table (quantize.ts indexLeaves). */
@@ -102,6 +100,8 @@ export interface SetupMessage {
   maxima: SharedArrayBuffer;
   /** Float64 per gradient set: shift, gradient step, hessian step, dithering seed. */
   qparams: SharedArrayBuffer;
+  /** Float64 per thread and gradient set: the sum of the packed values of its rows. */
+  totals: SharedArrayBuffer;
 }
 
 /**

@@ -31,7 +31,7 @@ import {
 import type { LeafTable } from './grow.js';
 import { addPaddedMarginsShare, type PaddedMarginJob } from '../tree/padded-walk.js';
 import { computeGradients } from './objective.js';
-import { addLeafValues, gradientMaxima, indexLeaves, leafBlockSums, packRows } from './quantize.js';
+import { addLeafValues, indexLeaves, leafBlockSums, packRows } from './quantize.js';
 
 const {
   ctrl: ctrlBuffer,
@@ -68,6 +68,7 @@ let round:
       margin: Float64Array;
       maxima: Float64Array;
       qparams: Float64Array;
+      totals: Float64Array;
     }
   | undefined;
 let prediction: PaddedMarginJob | undefined;
@@ -123,6 +124,7 @@ function drain(): void {
         margin: new Float64Array(msg.margin),
         maxima: new Float64Array(msg.maxima),
         qparams: new Float64Array(msg.qparams),
+        totals: new Float64Array(msg.totals),
       };
     } else if (msg.type === 'predict') {
       const padded = msg.padded ?? prediction?.padded;
@@ -175,18 +177,28 @@ function run(cmd: number, threads: number, len: number): void {
     binJob = undefined;
     return;
   }
-  if (round && (cmd === CTRL.GRADIENTS || cmd === CTRL.GMAX || cmd === CTRL.PACK)) {
-    const { setup, y, w, margin, maxima, qparams } = round;
+  if (round && (cmd === CTRL.GRADIENTS || cmd === CTRL.PACK)) {
+    const { setup, y, w, margin, maxima, qparams, totals } = round;
     const k = setup.k;
     const [r0, r1] = rowShare(n, index, threads);
     if (cmd === CTRL.GRADIENTS)
-      computeGradients(setup.objective, y, w, margin, k, grads, setup.huberDelta, r0, r1);
-    else if (cmd === CTRL.GMAX)
-      for (let c = 0; c < k; c++) gradientMaxima(grads[c]!, r0, r1, maxima, 2 * (index * k + c));
+      computeGradients(
+        setup.objective,
+        y,
+        w,
+        margin,
+        k,
+        grads,
+        setup.huberDelta,
+        r0,
+        r1,
+        maxima,
+        2 * index * k,
+      );
     else
       for (let c = 0; c < k; c++) {
         const q = { shift: qparams[4 * c]!, gScale: qparams[4 * c + 1]!, hScale: qparams[4 * c + 2]! };
-        packRows(grads[c]!, r0, r1, packed[c]!, q, qparams[4 * c + 3]!);
+        totals[index * k + c] = packRows(grads[c]!, r0, r1, packed[c]!, q, qparams[4 * c + 3]!);
       }
     return;
   }
@@ -215,6 +227,7 @@ function run(cmd: number, threads: number, len: number): void {
   const q: Quantization | null = quantized
     ? {
         packed: packed[ctrl[CTRL.GRAD]!]!,
+        total: 0,
         shift: ctrl[CTRL.QSHIFT]!,
         gScale: 2 ** ctrl[CTRL.QG]!,
         hScale: 2 ** ctrl[CTRL.QH]!,

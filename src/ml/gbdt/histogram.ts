@@ -58,7 +58,12 @@ export interface Quantization {
   shift: number;
   gScale: number;
   hScale: number;
+  /** The sum of the packed values of all training rows (the root's sums when every row is sampled). */
+  total: number;
 }
+
+/** The scales of a quantization: what packing and decoding need. */
+export type QuantScale = Pick<Quantization, 'shift' | 'gScale' | 'hScale'>;
 
 /** `dst += src` over the slots of the features `features[a..b)`. */
 export function addInto(
@@ -76,7 +81,7 @@ export function addInto(
 }
 
 /** The gradient and hessian sums of one packed sum. */
-export function unpack(v: number, q: Omit<Quantization, 'packed'>): { G: number; H: number } {
+export function unpack(v: number, q: QuantScale): { G: number; H: number } {
   const unit = 2 ** q.shift;
   const g = Math.floor(v / unit);
   return { G: g * q.gScale, H: (v - g * unit) * q.hScale };
@@ -93,7 +98,7 @@ export function decodeHistogram(
   features: Int32Array,
   a: number,
   b: number,
-  q: Omit<Quantization, 'packed'>,
+  q: QuantScale,
 ): void {
   const unit = 2 ** q.shift;
   const inv = 1 / unit;

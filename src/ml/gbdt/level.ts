@@ -11,7 +11,7 @@
  * whether to search, the parent histogram to derive from) and reads the splits back.
  */
 import type { BinnedData } from './binning.js';
-import { addInto, buildHistogram, decodeHistogram, type Quantization } from './histogram.js';
+import { addInto, buildHistogram, decodeHistogram, type QuantScale } from './histogram.js';
 import { emptySplit, findBestSplit, type Split, type SplitParams } from './split.js';
 
 /** Float64 fields per level index in {@link SplitTable.splits}. */
@@ -124,7 +124,7 @@ export function finishLevel(
   features: Int32Array,
   part: number,
   parts: number,
-  q: Omit<Quantization, 'packed'> | null,
+  q: QuantScale | null,
 ): void {
   const { data, targets, scratchTargets, hists, scratch, table } = job;
   const { offset } = data;

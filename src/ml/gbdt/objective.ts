@@ -71,7 +71,9 @@ export function baseScore(
 
 /**
  * Writes gradient/hessian pairs: `grad[c][2r]`, `grad[c][2r + 1]` for row `r` and output `c`
- * (margins are row-major rows × k), for the rows `r0 <= r < r1` (default all).
+ * (margins are row-major rows × k), for the rows `r0 <= r < r1` (default all); with `maxima`, also
+ * the largest |gradient| and hessian of each output `c` over those rows, at `maxima[at + 2c]` and
+ * `+ 1` (what quantization needs; the logistic loss finds them in the same pass).
  */
 export function computeGradients(
   obj: Objective,
@@ -83,16 +85,31 @@ export function computeGradients(
   huberDelta: number,
   r0 = 0,
   r1 = y.length,
+  maxima?: Float64Array,
+  at = 0,
 ): void {
   if (obj === 'logistic') {
     const g = grad[0]!;
+    let gMax = 0;
+    let hMax = 0;
     for (let r = r0; r < r1; r++) {
       const p = 1 / (1 + Math.exp(-margin[r]!));
       const wt = w ? w[r]! : 1;
-      g[2 * r] = (p - y[r]!) * wt;
-      g[2 * r + 1] = Math.max(p * (1 - p), 1e-16) * wt;
+      const gr = (p - y[r]!) * wt;
+      const hr = Math.max(p * (1 - p), 1e-16) * wt;
+      g[2 * r] = gr;
+      g[2 * r + 1] = hr;
+      const ag = Math.abs(gr);
+      if (ag > gMax) gMax = ag;
+      if (hr > hMax) hMax = hr;
     }
-  } else if (obj === 'softmax') {
+    if (maxima) {
+      maxima[at] = gMax;
+      maxima[at + 1] = hMax;
+    }
+    return;
+  }
+  if (obj === 'softmax') {
     const p = new Float64Array(k);
     for (let r = r0; r < r1; r++) {
       let max = Number.NEGATIVE_INFINITY;
@@ -128,6 +145,27 @@ export function computeGradients(
       g[2 * r + 1] = wt;
     }
   }
+  if (maxima) for (let c = 0; c < k; c++) gradientMaxima(grad[c]!, r0, r1, maxima, at + 2 * c);
+}
+
+/** The largest |gradient| and hessian of rows `r0..r1` of `grad`, written to `out[at]`, `out[at + 1]`. */
+export function gradientMaxima(
+  grad: Float64Array,
+  r0: number,
+  r1: number,
+  out: Float64Array,
+  at: number,
+): void {
+  let gMax = 0;
+  let hMax = 0;
+  for (let r = r0; r < r1; r++) {
+    const g = Math.abs(grad[2 * r]!);
+    const h = grad[2 * r + 1]!;
+    if (g > gMax) gMax = g;
+    if (h > hMax) hMax = h;
+  }
+  out[at] = gMax;
+  out[at + 1] = hMax;
 }
 
 /** The objective's metric (lower is better) of margins `margin` (rows × k) against `y`. */

@@ -12,7 +12,8 @@
  * (LightGBM's default is 2 bits); beyond 2^24 rows training falls back to exact sums.
  */
 import type { GrownTree } from './grow.js';
-import type { Quantization } from './histogram.js';
+import type { QuantScale, Quantization } from './histogram.js';
+import { gradientMaxima } from './objective.js';
 import { leafWeight, type SplitParams } from './split.js';
 
 /** Most bits per quantized gradient or hessian. */
@@ -38,36 +39,11 @@ function powerOfTwoAtLeast(x: number): number {
 /** Rows per stretch of the dithering generator: thread shares start on multiples of it. */
 export const QUANT_CHUNK = 4096;
 
-/** The largest |gradient| and hessian of rows `r0..r1` of `grad`, written to `out[at]`, `out[at + 1]`. */
-export function gradientMaxima(
-  grad: Float64Array,
-  r0: number,
-  r1: number,
-  out: Float64Array,
-  at: number,
-): void {
-  let gMax = 0;
-  let hMax = 0;
-  for (let r = r0; r < r1; r++) {
-    const g = Math.abs(grad[2 * r]!);
-    const h = grad[2 * r + 1]!;
-    if (g > gMax) gMax = g;
-    if (h > hMax) hMax = h;
-  }
-  out[at] = gMax;
-  out[at + 1] = hMax;
-}
-
 /**
  * The steps and shift of `bits`-bit quantization for `n` rows whose largest |gradient| and
  * hessian are `gMax`, `hMax`: the smallest powers of two that map them to at most `2^bits − 1`.
  */
-export function quantization(
-  gMax: number,
-  hMax: number,
-  n: number,
-  bits: number,
-): Omit<Quantization, 'packed'> {
+export function quantization(gMax: number, hMax: number, n: number, bits: number): QuantScale {
   const top = 2 ** bits - 1;
   return {
     shift: Math.ceil(Math.log2(n + 1)) + bits,
@@ -81,15 +57,17 @@ export function quantization(
  * proportion to its distance (unbiased to 2^-17 of a step: the draws have 16 bits). The generator
  * (xorshift32) restarts every {@link QUANT_CHUNK} rows from `seed` and the chunk's number, so any
  * split of the rows into chunk-aligned shares gives the same values. Hessians must be >= 0.
+ * Returns the sum of the packed values (an exact integer, see {@link Quantization}).
  */
 export function packRows(
   grad: Float64Array,
   r0: number,
   r1: number,
   packed: Float64Array,
-  q: Omit<Quantization, 'packed'>,
+  q: QuantScale,
   seed: number,
-): void {
+): number {
+  let total = 0;
   const unit = 2 ** q.shift;
   const gInv = 1 / q.gScale;
   const hInv = 1 / q.hScale;
@@ -104,9 +82,12 @@ export function packRows(
       x ^= x << 5;
       const gq = Math.floor(grad[2 * r]! * gInv + (x & 0xffff) * toUnit);
       const hq = Math.floor(grad[2 * r + 1]! * hInv + (x >>> 16) * toUnit);
-      packed[r] = gq * unit + hq;
+      const v = gq * unit + hq;
+      packed[r] = v;
+      total += v;
     }
   }
+  return total;
 }
 
 /** Quantizes the pairs `grad` of rows `0..n` into `packed` with `bits` bits (one thread). */
@@ -120,8 +101,8 @@ export function quantizeGradients(
   const maxima = new Float64Array(2);
   gradientMaxima(grad, 0, n, maxima, 0);
   const q = quantization(maxima[0]!, maxima[1]!, n, bits);
-  packRows(grad, 0, n, packed, q, seed);
-  return { packed, ...q };
+  const total = packRows(grad, 0, n, packed, q, seed);
+  return { packed, total, ...q };
 }
 
 /**

@@ -22,7 +22,6 @@ import { computeGradients } from './objective.js';
 import {
   addLeafValues,
   combineLeafSums,
-  gradientMaxima,
   indexLeaves,
   leafBlockSums,
   packRows,
@@ -234,6 +233,7 @@ export function threadedHistPool(
   const k = grads.length;
   const maxima = new Float64Array(new SharedArrayBuffer(threads * k * 2 * 8));
   const qparams = new Float64Array(new SharedArrayBuffer(k * 4 * 8));
+  const totals = new Float64Array(new SharedArrayBuffer(threads * k * 8));
   const setup: HistWorkerMessage = {
     type: 'setup',
     slot: data.slot.buffer as SharedArrayBuffer,
@@ -262,6 +262,7 @@ export function threadedHistPool(
     margin: rowData.margin.buffer as SharedArrayBuffer,
     maxima: maxima.buffer as SharedArrayBuffer,
     qparams: qparams.buffer as SharedArrayBuffer,
+    totals: totals.buffer as SharedArrayBuffer,
   };
   for (const port of set.ports) port.postMessage(setup);
   command(set, CTRL.SYNC);
@@ -357,17 +358,14 @@ export function threadedHistPool(
   return {
     rows,
     gradients() {
+      // Each thread also measures the maxima of its share of the rows, for quantizeAll.
       command(set, CTRL.GRADIENTS, () => {
         const [r0, r1] = rowShare(n, 0, threads);
-        computeGradients(objective, y, w, margin, k, grads, huberDelta, r0, r1);
+        computeGradients(objective, y, w, margin, k, grads, huberDelta, r0, r1, maxima, 0);
       });
     },
     quantizeAll(bits, seeds) {
-      // Each thread measures the maxima of its share of the rows; the quantization takes the largest.
-      command(set, CTRL.GMAX, () => {
-        const [r0, r1] = rowShare(n, 0, threads);
-        for (let c = 0; c < k; c++) gradientMaxima(grads[c]!, r0, r1, maxima, 2 * c);
-      });
+      // The quantization takes the largest of the threads' maxima.
       const qs = grads.map((_, c) => {
         let gMax = 0;
         let hMax = 0;
@@ -375,15 +373,17 @@ export function threadedHistPool(
           gMax = Math.max(gMax, maxima[2 * (t * k + c)]!);
           hMax = Math.max(hMax, maxima[2 * (t * k + c) + 1]!);
         }
-        const q = { packed: packed![c]!, ...quantization(gMax, hMax, n, bits) };
+        const q = { packed: packed![c]!, total: 0, ...quantization(gMax, hMax, n, bits) };
         qparams.set([q.shift, q.gScale, q.hScale, seeds[c]!], 4 * c);
         quant[c] = q;
         return q;
       });
       command(set, CTRL.PACK, () => {
         const [r0, r1] = rowShare(n, 0, threads);
-        for (let c = 0; c < k; c++) packRows(grads[c]!, r0, r1, packed![c]!, qs[c]!, seeds[c]!);
+        for (let c = 0; c < k; c++) totals[c] = packRows(grads[c]!, r0, r1, packed![c]!, qs[c]!, seeds[c]!);
       });
+      // Exact integers: the threads' sums add up to the same total in any order.
+      for (let c = 0; c < k; c++) for (let t = 0; t < threads; t++) qs[c]!.total += totals[t * k + c]!;
       return qs;
     },
     leafTable(count) {
