@@ -45,7 +45,7 @@ export {
 export { ksTwoSampleExactSf, smirnovSf } from './ks-distribution.js';
 export { kstwoSf } from './kstwo.js';
 export { median, type QuantileOptions, quantile, sortedValues } from './quantiles.js';
-export { argsort } from './ranks.js';
+export { argsort, type SortScratch, sortScratch } from './ranks.js';
 export { type KsWassersteinResult, ksWassersteinSorted, SortWorkspace, sortFinite } from './sorted-drift.js';
 export {
   chiSquareSf,

@@ -5,21 +5,53 @@ const RADIX_MIN = 4096;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
+ * Buffers for {@link argsort} of up to `capacity` values, to reuse when sorting many columns: fresh
+ * buffers of a few megabytes per column are mostly page faults (and those of two threads contend).
+ */
+export interface SortScratch {
+  capacity: number;
+  idx: Uint32Array;
+  tmp: Uint32Array;
+  lo: Uint32Array;
+  hi: Uint32Array;
+  normalized: Float64Array;
+  count: Uint32Array;
+}
+
+/** Sort buffers for up to `capacity` values. */
+export function sortScratch(capacity: number): SortScratch {
+  return {
+    capacity,
+    idx: new Uint32Array(capacity),
+    tmp: new Uint32Array(capacity),
+    lo: new Uint32Array(capacity),
+    hi: new Uint32Array(capacity),
+    normalized: new Float64Array(capacity),
+    count: new Uint32Array(65536),
+  };
+}
+
+/**
  * Indices that sort `values` ascending, stable: an LSD radix sort on the IEEE-754 bits mapped to
  * unsigned order (four 16-bit digits, a digit shared by all keys skipped), so 1,000,000 values sort
- * without a comparator call each. -0 and +0 are one key. `values` must hold no NaN.
+ * without a comparator call each. -0 and +0 are one key. `values` must hold no NaN. With `scratch`
+ * (room for `values.length`) the result is a view of one of its buffers, valid until its next use.
  */
-export function argsort(values: Float64Array): Uint32Array {
+export function argsort(values: Float64Array, scratch?: SortScratch): Uint32Array {
   const n = values.length;
-  let idx = new Uint32Array(n);
+  if (n < RADIX_MIN) {
+    const idx = new Uint32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+    return idx.sort((a, b) => values[a]! - values[b]! || a - b);
+  }
+  const s = scratch && scratch.capacity >= n ? scratch : sortScratch(n);
+  let idx = s.idx.subarray(0, n);
   for (let i = 0; i < n; i++) idx[i] = i;
-  if (n < RADIX_MIN) return idx.sort((a, b) => values[a]! - values[b]! || a - b);
-
-  const normalized = new Float64Array(n);
+  const normalized = s.normalized.subarray(0, n);
   for (let i = 0; i < n; i++) normalized[i] = values[i]! === 0 ? 0 : values[i]!;
-  const words = new Uint32Array(normalized.buffer);
-  const lo = new Uint32Array(n);
-  const hi = new Uint32Array(n);
+  const words = new Uint32Array(normalized.buffer, normalized.byteOffset, 2 * n);
+  const lo = s.lo;
+  const hi = s.hi;
   const [loAt, hiAt] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
   for (let i = 0; i < n; i++) {
     const h = words[2 * i + hiAt]!;
@@ -33,8 +65,8 @@ export function argsort(values: Float64Array): Uint32Array {
       lo[i] = l;
     }
   }
-  let tmp = new Uint32Array(n);
-  const count = new Uint32Array(65536);
+  let tmp = s.tmp.subarray(0, n);
+  const count = s.count;
   for (let pass = 0; pass < 4; pass++) {
     const key = pass < 2 ? lo : hi;
     const shift = pass % 2 === 0 ? 0 : 16;

@@ -7,7 +7,7 @@
  */
 import { invalid } from '../input-checks.js';
 import type { Matrix } from '../matrix.js';
-import { argsort } from '../../stats/index.js';
+import { argsort, type SortScratch, sortScratch } from '../../stats/index.js';
 import { SeededRandom } from '../seeded-random.js';
 
 /** The largest category code a categorical feature may hold. */
@@ -37,13 +37,39 @@ function midpoint(a: number, b: number): number {
   return m < b ? m : a;
 }
 
-/** Upper bin bounds from sorted finite values (at most `maxBins` bins, equal-count quantiles). */
-function binBounds(sorted: Float64Array, maxBins: number): Float64Array {
+/**
+ * Buffers reused from column to column while binning (one set per thread): fresh buffers of a few
+ * megabytes per column cost mostly page faults, which two threads binning at once contend for.
+ */
+interface BinScratch {
+  values: Float64Array;
+  rowOf: Int32Array;
+  sorted: Float64Array;
+  counts: Int32Array;
+  sort: SortScratch;
+}
+
+function binScratch(rows: number): BinScratch {
+  return {
+    values: new Float64Array(rows),
+    rowOf: new Int32Array(rows),
+    sorted: new Float64Array(rows),
+    counts: new Int32Array(rows),
+    sort: sortScratch(rows),
+  };
+}
+
+/**
+ * Upper bin bounds from sorted finite values (at most `maxBins` bins, equal-count quantiles);
+ * `scratch` has room for the values (its `values` may be `sorted` itself).
+ */
+function binBounds(sorted: Float64Array, maxBins: number, scratch: BinScratch): Float64Array {
   const n = sorted.length;
   if (n === 0) return Float64Array.of(Number.POSITIVE_INFINITY);
-  // The distinct values and their counts (typed arrays: this runs on every feature of a fit).
-  const distinct = new Float64Array(n);
-  const counts = new Int32Array(n);
+  // The distinct values and their counts (typed arrays: this runs on every feature of a fit);
+  // distinct values are written at or behind the value read, so they may overwrite `sorted`.
+  const distinct = scratch.values;
+  const counts = scratch.counts;
   let d = 0;
   for (let i = 0; i < n; i++) {
     const v = sorted[i]!;
@@ -118,11 +144,11 @@ export type NumericBinner = (job: NumericBinJob) => Float64Array[];
  * Bins numeric feature `f` of a job into its `colBins` column and returns its upper bounds (at
  * most `maxBins` bins, 255 when the feature has missing values).
  */
-function binNumeric(job: NumericBinJob, f: number): Float64Array {
+function binNumeric(job: NumericBinJob, f: number, scratch: BinScratch): Float64Array {
   const { colData, rows, sample, maxBins } = job;
   const col = colData.subarray(f * rows, (f + 1) * rows);
   const out = job.colBins.subarray(f * rows, (f + 1) * rows);
-  if (!sample) return binAllRows(col, out, maxBins);
+  if (!sample) return binAllRows(col, out, maxBins, scratch);
   let missing = false;
   for (let r = 0; r < rows; r++)
     if (Number.isNaN(col[r]!)) {
@@ -130,14 +156,14 @@ function binNumeric(job: NumericBinJob, f: number): Float64Array {
       break;
     }
   const count = sample.length;
-  const values = new Float64Array(count);
+  const values = scratch.values.subarray(0, count);
   let k = 0;
   for (let i = 0; i < count; i++) {
     const v = col[sample[i]!]!;
     if (!Number.isNaN(v)) values[k++] = v;
   }
   const sorted = values.subarray(0, k).sort();
-  const bounds = binBounds(sorted, missing ? Math.min(maxBins, 255) : maxBins);
+  const bounds = binBounds(sorted, missing ? Math.min(maxBins, 255) : maxBins, scratch);
   const nb = bounds.length;
   const last = nb - 1;
   const top = nb > 1 ? bounds[last - 1]! : Number.NEGATIVE_INFINITY;
@@ -153,10 +179,9 @@ function binNumeric(job: NumericBinJob, f: number): Float64Array {
  * (stats `argsort`, a radix sort), the bounds taken from the sorted values, and each row's bin written by one
  * walk up the sorted order (the bin of `v` is the first bound >= v, as {@link binOf} finds).
  */
-function binAllRows(col: Float64Array, out: Uint8Array, maxBins: number): Float64Array {
+function binAllRows(col: Float64Array, out: Uint8Array, maxBins: number, scratch: BinScratch): Float64Array {
   const rows = col.length;
-  const values = new Float64Array(rows);
-  const rowOf = new Int32Array(rows);
+  const { values, rowOf } = scratch;
   let k = 0;
   for (let r = 0; r < rows; r++) {
     const v = col[r]!;
@@ -164,10 +189,10 @@ function binAllRows(col: Float64Array, out: Uint8Array, maxBins: number): Float6
     values[k] = v;
     rowOf[k++] = r;
   }
-  const order = argsort(values.subarray(0, k));
-  const sorted = new Float64Array(k);
+  const order = argsort(values.subarray(0, k), scratch.sort);
+  const sorted = scratch.sorted.subarray(0, k);
   for (let i = 0; i < k; i++) sorted[i] = values[order[i]!]!;
-  const bounds = binBounds(sorted, k < rows ? Math.min(maxBins, 255) : maxBins);
+  const bounds = binBounds(sorted, k < rows ? Math.min(maxBins, 255) : maxBins, scratch);
   const nb = bounds.length;
   if (k < rows) out.fill(nb);
   let b = 0;
@@ -191,15 +216,19 @@ export function binShare(
   counts: Int32Array,
   stride: number,
 ): void {
+  const scratch = binScratch(job.rows);
   for (let i = a; i < b; i++) {
-    const u = binNumeric(job, job.features[i]!);
+    const u = binNumeric(job, job.features[i]!, scratch);
     bounds.set(u, stride * i);
     counts[i] = u.length;
   }
 }
 
 /** Bins the numeric features one after another on the calling thread. */
-const localBinner: NumericBinner = (job) => Array.from(job.features, (f) => binNumeric(job, f));
+const localBinner: NumericBinner = (job) => {
+  const scratch = binScratch(job.rows);
+  return Array.from(job.features, (f) => binNumeric(job, f, scratch));
+};
 
 /**
  * Bins `X` (finite values or NaN; categorical columns hold codes 0..254).

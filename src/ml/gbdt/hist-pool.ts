@@ -17,7 +17,7 @@ import {
 } from './histogram.js';
 import { finishLevel, type LevelJob, newSplitTable, type SplitTable, sumQuantizedLevel } from './level.js';
 import { computeGradients } from './objective.js';
-import { JOB, LUT, partitionJob } from './partition.js';
+import { JOB, type LevelPartition, LUT, partitionJob } from './partition.js';
 import type { SplitParams } from './split.js';
 import {
   addLeafValues,
@@ -43,8 +43,6 @@ export class LocalHistPool implements HistPool {
   private readonly tmp: Int32Array;
   /** The leaf of each row of the tree being finished (see indexLeaves). */
   private readonly leafOf: Int32Array;
-  private jobs = new Int32Array(JOB * 64);
-  private luts = new Uint8Array(LUT * 64);
 
   /** The quantization of each gradient set this round (null: exact float sums). */
   private readonly quant: (Quantization | null)[];
@@ -53,6 +51,7 @@ export class LocalHistPool implements HistPool {
 
   private leaves: LeafTable = newLeafTable(64, false);
   private readonly level: LevelJob;
+  private readonly partition: LevelPartition;
 
   constructor(
     private readonly data: BinnedData,
@@ -71,6 +70,15 @@ export class LocalHistPool implements HistPool {
     this.all = Int32Array.from({ length: data.cols }, (_, i) => i);
     this.tmp = new Int32Array(data.rows);
     this.leafOf = new Int32Array(data.rows);
+    this.partition = {
+      jobs: new Int32Array(JOB * 64),
+      luts: new Uint8Array(LUT * 64),
+      rows: this.rows,
+      colBins: data.colBins,
+      n: data.rows,
+      nodeOf: this.nodeOf,
+      mids: new Int32Array(0),
+    };
     this.level = {
       data,
       params,
@@ -92,22 +100,21 @@ export class LocalHistPool implements HistPool {
   }
 
   jobTables(count: number): { jobs: Int32Array; luts: Uint8Array } {
-    if (JOB * count > this.jobs.length) {
-      const cap = Math.max(count, (2 * this.jobs.length) / JOB);
+    const p = this.partition;
+    if (JOB * count > p.jobs.length) {
+      const cap = Math.max(count, (2 * p.jobs.length) / JOB);
       const jobs = new Int32Array(JOB * cap);
-      jobs.set(this.jobs);
+      jobs.set(p.jobs);
       const luts = new Uint8Array(LUT * cap);
-      luts.set(this.luts);
-      this.jobs = jobs;
-      this.luts = luts;
+      luts.set(p.luts);
+      p.jobs = jobs;
+      p.luts = luts;
     }
-    return { jobs: this.jobs, luts: this.luts };
+    return p;
   }
 
   partitionLevel(count: number): void {
-    const d = this.data;
-    for (let j = 0; j < count; j++)
-      partitionJob(this.jobs, this.luts, j, this.rows, this.tmp, d.colBins, d.rows, this.nodeOf);
+    for (let j = 0; j < count; j++) partitionJob(this.partition, j, this.tmp);
   }
 
   gradients(): void {

@@ -45,7 +45,7 @@ export const CTRL = {
    * `finishLevel`), each thread a share of the sibling pairs.
    */
   FINISH_LEVEL: 5,
-  /** Partition jobs 0..COUNT (partition.ts), each thread its share of them. */
+  /** Partition a share of the rows of jobs 0..COUNT (partition.ts partitionShare). */
   PARTITION: 6,
   /** Bin a share of the numeric features of the last `bin` message. */
   BIN: 7,
@@ -155,6 +155,8 @@ export interface JobsMessage {
   type: 'jobs';
   jobs: SharedArrayBuffer;
   luts: SharedArrayBuffer;
+  /** partition.ts LevelPartition `mids`. */
+  mids: SharedArrayBuffer;
 }
 
 /** A new shared histogram buffer (`scratch`: a row-block-1 partial histogram). */

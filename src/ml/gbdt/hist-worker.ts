@@ -18,7 +18,7 @@ import {
 } from './histogram.js';
 import { finishLevel, type LevelJob, newSplitTable, sumQuantizedLevel } from './level.js';
 import { binShare, type NumericBinJob } from './binning.js';
-import { jobShare, partitionJob } from './partition.js';
+import { type LevelPartition, partitionShare } from './partition.js';
 import {
   BOUNDS_STRIDE,
   CTRL,
@@ -56,8 +56,7 @@ const hists: Float64Array[] = [];
 const scratch: Float64Array[] = [];
 let colBins: Uint8Array = new Uint8Array(0);
 let tmp = new Int32Array(0);
-let jobs: Int32Array = new Int32Array(0);
-let luts: Uint8Array = new Uint8Array(0);
+let partition: LevelPartition | undefined;
 let binJob: { job: NumericBinJob; bounds: Float64Array; counts: Int32Array } | undefined;
 /** The row work of a round: what the setup gave, as typed arrays. */
 let round:
@@ -104,6 +103,15 @@ function drain(): void {
       n = msg.n;
       colBins = new Uint8Array(msg.colBins);
       if (tmp.length < n) tmp = new Int32Array(n);
+      partition = {
+        jobs: partition?.jobs ?? new Int32Array(0),
+        luts: partition?.luts ?? new Uint8Array(0),
+        mids: partition?.mids ?? new Int32Array(0),
+        rows,
+        colBins,
+        n,
+        nodeOf,
+      };
       hists.length = 0;
       scratch.length = 0;
       level = {
@@ -161,8 +169,11 @@ function drain(): void {
       };
       if (level) level.table = table;
     } else if (msg.type === 'jobs') {
-      jobs = new Int32Array(msg.jobs);
-      luts = new Uint8Array(msg.luts);
+      if (partition) {
+        partition.jobs = new Int32Array(msg.jobs);
+        partition.luts = new Uint8Array(msg.luts);
+        partition.mids = new Int32Array(msg.mids);
+      }
     } else if (msg.type === 'scratch') scratch[msg.id] = new Float64Array(msg.buffer);
     else hists[msg.id] = new Float64Array(msg.buffer);
   }
@@ -219,8 +230,7 @@ function run(cmd: number, threads: number, len: number): void {
     return;
   }
   if (cmd === CTRL.PARTITION) {
-    const [a, b] = jobShare(jobs, ctrl[CTRL.COUNT]!, index, threads);
-    for (let j = a; j < b; j++) partitionJob(jobs, luts, j, rows, tmp, colBins, n, nodeOf);
+    if (partition) partitionShare(partition, ctrl[CTRL.COUNT]!, index, threads, tmp);
     return;
   }
   const quantized = ctrl[CTRL.PACKED] === 1;

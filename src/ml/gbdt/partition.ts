@@ -1,7 +1,8 @@
 /**
  * Row partitioning of a tree level (internal, shared by the main thread and the histogram
- * workers). A level's splits are queued as jobs and partitioned together, so several threads can
- * take disjoint nodes; a node's result does not depend on which thread partitions it.
+ * workers). A level's splits are queued as jobs and partitioned together; several threads take
+ * equal shares of the level's rows (a job may be cut in pieces, joined afterwards), and the result
+ * does not depend on the number of threads.
  *
  * Job `j` is `jobs[JOB * j + 0..4]`: start, end, feature, level index of the left child (−1: do not
  * set `nodeOf`), and the first right position written back; its lookup table (1 = left) per bin,
@@ -13,33 +14,37 @@ export const JOB = 5;
 /** Lookup-table bytes per job (256 bins and the missing bin). */
 export const LUT = 257;
 
+/** A level's jobs and the arrays a thread partitions them with. */
+export interface LevelPartition {
+  jobs: Int32Array;
+  luts: Uint8Array;
+  rows: Int32Array;
+  colBins: Uint8Array;
+  /** Training rows (the length of a `colBins` column). */
+  n: number;
+  nodeOf: Int32Array;
+  /** First right position of each piece of a threaded partition: `mids[j · parts + part]`. */
+  mids: Int32Array;
+}
+
 /**
- * Stable, branch-free partition of `rows[start..end)` by job `j` (each row is written to both
- * sides and only the matching cursor advances; the left cursor never passes the read position, so
- * the in-place writes are safe); with a left level index `li >= 0` it also sets `nodeOf` of the
- * left rows to `li` and of the right rows to `li + 1`. Writes the first right position to the job.
+ * Stable, branch-free partition of `rows[a..b)` by job `j` (each row is written to both sides and
+ * only the matching cursor advances; the left cursor never passes the read position, so the
+ * in-place writes are safe; the right rows go through `tmp`); with a left level index `li >= 0` it
+ * also sets `nodeOf` of the left rows to `li` and of the right rows to `li + 1`. Returns the first
+ * right position.
  */
-export function partitionJob(
-  jobs: Int32Array,
-  luts: Uint8Array,
-  j: number,
-  rows: Int32Array,
-  tmp: Int32Array,
-  colBins: Uint8Array,
-  n: number,
-  nodeOf: Int32Array,
-): void {
+function partitionRange(level: LevelPartition, j: number, a: number, b: number, tmp: Int32Array): number {
+  const { jobs, luts, rows, colBins, n, nodeOf } = level;
   const o = JOB * j;
-  const start = jobs[o]!;
-  const end = jobs[o + 1]!;
   const f = jobs[o + 2]!;
   const li = jobs[o + 3]!;
   const lut = luts.subarray(LUT * j, LUT * (j + 1));
   const col = colBins.subarray(f * n, (f + 1) * n);
-  let l = start;
+  let l = a;
   let t = 0;
   if (li < 0) {
-    for (let i = start; i < end; i++) {
+    for (let i = a; i < b; i++) {
       const r = rows[i]!;
       const bit = lut[col[r]!]!;
       rows[l] = r;
@@ -49,7 +54,7 @@ export function partitionJob(
     }
   } else {
     const right = li + 1;
-    for (let i = start; i < end; i++) {
+    for (let i = a; i < b; i++) {
       const r = rows[i]!;
       const bit = lut[col[r]!]!;
       rows[l] = r;
@@ -60,31 +65,83 @@ export function partitionJob(
     }
   }
   rows.set(tmp.subarray(0, t), l);
-  jobs[o + 4] = l;
+  return l;
+}
+
+/** Partitions job `j` on the calling thread (see partitionRange) and writes its first right position. */
+export function partitionJob(level: LevelPartition, j: number, tmp: Int32Array): void {
+  const o = JOB * j;
+  level.jobs[o + 4] = partitionRange(level, j, level.jobs[o]!, level.jobs[o + 1]!, tmp);
 }
 
 /**
- * The jobs of thread `i` of `threads`, `[a, b)`: contiguous runs of about equal row counts (the
- * split does not change any result, only the balance).
+ * Calls `piece(j, a, b)` for each job `j` of `0..count` overlapping thread `part`'s share of the
+ * level's rows: the jobs' ranges taken in job order and cut in `parts` equal runs, so the first
+ * levels, with one or two jobs often of very different sizes, are shared evenly too.
  */
-export function jobShare(jobs: Int32Array, count: number, i: number, threads: number): [number, number] {
+function forPieces(
+  jobs: Int32Array,
+  count: number,
+  part: number,
+  parts: number,
+  piece: (j: number, a: number, b: number) => void,
+): void {
   let total = 0;
   for (let j = 0; j < count; j++) total += jobs[JOB * j + 1]! - jobs[JOB * j]!;
-  const lo = (total * i) / threads;
-  const hi = (total * (i + 1)) / threads;
-  let a = count;
-  let b = count;
+  const lo = Math.floor((total * part) / parts);
+  const hi = Math.floor((total * (part + 1)) / parts);
   let cum = 0;
-  for (let j = 0; j < count; j++) {
-    const mid = cum + (jobs[JOB * j + 1]! - jobs[JOB * j]!) / 2;
-    if (a === count && mid >= lo) a = j;
-    if (mid >= hi) {
-      b = j;
-      break;
-    }
-    cum += jobs[JOB * j + 1]! - jobs[JOB * j]!;
+  for (let j = 0; j < count && cum < hi; j++) {
+    const start = jobs[JOB * j]!;
+    const len = jobs[JOB * j + 1]! - start;
+    const a = Math.max(lo, cum);
+    const b = Math.min(hi, cum + len);
+    if (a < b) piece(j, start + a - cum, start + b - cum);
+    cum += len;
   }
-  if (i === threads - 1) b = count;
-  if (i === 0) a = 0;
-  return [a, Math.max(a, b)];
+}
+
+/**
+ * Thread `part` of `parts` partitions each piece of its share of the level's rows in place (a
+ * piece becomes its left rows, then its right rows) and records the piece's first right position.
+ * Then {@link joinPieces} puts together the jobs cut in several pieces.
+ */
+export function partitionShare(
+  level: LevelPartition,
+  count: number,
+  part: number,
+  parts: number,
+  tmp: Int32Array,
+): void {
+  forPieces(level.jobs, count, part, parts, (j, a, b) => {
+    level.mids[j * parts + part] = partitionRange(level, j, a, b, tmp);
+  });
+}
+
+/**
+ * After every thread's {@link partitionShare}: turns each job's pieces `[L0 R0 L1 R1 …]` into
+ * `[L0 L1 … R0 R1 …]` by swapping adjacent blocks (the order one stable partition gives) and
+ * writes the jobs' first right positions.
+ */
+export function joinPieces(level: LevelPartition, count: number, parts: number, tmp: Int32Array): void {
+  const { jobs, rows, mids } = level;
+  const mid = new Int32Array(count).fill(-1);
+  for (let part = 0; part < parts; part++)
+    forPieces(jobs, count, part, parts, (j, a) => {
+      const m = mids[j * parts + part]!;
+      if (mid[j]! < 0) {
+        mid[j] = m;
+        return;
+      }
+      // rows[mid..a) are the rights so far, rows[a..m) this piece's lefts: swap the two blocks.
+      const rights = a - mid[j]!;
+      const lefts = m - a;
+      if (rights > 0 && lefts > 0) {
+        tmp.set(rows.subarray(mid[j]!, a));
+        rows.copyWithin(mid[j]!, a, m);
+        rows.set(tmp.subarray(0, rights), mid[j]! + lefts);
+      }
+      mid[j] = mid[j]! + lefts;
+    });
+  for (let j = 0; j < count; j++) jobs[JOB * j + 4] = mid[j]!;
 }

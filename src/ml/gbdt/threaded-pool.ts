@@ -39,7 +39,7 @@ import {
   type Quantization,
 } from './histogram.js';
 import { finishLevel, type LevelJob, newSplitTable, type SplitTable, sumQuantizedLevel } from './level.js';
-import { JOB, jobShare, LUT, partitionJob } from './partition.js';
+import { JOB, joinPieces, type LevelPartition, LUT, partitionJob, partitionShare } from './partition.js';
 import type { SplitParams } from './split.js';
 import {
   BOUNDS_STRIDE,
@@ -333,8 +333,15 @@ export function threadedHistPool(
     const shares = featureShares(len, threads);
     return [shares[0]!, shares[1]!] as const;
   };
-  let jobs = new Int32Array(new SharedArrayBuffer(0));
-  let luts = new Uint8Array(new SharedArrayBuffer(0));
+  const partition: LevelPartition = {
+    jobs: new Int32Array(new SharedArrayBuffer(0)),
+    luts: new Uint8Array(new SharedArrayBuffer(0)),
+    rows,
+    colBins: data.colBins,
+    n: data.rows,
+    nodeOf,
+    mids: new Int32Array(new SharedArrayBuffer(0)),
+  };
   const tmp = new Int32Array(data.rows);
   /** Below this many rows a level is partitioned on the calling thread alone. */
   const PARALLEL_ROWS = 16_384;
@@ -414,35 +421,35 @@ export function threadedHistPool(
       );
     },
     jobTables(count) {
+      const { jobs, luts } = partition;
       if (JOB * count > jobs.length) {
         const cap = Math.max(count, 64, (2 * jobs.length) / JOB);
-        const j2 = new Int32Array(new SharedArrayBuffer(JOB * cap * 4));
-        j2.set(jobs);
-        const l2 = new Uint8Array(new SharedArrayBuffer(LUT * cap));
-        l2.set(luts);
-        jobs = j2;
-        luts = l2;
+        partition.jobs = new Int32Array(new SharedArrayBuffer(JOB * cap * 4));
+        partition.jobs.set(jobs);
+        partition.luts = new Uint8Array(new SharedArrayBuffer(LUT * cap));
+        partition.luts.set(luts);
+        partition.mids = new Int32Array(new SharedArrayBuffer(cap * threads * 4));
         const msg: HistWorkerMessage = {
           type: 'jobs',
-          jobs: jobs.buffer,
-          luts: luts.buffer,
+          jobs: partition.jobs.buffer as SharedArrayBuffer,
+          luts: partition.luts.buffer as SharedArrayBuffer,
+          mids: partition.mids.buffer as SharedArrayBuffer,
         };
         for (const port of set.ports) port.postMessage(msg);
       }
-      return { jobs, luts };
+      return partition;
     },
     partitionLevel(count) {
-      const run = (a: number, b: number) => {
-        for (let j = a; j < b; j++) partitionJob(jobs, luts, j, rows, tmp, data.colBins, data.rows, nodeOf);
-      };
+      const { jobs } = partition;
       let total = 0;
       for (let j = 0; j < count; j++) total += jobs[JOB * j + 1]! - jobs[JOB * j]!;
-      if (count < 2 || total < PARALLEL_ROWS) {
-        run(0, count);
+      if (total < PARALLEL_ROWS) {
+        for (let j = 0; j < count; j++) partitionJob(partition, j, tmp);
         return;
       }
       ctrl[CTRL.COUNT] = count;
-      command(set, CTRL.PARTITION, () => run(...jobShare(jobs, count, 0, threads)));
+      command(set, CTRL.PARTITION, () => partitionShare(partition, count, 0, threads, tmp));
+      joinPieces(partition, count, threads, tmp);
     },
     acquire() {
       const id = free.pop();
