@@ -12,7 +12,7 @@ import { checkFeatures, checkFitData } from './checks.js';
 import { addTrees, type FlatTrees } from './flat-trees.js';
 import type { Objective } from './objective.js';
 import { type GbdtOptions, resolveParams } from './options.js';
-import { threadedBinner, threadedHistPool } from './threaded-pool.js';
+import { startHistWorkers, threadedBinner, threadedHistPool } from './threaded-pool.js';
 
 /** The SavedModel kind of a boosted model. */
 export const GBDT_KIND = 'gbdt';
@@ -61,8 +61,9 @@ export class GradientBoosting {
     options: GbdtOptions | Record<string, unknown>,
     context: GbdtFitContext,
   ): GradientBoosting {
-    checkFitData(X, y, context);
     const p = resolveParams(options, X.cols);
+    if (p.threads > 1) startHistWorkers(p.threads - 1);
+    checkFitData(X, y, context);
     const task = context.task;
     const classes = task === 'regression' ? 0 : context.classes;
     const objective: Objective = task === 'binary' ? 'logistic' : task === 'multiclass' ? 'softmax' : p.loss;

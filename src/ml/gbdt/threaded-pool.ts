@@ -79,8 +79,33 @@ const { workerData } = require('node:worker_threads');
 });
 `;
 
-/** The process-wide worker set, grown to at least `count` workers. */
+/**
+ * Starts the process-wide histogram workers (at least `count`) without waiting for them, so they
+ * load while the caller checks and bins its data.
+ */
+export function startHistWorkers(count: number): void {
+  spawn(count);
+}
+
+/** The process-wide worker set, grown to at least `count` workers, once they are ready. */
 function workerSet(count: number): WorkerSet {
+  const set = spawn(count);
+  for (let i = 1; i <= count; i++) {
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (Atomics.load(set.ctrl, CTRL.READY + i) !== 1) {
+      if (Atomics.load(set.ctrl, CTRL.READY + i) === 2 || Date.now() > deadline) {
+        for (const w of set.workers) void w.terminate();
+        shared = undefined;
+        throw new Error(`gbdt: histogram worker ${i} did not start (see the error printed above)`);
+      }
+      Atomics.wait(set.ctrl, CTRL.READY + i, 0, 100);
+    }
+  }
+  return set;
+}
+
+/** The process-wide worker set, with at least `count` workers started (not necessarily ready). */
+function spawn(count: number): WorkerSet {
   if (!shared)
     shared = { ctrl: new Int32Array(new SharedArrayBuffer(CTRL.SIZE * 4)), workers: [], ports: [] };
   const set = shared;
@@ -105,17 +130,6 @@ function workerSet(count: number): WorkerSet {
     channel.port1.unref();
     set.workers.push(worker);
     set.ports.push(channel.port1);
-  }
-  for (let i = 1; i <= count; i++) {
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    while (Atomics.load(set.ctrl, CTRL.READY + i) !== 1) {
-      if (Atomics.load(set.ctrl, CTRL.READY + i) === 2 || Date.now() > deadline) {
-        for (const w of set.workers) void w.terminate();
-        shared = undefined;
-        throw new Error(`gbdt: histogram worker ${i} did not start (see the error printed above)`);
-      }
-      Atomics.wait(set.ctrl, CTRL.READY + i, 0, 100);
-    }
   }
   return set;
 }
