@@ -10,12 +10,18 @@ import {
   addInto,
   blockStart,
   buildHistogram,
-  buildLevelHistograms,
   decodeHistogram,
   numberScratch,
   type Quantization,
 } from './histogram.js';
-import { finishLevel, type LevelJob, newSplitTable, type SplitTable, sumQuantizedLevel } from './level.js';
+import {
+  buildLevelBlock,
+  finishLevel,
+  type LevelJob,
+  newSplitTable,
+  type SplitTable,
+  sumQuantizedLevel,
+} from './level.js';
 import { computeGradients } from './objective.js';
 import { JOB, type LevelPartition, LUT, partitionJob } from './partition.js';
 import type { SplitParams } from './split.js';
@@ -83,6 +89,7 @@ export class LocalHistPool implements HistPool {
       data,
       params,
       rows: this.rows,
+      nodeOf: this.nodeOf,
       ranges: this.ranges,
       targets: this.targets,
       scratchTargets: this.scratchTargets,
@@ -220,29 +227,9 @@ export class LocalHistPool implements HistPool {
     this.ensureScratch(numberScratch(targets, count, scratchTargets));
     const q = this.quant[gradSet];
     if (q) sumQuantizedLevel(level, q.packed, count, list, 0, 1);
-    else {
-      const grad = this.grads[gradSet]!;
-      const mid = blockStart(0, d.rows, 1);
-      const { nodeOf, buffers, scratch } = this;
-      const { slot, cols, offset } = d;
-      const len = list.length;
-      buildLevelHistograms(slot, cols, offset, grad, nodeOf, targets, count, buffers, 0, mid, list, 0, len);
-      buildLevelHistograms(
-        slot,
-        cols,
-        offset,
-        grad,
-        nodeOf,
-        scratchTargets,
-        count,
-        scratch,
-        mid,
-        d.rows,
-        list,
-        0,
-        len,
-      );
-    }
+    else
+      for (const block of [0, 1])
+        buildLevelBlock(level, this.grads[gradSet]!, count, block, list, 0, list.length);
     finishLevel(level, count, list, 0, 1, q ?? null);
   }
 }

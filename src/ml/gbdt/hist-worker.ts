@@ -11,12 +11,11 @@ import {
   assignment,
   blockStart,
   buildHistogram,
-  buildLevelHistograms,
   decodeHistogram,
   featureShares,
   type Quantization,
 } from './histogram.js';
-import { finishLevel, type LevelJob, newSplitTable, sumQuantizedLevel } from './level.js';
+import { buildLevelBlock, finishLevel, type LevelJob, newSplitTable, sumQuantizedLevel } from './level.js';
 import { binShare, type NumericBinJob } from './binning.js';
 import { type LevelPartition, partitionShare } from './partition.js';
 import {
@@ -115,9 +114,10 @@ function drain(): void {
       hists.length = 0;
       scratch.length = 0;
       level = {
-        data: { slot, cols, offset, nBins: msg.nBins, categorical: msg.categorical },
+        data: { rows: n, slot, cols, offset, nBins: msg.nBins, categorical: msg.categorical },
         params: msg.split,
         rows,
+        nodeOf,
         ranges,
         targets,
         scratchTargets,
@@ -271,13 +271,9 @@ function run(cmd: number, threads: number, len: number): void {
     return;
   }
   const { block, a, b } = assignment(index, threads, len);
-  if (cmd === CTRL.BUILD_LEVEL) {
-    const mid = blockStart(0, n, 1);
-    const [r0, r1] = block === 0 ? [0, mid] : [mid, n];
-    const t = block === 0 ? targets : scratchTargets;
-    const h = block === 0 ? hists : scratch;
-    buildLevelHistograms(slot, cols, offset, grad, nodeOf, t, ctrl[CTRL.COUNT]!, h, r0, r1, features, a, b);
-  } else if (cmd === CTRL.BUILD) {
+  if (cmd === CTRL.BUILD_LEVEL && level)
+    buildLevelBlock(level, grad, ctrl[CTRL.COUNT]!, block, features, a, b);
+  else if (cmd === CTRL.BUILD) {
     const start = ctrl[CTRL.START]!;
     const end = ctrl[CTRL.END]!;
     const mid = blockStart(start, end, 1);

@@ -11,7 +11,14 @@
  * whether to search, the parent histogram to derive from) and reads the splits back.
  */
 import type { BinnedData } from './binning.js';
-import { addInto, buildHistogram, decodeHistogram, type QuantScale } from './histogram.js';
+import {
+  addInto,
+  blockStart,
+  buildHistogram,
+  buildLevelHistograms,
+  decodeHistogram,
+  type QuantScale,
+} from './histogram.js';
 import { emptySplit, findBestSplit, type Split, type SplitParams } from './split.js';
 
 /** Float64 fields per level index in {@link SplitTable.splits}. */
@@ -63,10 +70,12 @@ export function newSplitTable(count: number, shared: boolean): SplitTable {
 
 /** What a thread reads and writes to build and search a level: its views of the shared arrays. */
 export interface LevelJob {
-  data: Pick<BinnedData, 'slot' | 'cols' | 'offset' | 'nBins' | 'categorical'>;
+  data: Pick<BinnedData, 'rows' | 'slot' | 'cols' | 'offset' | 'nBins' | 'categorical'>;
   params: SplitParams;
   /** Row indices; level index `t` owns `rows[ranges[2t]..ranges[2t + 1])`. */
   rows: Int32Array;
+  /** Level index of each training row (−1: none), for exact level builds. */
+  nodeOf: Int32Array;
   ranges: Int32Array;
   /** Histogram id to build per level index (−1: none). */
   targets: Int32Array;
@@ -103,6 +112,29 @@ export function sumQuantizedLevel(
     const { slot, cols, offset } = data;
     buildHistogram(slot, cols, offset, packed, rows, from, to, features, 0, features.length, into, 1);
   }
+}
+
+/**
+ * Exact gradients `grad`: builds row block `block` (0 or 1, see histogram.ts) of the level's
+ * histograms over `features[a..b)`, block 0 into the targets' histograms, block 1 into their
+ * scratch histograms (added in by {@link finishLevel}); rows are found through `nodeOf`.
+ */
+export function buildLevelBlock(
+  job: LevelJob,
+  grad: Float64Array,
+  count: number,
+  block: number,
+  features: Int32Array,
+  a: number,
+  b: number,
+): void {
+  const { data, nodeOf } = job;
+  const mid = blockStart(0, data.rows, 1);
+  const [r0, r1] = block === 0 ? [0, mid] : [mid, data.rows];
+  const targets = block === 0 ? job.targets : job.scratchTargets;
+  const hists = block === 0 ? job.hists : job.scratch;
+  const { slot, cols, offset } = data;
+  buildLevelHistograms(slot, cols, offset, grad, nodeOf, targets, count, hists, r0, r1, features, a, b);
 }
 
 /** The pairs `[from, to)` of thread `part` of `parts` for a level of `count` indices. */

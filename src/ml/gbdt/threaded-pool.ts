@@ -32,13 +32,19 @@ import {
   assignment,
   blockStart,
   buildHistogram,
-  buildLevelHistograms,
   decodeHistogram,
   featureShares,
   numberScratch,
   type Quantization,
 } from './histogram.js';
-import { finishLevel, type LevelJob, newSplitTable, type SplitTable, sumQuantizedLevel } from './level.js';
+import {
+  buildLevelBlock,
+  finishLevel,
+  type LevelJob,
+  newSplitTable,
+  type SplitTable,
+  sumQuantizedLevel,
+} from './level.js';
 import { JOB, joinPieces, type LevelPartition, LUT, partitionJob, partitionShare } from './partition.js';
 import type { SplitParams } from './split.js';
 import {
@@ -324,6 +330,7 @@ export function threadedHistPool(
     data,
     params: split,
     rows,
+    nodeOf,
     ranges,
     targets,
     scratchTargets,
@@ -493,26 +500,9 @@ export function threadedHistPool(
         command(set, CTRL.BUILD_LEVEL, () => sumQuantizedLevel(level, q.packed, count, list, 0, threads));
       } else {
         ensureScratch(numberScratch(targets, count, scratchTargets));
-        const grad = grads[gradSet]!;
         const { a, b } = mine(list.length);
-        const mid = blockStart(0, data.rows, 1);
-        const { slot, cols, offset } = data;
         command(set, CTRL.BUILD_LEVEL, () =>
-          buildLevelHistograms(
-            slot,
-            cols,
-            offset,
-            grad,
-            nodeOf,
-            targets,
-            count,
-            buffers,
-            0,
-            mid,
-            features,
-            a,
-            b,
-          ),
+          buildLevelBlock(level, grads[gradSet]!, count, 0, features, a, b),
         );
       }
       command(set, CTRL.FINISH_LEVEL, () => finishLevel(level, count, list, 0, threads, q));
