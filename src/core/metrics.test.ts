@@ -96,6 +96,10 @@ describe('fast metric families', () => {
   it('refuse what prom-client refuses: unknown labels, counters going down, NaN observations', () => {
     const c = new FastCounter({ name: 'c_total', help: 'h', labelNames: ['a'] });
     assert.throws(() => c.labels({ b: 'x' } as never), /has no label b; its labels are a/);
+    c.labels({ a: 'x' }).inc();
+    // Also once the series exists (an unknown name does not change the series' key).
+    assert.throws(() => c.labels({ a: 'x', b: 'y' } as never), /has no label b/);
+    assert.doesNotThrow(() => c.labels({ a: 'x' }));
     assert.throws(() => c.inc({ a: 'x' }, -1), /only goes up/);
     const h = new FastHistogram({ name: 'h', help: 'h', buckets });
     assert.throws(() => h.labels().observe(Number.NaN), /finite numbers/);

@@ -50,15 +50,21 @@ abstract class Family<L extends string, S> {
    */
   labels(labels: Labels<L> = {}): S {
     let key = '';
-    for (const n of this.labelNames) key += `${labels[n] ?? ''}\u0000`;
+    let known = 0;
+    for (const n of this.labelNames) {
+      const v = labels[n];
+      if (v !== undefined) known++;
+      key += `${v ?? ''}\u0000`;
+    }
+    let given = 0;
+    for (const _ in labels) given++;
+    // More names than the family's defined ones: look for one it does not have (every call, not
+    // only the one that creates the series).
+    if (given !== known) this.checkNames(labels);
     let entry = this.series.get(key);
     if (!entry) {
       const kept: Record<string, string | number> = {};
       for (const n in labels) {
-        if (!this.labelNames.includes(n as L))
-          throw new Error(
-            `metric ${this.name} has no label ${n}; its labels are ${this.labelNames.join(', ')}`,
-          );
         const v = labels[n as L];
         if (v !== undefined) kept[n] = v;
       }
@@ -66,6 +72,14 @@ abstract class Family<L extends string, S> {
       this.series.set(key, entry);
     }
     return entry.s;
+  }
+
+  private checkNames(labels: Labels<L>): void {
+    for (const n in labels)
+      if (!this.labelNames.includes(n as L))
+        throw new Error(
+          `metric ${this.name} has no label ${n}; its labels are ${this.labelNames.join(', ')}`,
+        );
   }
 
   protected abstract values(labels: Record<string, string | number>, s: S, out: MetricValue[]): void;
