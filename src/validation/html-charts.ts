@@ -3,7 +3,7 @@
  * for several series), lines, scatter plots and histograms from a check's ChartData, with axes,
  * axis labels, a legend and reference marks. Pure: safe in browsers.
  */
-import { xmlAttr as attr, xmlText as text } from '../core/index.js';
+import { xmlAttr as attr, xmlText as text } from '../core/xml.js';
 import type { ChartData } from './check.js';
 
 const W = 640;

@@ -5,7 +5,7 @@
  * section per check with its message, value against threshold, tables and charts. Every string
  * of the report is escaped. Pure: the SDK exports it for browsers too.
  */
-import { xmlAttr as attr, xmlText as text } from '../core/index.js';
+import { xmlAttr as attr, xmlText as text } from '../core/xml.js';
 import type { CheckResult, CheckStatus, CheckTable, Threshold } from './check.js';
 import { chartToSvg, formatNumber } from './html-charts.js';
 import type { ValidationReport } from './runner.js';

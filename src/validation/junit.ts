@@ -3,7 +3,7 @@
  * check is a failure (error); an optional one that failed passes with a WARNING in its output, as
  * do warnings; a check that did not apply is skipped. Pure: the SDK and CLI use it too.
  */
-import { xmlAttr as attr, xmlText as text } from '../core/index.js';
+import { xmlAttr as attr, xmlText as text } from '../core/xml.js';
 import type { ValidationReport } from './runner.js';
 
 export function reportToJUnit(report: ValidationReport): string {

@@ -1,4 +1,4 @@
-import { xmlAttr as attr, xmlText as text } from '../../core/index.js';
+import { xmlAttr as attr, xmlText as text } from '../../core/xml.js';
 import type { CheckResult, CheckRun, ColumnCheckResult, Thresholds } from './types.js';
 
 /**

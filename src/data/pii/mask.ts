@@ -2,7 +2,7 @@
  * Masking PII values keeping their shape. Pure (no Node-only imports), so the transform row path can
  * use it in browsers and services; `redact.ts` re-exports it beside `hashPii`.
  */
-import { describeValue, LatheError } from '../../core/index.js';
+import { describeValue, LatheError } from '../../core/errors.js';
 import type { PiiKind } from './detectors.js';
 
 function requireString(value: unknown, what: string): asserts value is string {

@@ -3,7 +3,7 @@
  * columns are refused (listing the available ones), operands must have compatible types, and
  * each node learns its kind, which drives both the SQL and the row-by-row evaluation. Pure.
  */
-import { LatheError } from '../../core/index.js';
+import { LatheError } from '../../core/errors.js';
 import type { Expr } from './expression-parser.js';
 import type { ValueKind } from './recipe-types.js';
 import { isNumericKind, parseDate, parseTimestamp } from './values.js';

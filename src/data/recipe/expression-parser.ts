@@ -5,7 +5,7 @@
  * whitelist of functions. Anything else is refused with the character position (1-based) and
  * what was expected. Pure: safe for the SDK and browsers.
  */
-import { LatheError } from '../../core/index.js';
+import { LatheError } from '../../core/errors.js';
 
 /** A parsed expression. `pos` is the 1-based character position where the node starts. */
 export type Expr =

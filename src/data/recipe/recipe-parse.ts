@@ -4,7 +4,7 @@
  * recipe is planned (see recipe-plan.ts).
  */
 import { parse as parseYaml } from 'yaml';
-import { describeValue, LatheError } from '../../core/index.js';
+import { describeValue, LatheError } from '../../core/errors.js';
 import { checkDatasetName, parseDatasetRef } from '../refs.js';
 import {
   type CastType,

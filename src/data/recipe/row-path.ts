@@ -8,7 +8,7 @@
  * has no duplicates); `join` takes the joined columns from the row itself (a lookup done by the
  * caller) and refuses a row without them; splits do not apply to rows.
  */
-import { describeValue, LatheError } from '../../core/index.js';
+import { describeValue, LatheError } from '../../core/errors.js';
 import { maskPii } from '../pii/mask.js';
 import { checkExpression, type Typed } from './expression-check.js';
 import { evaluate } from './expression-eval.js';
