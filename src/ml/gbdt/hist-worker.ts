@@ -1,9 +1,9 @@
 /**
  * A histogram worker thread (internal; started by threaded-pool.ts). It waits on a shared control
- * array and runs its part of each command straight in shared memory: its row block (and feature
- * share) of a histogram build, its feature share of the scratch merge, its run of a level's
- * partition jobs; it reports completion through the same array. Setup data (shared bins,
- * gradients, rows, histogram and job buffers) arrives on its MessagePort and is read synchronously.
+ * array and runs its part of each command straight in shared memory (its share of a level's
+ * partition, histograms and split search, of the round's row work, of binning or prediction); it
+ * reports completion through the same array. Setup data (shared bins, gradients, rows, histogram,
+ * split and job buffers) arrives on its MessagePort and is read synchronously.
  */
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import {

@@ -1,11 +1,13 @@
 /**
- * Multi-threaded histogram building (internal): the rows of each histogram are split into the
- * fixed row blocks of histogram.ts, which the calling thread and `threads − 1` worker threads build
- * in parallel (block 0 into the histogram, block 1 into a scratch histogram, a block's features
- * split further when there are more than two threads), straight into SharedArrayBuffers; then the
- * threads add the scratch into the histogram, each over its share of the features. The sums are
- * those of one thread's {@link LocalHistPool}, so the model is bit-identical. Commands and completion go through a shared Int32Array with Atomics.wait/notify,
- * which keeps `fit` synchronous. Workers are started once per process, kept unref'd and reused.
+ * Multi-threaded gradient boosting (internal): the calling thread and `threads − 1` worker threads
+ * share each command straight in shared memory (SharedArrayBuffers): binning (shares of the
+ * features), gradients and packing (shares of the rows), a level's partition (even shares of its
+ * rows, see partition.ts), its histograms (quantized: a run of each target's rows per thread;
+ * exact: the fixed row blocks of histogram.ts) and its split search (shares of the sibling pairs,
+ * see level.ts), and the leaf sums and margin updates (quantize.ts). The results are those of one
+ * thread's {@link LocalHistPool}, so the model is bit-identical. Commands and completion go through
+ * a shared Int32Array with Atomics.wait/notify, which keeps `fit` synchronous. Workers are started
+ * once per process, kept unref'd and reused.
  *
  * The worker file sits next to this module with the same extension: `.js` from dist, `.ts` under
  * tsx. tsx's `--import` hook is not active in worker threads on Node 20, so each worker starts from
