@@ -31,8 +31,7 @@ import {
   indexLeaves,
   LEAF_BLOCKS,
   leafBlockSums,
-  packRows,
-  quantization,
+  quantizeGradients,
 } from './quantize.js';
 
 /** A {@link HistPool} that builds every histogram on the calling thread. */
@@ -132,9 +131,8 @@ export class LocalHistPool implements HistPool {
   quantizeAll(bits: number, seeds: readonly number[]): Quantization[] {
     const n = this.data.rows;
     return this.grads.map((grad, c) => {
-      const scale = quantization(this.maxima[2 * c]!, this.maxima[2 * c + 1]!, n, bits);
-      const packed = this.packed![c]!;
-      const q = { packed, total: packRows(grad, 0, n, packed, scale, seeds[c]!), ...scale };
+      const maxima = this.maxima.subarray(2 * c, 2 * c + 2);
+      const q = quantizeGradients(grad, n, this.packed![c]!, bits, seeds[c]!, maxima);
       this.quant[c] = q;
       return q;
     });

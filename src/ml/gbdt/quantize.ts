@@ -90,16 +90,22 @@ export function packRows(
   return total;
 }
 
-/** Quantizes the pairs `grad` of rows `0..n` into `packed` with `bits` bits (one thread). */
+/**
+ * Quantizes the pairs `grad` of rows `0..n` into `packed` with `bits` bits (one thread); `maxima`
+ * (the largest |gradient| and hessian, as computeGradients measures them) are measured when absent.
+ */
 export function quantizeGradients(
   grad: Float64Array,
   n: number,
   packed: Float64Array,
   bits: number,
   seed: number,
+  maxima?: Float64Array,
 ): Quantization {
-  const maxima = new Float64Array(2);
-  gradientMaxima(grad, 0, n, maxima, 0);
+  if (!maxima) {
+    maxima = new Float64Array(2);
+    gradientMaxima(grad, 0, n, maxima, 0);
+  }
   const q = quantization(maxima[0]!, maxima[1]!, n, bits);
   const total = packRows(grad, 0, n, packed, q, seed);
   return { packed, total, ...q };

@@ -142,6 +142,11 @@ function spawn(count: number): WorkerSet {
   return set;
 }
 
+/** Sends `msg` to every worker (read at its next command). */
+function broadcast(set: WorkerSet, msg: HistWorkerMessage): void {
+  for (const port of set.ports) port.postMessage(msg);
+}
+
 /**
  * Checks of the completion count before the caller sleeps (a few hundred microseconds): a worker's
  * share of a command takes about as long as the caller's, and a sleeping thread takes tens of
@@ -189,13 +194,12 @@ export function threadedPredict(job: PaddedMarginJob, threads: number): void {
     margin: toShared(margin.subarray(0, rows * job.G)),
   };
   const fresh = padded !== lastPadded;
-  const msg: HistWorkerMessage = {
+  broadcast(set, {
     ...shared,
     type: 'predict',
     padded: fresh ? padded : null,
     treeGroup: fresh ? treeGroup : null,
-  };
-  for (const port of set.ports) port.postMessage(msg);
+  });
   lastPadded = padded;
   set.ctrl[CTRL.THREADS] = threads;
   command(set, CTRL.PREDICT, () => addPaddedMarginsShare(shared, 0, threads));
@@ -210,7 +214,7 @@ export function threadedBinner(threads: number): NumericBinner {
     const len = job.features.length;
     const bounds = new Float64Array(new SharedArrayBuffer(Math.max(1, len * BOUNDS_STRIDE) * 8));
     const counts = new Int32Array(new SharedArrayBuffer(Math.max(1, len) * 4));
-    const msg: HistWorkerMessage = {
+    broadcast(set, {
       type: 'bin',
       colData: job.colData.buffer as SharedArrayBuffer,
       rows: job.rows,
@@ -220,8 +224,7 @@ export function threadedBinner(threads: number): NumericBinner {
       colBins: job.colBins.buffer as SharedArrayBuffer,
       bounds: bounds.buffer as SharedArrayBuffer,
       counts: counts.buffer as SharedArrayBuffer,
-    };
-    for (const port of set.ports) port.postMessage(msg);
+    });
     set.ctrl[CTRL.THREADS] = threads;
     const shares = featureShares(len, threads);
     command(set, CTRL.BIN, () => binShare(job, 0, shares[1]!, bounds, counts, BOUNDS_STRIDE));
@@ -286,7 +289,7 @@ export function threadedHistPool(
     qparams: qparams.buffer as SharedArrayBuffer,
     totals: totals.buffer as SharedArrayBuffer,
   };
-  for (const port of set.ports) port.postMessage(setup);
+  broadcast(set, setup);
   command(set, CTRL.SYNC);
   const buffers: Float64Array[] = [];
   const scratch: Float64Array[] = [];
@@ -319,8 +322,7 @@ export function threadedHistPool(
   const newHist = (type: 'hist' | 'scratch', into: Float64Array[]) => {
     const buffer = new SharedArrayBuffer(histLength * 8);
     into.push(new Float64Array(buffer));
-    const msg: HistWorkerMessage = { type, id: into.length - 1, buffer };
-    for (const port of set.ports) port.postMessage(msg);
+    broadcast(set, { type, id: into.length - 1, buffer });
     return into.length - 1;
   };
   const ensureScratch = (count: number) => {
@@ -343,13 +345,12 @@ export function threadedHistPool(
   /** Makes `table` the split table, on every thread. */
   const shareSplits = (table: SplitTable) => {
     level.table = table;
-    const msg: HistWorkerMessage = {
+    broadcast(set, {
       type: 'splits',
       splits: table.splits.buffer as SharedArrayBuffer,
       catBits: table.catBits.buffer as SharedArrayBuffer,
       derive: table.derive.buffer as SharedArrayBuffer,
-    };
-    for (const port of set.ports) port.postMessage(msg);
+    });
   };
   shareSplits(newSplitTable(64, true));
   const mergeShare = (len: number) => {
@@ -372,15 +373,14 @@ export function threadedHistPool(
   /** Makes `table` the leaf table, on every thread. */
   const shareLeaves = (table: LeafTable) => {
     leaves = table;
-    const msg: HistWorkerMessage = {
+    broadcast(set, {
       type: 'leaves',
       ranges: table.ranges.buffer as SharedArrayBuffer,
       G: table.G.buffer as SharedArrayBuffer,
       H: table.H.buffer as SharedArrayBuffer,
       values: table.values.buffer as SharedArrayBuffer,
       partial: table.partial.buffer as SharedArrayBuffer,
-    };
-    for (const port of set.ports) port.postMessage(msg);
+    });
   };
   shareLeaves(newLeafTable(64, true));
   const n = data.rows;
@@ -452,13 +452,12 @@ export function threadedHistPool(
         partition.luts = new Uint8Array(new SharedArrayBuffer(LUT * cap));
         partition.luts.set(luts);
         partition.mids = new Int32Array(new SharedArrayBuffer(cap * threads * 4));
-        const msg: HistWorkerMessage = {
+        broadcast(set, {
           type: 'jobs',
           jobs: partition.jobs.buffer as SharedArrayBuffer,
           luts: partition.luts.buffer as SharedArrayBuffer,
           mids: partition.mids.buffer as SharedArrayBuffer,
-        };
-        for (const port of set.ports) port.postMessage(msg);
+        });
       }
       return partition;
     },
