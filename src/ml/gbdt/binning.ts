@@ -43,19 +43,23 @@ function midpoint(a: number, b: number): number {
  */
 interface BinScratch {
   values: Float64Array;
+  counts: Int32Array;
+  /** For columns binned from all their rows (binAllRows) only. */
   rowOf: Int32Array;
   sorted: Float64Array;
-  counts: Int32Array;
   sort: SortScratch;
 }
 
-function binScratch(rows: number): BinScratch {
+/** Binning buffers for columns of `rows` values, or of a `sample` of them (no sort buffers then). */
+function binScratch(rows: number, sample: Int32Array | null): BinScratch {
+  const n = sample ? sample.length : rows;
+  const all = !sample;
   return {
-    values: new Float64Array(rows),
-    rowOf: new Int32Array(rows),
-    sorted: new Float64Array(rows),
-    counts: new Int32Array(rows),
-    sort: sortScratch(rows),
+    values: new Float64Array(n),
+    counts: new Int32Array(n),
+    rowOf: new Int32Array(all ? rows : 0),
+    sorted: new Float64Array(all ? rows : 0),
+    sort: sortScratch(all ? rows : 0),
   };
 }
 
@@ -216,7 +220,7 @@ export function binShare(
   counts: Int32Array,
   stride: number,
 ): void {
-  const scratch = binScratch(job.rows);
+  const scratch = binScratch(job.rows, job.sample);
   for (let i = a; i < b; i++) {
     const u = binNumeric(job, job.features[i]!, scratch);
     bounds.set(u, stride * i);
@@ -226,7 +230,7 @@ export function binShare(
 
 /** Bins the numeric features one after another on the calling thread. */
 const localBinner: NumericBinner = (job) => {
-  const scratch = binScratch(job.rows);
+  const scratch = binScratch(job.rows, job.sample);
   return Array.from(job.features, (f) => binNumeric(job, f, scratch));
 };
 

@@ -159,7 +159,7 @@ export function boost(X: Matrix, y: Float64Array, p: GbdtParams, ctx: BoostConte
         for (let i = 0; i < tree.feature.length; i++) if (tree.feature[i]! < 0) leaves++;
         const table = pool.leafTable(leaves);
         leafRanges(tree, table.ranges);
-        pool.indexLeaves(leaves);
+        pool.indexLeaves(leaves, m < n);
         if (q) {
           pool.leafSums(c, leaves);
           renewLeaves(tree, table.G, table.H, growParams);

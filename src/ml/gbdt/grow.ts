@@ -75,8 +75,11 @@ export interface HistPool {
   quantizeAll(bits: number, seeds: readonly number[]): Quantization[];
   /** The leaf table, with room for at least `count` leaves (and the index of rows in no leaf). */
   leafTable(count: number): LeafTable;
-  /** Records the leaf of every row from the ranges of leaves `0..count` (`count`: in no leaf). */
-  indexLeaves(count: number): void;
+  /**
+   * Records the leaf of every row from the ranges of leaves `0..count`; with `unsampled` (the tree
+   * was grown on a sample), the other rows first get `count` (in no leaf).
+   */
+  indexLeaves(count: number, unsampled: boolean): void;
   /** Fills `G`, `H` of leaves `0..count` of the leaf table from gradient set `gradSet` (rows indexed). */
   leafSums(gradSet: number, count: number): void;
   /** Adds each leaf's value to output `c` of its rows' margins, leaves `0..count` (rows indexed). */

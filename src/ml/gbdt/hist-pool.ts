@@ -143,9 +143,9 @@ export class LocalHistPool implements HistPool {
     return this.leaves;
   }
 
-  indexLeaves(count: number): void {
+  indexLeaves(count: number, unsampled: boolean): void {
     const t = this.leaves;
-    if (leafRows(t.ranges, count) < this.data.rows) this.leafOf.fill(count);
+    if (unsampled) this.leafOf.fill(count);
     indexLeaves(t.ranges, 0, count, this.rows, this.leafOf);
   }
 
@@ -242,11 +242,4 @@ export function newLeafTable(count: number, shared: boolean): LeafTable {
     values: f64(count),
     partial: f64(2 * LEAF_BLOCKS * count),
   };
-}
-
-/** The number of rows in leaves `0..count` of a leaf table's ranges. */
-export function leafRows(ranges: Int32Array, count: number): number {
-  let total = 0;
-  for (let i = 0; i < count; i++) total += ranges[2 * i + 1]! - ranges[2 * i]!;
-  return total;
 }

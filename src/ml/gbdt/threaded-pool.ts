@@ -19,7 +19,7 @@ import { toShared } from '../parallel/index.js';
 import { addPaddedMarginsShare, type PaddedMarginJob, type PaddedTrees } from '../tree/padded-walk.js';
 import { type BinnedData, binShare, type NumericBinner } from './binning.js';
 import type { HistPool, LeafTable, RowData } from './grow.js';
-import { leafRows, newLeafTable } from './hist-pool.js';
+import { newLeafTable } from './hist-pool.js';
 import { computeGradients } from './objective.js';
 import {
   addLeafValues,
@@ -420,8 +420,8 @@ export function threadedHistPool(
       if (leaves.G.length <= count) shareLeaves(newLeafTable(Math.max(count + 1, 2 * leaves.G.length), true));
       return leaves;
     },
-    indexLeaves(count) {
-      if (leafRows(leaves.ranges, count) < n) leafOf.fill(count);
+    indexLeaves(count, unsampled) {
+      if (unsampled) leafOf.fill(count);
       ctrl[CTRL.COUNT] = count;
       command(set, CTRL.LEAF_INDEX, () =>
         indexLeaves(leaves.ranges, ...leafShare(leaves.ranges, count, 0, threads), rows, leafOf),
