@@ -8,8 +8,11 @@
  * sequential execution. Per batch size, four ways are timed call by call, interleaved in rounds:
  *   - bare: `session.run({ input }, ['output'])` on a float32 tensor prepared once;
  *   - Lathe predictBatch: the rows as columns (one Float64Array per input column) → signature
- *     checks, the float32 tensor built (batches of 64 rows or more column by column, transposed
- *     inside onnxruntime), the run, predictions as a Float64Array;
+ *     checks, the float32 tensor built (batches of 64 rows or more column by column, converted
+ *     and transposed inside onnxruntime), the run, predictions as a Float64Array;
+ *   - Lathe predictBatch from float32 columns (one Float32Array per input column: the same
+ *     float32 values the bare run is given, by column): no conversion, batches of 64 rows or
+ *     more copied column by column and transposed inside onnxruntime;
  *   - Lathe predict: the rows as objects (parsed from JSON, as a server receives them) → the same,
  *     answering an array of predictions.
  *   - bare + tensor build, for context: what a hand-written caller of onnxruntime pays from the
@@ -73,6 +76,7 @@ const rand = () => {
 interface Case {
   rows: Record<string, number>[];
   batch: { rows: number; columns: Record<string, Float64Array> };
+  floats: { rows: number; columns: Record<string, Float32Array> };
   tensor: ort.Tensor;
 }
 
@@ -95,14 +99,18 @@ function makeCase(n: number): Case {
   return {
     rows: JSON.parse(JSON.stringify(rows)),
     batch: { rows: n, columns: Object.fromEntries(columns.map((c) => [c, batchCols[c]!])) },
+    floats: {
+      rows: n,
+      columns: Object.fromEntries(columns.map((c) => [c, Float32Array.from(batchCols[c]!)])),
+    },
     tensor: new ort.Tensor('float32', flat, [n, width]),
   };
 }
 
 // ---- timing -------------------------------------------------------------------------------------
 
-type Way = 'bare' | 'bareBuild' | 'predictBatch' | 'predict';
-const ways: Way[] = ['bare', 'bareBuild', 'predictBatch', 'predict'];
+type Way = 'bare' | 'bareBuild' | 'predictFloats' | 'predictBatch' | 'predict';
+const ways: Way[] = ['bare', 'bareBuild', 'predictFloats', 'predictBatch', 'predict'];
 
 async function call(way: Way, c: Case): Promise<number> {
   if (way === 'bare') {
@@ -121,6 +129,7 @@ async function call(way: Way, c: Case): Promise<number> {
     const out = await session.run({ [inputName]: new ort.Tensor('float32', flat, [n, width]) }, [outputName]);
     return (out[outputName]!.data as Float32Array)[0]!;
   }
+  if (way === 'predictFloats') return (await lathe.predictBatch(c.floats)).predictions[0] as number;
   if (way === 'predictBatch') return (await lathe.predictBatch(c.batch)).predictions[0] as number;
   return (await lathe.predict(c.rows)).predictions[0] as number;
 }
@@ -169,13 +178,19 @@ for (const [n, calls] of [
   const bare = { mean: mean(t.bare), p50: p50(t.bare) };
   console.log(`batch ${n} (${t.bare.length} calls each):`);
   console.log(
-    `  bare session.run      mean ${us(bare.mean)}  p50 ${us(bare.p50)}  (prepared tensor: the peer)`,
+    `  bare session.run       mean ${us(bare.mean)}  p50 ${us(bare.p50)}  (prepared tensor: the peer)`,
   );
-  for (const w of ['bareBuild', 'predictBatch', 'predict'] as const) {
+  const label: Record<Exclude<Way, 'bare'>, string> = {
+    bareBuild: 'bare + tensor build  ',
+    predictFloats: 'Lathe predictBatch f32',
+    predictBatch: 'Lathe predictBatch   ',
+    predict: 'Lathe predict        ',
+  };
+  for (const w of ['bareBuild', 'predictFloats', 'predictBatch', 'predict'] as const) {
     const m = mean(t[w]);
     const p = p50(t[w]);
     console.log(
-      `  ${w === 'bareBuild' ? 'bare + tensor build ' : `Lathe ${w.padEnd(14)}`} mean ${us(m)}  p50 ${us(p)}  overhead ${pct(m, bare.mean)} mean, ${pct(p, bare.p50)} p50${w === 'bareBuild' ? '' : ' (target ≤ +10%)'}`,
+      `  ${label[w]} mean ${us(m)}  p50 ${us(p)}  overhead ${pct(m, bare.mean)} mean, ${pct(p, bare.p50)} p50${w === 'bareBuild' ? '' : ' (target ≤ +10%)'}`,
     );
   }
 }

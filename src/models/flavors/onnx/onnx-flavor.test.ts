@@ -291,28 +291,38 @@ describe('onnx flavor: refusals and resources', () => {
   });
 
   it('feeds large column batches column-major, answering what row-major runs answer', async () => {
-    const bytes = columnMajorInput(bytesOf('mlp-regression'), 'input', 1, 8);
-    const session = await createSession('model.onnx', bytes);
-    assert.deepEqual([...session.inputNames], ['input__lathe_columns']);
-    await session.release();
+    for (const columnType of [1, 11] as const) {
+      const bytes = columnMajorInput(bytesOf('mlp-regression'), 'input', 1, 8, columnType);
+      const session = await createSession('model.onnx', bytes);
+      assert.deepEqual([...session.inputNames], ['input__lathe_columns']);
+      await session.release();
+    }
     for (const name of ['mlp-regression', 'mlp-classifier']) {
       const { model } = await loaded(name);
       const n = 300;
-      const columns = Object.fromEntries(
-        model.signature.inputs.map((c, j) => [
-          c.name,
-          Float64Array.from({ length: n }, (_, i) => Math.sin(i * 0.7 + j)),
-        ]),
-      );
+      const doubles = model.signature.inputs.map((c, j): [string, Float64Array] => [
+        c.name,
+        Float64Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * 0.7 + j))),
+      ]);
       const rows = Array.from({ length: n }, (_, i) =>
-        Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v[i]!])),
+        Object.fromEntries(doubles.map(([k, v]) => [k, v[i]!])),
       );
-      const byColumns = await model.predictBatch({ rows: n, columns });
       const byRows = await model.predict(rows);
-      const a = byColumns.probabilities ?? (byColumns.predictions as Float64Array);
       const b = byRows.probabilities?.flat() ?? (byRows.predictions as number[]);
-      assert.equal(a.length, b.length);
-      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) < 1e-6, `${name} value ${i}`);
+      // Double columns, float columns, and a mix of both (the mix is read as doubles).
+      for (const columns of [
+        Object.fromEntries(doubles),
+        Object.fromEntries(doubles.map(([k, v]) => [k, Float32Array.from(v)])),
+        Object.fromEntries(doubles.map(([k, v], j) => [k, j % 2 ? Float32Array.from(v) : v])),
+      ]) {
+        const byColumns = await model.predictBatch({ rows: n, columns });
+        const a = byColumns.probabilities ?? (byColumns.predictions as Float64Array);
+        assert.equal(a.length, b.length);
+        for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) < 1e-6, `${name} value ${i}`);
+        // Run twice: the second call reuses the buffer and tensor of the first.
+        const again = await model.predictBatch({ rows: n, columns });
+        assert.deepEqual(again.probabilities ?? again.predictions, a);
+      }
       await model.close();
     }
   });

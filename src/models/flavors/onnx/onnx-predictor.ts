@@ -44,9 +44,9 @@ type Label = string | number | boolean;
 /** Buffers up to this many floats are kept for the next call. */
 const spareLimit = 1 << 20;
 /**
- * Column batches of at least this many rows run column-major, in doubles: copying whole columns
- * and letting onnxruntime convert to float and transpose is cheaper than interleaving and
- * converting them in JavaScript.
+ * Column batches of at least this many rows run column-major, in the columns' own precision:
+ * copying whole columns and letting onnxruntime convert and transpose is cheaper than
+ * interleaving and converting them in JavaScript.
  */
 export const columnarRows = 64;
 /**
@@ -135,8 +135,8 @@ export class OnnxPredictor extends BasePredictor {
   private spare: FloatBuffer | undefined;
   /** The tensor of the last run, over its buffer. */
   private lastTensor: { data: FloatBuffer; columnar: boolean; tensor: OnnxTensor } | undefined;
-  /** The column-major session of large batches, once asked for. */
-  private columnar: Promise<OnnxSession | undefined> | undefined;
+  /** The column-major sessions of large batches, by column precision, once asked for. */
+  private columnar: Partial<Record<'float32' | 'float64', Promise<OnnxSession | undefined>>> = {};
 
   constructor(
     session: OnnxSession,
@@ -240,22 +240,23 @@ export class OnnxPredictor extends BasePredictor {
   }
 
   /**
-   * The session whose matrix input is fed column-major (see `columnMajorInput`), created on the
-   * first batch of {@link columnarRows} rows or more; undefined when the graph cannot be rewritten
-   * that way (batches then take the row-major path).
+   * The session whose matrix input is fed column-major by columns of `type` (see
+   * `columnMajorInput`), created on the first such batch of {@link columnarRows} rows or more;
+   * undefined when the graph cannot be rewritten that way (batches then take the row-major path).
    */
-  private columnarSession(): Promise<OnnxSession | undefined> {
-    this.columnar ??= (async () => {
+  private columnarSession(type: 'float32' | 'float64'): Promise<OnnxSession | undefined> {
+    this.columnar[type] ??= (async () => {
       const m = this.matrix!;
       if (!this.source.bytes) return undefined;
+      const code = (t: 'float32' | 'float64') => (t === 'float32' ? 1 : 11);
       try {
-        const bytes = columnMajorInput(this.source.bytes, m.tensor, m.type === 'float32' ? 1 : 11, m.width);
+        const bytes = columnMajorInput(this.source.bytes, m.tensor, code(m.type), m.width, code(type));
         return await createSession(this.source.file, bytes, this.source.threads);
       } catch {
         return undefined;
       }
     })();
-    return this.columnar;
+    return this.columnar[type];
   }
 
   override async predict(
@@ -288,9 +289,10 @@ export class OnnxPredictor extends BasePredictor {
       const cols = m.columns(batch.columns, batch.rows);
       if (cols) {
         const n = batch.rows;
-        const columnar = n >= columnarRows ? await this.columnarSession() : undefined;
-        // The columnar session takes doubles (see `columnMajorInput`).
-        const data = this.buffer(n * m.width, columnar ? 'float64' : m.type);
+        // Float columns go to a session fed floats, others (doubles, or a mix) to one fed doubles.
+        const type = cols.every((c) => c instanceof Float32Array) ? 'float32' : 'float64';
+        const columnar = n >= columnarRows ? await this.columnarSession(type) : undefined;
+        const data = this.buffer(n * m.width, columnar ? type : m.type);
         if (columnar) fillColumnMajor(data, cols, n);
         else fillFromColumns(data, cols, n);
         const out = await this.runMatrix(data, n, columnar);
@@ -304,11 +306,11 @@ export class OnnxPredictor extends BasePredictor {
   /** Frees the onnxruntime session; predicting afterwards is a CONFLICT error. */
   async close(): Promise<void> {
     const s = this.session;
-    const c = this.columnar;
+    const c = Object.values(this.columnar);
     this.session = undefined;
-    this.columnar = undefined;
+    this.columnar = {};
     await s?.release();
-    await (await c)?.release();
+    for (const session of await Promise.all(c)) await session?.release();
   }
 }
 

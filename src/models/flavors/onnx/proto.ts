@@ -271,16 +271,16 @@ function transposeNode(input: string, output: string): Uint8Array {
   ]);
 }
 
-/** A `NodeProto`: Cast to float (`to = 1`). */
-function castToFloatNode(input: string, output: string): Uint8Array {
-  // AttributeProto: name "to", i 1 (field 3), type INT (field 20 = 2).
-  const to = concat([textField(1, 'to'), new Uint8Array([0x18, 1, 0xa0, 0x01, 2])]);
+/** A `NodeProto`: Cast to float (`to = 1`) or double (`to = 11`). */
+function castNode(input: string, output: string, to: 1 | 11): Uint8Array {
+  // AttributeProto: name "to", i (field 3), type INT (field 20 = 2).
+  const attr = concat([textField(1, 'to'), new Uint8Array([0x18, to, 0xa0, 0x01, 2])]);
   return concat([
     textField(1, input),
     textField(2, output),
     textField(3, `${output}_cast`),
     textField(4, 'Cast'),
-    lengthDelimited(5, to),
+    lengthDelimited(5, attr),
   ]);
 }
 
@@ -288,11 +288,12 @@ function castToFloatNode(input: string, output: string): Uint8Array {
 export const columnsSuffix = '__lathe_columns';
 
 /**
- * The model with its matrix input `input` (`[batch, width]`, float or double) fed transposed and
- * in double precision: a new graph input `<input>__lathe_columns` of doubles shaped
- * `[width, batch]`, cast to float inside the graph when `input` is float, and a Transpose node
- * that makes `input` from it. Lets callers holding double columns copy each one whole, without
- * converting: onnxruntime converts and transposes faster than JavaScript does.
+ * The model with its matrix input `input` (`[batch, width]`, float or double) fed transposed: a
+ * new graph input `<input>__lathe_columns` shaped `[width, batch]` of `columnType` (float 1 or
+ * double 11), cast inside the graph when it differs from `elemType`, the input's own type, and a
+ * Transpose node that makes `input` from it. Lets callers holding whole columns copy each one
+ * without converting or interleaving: onnxruntime converts and transposes faster than
+ * JavaScript does.
  * @throws ProtoError when the bytes are not a well-formed message or have no such input.
  */
 export function columnMajorInput(
@@ -300,16 +301,17 @@ export function columnMajorInput(
   input: string,
   elemType: 1 | 11,
   width: number,
+  columnType: 1 | 11 = 11,
 ): Uint8Array {
   const parts: Uint8Array[] = [];
   let found = false;
   const columns = input + columnsSuffix;
   const nodes = () => {
-    if (elemType === 11) return [lengthDelimited(1, transposeNode(columns, input))];
-    const floats = `${columns}_float`;
+    if (elemType === columnType) return [lengthDelimited(1, transposeNode(columns, input))];
+    const cast = `${columns}_cast`;
     return [
-      lengthDelimited(1, castToFloatNode(columns, floats)),
-      lengthDelimited(1, transposeNode(floats, input)),
+      lengthDelimited(1, castNode(columns, cast, elemType)),
+      lengthDelimited(1, transposeNode(cast, input)),
     ];
   };
   for (const f of fields(buf)) {
@@ -325,7 +327,7 @@ export function columnMajorInput(
         placed = true;
       }
       if (g.no === 11 && g.wire === 2 && valueInfoName(buf, g.start, g.end) === input) {
-        graphParts.push(lengthDelimited(11, tensorInfo(columns, 11, [width, 'batch'])));
+        graphParts.push(lengthDelimited(11, tensorInfo(columns, columnType, [width, 'batch'])));
         found = true;
         continue;
       }
