@@ -6,6 +6,7 @@ import { logLoss, meanAbsoluteError, rocAuc } from '../metrics/index.js';
 import { SeededRandom } from '../seeded-random.js';
 import { rawTreeOutputs } from '../tree-ensemble.js';
 import { GradientBoosting } from './gradient-boosting.js';
+import { fastExp } from './objective.js';
 
 /** Rows × cols of N(0, 1) values from `seed`. */
 function normal(rows: number, cols: number, seed: number): Matrix {
@@ -29,6 +30,22 @@ function binaryLabels(X: Matrix, seed: number): Float64Array {
 }
 
 describe('GradientBoosting', () => {
+  it("the gradients' exp agrees with Math.exp to 1e-14 relative, and at its edges", () => {
+    const rng = new SeededRandom(5);
+    let worst = 0;
+    for (let i = 0; i < 200_000; i++) {
+      const x = (rng.uniform() - 0.5) * (i % 2 ? 60 : 1398);
+      worst = Math.max(worst, Math.abs(fastExp(x) - Math.exp(x)) / Math.exp(x));
+    }
+    assert.ok(worst < 1e-14, `worst relative error ${worst}`);
+    for (const x of [0, -0, 1, -1, Math.LN2 / 2, -Math.LN2 / 2, 699.99, -699.99])
+      assert.ok(Math.abs(fastExp(x) / Math.exp(x) - 1) < 1e-14, `at ${x}`);
+    assert.equal(fastExp(0), 1);
+    for (const x of [700, -700, 709.5, -745.2, -800, 800, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
+      assert.equal(fastExp(x), Math.exp(x), `at ${x}`);
+    assert.ok(Number.isNaN(fastExp(Number.NaN)));
+  });
+
   it('early stopping keeps the best round and reports the validation metric every round', () => {
     const X = normal(600, 5, 1);
     const y = binaryLabels(X, 2);

@@ -15,6 +15,32 @@ export const METRIC_OF: Readonly<Record<Objective, string>> = {
   huber: 'rmse',
 };
 
+/** Powers of two `2^k` at `k + 1022`, for `k` in [-1022, 1023]. */
+const POW2 = Float64Array.from({ length: 2046 }, (_, i) => 2 ** (i - 1022));
+/** ln 2 in two parts: `k * LN2_HI` is exact for the `k` of {@link fastExp}. */
+const LN2_HI = 6.9314718036912381649e-1;
+const LN2_LO = 1.90821492927058770002e-10;
+/** 1.5 × 2^52: adding and subtracting it rounds a double below 2^51 to the nearest integer. */
+const ROUND = 6755399441055744;
+
+/**
+ * `e^x` within 1e-14 relative of `Math.exp` for |x| < 700 (else `Math.exp` itself), about a third
+ * faster in the gradient loops: `x = k ln 2 + r` with |r| ≤ ln 2 / 2, the Taylor polynomial of
+ * degree 11 of `e^r` (evaluated by Estrin's scheme) times `2^k` from a table. `Math.round` is
+ * avoided on purpose (it costs more than the rest).
+ */
+export function fastExp(x: number): number {
+  if (!(x > -700 && x < 700)) return Math.exp(x);
+  const kf = x * Math.LOG2E + ROUND - ROUND;
+  const r = x - kf * LN2_HI - kf * LN2_LO;
+  const r2 = r * r;
+  const r4 = r2 * r2;
+  const q0 = 1 + r + r2 * (0.5 + r * (1 / 6));
+  const q1 = 1 / 24 + r * (1 / 120) + r2 * (1 / 720 + r * (1 / 5040));
+  const q2 = 1 / 40320 + r * (1 / 362880) + r2 * (1 / 3628800 + r * (1 / 39916800));
+  return (q0 + r4 * (q1 + r4 * q2)) * POW2[(kf | 0) + 1022]!;
+}
+
 /** The weighted `q`-quantile of `values` (weights `w` or 1), lower interpolation as LightGBM. */
 export function weightedQuantile(values: Float64Array, w: Float64Array | undefined, q: number): number {
   const n = values.length;
@@ -93,7 +119,7 @@ export function computeGradients(
     let gMax = 0;
     let hMax = 0;
     for (let r = r0; r < r1; r++) {
-      const p = 1 / (1 + Math.exp(-margin[r]!));
+      const p = 1 / (1 + fastExp(-margin[r]!));
       const wt = w ? w[r]! : 1;
       const gr = (p - y[r]!) * wt;
       const hr = Math.max(p * (1 - p), 1e-16) * wt;
@@ -116,7 +142,7 @@ export function computeGradients(
       for (let c = 0; c < k; c++) max = Math.max(max, margin[r * k + c]!);
       let s = 0;
       for (let c = 0; c < k; c++) {
-        p[c] = Math.exp(margin[r * k + c]! - max);
+        p[c] = fastExp(margin[r * k + c]! - max);
         s += p[c]!;
       }
       const wt = w ? w[r]! : 1;
