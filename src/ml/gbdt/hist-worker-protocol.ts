@@ -32,6 +32,8 @@ export const CTRL = {
   QSHIFT: 11,
   QG: 12,
   QH: 13,
+  /** Binning: the next feature index to take (`Atomics.add` by each thread). */
+  CLAIM: 14,
   /** Ready flags, one per worker. */
   READY: 80,
   /** Commands. */
@@ -47,7 +49,7 @@ export const CTRL = {
   FINISH_LEVEL: 5,
   /** Partition a share of the rows of jobs 0..COUNT (partition.ts partitionShare). */
   PARTITION: 6,
-  /** Bin a share of the numeric features of the last `bin` message. */
+  /** Bin features of the last `bin` message, taken one by one from the CLAIM counter. */
   BIN: 7,
   /** Compute every gradient set and its maxima over a share of the rows (objective.ts computeGradients). */
   GRADIENTS: 8,

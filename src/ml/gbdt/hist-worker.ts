@@ -16,7 +16,7 @@ import {
   type Quantization,
 } from './histogram.js';
 import { buildLevelBlock, finishLevel, type LevelJob, newSplitTable, sumQuantizedLevel } from './level.js';
-import { binShare, type NumericBinJob } from './binning.js';
+import { binClaimed, type NumericBinJob } from './binning.js';
 import { type LevelPartition, partitionShare } from './partition.js';
 import {
   BOUNDS_STRIDE,
@@ -36,7 +36,8 @@ const {
   ctrl: ctrlBuffer,
   port,
   index,
-} = workerData as { ctrl: SharedArrayBuffer; port: MessagePort; index: number };
+  seq: seq0,
+} = workerData as { ctrl: SharedArrayBuffer; port: MessagePort; index: number; seq: number };
 const ctrl = new Int32Array(ctrlBuffer);
 
 let slot: Uint16Array | Uint32Array = new Uint16Array(0);
@@ -183,8 +184,7 @@ function drain(): void {
 function run(cmd: number, threads: number, len: number): void {
   if (cmd === CTRL.BIN && binJob) {
     const { job, bounds, counts } = binJob;
-    const shares = featureShares(job.features.length, threads);
-    binShare(job, shares[index]!, shares[index + 1]!, bounds, counts, BOUNDS_STRIDE);
+    binClaimed(job, () => Atomics.add(ctrl, CTRL.CLAIM, 1), bounds, counts, BOUNDS_STRIDE);
     binJob = undefined;
     return;
   }
@@ -288,7 +288,9 @@ const SPIN = 50_000;
 
 Atomics.store(ctrl, CTRL.READY + index, 1);
 Atomics.notify(ctrl, CTRL.READY + index);
-let last = 0;
+// The command counter when this worker was started: a command issued while it loaded (the
+// binning) is run as soon as it is ready, and none issued before counts it.
+let last = seq0;
 for (;;) {
   // Commands come every few hundred microseconds while a tree grows: look for the next one for a
   // moment before sleeping, since a sleeping thread takes tens of microseconds to wake.

@@ -18,8 +18,8 @@ export const METRIC_OF: Readonly<Record<Objective, string>> = {
 /** Powers of two `2^k` at `k + 1022`, for `k` in [-1022, 1023]. */
 const POW2 = Float64Array.from({ length: 2046 }, (_, i) => 2 ** (i - 1022));
 /** ln 2 in two parts: `k * LN2_HI` is exact for the `k` of {@link fastExp}. */
-const LN2_HI = 6.9314718036912381649e-1;
-const LN2_LO = 1.90821492927058770002e-10;
+const LN2_HI = 0.6931471803691238;
+const LN2_LO = 1.9082149292705877e-10;
 /** 1.5 × 2^52: adding and subtracting it rounds a double below 2^51 to the nearest integer. */
 const ROUND = 6755399441055744;
 

@@ -17,7 +17,7 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { toShared } from '../parallel/index.js';
 import { addPaddedMarginsShare, type PaddedMarginJob, type PaddedTrees } from '../tree/padded-walk.js';
-import { type BinnedData, binShare, type NumericBinner } from './binning.js';
+import { type BinnedData, binClaimed, type NumericBinner } from './binning.js';
 import type { HistPool, LeafTable, RowData } from './grow.js';
 import { newLeafTable } from './hist-pool.js';
 import { computeGradients } from './objective.js';
@@ -62,6 +62,8 @@ interface WorkerSet {
   ctrl: Int32Array;
   workers: Worker[];
   ports: MessagePort[];
+  /** When each worker was started (`Date.now()`), for its start deadline. */
+  started: number[];
 }
 
 let shared: WorkerSet | undefined;
@@ -98,24 +100,38 @@ export function startHistWorkers(count: number): void {
 /** The process-wide worker set, grown to at least `count` workers, once they are ready. */
 function workerSet(count: number): WorkerSet {
   const set = spawn(count);
-  for (let i = 1; i <= count; i++) {
-    const deadline = Date.now() + START_TIMEOUT_MS;
+  for (let i = 1; i <= count; i++)
     while (Atomics.load(set.ctrl, CTRL.READY + i) !== 1) {
-      if (Atomics.load(set.ctrl, CTRL.READY + i) === 2 || Date.now() > deadline) {
-        for (const w of set.workers) void w.terminate();
-        shared = undefined;
-        throw new Error(`gbdt: histogram worker ${i} did not start (see the error printed above)`);
-      }
+      checkStarted(set);
       Atomics.wait(set.ctrl, CTRL.READY + i, 0, 100);
     }
-  }
   return set;
+}
+
+/**
+ * Throws (and drops the worker set) when a worker failed to load or has not loaded within
+ * START_TIMEOUT_MS.
+ */
+function checkStarted(set: WorkerSet): void {
+  for (let i = 1; i <= set.workers.length; i++) {
+    const ready = Atomics.load(set.ctrl, CTRL.READY + i);
+    if (ready === 2 || (ready !== 1 && Date.now() > set.started[i - 1]! + START_TIMEOUT_MS)) {
+      for (const w of set.workers) void w.terminate();
+      shared = undefined;
+      throw new Error(`gbdt: histogram worker ${i} did not start (see the error printed above)`);
+    }
+  }
 }
 
 /** The process-wide worker set, with at least `count` workers started (not necessarily ready). */
 function spawn(count: number): WorkerSet {
   if (!shared)
-    shared = { ctrl: new Int32Array(new SharedArrayBuffer(CTRL.SIZE * 4)), workers: [], ports: [] };
+    shared = {
+      ctrl: new Int32Array(new SharedArrayBuffer(CTRL.SIZE * 4)),
+      workers: [],
+      ports: [],
+      started: [],
+    };
   const set = shared;
   while (set.workers.length < count) {
     const index = set.workers.length + 1;
@@ -128,6 +144,7 @@ function spawn(count: number): WorkerSet {
         ctrl: set.ctrl.buffer,
         port: channel.port2,
         index,
+        seq: Atomics.load(set.ctrl, CTRL.SEQ),
         url: url.href,
         tsx,
         ready: CTRL.READY + index,
@@ -137,6 +154,7 @@ function spawn(count: number): WorkerSet {
     worker.unref();
     channel.port1.unref();
     set.workers.push(worker);
+    set.started.push(Date.now());
     set.ports.push(channel.port1);
   }
   return set;
@@ -155,7 +173,10 @@ function broadcast(set: WorkerSet, msg: HistWorkerMessage): void {
  */
 const SPIN = 50_000;
 
-/** Runs one command on every worker (the caller runs `during` meanwhile) and waits for them. */
+/**
+ * Runs one command on every worker (the caller runs `during` meanwhile) and waits for them; a
+ * worker still loading runs it once ready.
+ */
 function command(set: WorkerSet, cmd: number, during?: () => void): void {
   const ctrl = set.ctrl;
   ctrl[CTRL.CMD] = cmd;
@@ -168,7 +189,7 @@ function command(set: WorkerSet, cmd: number, during?: () => void): void {
   for (;;) {
     const done = Atomics.load(ctrl, CTRL.DONE);
     if (done >= set.workers.length) break;
-    Atomics.wait(ctrl, CTRL.DONE, done, 1000);
+    if (Atomics.wait(ctrl, CTRL.DONE, done, 100) === 'timed-out') checkStarted(set);
   }
   if (Atomics.load(ctrl, CTRL.ERROR) !== 0) {
     Atomics.store(ctrl, CTRL.ERROR, 0);
@@ -206,11 +227,15 @@ export function threadedPredict(job: PaddedMarginJob, threads: number): void {
   if (shared.margin !== margin) margin.set(shared.margin);
 }
 
-/** A {@link NumericBinner} binning shares of the features on `threads` threads (the job's arrays are shared). */
+/**
+ * A {@link NumericBinner} binning the features on `threads` threads (the job's arrays are shared),
+ * each thread taking the next feature until none is left. It does not wait for workers still
+ * loading: the caller starts binning at once and a worker takes features from when it is ready.
+ */
 export function threadedBinner(threads: number): NumericBinner {
   return (job) => {
     if (busy) throw new Error('gbdt: the histogram workers are already in use in this thread');
-    const set = workerSet(threads - 1);
+    const set = spawn(threads - 1);
     const len = job.features.length;
     const bounds = new Float64Array(new SharedArrayBuffer(Math.max(1, len * BOUNDS_STRIDE) * 8));
     const counts = new Int32Array(new SharedArrayBuffer(Math.max(1, len) * 4));
@@ -226,8 +251,10 @@ export function threadedBinner(threads: number): NumericBinner {
       counts: counts.buffer as SharedArrayBuffer,
     });
     set.ctrl[CTRL.THREADS] = threads;
-    const shares = featureShares(len, threads);
-    command(set, CTRL.BIN, () => binShare(job, 0, shares[1]!, bounds, counts, BOUNDS_STRIDE));
+    Atomics.store(set.ctrl, CTRL.CLAIM, 0);
+    command(set, CTRL.BIN, () =>
+      binClaimed(job, () => Atomics.add(set.ctrl, CTRL.CLAIM, 1), bounds, counts, BOUNDS_STRIDE),
+    );
     return Array.from({ length: len }, (_, i) =>
       bounds.slice(BOUNDS_STRIDE * i, BOUNDS_STRIDE * i + counts[i]!),
     );
