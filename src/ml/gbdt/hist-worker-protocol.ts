@@ -132,6 +132,8 @@ export interface SplitsMessage {
   splits: SharedArrayBuffer;
   catBits: SharedArrayBuffer;
   derive: SharedArrayBuffer;
+  found: SharedArrayBuffer;
+  foundBits: SharedArrayBuffer;
 }
 
 /** Numeric features to bin (binning.ts `NumericBinJob`) and where the bounds go. */
@@ -206,4 +208,29 @@ export function leafShare(ranges: Int32Array, count: number, i: number, threads:
     return j;
   };
   return [bound(i), bound(i + 1)];
+}
+
+/**
+ * Checks of a control value before a thread sleeps on it (a few hundred microseconds): the caller
+ * waiting for the workers (a worker's share of a command takes about as long as the caller's) and
+ * a worker waiting for the next command; a sleeping thread takes tens of microseconds to wake.
+ * OpenMP runtimes spin similarly before they sleep.
+ */
+const SPIN = 50_000;
+
+// The spins are functions of their own that end with the loop: V8 compiles a long first run of a
+// loop on the stack (OSR) before the code after it has ever run, and compiled code that reaches
+// code without type feedback falls back to the interpreter there, on every later call too (seen
+// 567 times in one fit when the caller's sleep followed its spin in one function).
+
+/** Spins until `ctrl[at] >= target`, at most {@link SPIN} checks; true when it got there. */
+export function spinUntilAtLeast(ctrl: Int32Array, at: number, target: number): boolean {
+  for (let spin = 0; spin < SPIN; spin++) if (Atomics.load(ctrl, at) >= target) return true;
+  return false;
+}
+
+/** Spins while `ctrl[at] === value`, at most {@link SPIN} checks; true when it changed. */
+export function spinWhileEqual(ctrl: Int32Array, at: number, value: number): boolean {
+  for (let spin = 0; spin < SPIN; spin++) if (Atomics.load(ctrl, at) !== value) return true;
+  return false;
 }

@@ -25,6 +25,7 @@ import {
   blockShare,
   leafShare,
   rowShare,
+  spinWhileEqual,
   type SetupMessage,
 } from './hist-worker-protocol.js';
 import type { LeafTable } from './grow.js';
@@ -167,6 +168,8 @@ function drain(): void {
         splits: new Float64Array(msg.splits),
         catBits: new Uint32Array(msg.catBits),
         derive: new Int32Array(msg.derive),
+        found: new Float64Array(msg.found),
+        foundBits: new Uint32Array(msg.foundBits),
       };
       if (level) level.table = table;
     } else if (msg.type === 'jobs') {
@@ -283,9 +286,6 @@ function run(cmd: number, threads: number, len: number): void {
   }
 }
 
-/** Checks of the command counter before a worker sleeps (a few hundred microseconds). */
-const SPIN = 50_000;
-
 Atomics.store(ctrl, CTRL.READY + index, 1);
 Atomics.notify(ctrl, CTRL.READY + index);
 // The command counter when this worker was started: a command issued while it loaded (the
@@ -294,8 +294,7 @@ let last = seq0;
 for (;;) {
   // Commands come every few hundred microseconds while a tree grows: look for the next one for a
   // moment before sleeping, since a sleeping thread takes tens of microseconds to wake.
-  for (let spin = 0; spin < SPIN && Atomics.load(ctrl, CTRL.SEQ) === last; spin++);
-  Atomics.wait(ctrl, CTRL.SEQ, last);
+  if (!spinWhileEqual(ctrl, CTRL.SEQ, last)) Atomics.wait(ctrl, CTRL.SEQ, last);
   const seq = Atomics.load(ctrl, CTRL.SEQ);
   if (seq === last) continue;
   last = seq;

@@ -2,10 +2,12 @@
  * A depth-wise tree level (internal, shared by the pools and the histogram workers). Its
  * histograms are built in two phases: the rows are summed (each thread a share of every target's
  * rows when gradients are quantized, else a fixed row block), then {@link finishLevel} takes the
- * level's sibling pairs, each thread a share of them: it completes the built histogram of each
- * pair (adds up the partial sums), derives the other sibling's from the parent's by subtraction
- * and searches both children for their best split. The split search thus runs on every thread
- * instead of on the caller alone, and the results do not depend on which thread found them.
+ * level's sibling pairs, each thread a share of the features of all of them (as many bins each):
+ * it completes the built histogram of each pair (adds up the partial sums), derives the other
+ * sibling's from the parent's by subtraction and searches both children for their best split
+ * over its features. {@link mergeSplits} then keeps each child's best split of the threads'. The
+ * split search thus runs on every thread instead of on the caller alone, evenly at every level
+ * (the root's and its children's too), and the results do not depend on the number of threads.
  *
  * The grower writes each level index's inputs to the {@link SplitTable} (sums, weight bounds,
  * whether to search, the parent histogram to derive from) and reads the splits back.
@@ -56,15 +58,27 @@ export interface SplitTable {
    * parent's minus its sibling's (the sibling is the other index of the pair, `t ^ 1`); −1: none.
    */
   derive: Int32Array;
+  /**
+   * With several threads, each thread's best split of each level index over its features: record
+   * `t · parts + part` (fields {@link F} from GAIN on; {@link CAT_WORDS} words each in `foundBits`).
+   */
+  found: Float64Array;
+  foundBits: Uint32Array;
 }
 
-/** A split table with room for `count` level indices, in shared memory or not. */
-export function newSplitTable(count: number, shared: boolean): SplitTable {
+/**
+ * A split table with room for `count` level indices searched by `parts` threads, in shared memory
+ * or not.
+ */
+export function newSplitTable(count: number, shared: boolean, parts = 1): SplitTable {
   const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const found = parts > 1 ? count * parts : 0;
   return {
     splits: new Float64Array(buffer(count * SPLIT * 8)),
     catBits: new Uint32Array(buffer(count * CAT_WORDS * 4)),
     derive: new Int32Array(buffer(count * 4)),
+    found: new Float64Array(buffer(found * SPLIT * 8)),
+    foundBits: new Uint32Array(buffer(found * CAT_WORDS * 4)),
   };
 }
 
@@ -138,17 +152,41 @@ export function buildLevelBlock(
 }
 
 /** The pairs `[from, to)` of thread `part` of `parts` for a level of `count` indices. */
-function pairShare(count: number, part: number, parts: number): [number, number] {
-  const pairs = (count + 1) >> 1;
-  return [Math.floor((pairs * part) / parts), Math.floor((pairs * (part + 1)) / parts)];
+/**
+ * Thread `part`'s run `features[a..b)` of `parts` contiguous runs holding about as many histogram
+ * slots each.
+ */
+export function featureRun(
+  features: Int32Array,
+  offset: Int32Array,
+  part: number,
+  parts: number,
+): [number, number] {
+  let total = 0;
+  for (const f of features) total += offset[f + 1]! - offset[f]!;
+  const start = (p: number) => {
+    if (p <= 0) return 0;
+    if (p >= parts) return features.length;
+    // The cut whose slots before it are nearest the target (the lower one on a tie).
+    const target = (total * p) / parts;
+    let before = 0;
+    for (let j = 0; j < features.length; j++) {
+      const after = before + offset[features[j]! + 1]! - offset[features[j]!]!;
+      if (after >= target) return target - before <= after - target ? j : j + 1;
+      before = after;
+    }
+    return features.length;
+  };
+  return [start(part), start(part + 1)];
 }
 
 /**
- * Phase two, thread `part` of `parts`, for its share of the level's sibling pairs: completes each
- * built histogram over `features` (quantized, `q` given: adds the `parts` packed sums of
- * {@link sumQuantizedLevel} and decodes them; exact: adds the row-block-1 scratch, see
- * histogram.ts), derives the sibling's histogram (parent − built, in the parent's buffer), and
- * searches the split of each index whose SEARCH input is 1, writing it to the table.
+ * Phase two, thread `part` of `parts`, over its run of `features` (see {@link featureRun}) for
+ * every sibling pair of the level: completes each built histogram (quantized, `q` given: adds the
+ * `parts` packed sums of {@link sumQuantizedLevel} and decodes them; exact: adds the row-block-1
+ * scratch, see histogram.ts), derives the sibling's histogram (parent − built, in the parent's
+ * buffer), and searches the split of each index whose SEARCH input is 1: written to the table on
+ * one thread, else to the thread's `found` record (then {@link mergeSplits}).
  */
 export function finishLevel(
   job: LevelJob,
@@ -161,9 +199,10 @@ export function finishLevel(
   const { data, targets, scratchTargets, hists, scratch, table } = job;
   const { offset } = data;
   const { splits, derive } = table;
-  const [from, to] = pairShare(count, part, parts);
+  const [a, b] = featureRun(features, offset, part, parts);
+  const mine = features.subarray(a, b);
   const split = emptySplit();
-  for (let i = from; i < to; i++) {
+  for (let i = 0; 2 * i < count; i++) {
     const t1 = Math.min(2 * i + 2, count);
     for (let t = 2 * i; t < t1; t++) {
       const id = targets[t]!;
@@ -171,13 +210,13 @@ export function finishLevel(
       if (q) {
         const first = scratch[scratchTargets[t]! * parts]!;
         for (let p = 1; p < parts; p++)
-          addPacked(first, scratch[scratchTargets[t]! * parts + p]!, offset, features);
-        decodeHistogram(first, hists[id]!, offset, features, 0, features.length, q);
-      } else addInto(hists[id]!, scratch[scratchTargets[t]!]!, offset, features, 0, features.length);
+          addPacked(first, scratch[scratchTargets[t]! * parts + p]!, offset, mine);
+        decodeHistogram(first, hists[id]!, offset, features, a, b, q);
+      } else addInto(hists[id]!, scratch[scratchTargets[t]!]!, offset, features, a, b);
     }
     for (let t = 2 * i; t < t1; t++) {
       const parent = derive[t]!;
-      if (parent >= 0) subtract(hists[parent]!, hists[targets[t ^ 1]!]!, offset, features);
+      if (parent >= 0) subtract(hists[parent]!, hists[targets[t ^ 1]!]!, offset, mine);
     }
     for (let t = 2 * i; t < t1; t++) {
       const o = SPLIT * t;
@@ -190,13 +229,32 @@ export function finishLevel(
         splits[o + H]!,
         splits[o + LOWER]!,
         splits[o + UPPER]!,
-        features,
+        mine,
         data,
         job.params,
         split,
       );
-      writeSplit(table, t, split);
+      if (parts === 1) writeSplit(table.splits, table.catBits, t, split);
+      else writeSplit(table.found, table.foundBits, t * parts + part, split);
     }
+  }
+}
+
+/**
+ * After every thread's {@link finishLevel}: the split of each searched level index is the best of
+ * the threads' (a later thread's only when its gain is greater, as one thread scanning all the
+ * features in order would find).
+ */
+export function mergeSplits(table: SplitTable, count: number, parts: number): void {
+  const { splits, found, catBits, foundBits } = table;
+  for (let t = 0; t < count; t++) {
+    const o = SPLIT * t;
+    if (splits[o + F.SEARCH] !== 1) continue;
+    let best = t * parts;
+    for (let r = best + 1; r < (t + 1) * parts; r++)
+      if (found[SPLIT * r + F.GAIN]! > found[SPLIT * best + F.GAIN]!) best = r;
+    splits.set(found.subarray(SPLIT * best + F.GAIN, SPLIT * (best + 1)), o + F.GAIN);
+    catBits.set(foundBits.subarray(CAT_WORDS * best, CAT_WORDS * (best + 1)), CAT_WORDS * t);
   }
 }
 
@@ -216,9 +274,9 @@ export function subtract(
     for (let i = 2 * offset[f]!, e = 2 * offset[f + 1]!; i < e; i++) parent[i]! -= child[i]!;
 }
 
-function writeSplit(table: SplitTable, t: number, s: Split): void {
+/** Writes split `s` to record `t` of `out` (fields from GAIN on) and its categories to `bits`. */
+function writeSplit(out: Float64Array, bits: Uint32Array, t: number, s: Split): void {
   const o = SPLIT * t;
-  const out = table.splits;
   out[o + F.GAIN] = s.gain;
   out[o + F.FEATURE] = s.feature;
   out[o + F.BIN] = s.bin;
@@ -227,7 +285,7 @@ function writeSplit(table: SplitTable, t: number, s: Split): void {
   out[o + F.HL] = s.HL;
   out[o + F.GR] = s.GR;
   out[o + F.HR] = s.HR;
-  const words = table.catBits.subarray(CAT_WORDS * t, CAT_WORDS * (t + 1));
+  const words = bits.subarray(CAT_WORDS * t, CAT_WORDS * (t + 1));
   words.fill(0);
   if (s.catBits) words.set(s.catBits);
 }

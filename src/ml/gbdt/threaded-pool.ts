@@ -43,6 +43,7 @@ import {
   buildLevelBlock,
   finishLevel,
   type LevelJob,
+  mergeSplits,
   newSplitTable,
   type SplitTable,
   sumQuantizedLevel,
@@ -51,6 +52,7 @@ import { JOB, joinPieces, type LevelPartition, LUT, partitionJob, partitionShare
 import type { SplitParams } from './split.js';
 import {
   BOUNDS_STRIDE,
+  spinUntilAtLeast,
   blockShare,
   CTRL,
   type HistWorkerMessage,
@@ -166,14 +168,6 @@ function broadcast(set: WorkerSet, msg: HistWorkerMessage): void {
 }
 
 /**
- * Checks of the completion count before the caller sleeps (a few hundred microseconds): a worker's
- * share of a command takes about as long as the caller's, and a sleeping thread takes tens of
- * microseconds to wake. The workers wait the same way for the next command (OpenMP runtimes spin
- * similarly before they sleep).
- */
-const SPIN = 50_000;
-
-/**
  * Runs one command on every worker (the caller runs `during` meanwhile) and waits for them; a
  * worker still loading runs it once ready.
  */
@@ -184,16 +178,20 @@ function command(set: WorkerSet, cmd: number, during?: () => void): void {
   Atomics.add(ctrl, CTRL.SEQ, 1);
   Atomics.notify(ctrl, CTRL.SEQ);
   during?.();
-  const workers = set.workers.length;
-  for (let spin = 0; spin < SPIN && Atomics.load(ctrl, CTRL.DONE) < workers; spin++);
-  for (;;) {
-    const done = Atomics.load(ctrl, CTRL.DONE);
-    if (done >= set.workers.length) break;
-    if (Atomics.wait(ctrl, CTRL.DONE, done, 100) === 'timed-out') checkStarted(set);
-  }
+  if (!spinUntilAtLeast(ctrl, CTRL.DONE, set.workers.length)) sleepUntilDone(set);
   if (Atomics.load(ctrl, CTRL.ERROR) !== 0) {
     Atomics.store(ctrl, CTRL.ERROR, 0);
     throw new Error('gbdt: a histogram worker failed (its error is printed above)');
+  }
+}
+
+/** Sleeps until every worker has reported the current command done (after the spin gave up). */
+function sleepUntilDone(set: WorkerSet): void {
+  const ctrl = set.ctrl;
+  for (;;) {
+    const done = Atomics.load(ctrl, CTRL.DONE);
+    if (done >= set.workers.length) return;
+    if (Atomics.wait(ctrl, CTRL.DONE, done, 100) === 'timed-out') checkStarted(set);
   }
 }
 
@@ -367,7 +365,7 @@ export function threadedHistPool(
     scratchTargets,
     hists: buffers,
     scratch,
-    table: newSplitTable(0, true),
+    table: newSplitTable(0, true, threads),
   };
   /** Makes `table` the split table, on every thread. */
   const shareSplits = (table: SplitTable) => {
@@ -377,9 +375,11 @@ export function threadedHistPool(
       splits: table.splits.buffer as SharedArrayBuffer,
       catBits: table.catBits.buffer as SharedArrayBuffer,
       derive: table.derive.buffer as SharedArrayBuffer,
+      found: table.found.buffer as SharedArrayBuffer,
+      foundBits: table.foundBits.buffer as SharedArrayBuffer,
     });
   };
-  shareSplits(newSplitTable(64, true));
+  shareSplits(newSplitTable(64, true, threads));
   const mergeShare = (len: number) => {
     const shares = featureShares(len, threads);
     return [shares[0]!, shares[1]!] as const;
@@ -515,7 +515,7 @@ export function threadedHistPool(
     ranges,
     splitTable(count) {
       const size = level.table.derive.length;
-      if (size < count) shareSplits(newSplitTable(Math.max(count, 2 * size), true));
+      if (size < count) shareSplits(newSplitTable(Math.max(count, 2 * size), true, threads));
       return level.table;
     },
     buildLevel(gradSet, count, list) {
@@ -534,6 +534,7 @@ export function threadedHistPool(
         );
       }
       command(set, CTRL.FINISH_LEVEL, () => finishLevel(level, count, list, 0, threads, q));
+      mergeSplits(level.table, count, threads);
     },
     build(gradSet, start, end, id, list) {
       share(list);

@@ -3,8 +3,33 @@ import { describe, it } from 'node:test';
 import type { Task } from '../family.js';
 import { SeededRandom } from '../seeded-random.js';
 import { GradientBoosting } from './gradient-boosting.js';
+import { featureRun } from './level.js';
 
 describe('GradientBoosting on worker threads', () => {
+  it('cuts the split search into contiguous runs of features with about as many bins each', () => {
+    // Features 0..5 with 256, 256, 10, 10, 256, 2 slots; the search list skips feature 3.
+    const offset = Int32Array.of(0, 256, 512, 522, 532, 788, 790);
+    const features = Int32Array.of(0, 1, 2, 4, 5);
+    assert.deepEqual(featureRun(features, offset, 0, 1), [0, 5]);
+    const two = [featureRun(features, offset, 0, 2), featureRun(features, offset, 1, 2)];
+    assert.deepEqual(two, [
+      [0, 2],
+      [2, 5],
+    ]);
+    const three = [0, 1, 2].map((p) => featureRun(features, offset, p, 3));
+    // 256, 266 and 258 slots.
+    assert.deepEqual(three, [
+      [0, 1],
+      [1, 3],
+      [3, 5],
+    ]);
+    // More threads than features: some runs are empty, all of them still cover the list in order.
+    const many = [0, 1, 2, 3, 4, 5, 6, 7].map((p) => featureRun(features, offset, p, 8));
+    assert.equal(many[0]![0], 0);
+    assert.equal(many[7]![1], 5);
+    for (let p = 1; p < 8; p++) assert.equal(many[p]![0], many[p - 1]![1]);
+  });
+
   const random = new SeededRandom(21);
   const rows = 4000;
   const cols = 7;
