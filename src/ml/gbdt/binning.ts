@@ -74,8 +74,27 @@ function binBounds(sorted: Float64Array, maxBins: number, scratch: BinScratch): 
   // distinct values are written at or behind the value read, so they may overwrite `sorted`.
   const distinct = scratch.values;
   const counts = scratch.counts;
+  const d = distinctCounts(sorted, distinct, counts);
+  const bounds: number[] = [];
+  if (d <= maxBins) {
+    for (let i = 0; i + 1 < d; i++) bounds.push(midpoint(distinct[i]!, distinct[i + 1]!));
+  } else greedyBounds(distinct, counts, d, n, maxBins, bounds);
+  bounds.push(Number.POSITIVE_INFINITY);
+  return Float64Array.from(bounds);
+}
+
+// The loops over a column's rows are functions that end with their loop: V8 compiles a long first
+// run of a loop on the stack (OSR) before the code after it has ever run, and such compiled code
+// falls back to the interpreter on leaving the loop, on every later call too (about 60 times per
+// fit when the loops shared a function).
+
+/**
+ * The distinct values of `sorted` into `distinct` and how many times each occurs into `counts`
+ * (which may be `sorted` itself: a value is written at or behind the one read); answers how many.
+ */
+function distinctCounts(sorted: Float64Array, distinct: Float64Array, counts: Int32Array): number {
   let d = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < sorted.length; i++) {
     const v = sorted[i]!;
     if (d > 0 && distinct[d - 1] === v) counts[d - 1]!++;
     else {
@@ -83,25 +102,32 @@ function binBounds(sorted: Float64Array, maxBins: number, scratch: BinScratch): 
       counts[d++] = 1;
     }
   }
-  const bounds: number[] = [];
-  if (d <= maxBins) {
-    for (let i = 0; i + 1 < d; i++) bounds.push(midpoint(distinct[i]!, distinct[i + 1]!));
-  } else {
-    // Greedy equal-count bins: close a bin once the cumulative count reaches its quantile target.
-    let cum = 0;
-    let bin = 0;
-    for (let i = 0; i + 1 < d && bounds.length < maxBins - 1; i++) {
-      cum += counts[i]!;
-      const remainingBins = maxBins - bounds.length;
-      const target = cum >= ((bin + 1) * n) / maxBins || d - i - 1 <= remainingBins - 1;
-      if (target) {
-        bounds.push(midpoint(distinct[i]!, distinct[i + 1]!));
-        bin = Math.max(bin + 1, Math.floor((cum * maxBins) / n));
-      }
+  return d;
+}
+
+/**
+ * Greedy equal-count bins of `n` values with `d` distinct ones: a bin closes once the cumulative
+ * count reaches its quantile target; pushes the bounds (at most `maxBins − 1`).
+ */
+function greedyBounds(
+  distinct: Float64Array,
+  counts: Int32Array,
+  d: number,
+  n: number,
+  maxBins: number,
+  bounds: number[],
+): void {
+  let cum = 0;
+  let bin = 0;
+  for (let i = 0; i + 1 < d && bounds.length < maxBins - 1; i++) {
+    cum += counts[i]!;
+    const remainingBins = maxBins - bounds.length;
+    const target = cum >= ((bin + 1) * n) / maxBins || d - i - 1 <= remainingBins - 1;
+    if (target) {
+      bounds.push(midpoint(distinct[i]!, distinct[i + 1]!));
+      bin = Math.max(bin + 1, Math.floor((cum * maxBins) / n));
     }
   }
-  bounds.push(Number.POSITIVE_INFINITY);
-  return Float64Array.from(bounds);
 }
 
 /**
@@ -153,29 +179,39 @@ function binNumeric(job: NumericBinJob, f: number, scratch: BinScratch): Float64
   const col = colData.subarray(f * rows, (f + 1) * rows);
   const out = job.colBins.subarray(f * rows, (f + 1) * rows);
   if (!sample) return binAllRows(col, out, maxBins, scratch);
-  let missing = false;
-  for (let r = 0; r < rows; r++)
-    if (Number.isNaN(col[r]!)) {
-      missing = true;
-      break;
-    }
-  const count = sample.length;
-  const values = scratch.values.subarray(0, count);
+  const missing = hasNaN(col);
+  const k = sampledValues(col, sample, scratch.values);
+  const sorted = scratch.values.subarray(0, k).sort();
+  const bounds = binBounds(sorted, missing ? Math.min(maxBins, 255) : maxBins, scratch);
+  binEach(col, bounds, out);
+  return bounds;
+}
+
+/** Whether `col` holds a NaN. */
+function hasNaN(col: Float64Array): boolean {
+  for (let r = 0; r < col.length; r++) if (Number.isNaN(col[r]!)) return true;
+  return false;
+}
+
+/** The finite values of `col` at the `sample` rows, into `values`; answers how many. */
+function sampledValues(col: Float64Array, sample: Int32Array, values: Float64Array): number {
   let k = 0;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < sample.length; i++) {
     const v = col[sample[i]!]!;
     if (!Number.isNaN(v)) values[k++] = v;
   }
-  const sorted = values.subarray(0, k).sort();
-  const bounds = binBounds(sorted, missing ? Math.min(maxBins, 255) : maxBins, scratch);
+  return k;
+}
+
+/** The bin of every row of `col` by its `bounds` (NaN: the missing bin, after the value bins). */
+function binEach(col: Float64Array, bounds: Float64Array, out: Uint8Array): void {
   const nb = bounds.length;
   const last = nb - 1;
   const top = nb > 1 ? bounds[last - 1]! : Number.NEGATIVE_INFINITY;
-  for (let r = 0; r < rows; r++) {
+  for (let r = 0; r < col.length; r++) {
     const v = col[r]!;
     out[r] = Number.isNaN(v) ? nb : v > top ? last : binOf(bounds, v);
   }
-  return bounds;
 }
 
 /**
@@ -186,26 +222,50 @@ function binNumeric(job: NumericBinJob, f: number, scratch: BinScratch): Float64
 function binAllRows(col: Float64Array, out: Uint8Array, maxBins: number, scratch: BinScratch): Float64Array {
   const rows = col.length;
   const { values, rowOf } = scratch;
+  const k = finiteRows(col, values, rowOf);
+  const order = argsort(values.subarray(0, k), scratch.sort);
+  const sorted = scratch.sorted.subarray(0, k);
+  gather(values, order, sorted);
+  const bounds = binBounds(sorted, k < rows ? Math.min(maxBins, 255) : maxBins, scratch);
+  if (k < rows) out.fill(bounds.length);
+  binSorted(sorted, bounds, order, rowOf, out);
+  return bounds;
+}
+
+/** The finite values of `col` into `values` and their rows into `rowOf`; answers how many. */
+function finiteRows(col: Float64Array, values: Float64Array, rowOf: Int32Array): number {
   let k = 0;
-  for (let r = 0; r < rows; r++) {
+  for (let r = 0; r < col.length; r++) {
     const v = col[r]!;
     if (Number.isNaN(v)) continue;
     values[k] = v;
     rowOf[k++] = r;
   }
-  const order = argsort(values.subarray(0, k), scratch.sort);
-  const sorted = scratch.sorted.subarray(0, k);
-  for (let i = 0; i < k; i++) sorted[i] = values[order[i]!]!;
-  const bounds = binBounds(sorted, k < rows ? Math.min(maxBins, 255) : maxBins, scratch);
-  const nb = bounds.length;
-  if (k < rows) out.fill(nb);
+  return k;
+}
+
+/** `out[i]` ← `values[order[i]]` for every `i` of `out`. */
+function gather(values: Float64Array, order: Uint32Array, out: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = values[order[i]!]!;
+}
+
+/**
+ * The bins of the rows of `sorted` (ascending; value `i` is at row `rowOf[order[i]]`), by one walk
+ * up the `bounds`.
+ */
+function binSorted(
+  sorted: Float64Array,
+  bounds: Float64Array,
+  order: Uint32Array,
+  rowOf: Int32Array,
+  out: Uint8Array,
+): void {
   let b = 0;
-  for (let i = 0; i < k; i++) {
+  for (let i = 0; i < sorted.length; i++) {
     const v = sorted[i]!;
     while (v > bounds[b]!) b++;
     out[rowOf[order[i]!]!] = b;
   }
-  return bounds;
 }
 
 /**
