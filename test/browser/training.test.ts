@@ -341,6 +341,9 @@ describe('Training area in a browser', { skip: browserSkip() }, () => {
     );
     assert.equal(await evaluation.getByText(/^ROC curve/).count(), 0, 'no classification charts');
     assert.ok((await waitForPaint(page, '[aria-label^="Predicted against actual"]', 300)) >= 300);
+    // The training dataset is listed by its reference, not as the JSON MLflow stores.
+    const inputs = page.getByRole('table', { name: 'Dataset inputs' });
+    assert.equal(((await inputs.locator('tbody td').nth(3).textContent()) ?? '').trim(), 'customers@1');
   });
 
   it('lists the jobs, filtered by status', async () => {

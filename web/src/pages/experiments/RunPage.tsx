@@ -9,7 +9,7 @@ import { TrainedRunSections } from '../training/TrainedRunSections.js';
 import { ArtifactsBrowser } from './ArtifactsBrowser.js';
 import { MetricChart, XAxisToggle, type XAxisMode } from './MetricChart.js';
 import { useMetricHistories } from './metric-history.js';
-import { experimentUrl, formatValue, runDuration, runLabel } from './run-format.js';
+import { datasetSource, experimentUrl, formatValue, runDuration, runLabel } from './run-format.js';
 import { Breadcrumbs } from './RunsPage.js';
 import { StatusBadge } from './StatusBadge.js';
 
@@ -163,8 +163,8 @@ function DatasetInputs({ run }: { run: Run }) {
                 <td className="strong">{d.dataset.name}</td>
                 <td>{d.tags.find((t) => t.key === 'mlflow.data.context')?.value ?? '—'}</td>
                 <td className="mono small">{d.dataset.digest}</td>
-                <td className="mono small break" title={d.dataset.sourceType}>
-                  {d.dataset.source}
+                <td className="mono small" title={`${d.dataset.sourceType}: ${d.dataset.source}`}>
+                  {datasetSource(d.dataset.source)}
                 </td>
               </tr>
             ))}

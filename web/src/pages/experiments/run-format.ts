@@ -23,6 +23,24 @@ export function runDuration(run: Run, now = Date.now()): string {
   return formatDuration(ms / 1000);
 }
 
+/**
+ * A dataset input's source for a table: MLflow stores it as JSON (`{"uri": "s3://…"}`, Lathe's
+ * training `{"ref": "customers@1"}`); the location it names when it names one, else the text.
+ */
+export function datasetSource(source: string): string {
+  try {
+    const parsed: unknown = JSON.parse(source);
+    if (typeof parsed === 'object' && parsed !== null)
+      for (const key of ['ref', 'uri', 'url', 'path', 'table', 'name']) {
+        const v = (parsed as Record<string, unknown>)[key];
+        if (typeof v === 'string' && v) return v;
+      }
+  } catch {
+    // Not JSON: shown as it is.
+  }
+  return source;
+}
+
 /** A metric value for a table: up to 4 significant decimals, NaN and infinities spelled out. */
 export function formatValue(value: number | undefined): string {
   if (value === undefined) return '';
