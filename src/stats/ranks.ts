@@ -63,10 +63,8 @@ export function argsort(values: Float64Array, scratch?: SortScratch): Uint32Arra
   return idx;
 }
 
-// The radix passes are functions that end with their loop: V8 compiles a long first run of a loop
-// on the stack (OSR) before the code after it has ever run, and such compiled code falls back to
-// the interpreter on leaving the loop, on every later call too (about 40 times in one gradient
-// boosting fit's binning when the passes shared one function).
+// The radix passes are functions that end with their loop, so V8's compiled loop never leaves into
+// code without type feedback (see docs/ml.md, "Loops and V8").
 
 /** `idx` ← 0..n−1 and `normalized` ← `values` with -0 read as +0. */
 function normalize(values: Float64Array, idx: Uint32Array, normalized: Float64Array, n: number): void {

@@ -83,10 +83,8 @@ function binBounds(sorted: Float64Array, maxBins: number, scratch: BinScratch): 
   return Float64Array.from(bounds);
 }
 
-// The loops over a column's rows are functions that end with their loop: V8 compiles a long first
-// run of a loop on the stack (OSR) before the code after it has ever run, and such compiled code
-// falls back to the interpreter on leaving the loop, on every later call too (about 60 times per
-// fit when the loops shared a function).
+// The loops over a column's rows are functions that end with their loop, so V8's compiled loop never
+// leaves into code without type feedback (see docs/ml.md, "Loops and V8").
 
 /**
  * The distinct values of `sorted` into `distinct` and how many times each occurs into `counts`

@@ -211,8 +211,10 @@ export class TreeGrower {
     this.byRow = byRow;
     if (canSplit(0) && n > 1) {
       root.hist = pool.acquire();
-      if (leafWise) pool.build(gradSet, 0, n, root.hist, features);
-      else {
+      if (leafWise) {
+        pool.build(gradSet, 0, n, root.hist, features);
+        findBestSplit(pool.view(root.hist), G, H, root.lower, root.upper, features, data, p, root.split);
+      } else {
         if (byRow) {
           nodeOf.fill(-1);
           for (let k = 0; k < n; k++) nodeOf[rows[k]!] = 0;
@@ -225,8 +227,6 @@ export class TreeGrower {
         pool.buildLevel(gradSet, 1, features);
         readSplit(table, 0, data, root.split);
       }
-      if (leafWise)
-        findBestSplit(pool.view(root.hist), G, H, root.lower, root.upper, features, data, p, root.split);
       queue.push(root);
     }
     let leaves = 1;

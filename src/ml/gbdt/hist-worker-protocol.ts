@@ -3,6 +3,8 @@
  * control Int32Array and the messages sent on each worker's MessagePort.
  */
 import type { PaddedMarginJob, PaddedTrees } from '../tree/padded-walk.js';
+import type { LeafTable } from './grow.js';
+import type { SplitTable } from './level.js';
 import type { Objective } from './objective.js';
 import type { SplitParams } from './split.js';
 import { LEAF_BLOCKS, QUANT_CHUNK } from './quantize.js';
@@ -44,7 +46,8 @@ export const CTRL = {
   MERGE: 4,
   /**
    * Complete a level's histograms, derive the larger siblings' and search the splits (level.ts
-   * `finishLevel`), each thread a share of the sibling pairs.
+   * `finishLevel`), each thread a run of the features of every sibling pair (then the caller's
+   * `mergeSplits`).
    */
   FINISH_LEVEL: 5,
   /** Partition a share of the rows of jobs 0..COUNT (partition.ts partitionShare). */
@@ -116,24 +119,19 @@ export interface PredictMessage extends Omit<PaddedMarginJob, 'padded' | 'treeGr
   treeGroup: Int32Array | null;
 }
 
-/** A new (larger) shared leaf table (grow.ts LeafTable). */
+// The tables below are posted as they are: typed arrays over a SharedArrayBuffer arrive as views
+// of the same memory.
+
+/** A new (larger) leaf table, its arrays in shared memory. */
 export interface LeavesMessage {
   type: 'leaves';
-  ranges: SharedArrayBuffer;
-  G: SharedArrayBuffer;
-  H: SharedArrayBuffer;
-  values: SharedArrayBuffer;
-  partial: SharedArrayBuffer;
+  table: LeafTable;
 }
 
-/** A new (larger) shared split table (level.ts SplitTable). */
+/** A new (larger) split table, its arrays in shared memory. */
 export interface SplitsMessage {
   type: 'splits';
-  splits: SharedArrayBuffer;
-  catBits: SharedArrayBuffer;
-  derive: SharedArrayBuffer;
-  found: SharedArrayBuffer;
-  foundBits: SharedArrayBuffer;
+  table: SplitTable;
 }
 
 /** Numeric features to bin (binning.ts `NumericBinJob`) and where the bounds go. */
@@ -154,13 +152,12 @@ export interface BinMessage {
 /** Float64 slots per feature in a {@link BinMessage}'s `bounds`. */
 export const BOUNDS_STRIDE = 256;
 
-/** New (larger) shared partition job tables. */
+/** New (larger) partition job tables (partition.ts LevelPartition), in shared memory. */
 export interface JobsMessage {
   type: 'jobs';
-  jobs: SharedArrayBuffer;
-  luts: SharedArrayBuffer;
-  /** partition.ts LevelPartition `mids`. */
-  mids: SharedArrayBuffer;
+  jobs: Int32Array;
+  luts: Uint8Array;
+  mids: Int32Array;
 }
 
 /** A new shared histogram buffer (`scratch`: a row-block-1 partial histogram). */
@@ -218,10 +215,8 @@ export function leafShare(ranges: Int32Array, count: number, i: number, threads:
  */
 const SPIN = 50_000;
 
-// The spins are functions of their own that end with the loop: V8 compiles a long first run of a
-// loop on the stack (OSR) before the code after it has ever run, and compiled code that reaches
-// code without type feedback falls back to the interpreter there, on every later call too (seen
-// 567 times in one fit when the caller's sleep followed its spin in one function).
+// The spins are functions that end with their loop, so V8's compiled loop never leaves into code
+// without type feedback (see docs/ml.md, "Loops and V8").
 
 /** Spins until `ctrl[at] >= target`, at most {@link SPIN} checks; true when it got there. */
 export function spinUntilAtLeast(ctrl: Int32Array, at: number, target: number): boolean {

@@ -143,13 +143,7 @@ function drain(): void {
       const { type: _, ...job } = msg;
       prediction = { ...job, padded, treeGroup };
     } else if (msg.type === 'leaves') {
-      leaves = {
-        ranges: new Int32Array(msg.ranges),
-        G: new Float64Array(msg.G),
-        H: new Float64Array(msg.H),
-        values: new Float64Array(msg.values),
-        partial: new Float64Array(msg.partial),
-      };
+      leaves = msg.table;
     } else if (msg.type === 'bin') {
       binJob = {
         job: {
@@ -164,19 +158,12 @@ function drain(): void {
         counts: new Int32Array(msg.counts),
       };
     } else if (msg.type === 'splits') {
-      const table = {
-        splits: new Float64Array(msg.splits),
-        catBits: new Uint32Array(msg.catBits),
-        derive: new Int32Array(msg.derive),
-        found: new Float64Array(msg.found),
-        foundBits: new Uint32Array(msg.foundBits),
-      };
-      if (level) level.table = table;
+      if (level) level.table = msg.table;
     } else if (msg.type === 'jobs') {
       if (partition) {
-        partition.jobs = new Int32Array(msg.jobs);
-        partition.luts = new Uint8Array(msg.luts);
-        partition.mids = new Int32Array(msg.mids);
+        partition.jobs = msg.jobs;
+        partition.luts = msg.luts;
+        partition.mids = msg.mids;
       }
     } else if (msg.type === 'scratch') scratch[msg.id] = new Float64Array(msg.buffer);
     else hists[msg.id] = new Float64Array(msg.buffer);

@@ -115,63 +115,105 @@ export function computeGradients(
   at = 0,
 ): void {
   if (obj === 'logistic') {
-    const g = grad[0]!;
-    let gMax = 0;
-    let hMax = 0;
-    for (let r = r0; r < r1; r++) {
-      const p = 1 / (1 + fastExp(-margin[r]!));
-      const wt = w ? w[r]! : 1;
-      const gr = (p - y[r]!) * wt;
-      const hr = Math.max(p * (1 - p), 1e-16) * wt;
-      g[2 * r] = gr;
-      g[2 * r + 1] = hr;
-      const ag = Math.abs(gr);
-      if (ag > gMax) gMax = ag;
-      if (hr > hMax) hMax = hr;
-    }
+    logisticGradients(y, w, margin, grad[0]!, r0, r1);
     if (maxima) {
-      maxima[at] = gMax;
-      maxima[at + 1] = hMax;
+      maxima[at] = foundG;
+      maxima[at + 1] = foundH;
     }
     return;
   }
-  if (obj === 'softmax') {
-    const p = new Float64Array(k);
-    for (let r = r0; r < r1; r++) {
-      let max = Number.NEGATIVE_INFINITY;
-      for (let c = 0; c < k; c++) max = Math.max(max, margin[r * k + c]!);
-      let s = 0;
-      for (let c = 0; c < k; c++) {
-        p[c] = fastExp(margin[r * k + c]! - max);
-        s += p[c]!;
-      }
-      const wt = w ? w[r]! : 1;
-      const label = y[r]!;
-      for (let c = 0; c < k; c++) {
-        const pc = p[c]! / s;
-        const g = grad[c]!;
-        g[2 * r] = (pc - (c === label ? 1 : 0)) * wt;
-        g[2 * r + 1] = Math.max(2 * pc * (1 - pc), 1e-16) * wt;
-      }
+  if (obj === 'softmax') softmaxGradients(y, w, margin, k, grad, r0, r1);
+  else regressionGradients(obj, y, w, margin, grad[0]!, huberDelta, r0, r1);
+  if (maxima) for (let c = 0; c < k; c++) gradientMaxima(grad[c]!, r0, r1, maxima, at + 2 * c);
+}
+
+// The passes over the rows are functions that end with their loop, so V8's compiled loop never
+// leaves into code without type feedback (see docs/ml.md, "Loops and V8"). A pass leaves its two maxima in these
+// module variables, whose stores need none.
+let foundG = 0;
+let foundH = 0;
+
+/** Logistic gradients of rows `r0..r1` into `g`; their largest |gradient| and hessian into foundG, foundH. */
+function logisticGradients(
+  y: Float64Array,
+  w: Float64Array | undefined,
+  margin: Float64Array,
+  g: Float64Array,
+  r0: number,
+  r1: number,
+): void {
+  let gMax = 0;
+  let hMax = 0;
+  for (let r = r0; r < r1; r++) {
+    const p = 1 / (1 + fastExp(-margin[r]!));
+    const wt = w ? w[r]! : 1;
+    const gr = (p - y[r]!) * wt;
+    const hr = Math.max(p * (1 - p), 1e-16) * wt;
+    g[2 * r] = gr;
+    g[2 * r + 1] = hr;
+    const ag = Math.abs(gr);
+    if (ag > gMax) gMax = ag;
+    if (hr > hMax) hMax = hr;
+  }
+  foundG = gMax;
+  foundH = hMax;
+}
+
+/** Softmax gradients of rows `r0..r1` into `grad[c]` for each of the `k` outputs. */
+function softmaxGradients(
+  y: Float64Array,
+  w: Float64Array | undefined,
+  margin: Float64Array,
+  k: number,
+  grad: Float64Array[],
+  r0: number,
+  r1: number,
+): void {
+  const p = new Float64Array(k);
+  for (let r = r0; r < r1; r++) {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < k; c++) max = Math.max(max, margin[r * k + c]!);
+    let s = 0;
+    for (let c = 0; c < k; c++) {
+      p[c] = fastExp(margin[r * k + c]! - max);
+      s += p[c]!;
     }
-  } else {
-    const g = grad[0]!;
-    for (let r = r0; r < r1; r++) {
-      const wt = w ? w[r]! : 1;
-      const d = margin[r]! - y[r]!;
-      const gr =
-        obj === 'squared_error'
-          ? d
-          : obj === 'absolute_error'
-            ? Math.sign(d)
-            : Math.abs(d) <= huberDelta
-              ? d
-              : huberDelta * Math.sign(d);
-      g[2 * r] = gr * wt;
-      g[2 * r + 1] = wt;
+    const wt = w ? w[r]! : 1;
+    const label = y[r]!;
+    for (let c = 0; c < k; c++) {
+      const pc = p[c]! / s;
+      const g = grad[c]!;
+      g[2 * r] = (pc - (c === label ? 1 : 0)) * wt;
+      g[2 * r + 1] = Math.max(2 * pc * (1 - pc), 1e-16) * wt;
     }
   }
-  if (maxima) for (let c = 0; c < k; c++) gradientMaxima(grad[c]!, r0, r1, maxima, at + 2 * c);
+}
+
+/** Squared error, absolute error or Huber gradients of rows `r0..r1` into `g`. */
+function regressionGradients(
+  obj: Objective,
+  y: Float64Array,
+  w: Float64Array | undefined,
+  margin: Float64Array,
+  g: Float64Array,
+  huberDelta: number,
+  r0: number,
+  r1: number,
+): void {
+  for (let r = r0; r < r1; r++) {
+    const wt = w ? w[r]! : 1;
+    const d = margin[r]! - y[r]!;
+    const gr =
+      obj === 'squared_error'
+        ? d
+        : obj === 'absolute_error'
+          ? Math.sign(d)
+          : Math.abs(d) <= huberDelta
+            ? d
+            : huberDelta * Math.sign(d);
+    g[2 * r] = gr * wt;
+    g[2 * r + 1] = wt;
+  }
 }
 
 /** The largest |gradient| and hessian of rows `r0..r1` of `grad`, written to `out[at]`, `out[at + 1]`. */
@@ -182,6 +224,13 @@ export function gradientMaxima(
   out: Float64Array,
   at: number,
 ): void {
+  scanMaxima(grad, r0, r1);
+  out[at] = foundG;
+  out[at + 1] = foundH;
+}
+
+/** The largest |gradient| and hessian of rows `r0..r1` of `grad`, into foundG, foundH. */
+function scanMaxima(grad: Float64Array, r0: number, r1: number): void {
   let gMax = 0;
   let hMax = 0;
   for (let r = r0; r < r1; r++) {
@@ -190,8 +239,8 @@ export function gradientMaxima(
     if (g > gMax) gMax = g;
     if (h > hMax) hMax = h;
   }
-  out[at] = gMax;
-  out[at + 1] = hMax;
+  foundG = gMax;
+  foundH = hMax;
 }
 
 /** The objective's metric (lower is better) of margins `margin` (rows × k) against `y`. */
@@ -223,14 +272,4 @@ export function evalMetric(obj: Objective, y: Float64Array, margin: Float64Array
   }
   for (let r = 0; r < n; r++) s += (margin[r]! - y[r]!) ** 2;
   return Math.sqrt(s / n);
-}
-
-// Every gradient pass runs once on no rows when this module loads, so the code after its loops has
-// type feedback before a long first loop is compiled on the stack (OSR): otherwise the compiled
-// loop falls back to the interpreter on leaving it, on every later call too (seen 392 times in
-// one 200-round fit). See partition.ts.
-{
-  const none = new Float64Array(0);
-  for (const obj of ['logistic', 'softmax', 'squared_error', 'absolute_error', 'huber'] as const)
-    computeGradients(obj, none, undefined, none, 2, [none, none], 1, 0, 0, new Float64Array(4), 0);
 }

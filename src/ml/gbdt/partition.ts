@@ -47,10 +47,9 @@ function partitionRange(level: LevelPartition, j: number, a: number, b: number, 
   return l;
 }
 
-// The loops of a partition are functions of their own that end with the loop: V8 compiles a long
-// first run of a loop on the stack (OSR) before the code after it has ever run, and compiled code
-// that reaches code without type feedback falls back to the interpreter there, on every later call
-// too (seen 1,278 times in one 200-round fit when the copy of the right rows followed the loop).
+// The loops of a partition are functions that end with their loop, so V8's compiled loop never
+// leaves into code without type feedback (see docs/ml.md, "Loops and V8"). The two differ by
+// one store per row, kept out of the other's loop.
 
 /** The loop of {@link partitionRange}: lefts to `rows[a..)`, rights to `tmp`; answers the lefts' end. */
 function splitRows(

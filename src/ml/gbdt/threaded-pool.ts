@@ -1,10 +1,10 @@
 /**
  * Multi-threaded gradient boosting (internal): the calling thread and `threads − 1` worker threads
- * share each command straight in shared memory (SharedArrayBuffers): binning (shares of the
- * features), gradients and packing (shares of the rows), a level's partition (even shares of its
- * rows, see partition.ts), its histograms (quantized: a run of each target's rows per thread;
- * exact: the fixed row blocks of histogram.ts) and its split search (shares of the sibling pairs,
- * see level.ts), and the leaf sums and margin updates (quantize.ts). The results are those of one
+ * share each command straight in shared memory (SharedArrayBuffers): binning (features taken one
+ * by one from a shared counter), gradients and packing (shares of the rows), a level's partition
+ * (even shares of its rows, see partition.ts), its histograms (quantized: a run of each target's
+ * rows per thread; exact: the fixed row blocks of histogram.ts) and its split search (runs of the
+ * features, see level.ts), and the leaf sums and margin updates (quantize.ts). The results are those of one
  * thread's {@link LocalHistPool}, so the model is bit-identical. Commands and completion go through
  * a shared Int32Array with Atomics.wait/notify, which keeps `fit` synchronous. Workers are started
  * once per process, kept unref'd and reused.
@@ -370,14 +370,7 @@ export function threadedHistPool(
   /** Makes `table` the split table, on every thread. */
   const shareSplits = (table: SplitTable) => {
     level.table = table;
-    broadcast(set, {
-      type: 'splits',
-      splits: table.splits.buffer as SharedArrayBuffer,
-      catBits: table.catBits.buffer as SharedArrayBuffer,
-      derive: table.derive.buffer as SharedArrayBuffer,
-      found: table.found.buffer as SharedArrayBuffer,
-      foundBits: table.foundBits.buffer as SharedArrayBuffer,
-    });
+    broadcast(set, { type: 'splits', table });
   };
   shareSplits(newSplitTable(64, true, threads));
   const mergeShare = (len: number) => {
@@ -400,14 +393,7 @@ export function threadedHistPool(
   /** Makes `table` the leaf table, on every thread. */
   const shareLeaves = (table: LeafTable) => {
     leaves = table;
-    broadcast(set, {
-      type: 'leaves',
-      ranges: table.ranges.buffer as SharedArrayBuffer,
-      G: table.G.buffer as SharedArrayBuffer,
-      H: table.H.buffer as SharedArrayBuffer,
-      values: table.values.buffer as SharedArrayBuffer,
-      partial: table.partial.buffer as SharedArrayBuffer,
-    });
+    broadcast(set, { type: 'leaves', table });
   };
   shareLeaves(newLeafTable(64, true));
   const n = data.rows;
@@ -479,12 +465,7 @@ export function threadedHistPool(
         partition.luts = new Uint8Array(new SharedArrayBuffer(LUT * cap));
         partition.luts.set(luts);
         partition.mids = new Int32Array(new SharedArrayBuffer(cap * threads * 4));
-        broadcast(set, {
-          type: 'jobs',
-          jobs: partition.jobs.buffer as SharedArrayBuffer,
-          luts: partition.luts.buffer as SharedArrayBuffer,
-          mids: partition.mids.buffer as SharedArrayBuffer,
-        });
+        broadcast(set, { type: 'jobs', jobs: partition.jobs, luts: partition.luts, mids: partition.mids });
       }
       return partition;
     },
